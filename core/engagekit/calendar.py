@@ -1,0 +1,331 @@
+"""Working calendars: hours per weekday in a time zone, public holidays, business-time arithmetic.
+
+Working hours are wall-clock times in the calendar's zone; every duration is computed on the real
+(UTC) time line, so a 24x7 day is 23 hours when the clocks spring forward and 25 when they fall
+back, and a 09:00-17:00 day is 8 hours on both. Public holidays come from the ``holidays`` package
+(country and subdivision) plus the firm's own closed dates.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+
+from engagekit.errors import InputError
+
+if TYPE_CHECKING:
+    from engagekit.clock import BusinessClock
+
+__all__ = ["WEEKDAYS", "Calendar", "Span", "parse_hours"]
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MIDNIGHT = time(0, 0)
+
+#: One working span of a day: wall-clock start and end, ``end`` None meaning midnight (24:00).
+Span = tuple[time, time | None]
+
+PRESETS: dict[str, tuple[tuple[Span, ...], ...]] = {
+    "8x5": ((time(9), time(17)),) * 5 + ((),) * 2,  # type: ignore[dict-item]
+    "9x5": ((time(8), time(17)),) * 5 + ((),) * 2,  # type: ignore[dict-item]
+    "12x5": ((time(8), time(20)),) * 5 + ((),) * 2,  # type: ignore[dict-item]
+    "12x7": ((time(8), time(20)),) * 7,  # type: ignore[dict-item]
+    "24x5": ((time(0), None),) * 5 + ((),) * 2,  # type: ignore[dict-item]
+    "24x7": ((time(0), None),) * 7,  # type: ignore[dict-item]
+}
+
+
+def _parse_clock(text: str, field: str) -> time | None:
+    text = text.strip()
+    if text in ("24:00", "24"):
+        return None
+    try:
+        hh, _, mm = text.partition(":")
+        return time(int(hh), int(mm or 0))
+    except ValueError:
+        raise InputError(
+            f"{text!r} is not a time of day", field=field, hint="write times as HH:MM, e.g. 09:00"
+        ) from None
+
+
+def parse_hours(value: Any, field: str = "hours") -> tuple[Span, ...]:
+    """Parse ``"09:00-17:00"``, a list of such ranges, or ``[]``/``""`` for a closed day."""
+    if value in ("", None, "closed"):
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise InputError("expected a range like '09:00-17:00' or a list of ranges", field=field)
+    spans: list[Span] = []
+    for item in items:
+        if not isinstance(item, str) or "-" not in item:
+            raise InputError(
+                f"{item!r} is not a range of hours", field=field, hint="write '09:00-17:00'"
+            )
+        a, b = item.split("-", 1)
+        start = _parse_clock(a, field)
+        end = _parse_clock(b, field)
+        if start is None:
+            raise InputError(f"a range cannot start at 24:00 ({item!r})", field=field)
+        if end is not None and end <= start:
+            raise InputError(f"range {item!r} ends before it starts", field=field)
+        spans.append((start, end))
+    spans.sort()
+    for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+        if e1 is None or e1 > s2:
+            raise InputError(f"ranges overlap in {items!r}", field=field)
+    return tuple(spans)
+
+
+def _check_zone(instance: Any, attribute: Any, value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"unknown time zone {value!r}",
+            field="timezone",
+            hint="use an IANA name such as Europe/Berlin, America/New_York or UTC",
+        ) from None
+
+
+def _check_week(instance: Any, attribute: Any, value: tuple[tuple[Span, ...], ...]) -> None:
+    if len(value) != 7:
+        raise ValueError("a week has seven days of hours")
+    if not any(value):
+        raise InputError(
+            "the calendar has no working hours on any day",
+            field="hours",
+            hint="give at least one day hours, e.g. mon = \"09:00-17:00\", or hours = \"24x7\"",
+        )
+
+
+@functools.lru_cache(maxsize=256)
+def _country_holidays(country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
+    import holidays
+
+    return dict(holidays.country_holidays(country, subdiv=subdivision, years=year))
+
+
+def _check_country(instance: Calendar, attribute: Any, value: str | None) -> None:
+    if value is None:
+        return
+    import holidays
+
+    try:
+        holidays.country_holidays(value, subdiv=instance.subdivision, years=2026)
+    except NotImplementedError:
+        raise InputError(
+            f"no public holidays known for country {value!r}",
+            field="country",
+            hint="use an ISO 3166-1 alpha-2 code the holidays package supports, e.g. DE, US, GB",
+        ) from None
+    except (KeyError, ValueError, TypeError) as exc:
+        raise InputError(
+            f"unknown subdivision {instance.subdivision!r} of {value}: {exc}", field="subdivision"
+        ) from None
+
+
+@attrs.frozen(eq=True)
+class Calendar:
+    """Working hours per weekday (Monday first) in ``timezone``, with holidays closed."""
+
+    week: tuple[tuple[Span, ...], ...] = attrs.field(default=PRESETS["8x5"], validator=_check_week)
+    timezone: str = attrs.field(default="UTC", validator=_check_zone)
+    subdivision: str | None = None
+    country: str | None = attrs.field(default=None, validator=_check_country)
+    closed_dates: frozenset[date] = frozenset()
+    open_dates: frozenset[date] = frozenset()
+    observe_holidays: bool = True
+
+    @classmethod
+    def preset(cls, name: str, **kw: Any) -> Calendar:
+        try:
+            week = PRESETS[name]
+        except KeyError:
+            raise InputError(
+                f"unknown schedule {name!r}", field="hours", hint=f"known: {', '.join(PRESETS)}"
+            ) from None
+        return cls(week=week, **kw)
+
+    @classmethod
+    def from_hours(cls, hours: Mapping[str, Any] | str, **kw: Any) -> Calendar:
+        """Build from ``{"mon": "09:00-17:00", ...}`` (missing days closed) or a preset name."""
+        if isinstance(hours, str):
+            return cls.preset(hours, **kw)
+        unknown = set(hours) - set(WEEKDAYS)
+        if unknown:
+            raise InputError(
+                f"unknown weekday {sorted(unknown)[0]!r}", field="hours", hint="use mon ... sun"
+            )
+        week = tuple(parse_hours(hours.get(day), f"hours.{day}") for day in WEEKDAYS)
+        return cls(week=week, **kw)
+
+    # -- days ---------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def holiday_name(self, day: date) -> str | None:
+        if day in self.closed_dates:
+            return "closed"
+        if self.country and self.observe_holidays:
+            return _country_holidays(self.country, self.subdivision, day.year).get(day)
+        return None
+
+    def is_holiday(self, day: date) -> bool:
+        return self.holiday_name(day) is not None
+
+    def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
+        """Holidays and closed dates in [start, end], in date order."""
+        found: dict[date, str] = {d: "closed" for d in self.closed_dates if start <= d <= end}
+        if self.country and self.observe_holidays:
+            for year in range(start.year, end.year + 1):
+                for d, name in _country_holidays(self.country, self.subdivision, year).items():
+                    if start <= d <= end:
+                        found.setdefault(d, name)
+        return sorted(found.items())
+
+    def spans_on(self, day: date) -> tuple[Span, ...]:
+        """The working spans of ``day`` (empty on holidays and closed weekdays)."""
+        if day in self.open_dates:
+            return self.week[day.weekday()] or ((time(9), time(17)),)
+        if self.is_holiday(day):
+            return ()
+        return self.week[day.weekday()]
+
+    def is_working_day(self, day: date) -> bool:
+        return bool(self.spans_on(day))
+
+    def utc_spans_on(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The working spans of ``day`` as aware UTC datetimes (DST-correct)."""
+        out = []
+        for start, end in self.spans_on(day):
+            a = datetime.combine(day, start, self.tz).astimezone(UTC)
+            if end is None:
+                b = datetime.combine(day + timedelta(days=1), MIDNIGHT, self.tz).astimezone(UTC)
+            else:
+                b = datetime.combine(day, end, self.tz).astimezone(UTC)
+            if b > a:
+                out.append((a, b))
+        return out
+
+    def working_seconds_on(self, day: date) -> int:
+        return sum(int((b - a).total_seconds()) for a, b in self.utc_spans_on(day))
+
+    def working_hours_on(self, day: date) -> Decimal:
+        return Decimal(self.working_seconds_on(day)) / 3600
+
+    def days(self, start: date, end: date) -> Iterator[date]:
+        """Every date in [start, end]."""
+        for n in range((end - start).days + 1):
+            yield start + timedelta(days=n)
+
+    def working_days(self, start: date, end: date) -> int:
+        """Working days in [start, end] (inclusive)."""
+        return sum(1 for d in self.days(start, end) if self.is_working_day(d))
+
+    def working_hours(self, start: date, end: date) -> Decimal:
+        """Working hours in [start, end] (inclusive), holidays excluded."""
+        return Decimal(sum(self.working_seconds_on(d) for d in self.days(start, end))) / 3600
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The date ``days`` working days after ``start`` (``start`` itself not counted)."""
+        day = start
+        step = 1 if days >= 0 else -1
+        left = abs(days)
+        guard = 0
+        while left:
+            day += timedelta(days=step)
+            guard += 1
+            if guard > 366 * 50:
+                raise InputError("the calendar has no working days in fifty years")
+            if self.is_working_day(day):
+                left -= 1
+        return day
+
+    def finish_date(self, start: date, hours: Decimal, *, capacity: Decimal = Decimal(1)) -> date:
+        """The day on which ``hours`` of work starting on ``start`` end, at ``capacity`` FTE."""
+        if capacity <= 0:
+            raise InputError("capacity must be positive to finish any work", field="capacity")
+        left = Decimal(hours)
+        day = start
+        guard = 0
+        while True:
+            left -= self.working_hours_on(day) * capacity
+            if left <= 0:
+                return day
+            day += timedelta(days=1)
+            guard += 1
+            if guard > 366 * 50:
+                raise InputError("the work does not finish within fifty years at this capacity")
+
+    # -- instants -----------------------------------------------------------------------------
+
+    def intervals(self, start: date, end: date) -> list[tuple[datetime, datetime]]:
+        """All working spans of [start, end] as UTC datetimes, in time order."""
+        out: list[tuple[datetime, datetime]] = []
+        for d in self.days(start, end):
+            out.extend(self.utc_spans_on(d))
+        return out
+
+    def business_seconds(self, start: datetime, end: datetime) -> int:
+        """Working seconds between two aware instants (0 if ``end`` <= ``start``)."""
+        _require_aware(start, "start")
+        _require_aware(end, "end")
+        if end <= start:
+            return 0
+        s, e = start.astimezone(UTC), end.astimezone(UTC)
+        first = start.astimezone(self.tz).date() - timedelta(days=1)
+        last = end.astimezone(self.tz).date()
+        total = 0
+        for a, b in self.intervals(first, last):
+            lo, hi = max(a, s), min(b, e)
+            if hi > lo:
+                total += int((hi - lo).total_seconds())
+        return total
+
+    def add_business_seconds(self, start: datetime, seconds: int) -> datetime:
+        """The instant at which ``seconds`` of working time after ``start`` have passed."""
+        _require_aware(start, "start")
+        s = start.astimezone(UTC)
+        left = seconds
+        day = start.astimezone(self.tz).date() - timedelta(days=1)
+        for _ in range(366 * 50):
+            for a, b in self.utc_spans_on(day):
+                if b <= s:
+                    continue
+                lo = max(a, s)
+                avail = int((b - lo).total_seconds())
+                if left <= avail:
+                    return lo + timedelta(seconds=left)
+                left -= avail
+            day += timedelta(days=1)
+        raise InputError("the calendar has no working time in fifty years")
+
+    def clock(self, start: date, end: date) -> BusinessClock:
+        """A vectorised business clock over [start, end] (see ``engagekit.clock``)."""
+        from engagekit.clock import BusinessClock
+
+        return BusinessClock.from_calendar(self, start, end)
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(f"{name} {value.isoformat()} has no time zone", field=name)
+
+
+def calendar_week_hours(calendar: Calendar) -> Sequence[Decimal]:
+    """Nominal working hours of each weekday (Monday first), before holidays and DST."""
+    out = []
+    for spans in calendar.week:
+        secs = 0
+        for a, b in spans:
+            end = 24 * 3600 if b is None else b.hour * 3600 + b.minute * 60
+            secs += end - (a.hour * 3600 + a.minute * 60)
+        out.append(Decimal(secs) / 3600)
+    return out

@@ -1,0 +1,344 @@
+"""The ``engage`` command line, built by ``build_app(engine)`` so plugins can add commands and
+tests get a fresh app. Exit codes: 0 success, 1 a problem with the input or a plugin, 2 usage.
+"""
+
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from engagekit._version import __version__
+from engagekit.engine import Engine, create_engine
+from engagekit.errors import EngageError
+
+if TYPE_CHECKING:
+    from engagekit.project import Project
+
+__all__ = ["build_app", "main"]
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the stable JSON document instead of a table.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print rows as CSV (formula-safe).")]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the output to this file (atomically) instead of stdout."),
+]
+FileArg = Annotated[Path, typer.Argument(help="The project file (TOML).", show_default=False)]
+PeriodOpt = Annotated[
+    str, typer.Option("--period", "-p", help="Billing period: YYYY-MM, YYYY-Www, YYYY-Qn or A..B.")
+]
+
+
+class State:
+    debug = False
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _errors(state: State) -> Iterator[None]:
+    """User and plugin errors become one message and exit 1; ``--debug`` shows the traceback."""
+    try:
+        yield
+    except EngageError as exc:
+        if state.debug:
+            raise
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except OSError as exc:
+        if state.debug:
+            raise
+        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        from engagekit.output import write_atomic
+
+        write_atomic(output, text)
+        typer.echo(f"wrote {output}", err=True)
+
+
+def _console(width: int | None = None) -> Any:
+    from rich.console import Console
+
+    return Console(width=width or (None if sys.stdout.isatty() else 120), highlight=False)
+
+
+def _render(build: Callable[[Any], None], output: Path | None) -> None:
+    """Render rich output to the terminal, or as plain text into ``output``."""
+    if output is None:
+        build(_console())
+        return
+    from rich.console import Console
+
+    console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
+    build(console)
+    _emit(console.export_text(), output)
+
+
+@contextmanager
+def _progress(engine: Engine) -> Iterator[None]:
+    """A progress bar over components on a terminal; nothing in a pipe."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=_stderr_console()) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(op: str, component: Any, i: int, n: int) -> None:
+            if op not in tasks:
+                tasks[op] = bar.add_task(op, total=n)
+            bar.update(tasks[op], completed=i, description=f"{op} {component.name}")
+
+        engine.progress = report
+        try:
+            yield
+        finally:
+            engine.progress = None
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def build_app(engine: Engine) -> typer.Typer:
+    """The ``engage`` application wired to ``engine``; plugins' commands are added last."""
+    state = State()
+    app = typer.Typer(
+        name="engage",
+        help="Price, bill, staff and measure IT service engagements.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+    def version_callback(value: bool) -> None:
+        if value:
+            typer.echo(f"engagekit {__version__}")
+            for p in engine.plugins:
+                status = "" if p.status == "ok" else f" ({p.status})"
+                typer.echo(f"  {p.name} {p.version or ''}{status}".rstrip())
+            raise typer.Exit()
+
+    @app.callback()
+    def root(
+        version: Annotated[
+            bool,
+            typer.Option("--version", callback=version_callback, is_eager=True,
+                         help="Show engagekit's version and each plugin's, then exit."),
+        ] = False,
+        debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    ) -> None:
+        state.debug = debug
+
+    def load(file: Path) -> "Project":
+        return engine.load_project(file)
+
+    @app.command()
+    def models(json_: JsonOpt = False) -> None:
+        """List the collaboration models the installed plugins provide."""
+        from engagekit.output import dumps, models_doc
+
+        doc = models_doc(engine)
+        if json_:
+            _emit(dumps(doc), None)
+            return
+        from rich.table import Table
+
+        table = Table("model", "summary", "plugin", "version")
+        for m in doc:
+            table.add_row(m["name"], m["summary"], m["plugin"], m["version"] or "")
+        _console().print(table)
+
+    @app.command()
+    def plugins(json_: JsonOpt = False) -> None:
+        """List plugins, including the ones that failed to load or are blocked."""
+        from engagekit.output import dumps, plugins_doc
+
+        doc = plugins_doc(engine)
+        if json_:
+            _emit(dumps(doc), None)
+            return
+        from rich.table import Table
+
+        table = Table("plugin", "distribution", "version", "status", "models", "hooks / error")
+        for p in doc:
+            detail = p["error"] if p["status"] == "failed" else ", ".join(p["hooks"])
+            table.add_row(p["name"], p["distribution"] or "(in-process)", p["version"] or "",
+                          p["status"], ", ".join(p["models"]), detail or "")
+        _console().print(table)
+
+    @app.command()
+    def init(
+        path: Annotated[Path, typer.Argument(help="Where to write the project file.")] = Path(
+            "project.toml"
+        ),
+        model: Annotated[
+            list[str] | None,
+            typer.Option("--model", "-m", help="A model to include (repeat for several)."),
+        ] = None,
+        name: Annotated[str, typer.Option(help="The project's name.")] = "New project",
+        currency: Annotated[str, typer.Option(help="ISO 4217 currency code.")] = "EUR",
+        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    ) -> None:
+        """Write a commented starter project that validates."""
+        from engagekit.starter import starter_text
+
+        with _errors(state):
+            if path.exists() and not force:
+                _fail(f"{path} exists; pass --force to overwrite it")
+            text = starter_text(engine, model or ["time-material"], name=name, currency=currency)
+            from engagekit.projectfile import project_from_dict
+            import tomllib
+            from decimal import Decimal
+
+            project_from_dict(
+                tomllib.loads(text, parse_float=Decimal), engine.models,
+                base_dir=path.resolve().parent, source=path, text=text,
+            )
+            from engagekit.output import write_atomic
+
+            write_atomic(path, text)
+            typer.echo(f"wrote {path}; try: engage validate {path}")
+
+    @app.command()
+    def validate(file: FileArg) -> None:
+        """Check a project file: syntax, keys, types, every component's settings."""
+        with _errors(state):
+            project = load(file)
+            typer.echo(
+                f"{file}: ok ({project.name}, {len(project.components)} components: "
+                + ", ".join(f"{c.name} [{c.model}]" for c in project.components)
+                + ")"
+            )
+
+    @app.command()
+    def estimate(
+        file: FileArg,
+        json_: JsonOpt = False,
+        csv_: CsvOpt = False,
+        output: OutOpt = None,
+        seed: Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simulations.")] = None,
+        trials: Annotated[
+            int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
+        ] = None,
+    ) -> None:
+        """Estimate effort, cost, price and margin per component and for the project."""
+        from engagekit import output as out
+        from engagekit import tables
+
+        with _errors(state):
+            project = load(file)
+            with _progress(engine):
+                result = engine.estimate(project, seed=seed, trials=trials)
+            if json_:
+                _emit(out.dumps(out.estimate_doc(result)), output)
+            elif csv_:
+                _emit(tables.estimate_csv(result), output)
+            else:
+                _render(lambda c: tables.print_estimate(c, result), output)
+
+    @app.command()
+    def bill(
+        file: FileArg,
+        period: PeriodOpt,
+        json_: JsonOpt = False,
+        csv_: CsvOpt = False,
+        output: OutOpt = None,
+    ) -> None:
+        """Bill a period: one invoice per currency, lines per component, adjustments, total."""
+        from engagekit import output as out
+        from engagekit import tables
+        from engagekit.period import Period
+
+        with _errors(state):
+            p = Period.parse(period)
+            project = load(file)
+            with _progress(engine):
+                result = engine.bill(project, p)
+            if json_:
+                _emit(out.dumps(out.bill_doc(result)), output)
+            elif csv_:
+                _emit(tables.bill_csv(result), output)
+            else:
+                _render(lambda c: tables.print_bill(c, result), output)
+
+    @app.command()
+    def staff(file: FileArg, json_: JsonOpt = False, csv_: CsvOpt = False, output: OutOpt = None) -> None:
+        """Plan people across components; over-allocation is flagged."""
+        from engagekit import output as out
+        from engagekit import tables
+
+        with _errors(state):
+            project = load(file)
+            with _progress(engine):
+                result = engine.staff(project)
+            if json_:
+                _emit(out.dumps(out.staff_doc(result)), output)
+            elif csv_:
+                _emit(tables.staff_csv(result), output)
+            else:
+                _render(lambda c: tables.print_staff(c, result), output)
+
+    @app.command()
+    def measure(
+        file: FileArg,
+        period: Annotated[
+            str | None, typer.Option("--period", "-p", help="Period to measure; default: to date.")
+        ] = None,
+        json_: JsonOpt = False,
+        output: OutOpt = None,
+    ) -> None:
+        """Measure delivery, burn and service levels per component."""
+        from engagekit import output as out
+        from engagekit import tables
+        from engagekit.period import Period
+
+        with _errors(state):
+            p = Period.parse(period) if period else None
+            project = load(file)
+            with _progress(engine):
+                result = engine.measure(project, p)
+            if json_:
+                _emit(out.dumps(out.measure_doc(result)), output)
+            else:
+                _render(lambda c: tables.print_measure(c, result), output)
+
+    try:
+        engine.pm.hook.register_commands(app=app, engine=engine)
+    except Exception as exc:  # noqa: BLE001 - a broken plugin must not take the CLI down
+        typer.echo(f"warning: a plugin failed to add its commands: {exc}", err=True)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``engage`` console script."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        engine = create_engine()
+    except EngageError as exc:  # strict mode
+        if debug:
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+    for problem in engine.problems:
+        typer.echo(f"warning: {problem}", err=True)
+    app = build_app(engine)
+    app(args=argv, prog_name="engage")

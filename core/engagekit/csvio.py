@@ -1,0 +1,134 @@
+"""Reading small CSV files row by row with errors that name the file, row and column.
+
+For data files of a few thousand rows (milestone acceptances, progress reports, cost lines).
+Bulk files (timesheets, incident logs) are read columnar by the plugins that need speed.
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from engagekit.errors import InputError
+
+__all__ = ["CsvRow", "read_rows"]
+
+
+@attrs.frozen
+class CsvRow:
+    """One data row; its ``get``/``decimal``/``date``/... raise errors located at this cell."""
+
+    path: Path
+    number: int
+    values: dict[str, str]
+
+    def error(self, message: str, column: str | None = None, hint: str | None = None) -> InputError:
+        return InputError(message, where=self.path, row=self.number, field=column, hint=hint)
+
+    def text(self, column: str, *, required: bool = True) -> str | None:
+        value = (self.values.get(column) or "").strip()
+        if not value:
+            if required:
+                raise self.error("empty value", column)
+            return None
+        return value
+
+    def decimal(self, column: str, *, required: bool = True) -> Decimal | None:
+        value = self.text(column, required=required)
+        if value is None:
+            return None
+        try:
+            out = Decimal(value.replace(",", "")) if value.count(",") and "." in value else Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            raise self.error(f"{value!r} is not a number", column) from None
+        if not out.is_finite():
+            raise self.error(f"{value!r} is not a finite number", column)
+        return out
+
+    def date(self, column: str, *, required: bool = True, formats: Sequence[str] = ()) -> date | None:
+        value = self.text(column, required=required)
+        if value is None:
+            return None
+        for fmt in formats:
+            try:
+                return datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.error(
+                f"{value!r} is not a date", column, hint="write dates as YYYY-MM-DD"
+            ) from None
+
+    def datetime(
+        self, column: str, *, tz: ZoneInfo | None = None, required: bool = True,
+        formats: Sequence[str] = (),
+    ) -> datetime | None:
+        """An aware datetime; a naive value takes ``tz``, and is an error without one."""
+        value = self.text(column, required=required)
+        if value is None:
+            return None
+        parsed = None
+        for fmt in formats:
+            try:
+                parsed = datetime.strptime(value, fmt)
+                break
+            except ValueError:
+                continue
+        if parsed is None:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                raise self.error(
+                    f"{value!r} is not a date-time", column,
+                    hint="write YYYY-MM-DDTHH:MM with an offset (+01:00) or set the file's timezone",
+                ) from None
+        if parsed.tzinfo is None:
+            if tz is None:
+                raise self.error(
+                    f"{value!r} has no time zone and none is configured for this file", column,
+                    hint="add an offset such as +01:00, or set timezone = \"Europe/Berlin\" in settings",
+                )
+            parsed = parsed.replace(tzinfo=tz)
+        return parsed
+
+    def boolean(self, column: str, *, default: bool | None = None) -> bool:
+        value = (self.values.get(column) or "").strip().lower()
+        if not value and default is not None:
+            return default
+        if value in ("1", "true", "yes", "y"):
+            return True
+        if value in ("0", "false", "no", "n"):
+            return False
+        raise self.error(f"{value!r} is not a yes/no value", column, hint="use true/false or yes/no")
+
+
+def read_rows(
+    path: Path, *, required: Sequence[str], optional: Sequence[str] = (), what: str = "file"
+) -> Iterator[CsvRow]:
+    """The data rows of a CSV file with a header that has every ``required`` column."""
+    try:
+        f = path.open(newline="", encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{what} does not exist", where=path) from None
+    with f:
+        reader = csv.DictReader(f)
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise InputError(
+                f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+                where=path, row=1,
+                hint=f"a {what} has the columns {', '.join([*required, *optional])}",
+            )
+        reader.fieldnames = header
+        for number, values in enumerate(reader, start=2):
+            yield CsvRow(path, number, {k: v for k, v in values.items() if k is not None})

@@ -1,0 +1,520 @@
+"""The engine: loads plugins, dispatches each component to its model, combines the answers.
+
+A typed facade over ``pm.hook``: callers get results of known types and errors that name the
+plugin at fault. Build one with ``create_engine()``; there is no global engine.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import attrs
+import pluggy
+
+from engagekit import hookspecs
+from engagekit.errors import EngageError, InputError, PluginError
+from engagekit.money import Money
+from engagekit.period import Period
+from engagekit.project import Component, Project
+from engagekit.results import (
+    Adjustment,
+    AppliedAdjustment,
+    ComponentBill,
+    ComponentEstimate,
+    ComponentStaffing,
+    Distribution,
+    EstimateOptions,
+    Invoice,
+    ModelSpec,
+    ProjectBill,
+    ProjectEstimate,
+    Samples,
+    ServiceMeasure,
+    ServiceReport,
+    StaffingRow,
+    StaffPlan,
+)
+
+__all__ = ["ENTRY_POINT_GROUP", "Engine", "PluginInfo", "create_engine"]
+
+ENTRY_POINT_GROUP = "engagekit"
+STRICT_ENV = "ENGAGEKIT_STRICT_PLUGINS"
+DISABLE_ENV = "ENGAGEKIT_DISABLE_PLUGINS"
+BUILTIN_PLUGINS = ("fixed-price", "time-material", "dedicated-team", "sla")
+CORE_PLUGIN = "engagekit.adjustments"
+
+T = TypeVar("T")
+Progress = Callable[[str, Component, int, int], None]
+
+
+@attrs.frozen
+class PluginInfo:
+    """A plugin as the engine found it: loaded (``ok``), ``failed`` (with ``error``) or ``blocked``."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    status: Literal["ok", "failed", "blocked"]
+    error: str | None = None
+    hooks: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def create_engine(
+    *,
+    plugins: Iterable[object | tuple[str, object]] = (),
+    entry_points: bool = True,
+    disable: Iterable[str] | None = None,
+    strict: bool | None = None,
+) -> Engine:
+    """Build an engine.
+
+    :param plugins: Extra plugin objects (or ``(name, object)`` pairs) to register in-process.
+    :param entry_points: Load the plugins installed under the ``engagekit`` entry-point group
+        (the four built-in models among them).
+    :param disable: Plugin names to block; default from ``ENGAGEKIT_DISABLE_PLUGINS`` (``a,b``).
+    :param strict: Raise ``PluginError`` on a broken plugin instead of skipping it with a warning;
+        default from ``ENGAGEKIT_STRICT_PLUGINS=1``.
+    """
+    if disable is None:
+        disable = [p.strip() for p in os.environ.get(DISABLE_ENV, "").split(",") if p.strip()]
+    engine = Engine(strict=_env_flag(STRICT_ENV) if strict is None else strict)
+    from engagekit import adjustments
+
+    engine.pm.register(adjustments, name=CORE_PLUGIN)
+    blocked = set(disable)
+    if entry_points:
+        eps = metadata.entry_points(group=ENTRY_POINT_GROUP)
+        order = {name: i for i, name in enumerate(BUILTIN_PLUGINS)}
+        for ep in sorted(eps, key=lambda e: (order.get(e.name, len(order)), e.name)):
+            dist = ep.dist.name if ep.dist else None
+            version = ep.dist.version if ep.dist else None
+            if ep.name in blocked:
+                engine.pm.set_blocked(ep.name)
+                engine._plugins.append(PluginInfo(ep.name, dist, version, "blocked"))
+                continue
+            try:
+                obj = ep.load()
+            except Exception as exc:  # noqa: BLE001 - isolate one broken plugin
+                engine._fail(ep.name, dist, version, f"import failed: {type(exc).__name__}: {exc}")
+                continue
+            engine._add(obj, ep.name, dist, version)
+    for item in plugins:
+        name, obj = item if isinstance(item, tuple) else (None, item)
+        if name in blocked:
+            continue
+        engine.register(obj, name=name)
+    return engine
+
+
+class Engine:
+    """The typed facade over the plugin manager. Build it with ``create_engine``."""
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
+        self.pm = pluggy.PluginManager("engagekit")
+        self.pm.add_hookspecs(hookspecs)
+        self._models: dict[str, ModelSpec] = {}
+        self._plugins: list[PluginInfo] = []
+        self.progress: Progress | None = None
+
+    # -- plugins ------------------------------------------------------------------------------
+
+    @property
+    def models(self) -> Mapping[str, ModelSpec]:
+        """The registered models by name."""
+        return types.MappingProxyType(self._models)
+
+    @property
+    def plugins(self) -> Sequence[PluginInfo]:
+        """Every plugin found, including failed and blocked ones."""
+        return tuple(self._plugins)
+
+    @property
+    def problems(self) -> list[str]:
+        """One warning line per plugin that failed."""
+        return [
+            f"plugin {p.name!r}" + (f" ({p.distribution} {p.version})" if p.distribution else "")
+            + f" was skipped: {p.error}"
+            for p in self._plugins
+            if p.status == "failed"
+        ]
+
+    def register(self, plugin: object, name: str | None = None) -> PluginInfo:
+        """Register a plugin object in-process (a module, or an instance with hookimpls)."""
+        name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        return self._add(plugin, name, None, None)
+
+    def _fail(self, name: str, dist: str | None, version: str | None, error: str) -> PluginInfo:
+        info = PluginInfo(name, dist, version, "failed", error)
+        self._plugins.append(info)
+        if self.strict:
+            where = f" ({dist} {version})" if dist else ""
+            raise PluginError(f"plugin {name!r}{where}: {error}", plugin=name)
+        return info
+
+    def _add(self, obj: object, name: str, dist: str | None, version: str | None) -> PluginInfo:
+        if isinstance(obj, type):
+            return self._fail(
+                name, dist, version,
+                f"{obj.__name__} is a class; register an instance (have you forgotten the ()?)",
+            )
+        if self.pm.is_blocked(name):
+            info = PluginInfo(name, dist, version, "blocked")
+            self._plugins.append(info)
+            return info
+        try:
+            self.pm.register(obj, name=name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            return self._fail(name, dist, version, f"invalid plugin: {exc}")
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            self.pm.unregister(obj)
+            return self._fail(name, dist, version, f"{exc} (is the hook name misspelled?)")
+        claimed: list[str] = []
+
+        def register_model(spec: ModelSpec) -> None:
+            if not isinstance(spec, ModelSpec):
+                raise TypeError(f"register() takes an engagekit.ModelSpec, got {type(spec).__name__}")
+            other = self._models.get(spec.name)
+            if other is not None:
+                raise PluginError(
+                    f"model {spec.name!r} is claimed by two plugins: {other.plugin!r} and {name!r}"
+                    + (f" ({dist})" if dist else "")
+                )
+            self._models[spec.name] = attrs.evolve(
+                spec, plugin=name, version=spec.version or version
+            )
+            claimed.append(spec.name)
+
+        impls = [i for i in self.pm.hook.register_models.get_hookimpls() if i.plugin is obj]
+        try:
+            for impl in impls:
+                impl.function(register=register_model)
+        except Exception as exc:  # noqa: BLE001 - isolate one broken plugin
+            for model in claimed:
+                del self._models[model]
+            self.pm.unregister(obj)
+            text = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
+            return self._fail(name, dist, version, f"registration failed: {text}")
+        hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(obj) or ()))
+        info = PluginInfo(name, dist, version, "ok", None, hooks, tuple(claimed))
+        self._plugins.append(info)
+        return info
+
+    # -- projects -----------------------------------------------------------------------------
+
+    def load_project(self, path: str | Path) -> Project:
+        """Read and validate a project file (components' settings by their models)."""
+        from engagekit.projectfile import load_project
+
+        return load_project(path, self._models)
+
+    def project_from_dict(self, data: Mapping[str, Any], base_dir: Path | None = None) -> Project:
+        from engagekit.projectfile import project_from_dict
+
+        return project_from_dict(data, self._models, base_dir=base_dir)
+
+    def make_component(
+        self,
+        project: Project,
+        *,
+        name: str,
+        model: str,
+        start: date,
+        end: date,
+        settings: Mapping[str, Any] | object,
+    ) -> Component:
+        """A component of ``model`` built in code, e.g. by a composite model that hands part of
+        its work to another model. ``settings`` may be a table (read by the model's settings
+        class, relative paths against the project's folder) or a settings instance."""
+        from engagekit.projectfile import unknown_model
+        from engagekit.settings import SettingsError, structure
+
+        spec = self._models.get(model)
+        if spec is None:
+            raise unknown_model(model, self._models)
+        if isinstance(settings, Mapping):
+            try:
+                settings = structure(dict(settings), spec.settings, project.base_dir)
+            except SettingsError as err:
+                raise InputError(
+                    f"component {name!r} ({model}): {err.message}", field=err.field, hint=err.hint
+                ) from None
+        return Component(name, model, start, end, settings)
+
+    # -- per component ------------------------------------------------------------------------
+
+    def _culprit(self, exc: BaseException, hook: Any) -> str:
+        codes = {
+            getattr(impl.function, "__code__", None): impl.plugin_name
+            for impl in hook.get_hookimpls()
+        }
+        culprit = None
+        tb = exc.__traceback__
+        while tb is not None:
+            name = codes.get(tb.tb_frame.f_code)
+            if name is not None:
+                culprit = name
+            tb = tb.tb_next
+        return culprit or "unknown"
+
+    def _call(self, hook_name: str, expected: type[T], component: Component, **kw: Any) -> T:
+        hook = getattr(self.pm.hook, hook_name)
+        spec = self._models.get(component.model)
+        if spec is None:
+            from engagekit.projectfile import unknown_model
+
+            raise unknown_model(component.model, self._models)
+        try:
+            result = hook(engine=self, component=component, **kw)
+        except EngageError:
+            raise
+        except Exception as exc:
+            plugin = self._culprit(exc, hook)
+            raise PluginError(
+                f"plugin {plugin!r} raised {type(exc).__name__} in hook {hook_name!r} for "
+                f"component {component.name!r}: {exc}",
+                plugin=plugin,
+            ) from exc
+        if result is None:
+            raise PluginError(
+                f"no plugin answered {hook_name!r} for component {component.name!r} of model "
+                f"{component.model!r} (registered by plugin {spec.plugin!r}); installed models: "
+                f"{', '.join(sorted(self._models))}",
+                plugin=spec.plugin,
+            )
+        if not isinstance(result, expected):
+            raise PluginError(
+                f"plugin {spec.plugin!r} broke the contract: hook {hook_name!r} returned "
+                f"{type(result).__name__} for component {component.name!r}, expected "
+                f"{expected.__name__} or None",
+                plugin=spec.plugin,
+            )
+        return result
+
+    def _each(self, op: str, project: Project, fn: Callable[[Component], T]) -> list[T]:
+        out = []
+        n = len(project.components)
+        for i, component in enumerate(project.components):
+            if self.progress:
+                self.progress(op, component, i, n)
+            out.append(fn(component))
+        if self.progress and n:
+            self.progress(op, project.components[-1], n, n)
+        return out
+
+    def estimate_component(
+        self, project: Project, component: Component, options: EstimateOptions | None = None
+    ) -> ComponentEstimate:
+        result = self._call(
+            "estimate", ComponentEstimate, component, project=project,
+            options=options or EstimateOptions(),
+        )
+        for money in (result.cost, result.price):
+            self._check_currency(money, project, component, "estimate")
+        return result
+
+    def bill_component(self, project: Project, component: Component, period: Period) -> ComponentBill:
+        return self._call("bill", ComponentBill, component, project=project, period=period)
+
+    def staff_component(self, project: Project, component: Component) -> ComponentStaffing:
+        return self._call("staff", ComponentStaffing, component, project=project)
+
+    def measure_component(
+        self, project: Project, component: Component, period: Period | None = None
+    ) -> ServiceMeasure:
+        return self._call(
+            "measure_service", ServiceMeasure, component, project=project, period=period
+        )
+
+    def _check_currency(self, money: Money, project: Project, component: Component, op: str) -> None:
+        if money.currency != project.currency:
+            spec = self._models[component.model]
+            raise PluginError(
+                f"plugin {spec.plugin!r} returned an {op} in {money.currency} for component "
+                f"{component.name!r}; estimates are in the project currency {project.currency}",
+                plugin=spec.plugin,
+            )
+
+    # -- per project --------------------------------------------------------------------------
+
+    def estimate(
+        self, project: Project, *, seed: int | None = None, trials: int | None = None
+    ) -> ProjectEstimate:
+        """Estimate every component and the project; simulated components are summed per trial."""
+        defaults = EstimateOptions()
+        options = EstimateOptions(
+            seed=defaults.seed if seed is None else seed,
+            trials=defaults.trials if trials is None else trials,
+        )
+        if options.trials < 1:
+            raise InputError("trials must be at least 1", field="trials")
+        results = self._each(
+            "estimate", project, lambda c: self.estimate_component(project, c, options)
+        )
+        cost = Money.total((r.cost for r in results), project.currency)
+        price = Money.total((r.price for r in results), project.currency)
+        effort, samples, warnings = _combine_effort(results, options.trials)
+        return ProjectEstimate(
+            project=project.name,
+            currency=project.currency,
+            components=tuple(results),
+            cost=cost,
+            price=price,
+            effort_hours=effort,
+            options=options,
+            samples=samples,
+            warnings=tuple(w for r in results for w in r.warnings) + tuple(warnings),
+        )
+
+    def bill(self, project: Project, period: Period) -> ProjectBill:
+        """One invoice per currency for ``period``: component lines, subtotal, adjustments."""
+        bills = self._each("bill", project, lambda c: self.bill_component(project, c, period))
+        by_currency: dict[str, list[Any]] = defaultdict(list)
+        for b in bills:
+            for line in b.lines:
+                by_currency[line.amount.currency].append(line)
+        invoices = []
+        currencies = sorted(by_currency, key=lambda c: (c != project.currency, c))
+        for currency in currencies or [project.currency]:
+            lines = tuple(by_currency.get(currency, ()))
+            subtotal = Money.total((line.amount for line in lines), currency)
+            draft = Invoice(period=period, currency=currency, lines=lines, subtotal=subtotal)
+            invoices.append(self._adjust(project, period, draft))
+        warnings = tuple(f"{b.component}: {w}" for b in bills for w in b.warnings)
+        return ProjectBill(project.name, period, tuple(invoices), tuple(bills), warnings)
+
+    def _adjust(self, project: Project, period: Period, draft: Invoice) -> Invoice:
+        hook = self.pm.hook.invoice_adjustments
+        try:
+            contributed = hook(engine=self, project=project, period=period, invoice=draft)
+        except EngageError:
+            raise
+        except Exception as exc:
+            plugin = self._culprit(exc, hook)
+            raise PluginError(
+                f"plugin {plugin!r} raised {type(exc).__name__} in hook 'invoice_adjustments': {exc}",
+                plugin=plugin,
+            ) from exc
+        rules: list[Adjustment] = []
+        for item in contributed:
+            for rule in item or ():
+                if not isinstance(rule, Adjustment):
+                    raise PluginError(
+                        f"hook 'invoice_adjustments' returned {type(rule).__name__}, "
+                        "expected a list of engagekit.Adjustment"
+                    )
+                rules.append(rule)
+        applied = []
+        running = draft.subtotal
+        for rule in sorted(rules, key=lambda r: r.order):
+            amount = rule.compute(running, draft)
+            if not isinstance(amount, Money) or amount.currency != draft.currency:
+                raise PluginError(
+                    f"adjustment {rule.name!r} returned {amount!r}, expected Money in {draft.currency}"
+                )
+            amount = amount.rounded()
+            if not amount:
+                continue
+            applied.append(AppliedAdjustment(rule.name, rule.stage, amount, running, rule.description))
+            running = running + amount
+        return attrs.evolve(draft, adjustments=tuple(applied), total=running)
+
+    def staff(self, project: Project) -> StaffPlan:
+        """One staffing plan across components; a person over 100% in a month is flagged."""
+        staffing = self._each("staff", project, lambda c: self.staff_component(project, c))
+        rows = tuple(r for s in staffing for r in s.rows)
+        warnings = [f"{s.component}: {w}" for s in staffing for w in s.warnings]
+        warnings += over_allocation(rows)
+        return StaffPlan(project.name, rows, tuple(staffing), tuple(warnings))
+
+    def measure(self, project: Project, period: Period | None = None) -> ServiceReport:
+        """Every component's service measures, in one report."""
+        measures = self._each(
+            "measure", project, lambda c: self.measure_component(project, c, period)
+        )
+        warnings = tuple(f"{m.component}: {w}" for m in measures for w in m.warnings)
+        return ServiceReport(project.name, period, tuple(measures), warnings)
+
+
+def _combine_effort(
+    results: Sequence[ComponentEstimate], trials: int
+) -> tuple[Distribution | None, Samples | None, list[str]]:
+    """Project effort: per-trial sums where components simulate, points added as constants."""
+    with_effort = [r for r in results if r.effort_hours is not None]
+    if not with_effort:
+        return None, None, []
+    simulated = [r for r in with_effort if r.samples is not None]
+    if not simulated:
+        total = Distribution(
+            sum((r.effort_hours.p50 for r in with_effort), Decimal(0)),  # type: ignore[union-attr]
+            sum((r.effort_hours.p80 for r in with_effort), Decimal(0)),  # type: ignore[union-attr]
+            sum((r.effort_hours.p90 for r in with_effort), Decimal(0)),  # type: ignore[union-attr]
+        )
+        return total, None, []
+    import numpy as np
+
+    warnings = []
+    effort = np.zeros(trials)
+    cost = np.zeros(trials)
+    for r in with_effort:
+        if r.samples is None:
+            assert r.effort_hours is not None
+            if r.effort_hours.p50 != r.effort_hours.p90:
+                warnings.append(
+                    f"{r.component}: percentiles without samples; its P50 is added to every trial"
+                )
+            effort += float(r.effort_hours.p50)
+            cost += float(r.cost.amount)
+            continue
+        if len(r.samples.effort_hours) != trials:
+            raise PluginError(
+                f"component {r.component!r} returned {len(r.samples.effort_hours)} samples, "
+                f"expected {trials} (options.trials)"
+            )
+        effort += r.samples.effort_hours
+        cost += r.samples.cost if r.samples.cost is not None else float(r.cost.amount)
+    return Distribution.from_samples(effort), Samples(effort, cost), warnings
+
+
+def over_allocation(rows: Iterable[StaffingRow], limit: Decimal = Decimal(1)) -> list[str]:
+    """Warnings for each person whose FTE summed over components exceeds ``limit`` in a month.
+
+    Rows of any length (weeks, months) are weighted by the days they share with each month.
+    """
+    load: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    parts: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in rows:
+        if row.person is None or row.status != "planned":
+            continue
+        for month in row.period.months():
+            shared = month.clip(row.period.start, row.period.last)
+            if shared is None:
+                continue
+            key = (row.person, month.label)
+            load[key] += row.fte * Decimal(shared.length) / Decimal(month.length)
+            parts[key].add(row.component)
+    out = []
+    for (person, month), fte in sorted(load.items()):
+        if fte > limit + Decimal("0.005"):
+            comps = ", ".join(sorted(parts[(person, month)]))
+            out.append(
+                f"{person} is over-allocated in {month}: {fte.quantize(Decimal('0.01'))} FTE "
+                f"across {comps}"
+            )
+    return out
+

@@ -1,0 +1,101 @@
+"""The errors engagekit raises. Everything a user can cause is an ``InputError``.
+
+The CLI prints an ``EngageError`` as one message and exits 1, without a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class EngageError(Exception):
+    """Base of every error engagekit reports to a user."""
+
+
+class InputError(EngageError, ValueError):
+    """A problem with the user's input, located as precisely as known.
+
+    ``where`` is a file (or any source name), ``line``/``column`` (1-based) or ``row`` (1-based data
+    row of a CSV, the header being row 0 is never reported), and ``field`` a column or dotted key path.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.where = str(where) if where is not None else None
+        self.line = line
+        self.column = column
+        self.row = row
+        self.field = field
+        self.hint = hint
+        super().__init__(self.render())
+
+    def located(self, **kw: object) -> InputError:
+        """A copy with the location filled in where it was missing (the inner location wins)."""
+        args = {
+            "where": self.where,
+            "line": self.line,
+            "column": self.column,
+            "row": self.row,
+            "field": self.field,
+            "hint": self.hint,
+        }
+        for key, value in kw.items():
+            if args.get(key) is None:
+                args[key] = value
+        return type(self)(self.message, **args)  # type: ignore[arg-type]
+
+    def render(self) -> str:
+        place = []
+        if self.where:
+            loc = self.where
+            if self.line is not None:
+                loc += f":{self.line}"
+                if self.column is not None:
+                    loc += f":{self.column}"
+            place.append(loc)
+        if self.row is not None:
+            place.append(f"row {self.row}")
+        if self.field:
+            place.append(self.field)
+        text = f"{', '.join(place)}: {self.message}" if place else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class InputErrors(InputError):
+    """Several input errors found in one pass (all bad rows, not just the first)."""
+
+    def __init__(self, errors: Sequence[InputError], *, limit: int = 20) -> None:
+        self.errors = list(errors)
+        shown = "\n".join(f"  {e.render()}" for e in self.errors[:limit])
+        more = len(self.errors) - limit
+        if more > 0:
+            shown += f"\n  ... and {more} more"
+        super().__init__(f"{len(self.errors)} problems:\n{shown}")
+
+    def render(self) -> str:
+        return self.message
+
+
+class PluginError(EngageError):
+    """A plugin failed to load, broke the contract, or raised inside a hook."""
+
+    def __init__(self, message: str, *, plugin: str | None = None) -> None:
+        self.plugin = plugin
+        super().__init__(message)
+
+
+class UnknownModelError(InputError):
+    """A component names a model that no installed plugin provides."""

@@ -1,0 +1,175 @@
+"""The contract between engagekit and its model plugins, as pluggy hook specifications.
+
+A plugin is a module or object with functions marked ``@engagekit.hookimpl`` whose names and
+parameters match the specs below. pluggy calls hooks with keyword arguments only, and fills an
+implementation's parameters by name: an implementation may accept any subset of a spec's
+parameters, but never one the spec lacks, and never a parameter with a default value (pluggy
+would not fill it).
+
+The per-component hooks (``estimate``, ``bill``, ``staff``, ``measure_service``) stop at the first
+non-None result: the plugin that owns ``component.model`` answers, every other plugin returns
+None. Plugins never import each other; a model that builds on another (a dedicated team billed
+as time and material) asks the engine, which dispatches to the owner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import typer
+
+    from engagekit.engine import Engine
+    from engagekit.period import Period
+    from engagekit.project import Component, Project
+    from engagekit.results import (
+        Adjustment,
+        ComponentBill,
+        ComponentEstimate,
+        ComponentStaffing,
+        EstimateOptions,
+        Invoice,
+        ModelSpec,
+        ServiceMeasure,
+    )
+
+hookspec = pluggy.HookspecMarker("engagekit")
+
+
+@hookspec
+def register_models(register: Callable[[ModelSpec], None]) -> None:
+    """Declare the collaboration models this plugin provides.
+
+    Called once per plugin when the engine starts.
+
+    :param register:
+        Call it once per model with a :class:`engagekit.ModelSpec`: the model's ``name`` (the
+        value of ``model =`` in a project file), a one-line ``summary``, the attrs ``settings``
+        class that a component's ``[components.settings]`` table is read into, and its ``version``.
+
+    Two plugins registering one model name is an error at start-up naming both; the later one is
+    skipped (or, in strict mode, the engine refuses to start).
+
+    Return nothing.
+    """
+
+
+@hookspec(firstresult=True)
+def estimate(
+    engine: Engine, project: Project, component: Component, options: EstimateOptions
+) -> ComponentEstimate | None:
+    """Estimate one component: effort, cost, price and margin, and when it finishes.
+
+    :param engine: The engine, to ask other models for their part (composite models).
+    :param project: The whole project (currency, calendar, rate card, other components).
+    :param component: The component to estimate; ``component.settings`` is an instance of the
+        settings class the owning model registered.
+    :param options: ``seed`` and ``trials`` for Monte Carlo simulations. Seed a component's
+        generator with ``options.seed_for(component.name)`` so runs are reproducible.
+
+    Return a :class:`engagekit.ComponentEstimate` if ``component.model`` is yours. A
+    probabilistic model sets ``effort_hours`` (P50/P80/P90) and ``samples`` (per-trial effort and
+    cost, ``options.trials`` long), which the engine sums per trial across components so that the
+    project's percentiles are those of the sum.
+
+    Return None if the component belongs to another model.
+
+    Stops at the first non-None result.
+    """
+
+
+@hookspec(firstresult=True)
+def bill(
+    engine: Engine, project: Project, component: Component, period: Period
+) -> ComponentBill | None:
+    """Bill one component for one period.
+
+    :param engine: The engine, to have another model bill part of the work (``engine.bill_component``).
+    :param project: The whole project.
+    :param component: The component to bill.
+    :param period: The billing period (``period.start`` inclusive, ``period.end`` exclusive).
+
+    Return a :class:`engagekit.ComponentBill` whose lines are in the project currency (or in
+    currencies the engine then puts on separate invoices), each ``amount`` rounded to the
+    currency's minor unit. A component with nothing to bill in the period returns a bill with no
+    lines, not None.
+
+    Return None if the component belongs to another model.
+
+    Stops at the first non-None result.
+    """
+
+
+@hookspec(firstresult=True)
+def staff(engine: Engine, project: Project, component: Component) -> ComponentStaffing | None:
+    """Plan the people of one component over its timeframe.
+
+    :param engine: The engine.
+    :param project: The whole project (its calendar gives capacity).
+    :param component: The component to staff.
+
+    Return a :class:`engagekit.ComponentStaffing` with one :class:`engagekit.StaffingRow` per
+    role or person and period (FTE, hours), plus warnings for under- or over-capacity. The engine
+    merges all components into one plan and flags a person over-allocated across components.
+
+    Return None if the component belongs to another model.
+
+    Stops at the first non-None result.
+    """
+
+
+@hookspec(firstresult=True)
+def measure_service(
+    engine: Engine, project: Project, component: Component, period: Period | None
+) -> ServiceMeasure | None:
+    """Measure how one component is doing: delivery, burn, service levels.
+
+    :param engine: The engine.
+    :param project: The whole project.
+    :param component: The component to measure.
+    :param period: The period to measure, or None for everything to date.
+
+    Return a :class:`engagekit.ServiceMeasure` with the model's ``metrics`` (scalars),
+    ``tables`` (lists of rows) and a ``status`` where the model can judge one.
+
+    Return None if the component belongs to another model.
+
+    Stops at the first non-None result.
+    """
+
+
+@hookspec
+def invoice_adjustments(
+    engine: Engine, project: Project, period: Period, invoice: Invoice
+) -> list[Adjustment] | None:
+    """Contribute adjustments (discounts, surcharges, fees, taxes) to an invoice.
+
+    Called once per invoice of a period, after the component lines are known; every plugin may
+    contribute.
+
+    :param engine: The engine.
+    :param project: The whole project.
+    :param period: The billing period.
+    :param invoice: The invoice so far: its lines and subtotal, no adjustments yet.
+
+    Return a list of :class:`engagekit.Adjustment` (or None for none). The core applies all
+    contributions in a fixed order, whatever the plugins' install order: by stage
+    (``discount``, ``surcharge``, ``fee``, ``tax``), then by name. Each adjustment's ``compute``
+    receives the running total after the adjustments before it, and each becomes its own line.
+    """
+
+
+@hookspec
+def register_commands(app: typer.Typer, engine: Engine) -> None:
+    """Add sub-commands to the ``engage`` command line.
+
+    :param app: The ``typer.Typer`` application; add commands with ``app.command()`` or groups
+        with ``app.add_typer()``.
+    :param engine: The engine the commands should use.
+
+    Return nothing. Raise ``engagekit.InputError`` from a command for a problem with the user's
+    input: the CLI prints it and exits 1.
+    """

@@ -1,0 +1,282 @@
+"""Serialisation of results, kept apart from the result classes: JSON documents, CSV rows,
+and atomic writes (an output file is complete or untouched).
+
+The JSON shapes are documented in docs/output-formats.md and are stable: money as decimal
+strings (``"1234.50"``), dates as ISO strings, periods by label.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from engagekit.engine import Engine
+from engagekit.money import Money
+from engagekit.period import Period
+from engagekit.results import (
+    ComponentEstimate,
+    Distribution,
+    Invoice,
+    ProjectBill,
+    ProjectEstimate,
+    ServiceReport,
+    StaffPlan,
+)
+
+__all__ = [
+    "bill_doc",
+    "csv_text",
+    "dumps",
+    "estimate_doc",
+    "jsonable",
+    "measure_doc",
+    "models_doc",
+    "plugins_doc",
+    "staff_doc",
+    "write_atomic",
+]
+
+
+def decimal_text(value: Decimal) -> str:
+    text = format(value, "f")
+    return "0" if text in ("-0", "-0.0") else text
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values for anything a result may hold."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, float):
+        return value
+    if isinstance(value, Money):
+        return decimal_text(value.amount)
+    if isinstance(value, Period):
+        return value.label
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if attrs.has(type(value)):
+        return {f.name: jsonable(getattr(value, f.name)) for f in attrs.fields(type(value))}
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return jsonable(value.tolist())
+    return str(value)
+
+
+def dumps(doc: Any) -> str:
+    return json.dumps(jsonable(doc), indent=2, ensure_ascii=False) + "\n"
+
+
+def _dist(d: Distribution | None) -> dict[str, str] | None:
+    if d is None:
+        return None
+    out = {"p50": decimal_text(d.p50), "p80": decimal_text(d.p80), "p90": decimal_text(d.p90)}
+    if d.mean is not None:
+        out["mean"] = decimal_text(d.mean)
+    return out
+
+
+def _component_estimate(r: ComponentEstimate) -> dict[str, Any]:
+    return {
+        "name": r.component,
+        "model": r.model,
+        "effort_hours": _dist(r.effort_hours),
+        "cost": jsonable(r.cost),
+        "price": jsonable(r.price),
+        "margin": jsonable(r.margin),
+        "start": jsonable(r.start),
+        "finish": jsonable(r.finish),
+        "details": jsonable(r.details),
+        "warnings": list(r.warnings),
+    }
+
+
+def estimate_doc(est: ProjectEstimate) -> dict[str, Any]:
+    return {
+        "project": est.project,
+        "currency": est.currency,
+        "seed": est.options.seed,
+        "trials": est.options.trials,
+        "components": [_component_estimate(r) for r in est.components],
+        "total": {
+            "effort_hours": _dist(est.effort_hours),
+            "cost": jsonable(est.cost),
+            "price": jsonable(est.price),
+            "margin": jsonable(est.margin),
+        },
+        "warnings": list(est.warnings),
+    }
+
+
+def _invoice(inv: Invoice) -> dict[str, Any]:
+    return {
+        "currency": inv.currency,
+        "lines": [
+            {
+                "component": line.component,
+                "description": line.description,
+                "quantity": jsonable(line.quantity),
+                "unit": line.unit,
+                "unit_price": jsonable(line.unit_price),
+                "amount": jsonable(line.amount),
+                "kind": line.kind,
+                "details": jsonable(line.details),
+            }
+            for line in inv.lines
+        ],
+        "subtotals": jsonable(inv.subtotals()),
+        "subtotal": jsonable(inv.subtotal),
+        "adjustments": [
+            {
+                "name": a.name,
+                "stage": a.stage,
+                "amount": jsonable(a.amount),
+                "basis": jsonable(a.basis),
+                "description": a.description,
+            }
+            for a in inv.adjustments
+        ],
+        "total": jsonable(inv.total),
+    }
+
+
+def bill_doc(bill: ProjectBill) -> dict[str, Any]:
+    return {
+        "project": bill.project,
+        "period": bill.period.label,
+        "period_start": bill.period.start.isoformat(),
+        "period_end": bill.period.last.isoformat(),
+        "invoices": [_invoice(inv) for inv in bill.invoices],
+        "components": [
+            {"name": b.component, "model": b.model, "details": jsonable(b.details),
+             "warnings": list(b.warnings)}
+            for b in bill.components
+        ],
+        "warnings": list(bill.warnings),
+    }
+
+
+def staff_doc(plan: StaffPlan) -> dict[str, Any]:
+    return {
+        "project": plan.project,
+        "plan": [
+            {
+                "component": r.component,
+                "period": r.period.label,
+                "period_start": r.period.start.isoformat(),
+                "role": r.role,
+                "person": r.person,
+                "fte": jsonable(r.fte),
+                "hours": jsonable(r.hours),
+                "status": r.status,
+            }
+            for r in plan.rows
+        ],
+        "components": [
+            {"name": s.component, "model": s.model, "details": jsonable(s.details),
+             "warnings": list(s.warnings)}
+            for s in plan.components
+        ],
+        "warnings": list(plan.warnings),
+    }
+
+
+def measure_doc(report: ServiceReport) -> dict[str, Any]:
+    return {
+        "project": report.project,
+        "period": report.period.label if report.period else None,
+        "components": [
+            {
+                "name": m.component,
+                "model": m.model,
+                "status": m.status,
+                "metrics": jsonable(m.metrics),
+                "tables": jsonable(m.tables),
+                "warnings": list(m.warnings),
+            }
+            for m in report.components
+        ],
+        "warnings": list(report.warnings),
+    }
+
+
+def models_doc(engine: Engine) -> list[dict[str, Any]]:
+    return [
+        {"name": m.name, "summary": m.summary, "plugin": m.plugin, "version": m.version}
+        for m in sorted(engine.models.values(), key=lambda m: m.name)
+    ]
+
+
+def plugins_doc(engine: Engine) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": p.name,
+            "distribution": p.distribution,
+            "version": p.version,
+            "status": p.status,
+            "error": p.error,
+            "hooks": list(p.hooks),
+            "models": list(p.models),
+        }
+        for p in engine.plugins
+    ]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet won't run as a formula (OWASP's CSV injection advice).
+
+    Numbers stay numbers: ``-12.50`` is a credit, not a formula.
+    """
+    text = "" if value is None else str(jsonable(value))
+    if text.startswith(_FORMULA_START):
+        try:
+            Decimal(text)
+        except ArithmeticError:
+            return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

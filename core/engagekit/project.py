@@ -1,0 +1,94 @@
+"""Projects and their components: what the project file describes, in domain terms."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from engagekit.calendar import Calendar
+from engagekit.errors import InputError
+from engagekit.money import Money, quantum
+from engagekit.ratecard import RateCard
+
+__all__ = ["AdjustmentSpec", "Component", "Project"]
+
+
+@attrs.frozen
+class Component:
+    """One part of a project under one collaboration model, from ``start`` to ``end`` inclusive.
+
+    ``settings`` is an instance of the settings class the model registered.
+    """
+
+    name: str
+    model: str
+    start: date
+    end: date
+    settings: Any = None
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InputError(
+                f"component {self.name!r} ends ({self.end}) before it starts ({self.start})",
+                field="end",
+            )
+
+
+@attrs.frozen
+class AdjustmentSpec:
+    """A project-level adjustment from the project file: a percentage of the running total or
+    a fixed amount, applied at ``stage`` (see ``engagekit.adjustments``)."""
+
+    name: str
+    stage: str
+    percent: Decimal | None = None
+    amount: Money | None = None
+    components: tuple[str, ...] = ()
+    min_subtotal: Decimal | None = None
+
+
+@attrs.frozen
+class Project:
+    name: str
+    currency: str = attrs.field(validator=lambda i, a, v: quantum(v))
+    components: tuple[Component, ...]
+    client: str = ""
+    calendar: Calendar = attrs.Factory(Calendar)
+    rate_card: RateCard | None = None
+    adjustments: tuple[AdjustmentSpec, ...] = ()
+    source: Path | None = None
+    base_dir: Path = attrs.Factory(Path.cwd)
+    extra: dict[str, Any] = attrs.field(factory=dict, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        seen: set[str] = set()
+        for c in self.components:
+            if c.name in seen:
+                raise InputError(f"two components are named {c.name!r}", field="components")
+            seen.add(c.name)
+
+    def component(self, name: str) -> Component:
+        for c in self.components:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def start(self) -> date:
+        return min(c.start for c in self.components)
+
+    @property
+    def end(self) -> date:
+        return max(c.end for c in self.components)
+
+    def resolve(self, path: str | Path) -> Path:
+        """A data path from the project file, relative to the file's folder."""
+        return (self.base_dir / path).resolve()
+
+    def money(self, amount: Decimal | int | str) -> Money:
+        return Money.of(amount, self.currency)

@@ -1,0 +1,222 @@
+"""Project files: TOML in, ``Project`` out; and starter projects written with tomli-w.
+
+Read with ``tomllib`` and ``parse_float=Decimal`` so that 0.10 stays 0.10. Every problem is an
+``InputError`` naming the file, the line and the key path.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from engagekit.calendar import Calendar
+from engagekit.errors import InputError, UnknownModelError
+from engagekit.money import Money
+from engagekit.project import AdjustmentSpec, Component, Project
+from engagekit.ratecard import Rate, RateCard
+from engagekit.results import STAGES, ModelSpec
+from engagekit.settings import SettingsError, format_path, structure
+from engagekit.tomlmap import TomlMap
+
+__all__ = ["load_project", "project_from_dict", "read_toml"]
+
+
+@attrs.frozen
+class ProjectTable:
+    name: str
+    currency: str
+    client: str = ""
+    description: str = ""
+
+
+@attrs.frozen
+class RateCardTable:
+    rates: tuple[Rate, ...] = ()
+    currency: str | None = None
+    overtime: Decimal = Decimal(1)
+    weekend: Decimal = Decimal(1)
+    holiday: Decimal = Decimal(1)
+
+
+@attrs.frozen
+class AdjustmentTable:
+    name: str
+    stage: str
+    percent: Decimal | None = None
+    amount: Decimal | None = None
+    components: tuple[str, ...] = ()
+    min_subtotal: Decimal | None = None
+
+
+@attrs.frozen
+class ComponentTable:
+    name: str
+    model: str
+    start: date
+    end: date
+    description: str = ""
+    settings: dict[str, Any] = attrs.Factory(dict)
+
+
+@attrs.frozen
+class ProjectFile:
+    project: ProjectTable
+    components: tuple[ComponentTable, ...]
+    calendar: Calendar | None = None
+    rate_card: RateCardTable | None = None
+    adjustments: tuple[AdjustmentTable, ...] = ()
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """Parse a TOML file, with decimals kept exact; syntax errors name line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", where=path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a project file", where=path) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", where=path) from None
+    try:
+        return tomllib.loads(text, parse_float=Decimal), text
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        col = getattr(exc, "colno", None)
+        message = getattr(exc, "msg", str(exc))
+        raise InputError(f"invalid TOML: {message}", where=path, line=line, column=col) from None
+
+
+def load_project(path: str | Path, models: Mapping[str, ModelSpec]) -> Project:
+    """Read a project file; component settings are read into their models' settings classes."""
+    path = Path(path)
+    data, text = read_toml(path)
+    return project_from_dict(data, models, base_dir=path.resolve().parent, source=path, text=text)
+
+
+def project_from_dict(
+    data: Mapping[str, Any],
+    models: Mapping[str, ModelSpec],
+    *,
+    base_dir: Path | None = None,
+    source: Path | None = None,
+    text: str | None = None,
+) -> Project:
+    """Build a ``Project`` from the parsed contents of a project file."""
+    base = base_dir or Path.cwd()
+    where = source or "<project>"
+    lines = TomlMap(text) if text is not None else None
+
+    def fail(err: InputError, path: tuple[str | int, ...]) -> InputError:
+        line = lines.line_of(path) if lines else None
+        field = format_path(path) or err.field
+        return InputError(err.message, where=where, line=line, field=field, hint=err.hint)
+
+    try:
+        table: ProjectFile = structure(dict(data), ProjectFile, base)
+    except SettingsError as err:
+        raise fail(err, err.path) from None
+
+    currency = table.project.currency
+    try:
+        Money.zero(currency)
+    except InputError as err:
+        raise fail(err, ("project", "currency")) from None
+
+    rate_card = None
+    if table.rate_card is not None:
+        rc = table.rate_card
+        try:
+            rate_card = RateCard(
+                currency=rc.currency or currency,
+                rates=rc.rates,
+                overtime=rc.overtime,
+                weekend=rc.weekend,
+                holiday=rc.holiday,
+            )
+        except InputError as err:
+            raise fail(err, ("rate_card", err.field or "currency")) from None
+
+    adjustments = []
+    for i, adj in enumerate(table.adjustments):
+        path: tuple[str | int, ...] = ("adjustments", i)
+        if adj.stage not in STAGES:
+            raise fail(
+                InputError(f"unknown stage {adj.stage!r}", hint=f"use one of {', '.join(STAGES)}"),
+                (*path, "stage"),
+            )
+        if (adj.percent is None) == (adj.amount is None):
+            raise fail(InputError("give exactly one of percent or amount"), path)
+        adjustments.append(
+            AdjustmentSpec(
+                name=adj.name,
+                stage=adj.stage,
+                percent=adj.percent,
+                amount=Money(adj.amount, currency) if adj.amount is not None else None,
+                components=adj.components,
+                min_subtotal=adj.min_subtotal,
+            )
+        )
+
+    components = []
+    for i, ct in enumerate(table.components):
+        path = ("components", i)
+        spec = models.get(ct.model)
+        if spec is None:
+            raise fail(unknown_model(ct.model, models), (*path, "model"))
+        try:
+            settings = structure(ct.settings, spec.settings, base, (*path, "settings"))
+        except SettingsError as err:
+            raise fail(err, err.path) from None
+        try:
+            components.append(
+                Component(ct.name, ct.model, ct.start, ct.end, settings, ct.description)
+            )
+        except InputError as err:
+            raise fail(err, (*path, err.field or "")) from None
+        check = getattr(settings, "check_component", None)
+        if check is not None:
+            try:
+                check(components[-1])
+            except SettingsError as err:
+                raise fail(err, (*path, "settings", *err.path)) from None
+            except InputError as err:
+                raise fail(err, (*path, "settings", *([err.field] if err.field else []))) from None
+
+    for i, adj in enumerate(adjustments):
+        for name in adj.components:
+            if name not in {c.name for c in components}:
+                raise fail(InputError(f"no component named {name!r}"), ("adjustments", i, "components"))
+
+    try:
+        return Project(
+            name=table.project.name,
+            client=table.project.client,
+            currency=currency,
+            calendar=table.calendar or Calendar(),
+            rate_card=rate_card,
+            adjustments=tuple(adjustments),
+            components=tuple(components),
+            source=source,
+            base_dir=base,
+        )
+    except InputError as err:
+        raise fail(err, (err.field or "components",)) from None
+
+
+def unknown_model(name: str, models: Mapping[str, ModelSpec]) -> UnknownModelError:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(models), n=1)
+    message = f"unknown model {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+    installed = ", ".join(sorted(models)) or "none"
+    return UnknownModelError(
+        message,
+        hint=f"installed models: {installed}; more come as plugins: pip install engagekit-<name>, "
+        "then `engage models` lists them",
+    )

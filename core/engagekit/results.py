@@ -1,0 +1,342 @@
+"""What the hooks return and what the engine combines them into.
+
+Per component: ``ComponentEstimate``, ``ComponentBill``, ``ComponentStaffing``, ``ServiceMeasure``.
+Per project: ``ProjectEstimate``, ``ProjectBill`` (one ``Invoice`` per currency), ``StaffPlan``,
+``ServiceReport``. ``details``, ``metrics`` and ``tables`` hold a model's own figures; their values
+are JSON-able (str, int, bool, None, Decimal, date, Money, and lists and dicts of them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from engagekit.errors import InputError
+from engagekit.money import Money
+from engagekit.period import Period
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+__all__ = [
+    "STAGES",
+    "Adjustment",
+    "AppliedAdjustment",
+    "ComponentBill",
+    "ComponentEstimate",
+    "ComponentStaffing",
+    "Distribution",
+    "EstimateOptions",
+    "Invoice",
+    "InvoiceLine",
+    "ModelSpec",
+    "ProjectBill",
+    "ProjectEstimate",
+    "Samples",
+    "ServiceMeasure",
+    "ServiceReport",
+    "StaffPlan",
+    "StaffingRow",
+]
+
+#: The order in which invoice adjustments apply: all discounts, then surcharges, then fees,
+#: then taxes; within a stage, by name. Each sees the running total the stages before it left.
+STAGES: dict[str, int] = {"discount": 100, "surcharge": 200, "fee": 300, "tax": 400}
+Stage = Literal["discount", "surcharge", "fee", "tax"]
+
+
+@attrs.frozen
+class ModelSpec:
+    """A collaboration model a plugin provides (passed to ``register`` in ``register_models``).
+
+    ``settings`` is the attrs class a component's ``[components.settings]`` table is read
+    into; it may define ``check_component(component)`` to check settings against the
+    component's dates (raise ``InputError``). ``plugin`` is filled in by the engine.
+    """
+
+    name: str
+    summary: str
+    settings: type
+    version: str | None = None
+    plugin: str | None = None
+    #: A settings table that validates, for ``engage init`` (TOML-able values only).
+    example: dict[str, Any] | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.settings, type) or not attrs.has(self.settings):
+            raise TypeError(f"model {self.name!r}: settings must be an attrs class")
+
+
+@attrs.frozen
+class EstimateOptions:
+    """How to run estimates: ``seed`` and ``trials`` of every Monte Carlo simulation."""
+
+    seed: int = 20260101
+    trials: int = 10_000
+
+    def seed_for(self, component: str) -> int:
+        """A seed of this run for one component, stable across runs and Python processes."""
+        import hashlib
+
+        digest = hashlib.blake2b(f"{self.seed}:{component}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big")
+
+
+# -- estimates -----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Distribution:
+    """Percentiles (and the mean) of a simulated quantity."""
+
+    p50: Decimal
+    p80: Decimal
+    p90: Decimal
+    mean: Decimal | None = None
+
+    @classmethod
+    def point(cls, value: Decimal) -> Distribution:
+        return cls(value, value, value, value)
+
+    @classmethod
+    def from_samples(cls, samples: NDArray[np.float64], places: int = 1) -> Distribution:
+        import numpy as np
+
+        q = Decimal(1).scaleb(-places)
+        p50, p80, p90 = np.percentile(samples, [50, 80, 90])
+        return cls(
+            Decimal(repr(float(p50))).quantize(q),
+            Decimal(repr(float(p80))).quantize(q),
+            Decimal(repr(float(p90))).quantize(q),
+            Decimal(repr(float(np.mean(samples)))).quantize(q),
+        )
+
+
+@attrs.frozen(eq=False)
+class Samples:
+    """Per-trial draws of one component's simulation, so the engine can sum components per trial.
+
+    Arrays are float64 of length ``trials``; ``cost`` in units of the project currency.
+    """
+
+    effort_hours: NDArray[np.float64]
+    cost: NDArray[np.float64] | None = None
+
+
+@attrs.frozen
+class ComponentEstimate:
+    component: str
+    model: str
+    cost: Money
+    price: Money
+    effort_hours: Distribution | None = None
+    start: date | None = None
+    finish: date | None = None
+    samples: Samples | None = attrs.field(default=None, eq=False, repr=False)
+    details: dict[str, Any] = attrs.field(factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def margin(self) -> Money:
+        return self.price - self.cost
+
+
+@attrs.frozen
+class ProjectEstimate:
+    project: str
+    currency: str
+    components: tuple[ComponentEstimate, ...]
+    cost: Money
+    price: Money
+    effort_hours: Distribution | None
+    options: EstimateOptions
+    samples: Samples | None = attrs.field(default=None, eq=False, repr=False)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def margin(self) -> Money:
+        return self.price - self.cost
+
+
+# -- bills ---------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class InvoiceLine:
+    """One line of an invoice; ``amount`` is rounded to the currency's minor unit."""
+
+    component: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Money
+    amount: Money
+    kind: str = "service"
+    details: dict[str, Any] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.amount.is_rounded():
+            raise ValueError(
+                f"invoice line {self.description!r}: amount {self.amount.amount} is not rounded to "
+                f"the minor unit of {self.amount.currency}"
+            )
+
+
+@attrs.frozen
+class ComponentBill:
+    component: str
+    model: str
+    lines: tuple[InvoiceLine, ...] = ()
+    details: dict[str, Any] = attrs.field(factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Adjustment:
+    """A rule that adds a line after the subtotal: a discount, surcharge, fee or tax.
+
+    ``compute(running, invoice)`` gets the running total left by the stages before it (all
+    earlier stages, then earlier names of the same stage) and returns the signed amount of this
+    line; the core rounds it to the minor unit.
+    """
+
+    name: str
+    stage: Stage
+    compute: Callable[[Money, Invoice], Money] = attrs.field(eq=False)
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.stage not in STAGES:
+            raise InputError(
+                f"adjustment {self.name!r}: unknown stage {self.stage!r}",
+                field="stage",
+                hint=f"use one of {', '.join(STAGES)}",
+            )
+
+    @classmethod
+    def percent(
+        cls, name: str, stage: Stage, percent: Decimal, description: str = ""
+    ) -> Adjustment:
+        """``percent`` of the running total (negative for a discount)."""
+        return cls(name, stage, lambda running, _inv: running * percent / 100, description)
+
+    @classmethod
+    def fixed(cls, name: str, stage: Stage, amount: Money, description: str = "") -> Adjustment:
+        return cls(name, stage, lambda _running, _inv: amount, description)
+
+    @property
+    def order(self) -> tuple[int, str]:
+        return (STAGES[self.stage], self.name)
+
+
+@attrs.frozen
+class AppliedAdjustment:
+    name: str
+    stage: str
+    amount: Money
+    basis: Money
+    description: str = ""
+
+
+@attrs.frozen
+class Invoice:
+    """One invoice of a period in one currency: lines, subtotal, adjustments, total.
+
+    ``total == subtotal + sum(adjustments)`` exactly.
+    """
+
+    period: Period
+    currency: str
+    lines: tuple[InvoiceLine, ...]
+    subtotal: Money
+    adjustments: tuple[AppliedAdjustment, ...] = ()
+    total: Money | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.total is None:
+            total = self.subtotal + Money.total((a.amount for a in self.adjustments), self.currency)
+            object.__setattr__(self, "total", total)
+
+    def subtotals(self) -> dict[str, Money]:
+        """Subtotal per component, in line order."""
+        out: dict[str, Money] = {}
+        for line in self.lines:
+            out[line.component] = out.get(line.component, Money.zero(self.currency)) + line.amount
+        return out
+
+
+@attrs.frozen
+class ProjectBill:
+    project: str
+    period: Period
+    invoices: tuple[Invoice, ...]
+    components: tuple[ComponentBill, ...]
+    warnings: tuple[str, ...] = ()
+
+
+# -- staffing ------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class StaffingRow:
+    """Planned (or open) staffing of one role or person in one period, as FTE.
+
+    ``status``: ``planned`` (a named person or a role), ``open`` (a seat to fill), ``demand``
+    (what the work needs, to compare against the planned rows).
+    """
+
+    component: str
+    period: Period
+    role: str
+    fte: Decimal
+    person: str | None = None
+    hours: Decimal | None = None
+    status: str = "planned"
+
+
+@attrs.frozen
+class ComponentStaffing:
+    component: str
+    model: str
+    rows: tuple[StaffingRow, ...] = ()
+    details: dict[str, Any] = attrs.field(factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class StaffPlan:
+    project: str
+    rows: tuple[StaffingRow, ...]
+    components: tuple[ComponentStaffing, ...]
+    warnings: tuple[str, ...] = ()
+
+
+# -- service measures ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ServiceMeasure:
+    """A component's measures for a period: scalar ``metrics`` and row ``tables``.
+
+    ``status`` is ``on-track``, ``at-risk`` or ``off-track`` where the model can tell.
+    """
+
+    component: str
+    model: str
+    metrics: dict[str, Any] = attrs.field(factory=dict)
+    tables: dict[str, list[dict[str, Any]]] = attrs.field(factory=dict)
+    status: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class ServiceReport:
+    project: str
+    period: Period | None
+    components: tuple[ServiceMeasure, ...]
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,342 @@
+"""Reading settings tables into attrs classes, with errors that name the key path.
+
+A cattrs converter per load: it knows the project's folder, so ``DataFile`` fields resolve
+relative paths and refuse missing files. Unknown keys are refused with a "did you mean".
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from engagekit.calendar import Calendar, parse_hours
+from engagekit.errors import InputError
+from engagekit.money import Money
+
+__all__ = ["DataFile", "KeyPath", "SettingsError", "describe_type", "make_converter", "structure"]
+
+KeyPath = tuple[str | int, ...]
+
+
+@attrs.frozen
+class DataFile:
+    """A data file named in a project file, resolved against the project file's folder."""
+
+    path: Path
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+class SettingsError(InputError):
+    """An InputError that knows the key path inside the structured table."""
+
+    def __init__(self, message: str, path: KeyPath, hint: str | None = None) -> None:
+        self.path = path
+        super().__init__(message, field=format_path(path) or None, hint=hint)
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+_NAMES = {
+    Decimal: "a number",
+    int: "a whole number",
+    str: "a string",
+    bool: "true or false",
+    date: "a date (YYYY-MM-DD)",
+    datetime: "a date-time (YYYY-MM-DDTHH:MM:SS+HH:MM)",
+    time: "a time of day (HH:MM)",
+    DataFile: "a path to a data file",
+    Money: "an amount",
+    Calendar: "a calendar table",
+}
+
+
+def describe_type(tp: Any) -> str:
+    """Say in words what a value of type ``tp`` looks like in TOML."""
+    if tp in _NAMES:
+        return _NAMES[tp]
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(repr(a) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(describe_type(a) for a in args if a is not type(None))
+    if origin in (list, tuple, Sequence, frozenset, set):
+        inner = args[0] if args else Any
+        return f"a list of {describe_type(inner).removeprefix('a ').removeprefix('an ')}s"
+    if origin is dict:
+        return "a table"
+    if attrs.has(tp):
+        return "a table"
+    return getattr(tp, "__name__", str(tp))
+
+
+def _reject_bool(value: Any, tp: Any) -> None:
+    if isinstance(value, bool):
+        raise TypeError(f"expected {describe_type(tp)}, got {str(value).lower()}")
+
+
+def _decimal(value: Any, _: Any) -> Decimal:
+    _reject_bool(value, Decimal)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"expected a finite number, got {value}")
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            out = Decimal(value.strip().replace("_", ""))
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got {value!r}") from None
+        if not out.is_finite():
+            raise ValueError(f"expected a finite number, got {value!r}")
+        return out
+    raise TypeError(f"expected a number, got {_what(value)}")
+
+
+def _int(value: Any, _: Any) -> int:
+    _reject_bool(value, int)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    raise TypeError(f"expected a whole number, got {_what(value)}")
+
+
+def _str(value: Any, _: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"expected a string, got {_what(value)}")
+
+
+def _bool(value: Any, _: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise TypeError(f"expected true or false, got {_what(value)}")
+
+
+def _date(value: Any, _: Any) -> date:
+    if isinstance(value, datetime):
+        raise TypeError(f"expected a date (YYYY-MM-DD), got a date-time {value.isoformat()}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise TypeError(f"expected a date (YYYY-MM-DD), got {_what(value)}")
+
+
+def _datetime(value: Any, _: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise TypeError(f"expected a date-time (YYYY-MM-DDTHH:MM:SS+HH:MM), got {_what(value)}")
+
+
+def _time(value: Any, _: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise TypeError(f"expected a time of day (HH:MM), got {_what(value)}")
+
+
+def _what(value: Any) -> str:
+    kinds = {str: "a string", bool: "a boolean", int: "a whole number", Decimal: "a number",
+             list: "a list", dict: "a table", date: "a date", datetime: "a date-time"}
+    for t, name in kinds.items():
+        if type(value) is t:
+            return f"{name} ({_short(value)})"
+    return type(value).__name__
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+CALENDAR_KEYS = ("timezone", "hours", "country", "subdivision", "holidays", "working_days",
+                 "observe_public_holidays")
+
+
+def calendar_from_table(table: Any) -> Calendar:
+    """A ``Calendar`` from a ``[calendar]`` table (see docs/project-file.md)."""
+    if not isinstance(table, dict):
+        raise TypeError(f"expected a calendar table, got {_what(table)}")
+    unknown = [k for k in table if k not in CALENDAR_KEYS]
+    if unknown:
+        raise SettingsError(*_unknown_key_message(unknown[0], CALENDAR_KEYS), path=(unknown[0],))
+    hours = table.get("hours", "8x5")
+    kw: dict[str, Any] = {
+        "timezone": table.get("timezone", "UTC"),
+        "country": table.get("country"),
+        "subdivision": table.get("subdivision"),
+        "closed_dates": frozenset(_date(d, date) for d in table.get("holidays", [])),
+        "open_dates": frozenset(_date(d, date) for d in table.get("working_days", [])),
+        "observe_holidays": table.get("observe_public_holidays", True),
+    }
+    if not isinstance(hours, str | dict):
+        raise SettingsError(
+            "expected a schedule name (8x5, 24x7, ...) or a table of weekdays", path=("hours",)
+        )
+    if isinstance(hours, dict):
+        for day, spans in hours.items():
+            try:
+                parse_hours(spans, f"hours.{day}")
+            except InputError as exc:
+                raise SettingsError(exc.message, path=("hours", day), hint=exc.hint) from None
+    return Calendar.from_hours(hours, **kw)
+
+
+def _unknown_key_message(key: str, known: Sequence[str]) -> tuple[str, str | None]:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    message = f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+    return message, f"known keys: {', '.join(known)}"
+
+
+def make_converter(base_dir: Path) -> Any:
+    """A cattrs converter for settings read from a project file in ``base_dir``."""
+    import cattrs
+
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(Decimal, _decimal)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(bool, _bool)
+    conv.register_structure_hook(date, _date)
+    conv.register_structure_hook(datetime, _datetime)
+    conv.register_structure_hook(time, _time)
+    conv.register_structure_hook(Calendar, lambda v, _: calendar_from_table(v))
+
+    def data_file(value: Any, _: Any) -> DataFile:
+        if not isinstance(value, str):
+            raise TypeError(f"expected a path to a data file, got {_what(value)}")
+        path = (base_dir / value).resolve()
+        if not path.is_file():
+            raise InputError(
+                f"data file {value!r} does not exist (looked for {path})",
+                hint="paths are relative to the project file's folder",
+            )
+        return DataFile(path)
+
+    conv.register_structure_hook(DataFile, data_file)
+
+    def is_union(tp: Any) -> bool:
+        origin = typing.get_origin(tp)
+        if origin not in (typing.Union, types.UnionType):
+            return False
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return len(args) > 1
+
+    def union(value: Any, tp: Any) -> Any:
+        args = typing.get_args(tp)
+        if value is None and type(None) in args:
+            return None
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                return conv.structure(value, arg)
+            except Exception:  # noqa: BLE001 - try the next alternative
+                continue
+        raise TypeError(f"expected {describe_type(tp)}, got {_what(value)}")
+
+    conv.register_structure_hook_func(is_union, union)
+
+    def attrs_with_checks(cls: type) -> Callable[[Any, Any], Any]:
+        inner = cattrs.gen.make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+
+        def structure_cls(value: Any, tp: Any) -> Any:
+            if not isinstance(value, dict):
+                raise TypeError(f"expected a table, got {_what(value)}")
+            return inner(value, tp)
+
+        return structure_cls
+
+    conv.register_structure_hook_factory(attrs.has, attrs_with_checks)
+    return conv
+
+
+def structure(table: Any, cls: type, base_dir: Path, path: KeyPath = ()) -> Any:
+    """Structure ``table`` into ``cls``; any problem becomes a ``SettingsError`` with its path."""
+    conv = make_converter(base_dir)
+    try:
+        return conv.structure(table, cls)
+    except Exception as exc:  # noqa: BLE001 - translated below
+        problems = list(_flatten(exc, path, cls))
+        if not problems:
+            raise
+        first_path, message, hint = problems[0]
+        err = SettingsError(message, first_path, hint)
+        err.others = problems[1:]  # type: ignore[attr-defined]
+        raise err from None
+
+
+def _flatten(exc: BaseException, path: KeyPath, cls: Any) -> typing.Iterator[tuple[KeyPath, str, str | None]]:
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+    if isinstance(exc, ForbiddenExtraKeysError):
+        known = [f.name for f in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
+        for key in sorted(exc.extra_fields):
+            message, hint = _unknown_key_message(key, known)
+            yield (*path, key), message, hint
+        return
+    if isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            p = (*path, note.name)
+            if isinstance(sub, KeyError):
+                yield p, f"missing required key {note.name!r} ({describe_type(note.type)})", None
+            else:
+                yield from _flatten(sub, p, note.type)
+        for sub in without:
+            yield from _flatten(sub, path, None)
+        return
+    if isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            yield from _flatten(sub, (*path, note.index), note.type)
+        for sub in without:
+            yield from _flatten(sub, path, None)
+        return
+    if isinstance(exc, SettingsError):
+        yield (*path, *exc.path), exc.message, exc.hint
+        return
+    if isinstance(exc, InputError):
+        p = (*path, exc.field) if exc.field and (not path or path[-1] != exc.field) else path
+        yield p, exc.message, exc.hint
+        return
+    if isinstance(exc, TypeError | ValueError):
+        text = str(exc)
+        if cls is not None and not text.startswith("expected"):
+            text = f"expected {describe_type(cls)}: {text}"
+        yield path, text, None
+        return
+    yield path, f"{type(exc).__name__}: {exc}", None

@@ -1,0 +1,49 @@
+"""attrs validators for settings classes, with messages that say what is accepted.
+
+Plugins use them on their settings classes; the project loader adds the key path and file line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from engagekit.errors import InputError
+
+__all__ = ["at_most", "between", "non_negative", "percentage", "positive"]
+
+
+def _fail(attribute: Any, message: str, hint: str | None = None) -> InputError:
+    return InputError(message, field=attribute.name, hint=hint)
+
+
+def non_negative(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None and value < 0:
+        raise _fail(attribute, f"must not be negative (got {value})")
+
+
+def positive(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None and value <= 0:
+        raise _fail(attribute, f"must be greater than zero (got {value})")
+
+
+def percentage(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None and not Decimal(0) <= value <= Decimal(100):
+        raise _fail(attribute, f"must be a percentage between 0 and 100 (got {value})")
+
+
+def between(lo: Any, hi: Any) -> Callable[[Any, Any, Any], None]:
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        if value is not None and not lo <= value <= hi:
+            raise _fail(attribute, f"must be between {lo} and {hi} (got {value})")
+
+    return check
+
+
+def at_most(hi: Any) -> Callable[[Any, Any, Any], None]:
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        if value is not None and value > hi:
+            raise _fail(attribute, f"must be at most {hi} (got {value})")
+
+    return check
