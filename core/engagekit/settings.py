@@ -290,7 +290,7 @@ def structure(table: Any, cls: type, base_dir: Path, path: KeyPath = ()) -> Any:
     try:
         return conv.structure(table, cls)
     except Exception as exc:  # noqa: BLE001 - translated below
-        problems = list(_flatten(exc, path, cls))
+        problems = sorted(_flatten(exc, path, cls), key=lambda p: not p[1].startswith("unknown key"))
         if not problems:
             raise
         first_path, message, hint = problems[0]
