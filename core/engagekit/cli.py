@@ -321,6 +321,28 @@ def build_app(engine: Engine) -> typer.Typer:
             else:
                 _render(lambda c: tables.print_measure(c, result), output)
 
+    @app.command()
+    def report(
+        file: FileArg,
+        output: Annotated[
+            Path, typer.Option("--output", "-o", help="The HTML file to write (atomically).")
+        ] = Path("report.html"),
+        seed: Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simulations.")] = None,
+        trials: Annotated[
+            int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
+        ] = None,
+    ) -> None:
+        """Write one self-contained HTML report: estimate, billing forecast, staffing, SLAs."""
+        from engagekit.output import write_atomic
+        from engagekit.report import render_report
+
+        with _errors(state):
+            project = load(file)
+            with _progress(engine):
+                html = render_report(engine, project, seed=seed, trials=trials)
+            write_atomic(output, html)
+            typer.echo(f"wrote {output}")
+
     try:
         engine.pm.hook.register_commands(app=app, engine=engine)
     except Exception as exc:  # noqa: BLE001 - a broken plugin must not take the CLI down
