@@ -30,13 +30,18 @@ MIDNIGHT = time(0, 0)
 #: One working span of a day: wall-clock start and end, ``end`` None meaning midnight (24:00).
 Span = tuple[time, time | None]
 
+def _week(span: Span | None, days: int) -> tuple[tuple[Span, ...], ...]:
+    day: tuple[Span, ...] = (span,) if span else ()
+    return (day,) * days + ((),) * (7 - days)
+
+
 PRESETS: dict[str, tuple[tuple[Span, ...], ...]] = {
-    "8x5": ((time(9), time(17)),) * 5 + ((),) * 2,  # type: ignore[dict-item]
-    "9x5": ((time(8), time(17)),) * 5 + ((),) * 2,  # type: ignore[dict-item]
-    "12x5": ((time(8), time(20)),) * 5 + ((),) * 2,  # type: ignore[dict-item]
-    "12x7": ((time(8), time(20)),) * 7,  # type: ignore[dict-item]
-    "24x5": ((time(0), None),) * 5 + ((),) * 2,  # type: ignore[dict-item]
-    "24x7": ((time(0), None),) * 7,  # type: ignore[dict-item]
+    "8x5": _week((time(9), time(17)), 5),
+    "9x5": _week((time(8), time(17)), 5),
+    "12x5": _week((time(8), time(20)), 5),
+    "12x7": _week((time(8), time(20)), 7),
+    "24x5": _week((time(0), None), 5),
+    "24x7": _week((time(0), None), 7),
 }
 
 
