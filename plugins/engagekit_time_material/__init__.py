@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import attrs
+from collections.abc import Callable
 
 import engagekit
+from engagekit_time_material.settings import EXAMPLE, Settings
+
+__all__ = ["MODEL", "Settings"]
 
 MODEL = "time-material"
-
-
-@attrs.frozen
-class Settings:
-    """Settings of a time-material component."""
+VERSION = "1.0.0"
 
 
 @engagekit.hookimpl
-def register_models(register):  # type: ignore[no-untyped-def]
-    register(engagekit.ModelSpec(name=MODEL, summary="Hours of work at agreed rates, billed from timesheets", settings=Settings))
+def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
+    register(
+        engagekit.ModelSpec(
+            name=MODEL,
+            summary="Hours of work at agreed rates, billed from timesheets",
+            settings=Settings,
+            example=EXAMPLE,
+        )
+    )
