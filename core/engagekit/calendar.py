@@ -284,7 +284,9 @@ class Calendar:
         _require_aware(end, "end")
         if end <= start:
             return 0
-        s, e = start.astimezone(UTC), end.astimezone(UTC)
+        # Whole seconds, as the vectorised clock counts: sub-second parts are dropped.
+        s = start.astimezone(UTC).replace(microsecond=0)
+        e = end.astimezone(UTC).replace(microsecond=0)
         first = start.astimezone(self.tz).date() - timedelta(days=1)
         last = end.astimezone(self.tz).date()
         total = 0
@@ -297,7 +299,7 @@ class Calendar:
     def add_business_seconds(self, start: datetime, seconds: int) -> datetime:
         """The instant at which ``seconds`` of working time after ``start`` have passed."""
         _require_aware(start, "start")
-        s = start.astimezone(UTC)
+        s = start.astimezone(UTC).replace(microsecond=0)
         left = seconds
         day = start.astimezone(self.tz).date() - timedelta(days=1)
         for _ in range(366 * 50):

@@ -154,7 +154,13 @@ class Engine:
 
     def register(self, plugin: object, name: str | None = None) -> PluginInfo:
         """Register a plugin object in-process (a module, or an instance with hookimpls)."""
-        name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        if name is None:
+            base = getattr(plugin, "__name__", None) or type(plugin).__name__
+            taken = {p.name for p in self._plugins}
+            name, n = base, 1
+            while name in taken:
+                n += 1
+                name = f"{base}#{n}"
         return self._add(plugin, name, None, None)
 
     def _fail(self, name: str, dist: str | None, version: str | None, error: str) -> PluginInfo:

@@ -86,9 +86,12 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     try:
         return tomllib.loads(text, parse_float=Decimal), text
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        col = getattr(exc, "colno", None)
-        message = getattr(exc, "msg", str(exc))
+        # Python < 3.14 puts the position only in the message: "... (at line 3, column 7)".
+        import re
+
+        found = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
+        message = str(exc)[: found.start()].strip() if found else str(exc)
+        line, col = (int(found[1]), int(found[2])) if found else (None, None)
         raise InputError(f"invalid TOML: {message}", where=path, line=line, column=col) from None
 
 

@@ -1,0 +1,403 @@
+"""Hand-written inline SVG charts for the HTML report: no plotting library, no script, no
+external resource. Every function returns an ``<svg>`` element as a string; every text in it
+is escaped here, so callers pass plain strings.
+
+Charts scale with the page (``viewBox`` plus ``width: 100%`` in the report's CSS) and carry a
+``<title>`` and an ``aria-label`` for screen readers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from html import escape
+
+__all__ = [
+    "PALETTE",
+    "color",
+    "fmt_number",
+    "histogram_svg",
+    "hbars_svg",
+    "nice_ticks",
+    "stacked_bars_svg",
+]
+
+#: Okabe-Ito-like colours, distinguishable with the common colour-vision deficiencies.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#999999",
+    "#332288",
+    "#117733",
+)
+MARKER_COLORS = {"P50": "#1b7837", "P80": "#E69F00", "P90": "#B2182B"}
+
+WIDTH = 1120
+FONT = 13
+
+
+def color(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _f(x: float) -> str:
+    """A coordinate: short and stable."""
+    text = f"{x:.1f}"
+    return "0" if text == "-0.0" else text.removesuffix(".0")
+
+
+def fmt_number(x: float, unit: str = "") -> str:
+    """A compact human number: 950, 1.2k, 3.4M (with ``unit`` appended after a space)."""
+    a = abs(x)
+    if a >= 1e9:
+        text = f"{x / 1e9:.3g}G"
+    elif a >= 1e6:
+        text = f"{x / 1e6:.3g}M"
+    elif a >= 1e4:
+        text = f"{x / 1e3:.3g}k"
+    elif a >= 100 or x == int(x):
+        text = f"{x:,.0f}"
+    else:
+        text = f"{x:.3g}"
+    return f"{text} {unit}".rstrip() if unit else text
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values covering [lo, hi] (1, 2, 2.5 or 5 times a power of ten apart)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [0.0, 1.0]
+    if hi < lo:
+        lo, hi = hi, lo
+    if hi == lo:
+        hi = lo + (abs(lo) or 1.0)
+    raw = (hi - lo) / max(count, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = math.floor(lo / step) * step
+    ticks = []
+    t = first
+    while t < hi + step * 0.999:
+        ticks.append(round(t, 10))
+        t += step
+    return ticks
+
+
+class _Frame:
+    """The plotting area of a chart and its value-to-pixel maps."""
+
+    def __init__(self, height: int, left: int = 72, right: int = 24, top: int = 36,
+                 bottom: int = 56, width: int = WIDTH) -> None:
+        self.width, self.height = width, height
+        self.x0, self.x1 = left, width - right
+        self.y0, self.y1 = height - bottom, top  # y0 is the bottom edge
+
+    def ymap(self, lo: float, hi: float) -> Callable[[float], float]:
+        span = (hi - lo) or 1.0
+        return lambda v: self.y0 - (v - lo) / span * (self.y0 - self.y1)
+
+    def xmap(self, lo: float, hi: float) -> Callable[[float], float]:
+        span = (hi - lo) or 1.0
+        return lambda v: self.x0 + (v - lo) / span * (self.x1 - self.x0)
+
+
+def _open(frame: _Frame, title: str, css_class: str) -> list[str]:
+    return [
+        f'<svg class="chart {_e(css_class)}" viewBox="0 0 {frame.width} {frame.height}" '
+        f'role="img" aria-label="{_e(title)}" font-size="{FONT}">',
+        f"<title>{_e(title)}</title>",
+    ]
+
+
+def _y_axis(frame: _Frame, ticks: Sequence[float], ymap: Callable[[float], float], unit: str,
+            label: str = "") -> list[str]:
+    out = []
+    for t in ticks:
+        y = ymap(t)
+        out.append(
+            f'<line class="grid" x1="{frame.x0}" x2="{frame.x1}" y1="{_f(y)}" y2="{_f(y)}" '
+            f'stroke="#e3e3e3"/>'
+        )
+        out.append(
+            f'<text x="{frame.x0 - 8}" y="{_f(y + 4)}" text-anchor="end" fill="#555">'
+            f"{_e(fmt_number(t, unit))}</text>"
+        )
+    if label:
+        out.append(
+            f'<text x="14" y="{_f((frame.y0 + frame.y1) / 2)}" text-anchor="middle" fill="#333" '
+            f'transform="rotate(-90 14 {_f((frame.y0 + frame.y1) / 2)})">{_e(label)}</text>'
+        )
+    return out
+
+
+def _legend(frame: _Frame, names: Sequence[str], colors: Sequence[str], y: float,
+            extra: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """One row of swatches and names; ``extra`` adds (name, svg-swatch) pairs after them."""
+    out = ['<g class="legend">']
+    x = float(frame.x0)
+    for name, col in zip(names, colors, strict=True):
+        out.append(f'<rect x="{_f(x)}" y="{_f(y - 10)}" width="12" height="12" fill="{col}"/>')
+        out.append(f'<text x="{_f(x + 17)}" y="{_f(y)}" fill="#333">{_e(name)}</text>')
+        x += 34 + 7.2 * len(name)
+    for name, swatch in extra:
+        out.append(swatch.format(x=_f(x), y=_f(y - 4), x2=_f(x + 14)))
+        out.append(f'<text x="{_f(x + 19)}" y="{_f(y)}" fill="#333">{_e(name)}</text>')
+        x += 36 + 7.2 * len(name)
+    out.append("</g>")
+    return out
+
+
+def histogram_svg(
+    edges: Sequence[float],
+    counts: Sequence[int],
+    markers: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    x_label: str,
+    unit: str = "",
+    cumulative: bool = True,
+    height: int = 340,
+) -> str:
+    """Bars of ``counts`` over the bins ``edges`` (len(counts) + 1), vertical ``markers`` such
+    as ("P80", 1234.0), and with ``cumulative`` the S-curve of the share of trials at or below
+    each value (right axis, 0-100%)."""
+    frame = _Frame(height, right=56, top=40)
+    out = _open(frame, title, "histogram")
+    total = sum(counts) or 1
+    lo, hi = float(edges[0]), float(edges[-1])
+    for _, v in markers:
+        lo, hi = min(lo, v), max(hi, v)
+    xmap = frame.xmap(lo, hi)
+    ymax = max(counts) if counts else 1
+    yticks = nice_ticks(0, ymax / total * 100)
+    ymap = frame.ymap(0, yticks[-1])
+    out += _y_axis(frame, yticks, ymap, "%", "share of trials")
+    out.append('<g class="bars">')
+    for i, c in enumerate(counts):
+        x_a, x_b = xmap(float(edges[i])), xmap(float(edges[i + 1]))
+        y = ymap(c / total * 100)
+        out.append(
+            f'<rect x="{_f(x_a)}" y="{_f(y)}" width="{_f(max(x_b - x_a - 1, 0.5))}" '
+            f'height="{_f(frame.y0 - y)}" fill="{PALETTE[4]}">'
+            f"<title>{_e(fmt_number(float(edges[i]), unit))} to "
+            f"{_e(fmt_number(float(edges[i + 1]), unit))}: {c} trials</title></rect>"
+        )
+    out.append("</g>")
+    if cumulative and counts:
+        cmap = frame.ymap(0, 100)
+        points = [f"{_f(xmap(float(edges[0])))},{_f(cmap(0))}"]
+        run = 0
+        for i, c in enumerate(counts):
+            run += c
+            points.append(f"{_f(xmap(float(edges[i + 1])))},{_f(cmap(run / total * 100))}")
+        out.append(
+            f'<polyline class="s-curve" points="{" ".join(points)}" fill="none" '
+            f'stroke="#333" stroke-width="2"/>'
+        )
+        for pct in (0, 25, 50, 75, 100):
+            y = cmap(pct)
+            out.append(
+                f'<text x="{frame.x1 + 6}" y="{_f(y + 4)}" fill="#333">{pct}%</text>'
+            )
+    # x axis
+    out.append(
+        f'<line x1="{frame.x0}" x2="{frame.x1}" y1="{frame.y0}" y2="{frame.y0}" stroke="#777"/>'
+    )
+    for t in nice_ticks(lo, hi, 8):
+        if lo <= t <= hi:
+            x = xmap(t)
+            out.append(
+                f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{frame.y0}" y2="{frame.y0 + 5}" '
+                f'stroke="#777"/>'
+            )
+            out.append(
+                f'<text x="{_f(x)}" y="{frame.y0 + 20}" text-anchor="middle" fill="#555">'
+                f"{_e(fmt_number(t, unit))}</text>"
+            )
+    out.append(
+        f'<text x="{_f((frame.x0 + frame.x1) / 2)}" y="{frame.height - 10}" '
+        f'text-anchor="middle" fill="#333">{_e(x_label)}</text>'
+    )
+    # percentile markers, labels staggered so that close ones don't overlap
+    for i, (name, value) in enumerate(markers):
+        x = xmap(value)
+        col = MARKER_COLORS.get(name, "#B2182B")
+        label_y = frame.y1 - 22 + 12 * (i % 3)
+        out.append(
+            f'<g class="marker" data-marker="{_e(name)}" data-value="{_e(repr(float(value)))}">'
+            f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{frame.y0}" y2="{_f(label_y + 4)}" '
+            f'stroke="{col}" stroke-width="2" stroke-dasharray="6 3"/>'
+            f'<text x="{_f(x + 4)}" y="{_f(label_y)}" fill="{col}" font-weight="bold">'
+            f"{_e(name)} {_e(fmt_number(value, unit))}</text></g>"
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def stacked_bars_svg(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    title: str,
+    y_label: str,
+    unit: str = "",
+    line: tuple[str, Sequence[float | None]] | None = None,
+    height: int = 360,
+) -> str:
+    """One bar per category, stacked by series (positive values up, negative values down from
+    zero); ``line`` draws a second quantity (such as demand or an invoice total) as a step line
+    with dots."""
+    frame = _Frame(height, bottom=74 if len(categories) > 12 else 62)
+    out = _open(frame, title, "stacked")
+    n = len(categories)
+    pos = [sum(max(float(v[i]), 0.0) for _, v in series) for i in range(n)]
+    neg = [sum(min(float(v[i]), 0.0) for _, v in series) for i in range(n)]
+    line_vals = [float(v) for v in (line[1] if line else ()) if v is not None]
+    top = max([*pos, *line_vals, 0.0])
+    bottom = min([*neg, *line_vals, 0.0])
+    yticks = nice_ticks(bottom, top if top > bottom else bottom + 1)
+    ymap = frame.ymap(yticks[0], yticks[-1])
+    out += _y_axis(frame, yticks, ymap, unit, y_label)
+    slot = (frame.x1 - frame.x0) / max(n, 1)
+    bar = max(min(slot * 0.7, 60), 2)
+    out.append('<g class="bars">')
+    for i, cat in enumerate(categories):
+        x = frame.x0 + slot * i + (slot - bar) / 2
+        up = down = 0.0
+        for k, (name, values) in enumerate(series):
+            v = float(values[i])
+            if v == 0:
+                continue
+            if v > 0:
+                y_a, y_b = ymap(up + v), ymap(up)
+                up += v
+            else:
+                y_a, y_b = ymap(down), ymap(down + v)
+                down += v
+            out.append(
+                f'<rect x="{_f(x)}" y="{_f(y_a)}" width="{_f(bar)}" '
+                f'height="{_f(max(y_b - y_a, 0.5))}" fill="{color(k)}" data-series="{_e(name)}">'
+                f"<title>{_e(cat)} · {_e(name)}: {_e(fmt_number(v, unit))}</title></rect>"
+            )
+    out.append("</g>")
+    zero = ymap(0)
+    out.append(
+        f'<line x1="{frame.x0}" x2="{frame.x1}" y1="{_f(zero)}" y2="{_f(zero)}" stroke="#777"/>'
+    )
+    every = max(1, math.ceil(n / 24))
+    rotate = n > 12
+    for i, cat in enumerate(categories):
+        if i % every:
+            continue
+        x = frame.x0 + slot * (i + 0.5)
+        y = frame.y0 + 18
+        rot = f' transform="rotate(-40 {_f(x)} {_f(y)})"' if rotate else ""
+        anchor = "end" if rotate else "middle"
+        out.append(
+            f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="#555"{rot}>'
+            f"{_e(cat)}</text>"
+        )
+    extra: list[tuple[str, str]] = []
+    if line is not None:
+        name, values = line
+        pts = []
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            x = frame.x0 + slot * (i + 0.5)
+            y = ymap(float(v))
+            pts.append((x, y, float(v), categories[i]))
+        if pts:
+            out.append(
+                f'<polyline class="line" data-series="{_e(name)}" points="'
+                + " ".join(f"{_f(x)},{_f(y)}" for x, y, _, _ in pts)
+                + '" fill="none" stroke="#222" stroke-width="2"/>'
+            )
+            for x, y, v, cat in pts:
+                out.append(
+                    f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="#222">'
+                    f"<title>{_e(cat)} · {_e(name)}: {_e(fmt_number(v, unit))}</title></circle>"
+                )
+        extra.append(
+            (name, '<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="#222" stroke-width="2"/>')
+        )
+    out += _legend(frame, [s[0] for s in series], [color(k) for k in range(len(series))],
+                   20, extra)
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def hbars_svg(
+    rows: Sequence[tuple[str, float | None, str]],
+    *,
+    title: str,
+    target: float | None = None,
+    lo: float = 0.0,
+    hi: float = 100.0,
+    unit: str = "%",
+) -> str:
+    """Horizontal bars, one per (label, value or None, annotation), on a fixed scale [lo, hi]
+    (a percentage by default), with an optional vertical ``target`` line. A None value draws
+    no bar and says "n/a"."""
+    row_h = 30
+    height = 40 + row_h * max(len(rows), 1) + 34
+    frame = _Frame(height, left=150, right=210, top=30, bottom=34)
+    out = _open(frame, title, "hbars")
+    xmap = frame.xmap(lo, hi)
+    for t in nice_ticks(lo, hi, 5):
+        if lo <= t <= hi:
+            x = xmap(t)
+            out.append(
+                f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{frame.y1 - 6}" y2="{frame.y0}" '
+                f'stroke="#e3e3e3"/>'
+            )
+            out.append(
+                f'<text x="{_f(x)}" y="{frame.y0 + 18}" text-anchor="middle" fill="#555">'
+                f"{_e(fmt_number(t, unit))}</text>"
+            )
+    for i, (label, value, note) in enumerate(rows):
+        y = frame.y1 + row_h * i
+        out.append(
+            f'<text x="{frame.x0 - 10}" y="{_f(y + 19)}" text-anchor="end" fill="#333">'
+            f"{_e(label)}</text>"
+        )
+        out.append(
+            f'<rect x="{frame.x0}" y="{_f(y + 5)}" width="{_f(frame.x1 - frame.x0)}" '
+            f'height="{row_h - 10}" fill="#f2f2f2"/>'
+        )
+        if value is None:
+            shown = "n/a"
+        else:
+            v = min(max(float(value), lo), hi)
+            if target is None:
+                fill = PALETTE[0]
+            else:
+                fill = "#1b7837" if float(value) >= target else "#B2182B"
+            out.append(
+                f'<rect x="{frame.x0}" y="{_f(y + 5)}" width="{_f(xmap(v) - frame.x0)}" '
+                f'height="{row_h - 10}" fill="{fill}" data-value="{_e(repr(float(value)))}">'
+                f"<title>{_e(label)}: {_e(fmt_number(float(value), unit))}</title></rect>"
+            )
+            shown = f"{float(value):.1f}{unit}"
+        out.append(
+            f'<text x="{frame.x1 + 8}" y="{_f(y + 19)}" fill="#333">'
+            f"{_e(shown)}{' · ' + _e(note) if note else ''}</text>"
+        )
+    if target is not None and lo <= target <= hi:
+        x = xmap(target)
+        out.append(
+            f'<g class="target"><line x1="{_f(x)}" x2="{_f(x)}" y1="{frame.y1 - 8}" '
+            f'y2="{frame.y0}" stroke="#222" stroke-width="2" stroke-dasharray="4 3"/>'
+            f'<text x="{_f(x)}" y="{frame.y1 - 12}" text-anchor="middle" fill="#222">'
+            f"target {_e(fmt_number(target, unit))}</text></g>"
+        )
+    out.append("</svg>")
+    return "\n".join(out)

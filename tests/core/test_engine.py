@@ -1,0 +1,199 @@
+"""Plugin discovery, isolation of broken plugins, and the engine's dispatch and errors."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import attrs
+import pytest
+
+import engagekit
+from engagekit import Component, ComponentEstimate, EstimateOptions, Money, PluginError, Project
+
+GOOD = """
+import attrs, engagekit
+@attrs.frozen
+class S:
+    pass
+@engagekit.hookimpl
+def register_models(register):
+    register(engagekit.ModelSpec(name="{model}", summary="fake", settings=S))
+"""
+
+
+@attrs.frozen
+class Empty:
+    pass
+
+
+def project_with(model: str) -> Project:
+    return Project(
+        name="p", currency="EUR",
+        components=(Component("c", model, date(2026, 1, 1), date(2026, 1, 31), Empty()),),
+    )
+
+
+class Fixed:
+    """A toy model with a fixed estimate, to drive the engine."""
+
+    def __init__(self, model="toy", effort=Decimal(10), cost="100", price="150"):
+        self.model, self.effort, self.cost, self.price = model, effort, cost, price
+
+    @engagekit.hookimpl
+    def register_models(self, register):
+        register(engagekit.ModelSpec(self.model, "toy", Empty))
+
+    @engagekit.hookimpl
+    def estimate(self, project, component, options):
+        if component.model != self.model:
+            return None
+        return ComponentEstimate(
+            component.name, self.model, Money.of(self.cost, project.currency),
+            Money.of(self.price, project.currency), engagekit.Distribution.point(self.effort),
+        )
+
+
+def test_builtin_models_are_registered_through_entry_points():
+    engine = engagekit.create_engine()
+    assert {"fixed-price", "time-material", "dedicated-team", "sla"} <= set(engine.models)
+    assert all(p.status == "ok" for p in engine.plugins if p.distribution == "engagekit")
+
+
+def test_builtins_can_be_blocked_like_any_plugin(monkeypatch):
+    monkeypatch.setenv("ENGAGEKIT_DISABLE_PLUGINS", "sla, fixed-price")
+    engine = engagekit.create_engine()
+    assert "sla" not in engine.models and "fixed-price" not in engine.models
+    status = {p.name: p.status for p in engine.plugins}
+    assert status["sla"] == status["fixed-price"] == "blocked"
+    assert status["time-material"] == "ok"
+
+
+def test_a_plugin_that_fails_to_import_is_skipped_with_its_name(install_plugin):
+    install_plugin("engagekit-broken", "broken", "engagekit_broken", "raise ImportError('no numpy 3')")
+    engine = engagekit.create_engine()
+    info = {p.name: p for p in engine.plugins}["broken"]
+    assert info.status == "failed" and info.distribution == "engagekit-broken"
+    assert "ImportError: no numpy 3" in info.error
+    assert "time-material" in engine.models
+    assert any("engagekit-broken" in p for p in engine.problems)
+
+
+def test_strict_mode_turns_a_broken_plugin_into_an_error(install_plugin, monkeypatch):
+    install_plugin("engagekit-broken", "broken", "engagekit_broken", "raise ImportError('x')")
+    monkeypatch.setenv("ENGAGEKIT_STRICT_PLUGINS", "1")
+    with pytest.raises(PluginError, match="plugin 'broken' \\(engagekit-broken 1.0\\)"):
+        engagekit.create_engine()
+
+
+def test_two_plugins_claiming_one_model_name_both_named(install_plugin):
+    install_plugin("engagekit-sla2", "sla2", "engagekit_sla2", GOOD.format(model="sla"))
+    engine = engagekit.create_engine()
+    info = {p.name: p for p in engine.plugins}["sla2"]
+    assert info.status == "failed"
+    assert "model 'sla' is claimed by two plugins: 'sla' and 'sla2'" in info.error
+    assert engine.models["sla"].plugin == "sla"
+
+
+def test_a_misspelled_hook_is_caught(install_plugin):
+    source = GOOD.format(model="typo") + """
+@engagekit.hookimpl
+def estimat(project, component, options):
+    return None
+"""
+    install_plugin("engagekit-typo", "typo", "engagekit_typo", source)
+    engine = engagekit.create_engine()
+    info = {p.name: p for p in engine.plugins}["typo"]
+    assert info.status == "failed" and "estimat" in info.error and "misspelled" in info.error
+    assert "typo" not in engine.models
+
+
+def test_an_argument_the_spec_lacks_fails_registration(install_plugin):
+    source = GOOD.format(model="extra") + """
+@engagekit.hookimpl
+def bill(project, component, period, invoice_date):
+    return None
+"""
+    install_plugin("engagekit-extra", "extra", "engagekit_extra", source)
+    info = {p.name: p for p in engagekit.create_engine().plugins}["extra"]
+    assert info.status == "failed" and "invoice_date" in info.error
+
+
+def test_a_class_instead_of_an_instance_is_explained():
+    info = engagekit.create_engine(plugins=[Fixed], entry_points=False).plugins[-1]
+    assert info.status == "failed" and "have you forgotten the ()" in info.error
+
+
+def test_registration_failure_is_isolated():
+    class Bad:
+        @engagekit.hookimpl
+        def register_models(self, register):
+            register("not a spec")
+
+    engine = engagekit.create_engine(plugins=[Bad(), Fixed()], entry_points=False)
+    assert [p.status for p in engine.plugins] == ["failed", "ok"]
+    assert "toy" in engine.models
+
+
+def test_a_hook_that_raises_names_the_plugin():
+    class Raises(Fixed):
+        @engagekit.hookimpl
+        def estimate(self, project, component, options):
+            return {}["boom"]
+
+    engine = engagekit.create_engine(plugins=[("raiser", Raises())], entry_points=False)
+    with pytest.raises(PluginError, match="plugin 'raiser' raised KeyError in hook 'estimate'"):
+        engine.estimate(project_with("toy"))
+
+
+def test_a_hook_returning_the_wrong_type_breaks_the_contract():
+    class Wrong(Fixed):
+        @engagekit.hookimpl
+        def estimate(self, project, component, options):
+            return {"cost": 1}
+
+    engine = engagekit.create_engine(plugins=[("wrong", Wrong())], entry_points=False)
+    with pytest.raises(PluginError, match="'wrong' broke the contract: hook 'estimate' returned dict"):
+        engine.estimate(project_with("toy"))
+
+
+def test_nobody_answering_lists_installed_models():
+    engine = engagekit.create_engine(plugins=[Fixed()], entry_points=False)
+    with pytest.raises(PluginError, match="no plugin answered 'bill'.*installed models: toy"):
+        engine.bill(project_with("toy"), engagekit.Period.parse("2026-01"))
+
+
+def test_unknown_model_in_code_is_an_input_error():
+    engine = engagekit.create_engine(plugins=[Fixed()], entry_points=False)
+    with pytest.raises(engagekit.UnknownModelError, match="installed models: toy"):
+        engine.estimate(project_with("nope"))
+
+
+def test_estimates_sum_per_component():
+    engine = engagekit.create_engine(
+        plugins=[Fixed("a", Decimal(10), "100", "150"), Fixed("b", Decimal(5), "0.10", "0.20")],
+        entry_points=False,
+    )
+    project = Project(
+        name="p", currency="EUR",
+        components=(
+            Component("x", "a", date(2026, 1, 1), date(2026, 1, 31), Empty()),
+            Component("y", "b", date(2026, 2, 1), date(2026, 2, 28), Empty()),
+        ),
+    )
+    est = engine.estimate(project)
+    assert est.cost == Money.of("100.10", "EUR") and est.price == Money.of("150.20", "EUR")
+    assert est.margin == Money.of("50.10", "EUR")
+    assert est.effort_hours.p80 == Decimal(15)
+
+
+def test_seed_for_is_stable_and_distinct():
+    opts = EstimateOptions(seed=7)
+    assert opts.seed_for("a") == EstimateOptions(seed=7).seed_for("a")
+    assert opts.seed_for("a") != opts.seed_for("b") != EstimateOptions(seed=8).seed_for("b")
+
+
+def test_engines_are_independent():
+    a = engagekit.create_engine(plugins=[Fixed()], entry_points=False)
+    b = engagekit.create_engine(entry_points=False)
+    assert "toy" in a.models and "toy" not in b.models
