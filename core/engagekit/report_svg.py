@@ -16,8 +16,8 @@ __all__ = [
     "PALETTE",
     "color",
     "fmt_number",
-    "histogram_svg",
     "hbars_svg",
+    "histogram_svg",
     "nice_ticks",
     "stacked_bars_svg",
 ]
@@ -94,8 +94,15 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 class _Frame:
     """The plotting area of a chart and its value-to-pixel maps."""
 
-    def __init__(self, height: int, left: int = 72, right: int = 24, top: int = 36,
-                 bottom: int = 56, width: int = WIDTH) -> None:
+    def __init__(
+        self,
+        height: int,
+        left: int = 72,
+        right: int = 24,
+        top: int = 36,
+        bottom: int = 56,
+        width: int = WIDTH,
+    ) -> None:
         self.width, self.height = width, height
         self.x0, self.x1 = left, width - right
         self.y0, self.y1 = height - bottom, top  # y0 is the bottom edge
@@ -117,8 +124,13 @@ def _open(frame: _Frame, title: str, css_class: str) -> list[str]:
     ]
 
 
-def _y_axis(frame: _Frame, ticks: Sequence[float], ymap: Callable[[float], float], unit: str,
-            label: str = "") -> list[str]:
+def _y_axis(
+    frame: _Frame,
+    ticks: Sequence[float],
+    ymap: Callable[[float], float],
+    unit: str,
+    label: str = "",
+) -> list[str]:
     out = []
     for t in ticks:
         y = ymap(t)
@@ -138,8 +150,13 @@ def _y_axis(frame: _Frame, ticks: Sequence[float], ymap: Callable[[float], float
     return out
 
 
-def _legend(frame: _Frame, names: Sequence[str], colors: Sequence[str], y: float,
-            extra: Sequence[tuple[str, str]] = ()) -> list[str]:
+def _legend(
+    frame: _Frame,
+    names: Sequence[str],
+    colors: Sequence[str],
+    y: float,
+    extra: Sequence[tuple[str, str]] = (),
+) -> list[str]:
     """One row of swatches and names; ``extra`` adds (name, svg-swatch) pairs after them."""
     out = ['<g class="legend">']
     x = float(frame.x0)
@@ -204,9 +221,7 @@ def histogram_svg(
         )
         for pct in (0, 25, 50, 75, 100):
             y = cmap(pct)
-            out.append(
-                f'<text x="{frame.x1 + 6}" y="{_f(y + 4)}" fill="#333">{pct}%</text>'
-            )
+            out.append(f'<text x="{frame.x1 + 6}" y="{_f(y + 4)}" fill="#333">{pct}%</text>')
     # x axis
     out.append(
         f'<line x1="{frame.x0}" x2="{frame.x1}" y1="{frame.y0}" y2="{frame.y0}" stroke="#777"/>'
@@ -250,11 +265,13 @@ def stacked_bars_svg(
     y_label: str,
     unit: str = "",
     line: tuple[str, Sequence[float | None]] | None = None,
+    colors: Sequence[str] | None = None,
     height: int = 360,
 ) -> str:
     """One bar per category, stacked by series (positive values up, negative values down from
     zero); ``line`` draws a second quantity (such as demand or an invoice total) as a step line
-    with dots."""
+    with dots. ``colors`` gives each series its colour (default: the palette in order)."""
+    fills = list(colors) if colors is not None else [color(k) for k in range(len(series))]
     frame = _Frame(height, bottom=74 if len(categories) > 12 else 62)
     out = _open(frame, title, "stacked")
     n = len(categories)
@@ -284,7 +301,7 @@ def stacked_bars_svg(
                 down += v
             out.append(
                 f'<rect x="{_f(x)}" y="{_f(y_a)}" width="{_f(bar)}" '
-                f'height="{_f(max(y_b - y_a, 0.5))}" fill="{color(k)}" data-series="{_e(name)}">'
+                f'height="{_f(max(y_b - y_a, 0.5))}" fill="{fills[k]}" data-series="{_e(name)}">'
                 f"<title>{_e(cat)} · {_e(name)}: {_e(fmt_number(v, unit))}</title></rect>"
             )
     out.append("</g>")
@@ -329,8 +346,7 @@ def stacked_bars_svg(
         extra.append(
             (name, '<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="#222" stroke-width="2"/>')
         )
-    out += _legend(frame, [s[0] for s in series], [color(k) for k in range(len(series))],
-                   20, extra)
+    out += _legend(frame, [s[0] for s in series], fills, 20, extra)
     out.append("</svg>")
     return "\n".join(out)
 

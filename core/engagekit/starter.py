@@ -55,8 +55,9 @@ def starter_text(engine: Engine, models: Sequence[str], *, name: str, currency: 
             "start": first,
             "end": last,
         }
-        if spec.example:
-            component["settings"] = spec.example
         parts.append(f"# {spec.summary} (model {model!r}, plugin {spec.plugin})")
-        parts.append(tomli_w.dumps({"components": [component]}))
+        # Written by hand as [[components]] so every table below belongs to this component.
+        parts.append("[[components]]\n" + tomli_w.dumps(component))
+        if spec.example:
+            parts.append(tomli_w.dumps({"components": {"settings": spec.example}}))
     return "\n".join(parts)

@@ -1,0 +1,770 @@
+"""The HTML report of ``engage report``: one self-contained file across all components.
+
+Sections: the estimate distribution (histogram and S-curve of the jointly simulated effort and
+cost, P50/P80/P90 marked), the monthly billing forecast stacked by component (one
+``engine.bill`` per month of the project's timeframe), the staffing plan over time, and service
+levels (SLA compliance by priority, availability, every component's metrics).
+
+The file needs no network and no script: inline CSS, charts as hand-written inline SVG
+(``engagekit.report_svg``). Every string that comes from a project, a plugin or a result is
+HTML-escaped. A section with nothing to show (no simulated component, no SLA component) says
+so instead of drawing an empty chart. Errors of the models (an ``InputError`` for bad data) are
+not swallowed: the report is either complete or not written.
+
+``collect`` gathers the results from an engine; ``render_html`` turns them into the page, so
+embedders and tests can render results they built themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from html import escape
+from typing import Any
+
+import attrs
+
+from engagekit._version import __version__
+from engagekit.engine import Engine
+from engagekit.money import Money
+from engagekit.output import jsonable
+from engagekit.period import Period
+from engagekit.project import Project
+from engagekit.report_svg import (
+    color,
+    hbars_svg,
+    histogram_svg,
+    stacked_bars_svg,
+)
+from engagekit.results import (
+    STAGES,
+    Distribution,
+    ProjectBill,
+    ProjectEstimate,
+    ServiceMeasure,
+    ServiceReport,
+    StaffingRow,
+    StaffPlan,
+)
+
+__all__ = ["ReportData", "collect", "month_share", "render_html", "render_report"]
+
+#: Most rows of the staffing heat table and of a component's metrics list shown in the page.
+MAX_HEAT_ROWS = 60
+MAX_METRICS = 40
+HIST_BINS = 40
+
+
+@attrs.frozen
+class ReportData:
+    """Everything the report shows; any part may be missing (None or empty)."""
+
+    project: Project
+    estimate: ProjectEstimate | None = None
+    bills: tuple[ProjectBill, ...] = ()
+    staff: StaffPlan | None = None
+    service: ServiceReport | None = None
+
+
+def render_report(
+    engine: Engine, project: Project, *, seed: int | None = None, trials: int | None = None
+) -> str:
+    """The report of ``project`` as one self-contained HTML document."""
+    return render_html(collect(engine, project, seed=seed, trials=trials))
+
+
+def project_months(project: Project) -> list[Period]:
+    """The calendar months of the project's timeframe (first component start to last end)."""
+    if not project.components:
+        return []
+    return list(Period.days(project.start, project.end).months())
+
+
+def collect(
+    engine: Engine, project: Project, *, seed: int | None = None, trials: int | None = None
+) -> ReportData:
+    """Run every operation the report needs: estimate, a bill per month, staff, measure."""
+    if not project.components:
+        return ReportData(project)
+    estimate = engine.estimate(project, seed=seed, trials=trials)
+    bills = tuple(engine.bill(project, month) for month in project_months(project))
+    staff = engine.staff(project)
+    service = engine.measure(project, None)
+    return ReportData(project, estimate, bills, staff, service)
+
+
+# -- formatting ----------------------------------------------------------------------------------
+
+
+def e(value: object) -> str:
+    """HTML-escaped text of anything."""
+    return escape("" if value is None else str(value), quote=True)
+
+
+def money_text(m: Money) -> str:
+    return f"{m.rounded().amount:,}"
+
+
+def num_text(value: Decimal | float | int | None, places: int = 1) -> str:
+    if value is None:
+        return ""
+    return f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-places)):,}"
+
+
+def _to_float(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Money):
+        return float(value.amount)
+    try:
+        return float(Decimal(str(value)))
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def month_share(row: StaffingRow, month: Period) -> Decimal:
+    """The FTE ``row`` contributes to ``month``, weighted by the days they share (a weekly row
+    of 1 FTE adds 7/31 to a 31-day month)."""
+    shared = month.clip(row.period.start, row.period.last)
+    if shared is None:
+        return Decimal(0)
+    return row.fte * Decimal(shared.length) / Decimal(month.length)
+
+
+def _note(text: str) -> str:
+    return f'<p class="note">{e(text)}</p>'
+
+
+def _table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    numeric_from: int = 1,
+    css: str = "",
+    foot: Sequence[Sequence[str]] = (),
+) -> str:
+    """A table; cells are already-escaped HTML; columns from ``numeric_from`` align right."""
+
+    def cells(row: Sequence[str], tag: str) -> str:
+        return "".join(
+            f'<{tag} class="num">{c}</{tag}>' if i >= numeric_from else f"<{tag}>{c}</{tag}>"
+            for i, c in enumerate(row)
+        )
+
+    head = "<thead><tr>" + cells([e(h) for h in header], "th") + "</tr></thead>"
+    body = "<tbody>" + "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows) + "</tbody>"
+    tfoot = (
+        "<tfoot>" + "".join(f"<tr>{cells(r, 'td')}</tr>" for r in foot) + "</tfoot>" if foot else ""
+    )
+    return f'<table class="{e(css)}">{head}{body}{tfoot}</table>'
+
+
+def _warnings(items: Iterable[str]) -> str:
+    items = list(dict.fromkeys(items))
+    if not items:
+        return ""
+    return '<ul class="warnings">' + "".join(f"<li>{e(w)}</li>" for w in items) + "</ul>"
+
+
+# -- sections ------------------------------------------------------------------------------------
+
+
+def _header(data: ReportData) -> str:
+    p = data.project
+    span = f"{p.start} to {p.end}" if p.components else "no components"
+    opts = ""
+    if data.estimate is not None:
+        opts = f" · seed {data.estimate.options.seed}, {data.estimate.options.trials:,} trials"
+    client = f"{e(p.client)} · " if p.client else ""
+    comps = _table(
+        ("component", "model", "start", "end", "description"),
+        (
+            [
+                f'<span class="swatch" style="background:{color(i)}"></span>{e(c.name)}',
+                e(c.model),
+                e(c.start),
+                e(c.end),
+                e(c.description),
+            ]
+            for i, c in enumerate(p.components)
+        ),
+        numeric_from=99,
+    )
+    return (
+        f"<header><h1>{e(p.name)}</h1>"
+        f'<p class="meta">{client}{e(p.currency)} · {e(span)} · '
+        f"{len(p.components)} components{e(opts)} · engagekit {e(__version__)}</p></header>"
+        f'<section id="components"><h2>Components</h2>{comps}</section>'
+    )
+
+
+def _kpis(data: ReportData) -> str:
+    tiles: list[tuple[str, str]] = []
+    cur = data.project.currency
+    est = data.estimate
+    if est is not None:
+        tiles.append(("price", f"{money_text(est.price)} {cur}"))
+        tiles.append(("cost", f"{money_text(est.cost)} {cur}"))
+        pct = f" ({est.margin.amount / est.price.amount * 100:.1f}%)" if est.price.amount else ""
+        tiles.append(("margin", f"{money_text(est.margin)} {cur}{pct}"))
+        if est.effort_hours is not None:
+            tiles.append(("effort P80", f"{num_text(est.effort_hours.p80, 0)} h"))
+    invoiced = [inv.total for b in data.bills for inv in b.invoices if inv.currency == cur]
+    if invoiced:
+        total = Money.total((t for t in invoiced if t is not None), cur)
+        tiles.append(("billed over the timeframe", f"{money_text(total)} {cur}"))
+    if data.staff is not None and data.staff.rows:
+        months = project_months(data.project)
+        peak = max(
+            (
+                sum(
+                    (month_share(r, m) for r in data.staff.rows if r.status != "demand"), Decimal(0)
+                )
+                for m in months
+            ),
+            default=Decimal(0),
+        )
+        tiles.append(("peak staffing", f"{num_text(peak, 1)} FTE"))
+    if not tiles:
+        return ""
+    return (
+        '<div class="kpis">'
+        + "".join(
+            f'<div class="kpi"><div class="k">{e(k)}</div><div class="v">{e(v)}</div></div>'
+            for k, v in tiles
+        )
+        + "</div>"
+    )
+
+
+def _percentiles(values: Any) -> Distribution:
+    import numpy as np
+
+    p50, p80, p90 = (float(x) for x in np.percentile(values, [50, 80, 90]))
+    return Distribution(
+        Decimal(repr(p50)),
+        Decimal(repr(p80)),
+        Decimal(repr(p90)),
+        Decimal(repr(float(np.mean(values)))),
+    )
+
+
+def _histogram(values: Any, dist: Distribution, *, title: str, x_label: str, unit: str) -> str:
+    import numpy as np
+
+    arr = np.asarray(values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return _note(f"{title}: no finite samples.")
+    lo, hi = float(arr.min()), float(arr.max())
+    if hi == lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    counts, edges = np.histogram(arr, bins=HIST_BINS, range=(lo, hi))
+    markers = [("P50", float(dist.p50)), ("P80", float(dist.p80)), ("P90", float(dist.p90))]
+    return histogram_svg(
+        [float(x) for x in edges],
+        [int(c) for c in counts],
+        markers,
+        title=title,
+        x_label=x_label,
+        unit=unit,
+    )
+
+
+def _estimate_section(data: ReportData) -> str:
+    est = data.estimate
+    out = ['<section id="estimate"><h2>Estimate</h2>']
+    if est is None:
+        out.append(_note("No estimate: the project has no components."))
+        return "".join(out) + "</section>"
+
+    def dist_cells(d: Distribution | None) -> list[str]:
+        return [num_text(d.p50), num_text(d.p80), num_text(d.p90)] if d else ["", "", ""]
+
+    def pct(margin: Money, price: Money) -> str:
+        return f"{margin.amount / price.amount * 100:.1f}%" if price.amount else ""
+
+    rows = [
+        [
+            e(r.component),
+            e(r.model),
+            *dist_cells(r.effort_hours),
+            money_text(r.cost),
+            money_text(r.price),
+            money_text(r.margin),
+            pct(r.margin, r.price),
+            e(r.finish or ""),
+        ]
+        for r in est.components
+    ]
+    foot = [
+        [
+            "<b>project</b>",
+            "",
+            *dist_cells(est.effort_hours),
+            money_text(est.cost),
+            money_text(est.price),
+            money_text(est.margin),
+            pct(est.margin, est.price),
+            "",
+        ]
+    ]
+    out.append(
+        _table(
+            (
+                "component",
+                "model",
+                "hours P50",
+                "P80",
+                "P90",
+                f"cost {est.currency}",
+                f"price {est.currency}",
+                "margin",
+                "margin %",
+                "finish",
+            ),
+            rows,
+            numeric_from=2,
+            foot=foot,
+        )
+    )
+    simulated = [r.component for r in est.components if r.samples is not None]
+    if est.samples is None or len(est.samples.effort_hours) == 0:
+        out.append(
+            _note(
+                "No simulation samples: no component of this project is estimated by "
+                "simulation, so the project's percentiles are sums of point estimates and there "
+                "is no distribution to draw."
+            )
+        )
+    else:
+        assert est.effort_hours is not None
+        sums = sum(
+            (r.effort_hours.p80 for r in est.components if r.effort_hours is not None), Decimal(0)
+        )
+        out.append(
+            f'<p class="explain">The simulated components ({e(", ".join(simulated))}) are sampled '
+            f"jointly: {est.options.trials:,} trials with seed {est.options.seed}, effort summed "
+            f"per trial, so P50/P80/P90 are percentiles of the project's total. Project P80 "
+            f"<b>{num_text(est.effort_hours.p80)} h</b>; the sum of the components' P80s would "
+            f"say {num_text(sums)} h.</p>"
+        )
+        out.append('<figure class="chart-box">')
+        out.append(
+            _histogram(
+                est.samples.effort_hours,
+                est.effort_hours,
+                title="Project effort: distribution of the simulated trials",
+                x_label="effort (hours)",
+                unit="h",
+            )
+        )
+        out.append(
+            "<figcaption>Bars: share of trials per effort bin; line: S-curve (share of "
+            "trials at or below); dashed: P50, P80, P90.</figcaption></figure>"
+        )
+        if est.samples.cost is not None and len(est.samples.cost):
+            cost = _percentiles(est.samples.cost)
+            out.append('<figure class="chart-box">')
+            out.append(
+                _histogram(
+                    est.samples.cost,
+                    cost,
+                    title=f"Project cost ({est.currency}): distribution",
+                    x_label=f"cost ({est.currency})",
+                    unit="",
+                )
+            )
+            out.append(
+                f"<figcaption>Cost P50 {num_text(cost.p50, 0)}, P80 {num_text(cost.p80, 0)}, "
+                f"P90 {num_text(cost.p90, 0)} {e(est.currency)}.</figcaption></figure>"
+            )
+    out.append(_warnings(est.warnings))
+    return "".join(out) + "</section>"
+
+
+def _component_order(data: ReportData, names: Iterable[str]) -> list[str]:
+    order = {c.name: i for i, c in enumerate(data.project.components)}
+    return sorted(set(names), key=lambda n: (order.get(n, len(order)), n))
+
+
+def _billing_section(data: ReportData) -> str:
+    out = ['<section id="billing"><h2>Billing forecast by month</h2>']
+    if not data.bills:
+        out.append(_note("No billing periods: the project has no components."))
+        return "".join(out) + "</section>"
+    cur = data.project.currency
+    comps = _component_order(
+        data, (line.component for b in data.bills for inv in b.invoices for line in inv.lines)
+    )
+    invoices = [(b, inv) for b in data.bills for inv in b.invoices]
+    main = [(b, inv) for b, inv in invoices if inv.currency == cur]
+    if not comps:
+        out.append(_note("Nothing is billed in any month of the project's timeframe."))
+    else:
+        labels = [b.period.label for b in data.bills]
+        per = {c: [0.0] * len(labels) for c in comps}
+        totals: list[float | None] = [None] * len(labels)
+        for i, b in enumerate(data.bills):
+            for inv in b.invoices:
+                if inv.currency != cur:
+                    continue
+                for comp, sub in inv.subtotals().items():
+                    per[comp][i] += float(sub.amount)
+                if inv.total is not None and (inv.lines or inv.adjustments):
+                    totals[i] = float(inv.total.amount)
+        series = [(c, per[c]) for c in comps]
+        out.append(
+            stacked_bars_svg(
+                labels,
+                series,
+                title=f"Monthly billing by component ({cur})",
+                y_label=cur,
+                line=("invoice total", totals),
+                colors=_colors(data, comps),
+            )
+        )
+    # the table: one row per invoice (month and currency)
+    adjustments = sorted(
+        {(a.stage, a.name) for _, inv in invoices for a in inv.adjustments},
+        key=lambda sn: (STAGES.get(sn[0], 999), sn[1]),
+    )
+    header = [
+        "month",
+        "currency",
+        *comps,
+        "subtotal",
+        *(f"{n} ({s})" for s, n in adjustments),
+        "total",
+    ]
+    rows = []
+    grand: dict[str, dict[str, Money]] = defaultdict(dict)
+    for b, inv in invoices:
+        subs = inv.subtotals()
+        adj = {(a.stage, a.name): a.amount for a in inv.adjustments}
+        assert inv.total is not None
+        cells = [e(b.period.label), e(inv.currency)]
+        cells += [money_text(subs[c]) if c in subs else "" for c in comps]
+        cells.append(money_text(inv.subtotal))
+        cells += [money_text(adj[k]) if k in adj else "" for k in adjustments]
+        cells.append(f"<b>{money_text(inv.total)}</b>")
+        rows.append(cells)
+        g = grand[inv.currency]
+        keys: list[tuple[str, Money]] = [(c, s) for c, s in subs.items()]
+        keys += [("subtotal", inv.subtotal), ("total", inv.total)]
+        keys += [(f"adj:{s}:{n}", m) for (s, n), m in adj.items()]
+        for k, m in keys:
+            g[k] = g.get(k, Money.zero(inv.currency)) + m
+    foot = []
+    for currency, g in grand.items():
+        cells = ["<b>all months</b>", e(currency)]
+        cells += [money_text(g[c]) if c in g else "" for c in comps]
+        cells.append(money_text(g["subtotal"]))
+        cells += [
+            money_text(g[f"adj:{s}:{n}"]) if f"adj:{s}:{n}" in g else "" for s, n in adjustments
+        ]
+        cells.append(f"<b>{money_text(g['total'])}</b>")
+        foot.append(cells)
+    out.append(_table(header, rows, numeric_from=2, foot=foot, css="billing"))
+    others = sorted({inv.currency for _, inv in invoices} - {cur})
+    if others:
+        out.append(
+            _note(f"Invoices in {', '.join(others)} are in the table only; the chart shows {cur}.")
+        )
+    if not main:
+        out.append(_note(f"No invoice in the project currency {cur}."))
+    out.append(
+        '<p class="explain">One <code>engage bill</code> per month of the timeframe: component '
+        "subtotals, then the adjustments in their fixed order (discounts, surcharges, fees, "
+        "taxes; by name within a stage). Each total is the subtotal plus the adjustments, to the "
+        "cent.</p>"
+    )
+    out.append(_warnings(w for b in data.bills for w in b.warnings))
+    return "".join(out) + "</section>"
+
+
+def _colors(data: ReportData, comps: Sequence[str]) -> list[str]:
+    """Each component's colour, the same in every chart and in the components table."""
+    index = {c.name: i for i, c in enumerate(data.project.components)}
+    extra = len(index)
+    out = []
+    for c in comps:
+        if c not in index:
+            index[c] = extra
+            extra += 1
+        out.append(color(index[c]))
+    return out
+
+
+def _staff_section(data: ReportData) -> str:
+    out = ['<section id="staffing"><h2>Staffing plan</h2>']
+    plan = data.staff
+    if plan is None or not plan.rows:
+        out.append(_note("No staffing rows: no component plans people."))
+        if plan is not None:
+            out.append(_warnings(plan.warnings))
+        return "".join(out) + "</section>"
+    months = list(
+        Period.days(
+            min(r.period.start for r in plan.rows), max(r.period.last for r in plan.rows)
+        ).months()
+    )
+    labels = [m.label for m in months]
+    supply = [r for r in plan.rows if r.status != "demand"]
+    demand = [r for r in plan.rows if r.status == "demand"]
+    comps = _component_order(data, (r.component for r in supply))
+    series = []
+    for c in comps:
+        rows = [r for r in supply if r.component == c]
+        series.append(
+            (c, [float(sum((month_share(r, m) for r in rows), Decimal(0))) for m in months])
+        )
+    line = None
+    if demand:
+        line = (
+            "demand",
+            [float(sum((month_share(r, m) for r in demand), Decimal(0))) for m in months],
+        )
+    out.append(
+        stacked_bars_svg(
+            labels,
+            series,
+            title="Staffing by component (FTE per month)",
+            y_label="FTE",
+            line=line,
+            colors=_colors(data, comps),
+        )
+    )
+    out.append(
+        '<p class="explain">Planned and open seats, stacked by component; rows of any length '
+        "(weeks, months) count by the days they share with each month"
+        + ("; the line is the demand the work needs" if demand else "")
+        + ".</p>"
+    )
+    # heat table: one row per component / role / person / status
+    keys: dict[tuple[str, str, str, str], list[Decimal]] = {}
+    order = {c: i for i, c in enumerate(comps)}
+    for r in plan.rows:
+        key = (r.component, r.role, r.person or "", r.status)
+        vals = keys.setdefault(key, [Decimal(0)] * len(months))
+        for i, m in enumerate(months):
+            vals[i] += month_share(r, m)
+    ordered = sorted(keys, key=lambda k: (order.get(k[0], 999), k[3] == "demand", k[1], k[2]))
+    peak = max((v for vals in keys.values() for v in vals), default=Decimal(1)) or Decimal(1)
+    over = _over_allocated_cells(plan.rows, months)
+    rows = []
+    for key in ordered[:MAX_HEAT_ROWS]:
+        comp, role, person, status = key
+        cells = [e(comp), e(role), e(person), e(status)]
+        for i, v in enumerate(keys[key]):
+            if not v:
+                cells.append("")
+                continue
+            alpha = float(min(v / peak, Decimal(1))) * 0.75 + 0.08
+            flag = (person, months[i].label) in over and status == "planned"
+            cls = ' class="over"' if flag else ""
+            cells.append(
+                f'<span{cls} style="background:rgba(0,114,178,{alpha:.2f})">{num_text(v, 2)}</span>'
+            )
+        rows.append(cells)
+    out.append('<div class="scroll">')
+    out.append(
+        _table(("component", "role", "person", "status", *labels), rows, numeric_from=4, css="heat")
+    )
+    out.append("</div>")
+    if len(ordered) > MAX_HEAT_ROWS:
+        out.append(_note(f"{len(ordered) - MAX_HEAT_ROWS} more rows: see engage staff --csv."))
+    if over:
+        out.append(
+            _note(
+                "Cells outlined in red: the person is over-allocated across components that month."
+            )
+        )
+    out.append(_warnings(plan.warnings))
+    return "".join(out) + "</section>"
+
+
+def _over_allocated_cells(
+    rows: Sequence[StaffingRow], months: Sequence[Period]
+) -> set[tuple[str, str]]:
+    """(person, month label) pairs whose planned FTE across components exceeds 1."""
+    load: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for r in rows:
+        if r.person is None or r.status != "planned":
+            continue
+        for m in months:
+            load[(r.person, m.label)] += month_share(r, m)
+    return {k for k, v in load.items() if v > Decimal("1.005")}
+
+
+def _metric_text(value: Any) -> str:
+    shown = jsonable(value)
+    if isinstance(shown, bool | int | float | str) or shown is None:
+        return "" if shown is None else str(shown)
+    return ""
+
+
+def _sla_block(m: ServiceMeasure) -> str:
+    rows = m.tables.get("priorities") or []
+    out = []
+    bars = []
+    for row in rows:
+        incidents = row.get("incidents")
+        breached = row.get("breached")
+        note = f"{incidents} incidents" if incidents is not None else ""
+        if breached:
+            note += f", {breached} breached"
+        bars.append((str(row.get("priority", "?")), _to_float(row.get("compliance_pct")), note))
+    avail = _to_float(m.metrics.get("availability_pct"))
+    avail_target = _to_float(m.metrics.get("availability_target_pct"))
+    if bars:
+        out.append(hbars_svg(bars, title=f"{m.component}: SLA compliance by priority"))
+        out.append(
+            _table(
+                ("priority", "incidents", "met", "breached", "compliance %"),
+                (
+                    [
+                        e(r.get("priority", "")),
+                        e(r.get("incidents", "")),
+                        e(r.get("met", "")),
+                        e(r.get("breached", "")),
+                        e(_pct_text(r.get("compliance_pct"))),
+                    ]
+                    for r in rows
+                ),
+            )
+        )
+    else:
+        out.append(_note(f"{m.component}: no incidents by priority in the measured period."))
+    if avail is not None:
+        out.append(
+            hbars_svg(
+                [("availability", avail, "")],
+                title=f"{m.component}: availability",
+                target=avail_target,
+                lo=min(90.0, avail, avail_target or 100.0),
+                hi=100.0,
+            )
+        )
+    return "".join(out)
+
+
+def _pct_text(value: Any) -> str:
+    f = _to_float(value)
+    return "n/a" if f is None else f"{f:.1f}%"
+
+
+def _service_section(data: ReportData) -> str:
+    out = ['<section id="service"><h2>Service levels</h2>']
+    report = data.service
+    if report is None or not report.components:
+        out.append(_note("No service measures."))
+        return "".join(out) + "</section>"
+    sla = [
+        m for m in report.components if "priorities" in m.tables or "availability_pct" in m.metrics
+    ]
+    if not sla:
+        out.append(
+            _note(
+                "No SLA component: this project has no component that reports "
+                "compliance by priority or availability."
+            )
+        )
+    for m in sla:
+        status = f' <span class="status {e(m.status)}">{e(m.status)}</span>' if m.status else ""
+        out.append(f"<h3>{e(m.component)} <small>{e(m.model)}</small>{status}</h3>")
+        out.append(_sla_block(m))
+    period = report.period.label if report.period else "to date"
+    out.append(f"<h3>All components: metrics ({e(period)})</h3>")
+    out.append('<div class="metrics">')
+    for m in report.components:
+        status = f' <span class="status {e(m.status)}">{e(m.status)}</span>' if m.status else ""
+        items = [(k, _metric_text(v)) for k, v in m.metrics.items()]
+        items = [(k, v) for k, v in items if v != ""]
+        body = _table(("metric", "value"), ([e(k), e(v)] for k, v in items[:MAX_METRICS]))
+        if not items:
+            body = _note("no scalar metrics")
+        extra = [f"{name} ({len(rows)} rows)" for name, rows in m.tables.items()]
+        more = _note("tables: " + ", ".join(extra) + " (engage measure --json)") if extra else ""
+        out.append(
+            f'<div class="metric-card"><h4>{e(m.component)} <small>{e(m.model)}</small>'
+            f"{status}</h4>{body}{more}</div>"
+        )
+    out.append("</div>")
+    out.append(_warnings(report.warnings))
+    return "".join(out) + "</section>"
+
+
+CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f6f7f9; color: #1d2330;
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+  sans-serif; }
+main { max-width: 1200px; margin: 0 auto; padding: 24px 28px 48px; }
+header h1 { margin: 0 0 4px; font-size: 28px; }
+.meta { color: #5a6270; margin: 0 0 16px; }
+section { background: #fff; border: 1px solid #e1e4e8; border-radius: 8px; padding: 16px 20px;
+  margin: 16px 0; }
+h2 { margin: 0 0 12px; font-size: 20px; }
+h3 { margin: 18px 0 8px; font-size: 16px; }
+h4 { margin: 0 0 6px; font-size: 14px; }
+small { color: #6a7380; font-weight: normal; }
+table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
+th, td { padding: 4px 10px; border-bottom: 1px solid #eceef1; text-align: left;
+  white-space: nowrap; }
+th { background: #f3f5f7; font-weight: 600; }
+td.num, th.num { text-align: right; }
+tfoot td { border-top: 2px solid #c9ced6; font-weight: 600; }
+table.heat td { padding: 2px 4px; }
+table.heat td span { display: inline-block; min-width: 40px; padding: 1px 4px; border-radius: 3px;
+  color: #0b1a2a; }
+table.heat td span.over { outline: 2px solid #B2182B; }
+.scroll { overflow-x: auto; }
+.chart-box { margin: 8px 0; }
+svg.chart { width: 100%; height: auto; display: block; font-family: inherit; }
+figcaption { color: #5a6270; font-size: 12px; }
+.note { color: #5a6270; font-style: italic; }
+.explain { color: #333; }
+.warnings { background: #fff8e6; border: 1px solid #f0d58a; border-radius: 6px;
+  padding: 8px 8px 8px 28px; }
+.swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 2px; }
+.kpis { display: flex; flex-wrap: wrap; gap: 12px; margin: 8px 0 0; }
+.kpi { background: #fff; border: 1px solid #e1e4e8; border-radius: 8px; padding: 10px 14px;
+  min-width: 170px; }
+.kpi .k { color: #5a6270; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+.kpi .v { font-size: 18px; font-weight: 600; }
+.metrics { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 12px; }
+.metric-card { border: 1px solid #eceef1; border-radius: 6px; padding: 8px 10px; overflow-x: auto; }
+.status { font-size: 12px; padding: 1px 8px; border-radius: 10px; background: #e1e4e8; }
+.status.on-track { background: #d9f0d3; } .status.at-risk { background: #fde9b6; }
+.status.off-track { background: #f8c9c4; }
+code { background: #f3f5f7; padding: 0 3px; border-radius: 3px; }
+@media print { body { background: #fff; } section { break-inside: avoid; } }
+"""
+
+
+def render_html(data: ReportData) -> str:
+    """The page of ``data``: a complete HTML5 document with no external resource."""
+    parts = [
+        _header(data),
+        _kpis(data),
+        _estimate_section(data),
+        _billing_section(data),
+        _staff_section(data),
+        _service_section(data),
+    ]
+    title = f"{data.project.name}: engagement report"
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="engagekit ' + e(__version__) + '">\n'
+        f"<title>{e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(p for p in parts if p)
+        + f'\n<footer class="note">Generated by engagekit {e(__version__)} from '
+        f"{e(data.project.source.name if data.project.source else 'a project')}; amounts in "
+        f"{e(data.project.currency)} unless stated.</footer>\n"
+        "</main>\n</body>\n</html>\n"
+    )
