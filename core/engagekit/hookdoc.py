@@ -1,0 +1,69 @@
+"""Render the hook reference (docs/hooks.md) from the hook specs' signatures and docstrings.
+
+``python -m engagekit.hookdoc > docs/hooks.md`` regenerates it; a test fails when the
+committed page and the specs differ, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+from engagekit import hookspecs
+
+HEADER = """\
+# Hook reference
+
+Generated from `core/engagekit/hookspecs.py` by `python -m engagekit.hookdoc`; do not edit by hand.
+
+Plugins implement hooks with `@engagekit.hookimpl` on functions (or methods) named like the
+hooks below. pluggy calls them with keyword arguments only: an implementation may take any subset
+of a hook's parameters, never one the hook lacks, and no parameter may have a default value
+(pluggy would not fill it).
+"""
+
+
+def hook_functions() -> list[tuple[str, object]]:
+    """The hook specs in the order they are defined."""
+    out = []
+    for name, fn in vars(hookspecs).items():
+        if callable(fn) and hasattr(fn, "engagekit_spec"):
+            out.append((name, fn))
+    return out
+
+
+def _format_doc(doc: str) -> str:
+    doc = inspect.cleandoc(doc)
+    doc = re.sub(r":class:`([^`]+)`", r"`\1`", doc).replace("``", "`")
+    lines = []
+    for block in re.split(r"\n\s*\n", doc):
+        block = block.strip()
+        if block.startswith(":param"):
+            for item in re.split(r"\n(?=:param)", block):
+                m = re.match(r":param (\w+):\s*(.*)", item, re.S)
+                if m:
+                    text = " ".join(m[2].split())
+                    lines.append(f"- `{m[1]}`: {text}")
+            lines.append("")
+        else:
+            lines.append(" ".join(block.split()))
+            lines.append("")
+    return "\n".join(lines).strip() + "\n"
+
+
+def render() -> str:
+    parts = [HEADER]
+    for name, fn in hook_functions():
+        sig = inspect.signature(fn)  # type: ignore[arg-type]
+        opts = getattr(fn, "engagekit_spec", {})
+        params = ", ".join(f"{p.name}: {p.annotation}" for p in sig.parameters.values())
+        kind = "first result" if opts.get("firstresult") else "all results"
+        parts.append(f"## `{name}`\n")
+        parts.append(f"```python\ndef {name}({params}) -> {sig.return_annotation}\n```\n")
+        parts.append(f"Called with keyword arguments; collects {kind}.\n")
+        parts.append(_format_doc(fn.__doc__ or ""))
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(render(), end="")
