@@ -1,0 +1,148 @@
+"""Columns of timestamps to POSIX seconds, at polars speed, with errors that name file, row and column.
+
+A timestamp with an offset (``2026-03-02T10:15:00+01:00``, ``...Z``) is an instant as written. One
+without (``2026-03-02 10:15``) is wall-clock time in the file's configured zone; without a
+configured zone it is an error (guessing a zone is how SLA reports end up an hour off). Wall-clock
+times that do not exist (the hour the clocks skip in spring) are errors; ambiguous ones (the hour
+repeated in autumn) take the first occurrence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import engagekit
+
+if TYPE_CHECKING:
+    import numpy as np
+    import polars as pl
+    from numpy.typing import NDArray
+
+__all__ = ["ISO_FORMATS", "MISSING", "parse_instants", "row_error"]
+
+#: The value of a missing instant in the int64 columns.
+MISSING = -(2**62)
+
+ISO_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+)
+ACCEPTED = "YYYY-MM-DDTHH:MM[:SS] with an offset (+01:00 or Z), or without one in the file's timezone"
+
+
+def row_error(
+    where: Path | str, rows: Sequence[int], column: str | None, message: str, hint: str | None = None
+) -> engagekit.InputError:
+    """An error at the first of ``rows`` (spreadsheet numbering), saying how many more there are."""
+    more = len(rows) - 1
+    text = message + (f" (and {more} more row{'s' if more > 1 else ''})" if more > 0 else "")
+    return engagekit.InputError(text, where=where, row=int(rows[0]), field=column, hint=hint)
+
+
+def parse_instants(
+    values: pl.Series,
+    *,
+    tz: str | None,
+    where: Path | str,
+    column: str,
+    formats: Sequence[str] = ISO_FORMATS,
+    rows: NDArray[np.int64] | None = None,
+    required: bool = True,
+) -> NDArray[np.int64]:
+    """POSIX seconds of each value; empty values are ``MISSING`` (an error when ``required``).
+
+    ``rows`` gives each value's row number in the file (default: index + 2, the header being
+    row 1).
+    """
+    import numpy as np
+    import polars as pl
+
+    n = len(values)
+    row_of = rows if rows is not None else np.arange(2, n + 2, dtype=np.int64)
+    s = values.cast(pl.Utf8).str.strip_chars()
+    s = pl.select(pl.when(s.str.len_bytes() > 0).then(s).otherwise(None)).to_series()
+    present = s.is_not_null().to_numpy()
+    out = np.full(n, MISSING, dtype=np.int64)
+    if not present.all() and required:
+        bad = row_of[~present]
+        raise row_error(where, bad, column, "empty value", f"write {ACCEPTED}")
+    if not present.any():
+        return out
+    if s.str.ends_with("Z").any():
+        s = s.str.replace(r"Z$", "+00:00")
+    aware = s.str.contains(r"[+-]\d\d:?\d\d$").fill_null(False).to_numpy()
+    naive = present & ~aware
+    if naive.any():
+        idx = np.flatnonzero(naive)
+        local = _strptime(s, idx, formats, where, column, row_of)
+        if tz is None:
+            first = s[int(idx[0])]
+            raise row_error(
+                where, row_of[idx], column,
+                f"{first!r} has no time zone and none is configured for this file",
+                'add an offset such as +01:00, or set timezone = "Europe/Berlin" on the file '
+                "(or data_timezone in the settings)",
+            )
+        zoned = local.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+        gone = (zoned.is_null() & local.is_not_null()).to_numpy()
+        if gone.any():
+            first = s[int(idx[np.flatnonzero(gone)[0]])]
+            raise row_error(
+                where, row_of[idx[gone]], column,
+                f"{first!r} does not exist in {tz} (the clocks skip that hour)",
+                "check the time zone of the file",
+            )
+        out[idx] = zoned.dt.epoch("s").to_numpy()
+    if aware.any():
+        idx = np.flatnonzero(aware)
+        zformats = [f + "%z" for f in formats] + [f + "%#z" for f in formats[:4]]
+        parsed = _strptime(s, idx, zformats, where, column, row_of)
+        out[idx] = parsed.dt.epoch("s").to_numpy()
+    return out
+
+
+def _strptime(
+    s: pl.Series,
+    idx: NDArray[np.int64],
+    formats: Sequence[str],
+    where: Path | str,
+    column: str,
+    row_of: NDArray[np.int64],
+) -> pl.Series:
+    """Parse ``s[idx]`` trying ``formats`` in order on what is still unparsed."""
+    import numpy as np
+    import polars as pl
+
+    sub = s if len(idx) == len(s) else s.gather(idx)
+    result: pl.Series | None = None
+    todo = np.arange(len(sub))
+    for fmt in formats:
+        part = sub if result is None else sub.gather(todo)
+        try:
+            parsed = part.str.to_datetime(format=fmt, strict=False, time_unit="us")
+        except pl.exceptions.ComputeError:
+            continue
+        if parsed.dtype.time_zone is not None:  # type: ignore[union-attr]
+            parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        if result is None:
+            result = parsed
+        else:
+            result = result.scatter(todo, parsed)
+        todo = np.flatnonzero(result.is_null().to_numpy())
+        if not len(todo):
+            break
+    assert result is not None
+    if len(todo):
+        first = sub[int(todo[0])]
+        raise row_error(
+            where, row_of[idx[todo]], column, f"{first!r} is not a date-time", f"write {ACCEPTED}"
+        )
+    if result.dtype != pl.Datetime("us"):
+        result = result.cast(pl.Datetime("us"))
+    return result
