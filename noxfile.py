@@ -46,7 +46,9 @@ def docs(session: nox.Session) -> None:
     """Build the documentation, strict: broken links and missing pages fail."""
     session.install(".", "mkdocs>=1.6")
     session.run("python", "-m", "engagekit.hookdoc", silent=True)
-    session.run("mkdocs", "build", "--strict", "--site-dir", str(Path(session.create_tmp()) / "site"))
+    session.run(
+        "mkdocs", "build", "--strict", "--site-dir", str(Path(session.create_tmp()) / "site")
+    )
 
 
 @nox.session(python=PYTHON)
@@ -61,8 +63,13 @@ def plugin(session: nox.Session) -> None:
     models = session.run("engage", "models", "--json", silent=True)
     if '"retainer"' not in str(models):
         session.error("the retainer plugin is not listed by `engage models`")
-    session.run("engage", "bill", "docs/examples/engagekit-retainer/example/retainer.toml",
-                "--period", "2026-03")
+    session.run(
+        "engage",
+        "bill",
+        "docs/examples/engagekit-retainer/example/retainer.toml",
+        "--period",
+        "2026-03",
+    )
     for path in _example_plugins():
         session.run("pytest", "-q", "-p", "no:cacheprovider", f"{path}/tests")
 
@@ -71,8 +78,12 @@ def plugin(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Speed and memory benchmarks, each against a baseline in the same run (ratios)."""
     session.install(".[test,bench]")
-    session.run("python", "benchmarks/run.py", *session.posargs,
-                env={"PYTHONHASHSEED": "0", **({"CI": os.environ["CI"]} if "CI" in os.environ else {})})
+    session.run(
+        "python",
+        "benchmarks/run.py",
+        *session.posargs,
+        env={"PYTHONHASHSEED": "0", **({"CI": os.environ["CI"]} if "CI" in os.environ else {})},
+    )
 
 
 @nox.session(python=PYTHON)
@@ -81,5 +92,9 @@ def report(session: nox.Session) -> None:
     session.install(".")
     out = Path(session.create_tmp())
     session.run("engage", "report", "examples/hybrid.toml", "-o", str(out / "report.html"))
-    session.run("python", "tools/render_report.py", str(out / "report.html"),
-                str(ROOT / "benchmarks" / "results" / "report.png"))
+    session.run(
+        "python",
+        "tools/render_report.py",
+        str(out / "report.html"),
+        str(ROOT / "benchmarks" / "results" / "report.png"),
+    )

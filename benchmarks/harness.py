@@ -34,7 +34,9 @@ def median_time(fn: Callable[[], Any], *, repeat: int = 5, warmup: int = 1) -> f
     return statistics.median(times)
 
 
-def median_command(argv: list[str], *, repeat: int = 15, env: dict[str, str] | None = None) -> float:
+def median_command(
+    argv: list[str], *, repeat: int = 15, env: dict[str, str] | None = None
+) -> float:
     """Median wall-clock seconds of running a command (for start-up times)."""
 
     def run() -> None:
@@ -61,8 +63,9 @@ def peak_rss_of(argv: list[str]) -> int:
         "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    out = subprocess.run([sys.executable, "-c", code, *argv], check=True, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *argv], check=True, capture_output=True, text=True
+    )
     return int(out.stdout.strip()) * 1024
 
 

@@ -36,7 +36,8 @@ class WorkshopModel:
             return None
         s = component.settings
         return engagekit.ComponentEstimate(
-            component.name, "workshop",
+            component.name,
+            "workshop",
             cost=project.money(s.trainer_cost * s.days).rounded(),
             price=project.money(s.day_rate * s.days).rounded(),
             effort_hours=engagekit.Distribution.point(Decimal(8 * s.days)),
@@ -50,8 +51,14 @@ class WorkshopModel:
             return engagekit.ComponentBill(component.name, "workshop")
         s = component.settings
         rate = project.money(s.day_rate)
-        line = engagekit.InvoiceLine(component.name, f"{s.days} workshop days", Decimal(s.days),
-                                     "day", rate, (rate * s.days).rounded())
+        line = engagekit.InvoiceLine(
+            component.name,
+            f"{s.days} workshop days",
+            Decimal(s.days),
+            "day",
+            rate,
+            (rate * s.days).rounded(),
+        )
         return engagekit.ComponentBill(component.name, "workshop", (line,))
 
 

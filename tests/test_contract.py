@@ -26,9 +26,18 @@ def test_builtin_model_has_valid_example_settings(model, tmp_path):
     spec = ENGINE.models[model]
     assert spec.example is not None, f"{model} gives no example settings for engage init"
     project = ENGINE.project_from_dict(
-        {"project": {"name": "x", "currency": "EUR"},
-         "components": [{"name": "c", "model": model, "start": "2026-01-01",
-                         "end": "2026-12-31", "settings": spec.example}]},
+        {
+            "project": {"name": "x", "currency": "EUR"},
+            "components": [
+                {
+                    "name": "c",
+                    "model": model,
+                    "start": "2026-01-01",
+                    "end": "2026-12-31",
+                    "settings": spec.example,
+                }
+            ],
+        },
         base_dir=tmp_path,
     )
     assert isinstance(project.components[0].settings, spec.settings)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import attrs
 
@@ -27,8 +28,8 @@ __all__ = [
 ]
 
 
-def _order(first: str, second: str) -> object:
-    def check(instance: object, attribute: object, value: object) -> None:
+def _order(first: str, second: str) -> Callable[[Any, Any, Any], None]:
+    def check(instance: Any, attribute: Any, value: Any) -> None:
         a, b = getattr(instance, first), getattr(instance, second)
         if a is not None and b is not None and b < a:
             raise InputError(f"{second} ({b}) is before {first} ({a})", field=second)
@@ -54,10 +55,13 @@ class TimeEntry:
 
     def __attrs_post_init__(self) -> None:
         if self.minutes <= 0:
-            raise InputError(f"duration must be positive (got {self.minutes} minutes)", field="minutes")
+            raise InputError(
+                f"duration must be positive (got {self.minutes} minutes)", field="minutes"
+            )
         if self.minutes > 24 * 60:
             raise InputError(
-                f"{self.minutes / 60:.2f} hours in one day is more than a day holds", field="minutes"
+                f"{self.minutes / 60:.2f} hours in one day is more than a day holds",
+                field="minutes",
             )
 
     @property
@@ -75,7 +79,9 @@ class Pause:
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
-            raise InputError(f"pause ends ({self.end}) before it starts ({self.start})", field="end")
+            raise InputError(
+                f"pause ends ({self.end}) before it starts ({self.start})", field="end"
+            )
 
 
 @attrs.frozen
@@ -112,7 +118,9 @@ class Incident:
 class Problem:
     id: str
     opened: datetime
-    root_cause_found: datetime | None = attrs.field(default=None, validator=_order("opened", "root_cause_found"))
+    root_cause_found: datetime | None = attrs.field(
+        default=None, validator=_order("opened", "root_cause_found")
+    )
     resolved: datetime | None = attrs.field(default=None, validator=_order("opened", "resolved"))
     priority: str = ""
 

@@ -28,9 +28,7 @@ def _rule(spec: AdjustmentSpec, currency: str) -> Adjustment | None:
         assert spec.percent is not None
         if spec.components:
             subtotals = invoice.subtotals()
-            basis = Money.total(
-                (subtotals[c] for c in spec.components if c in subtotals), currency
-            )
+            basis = Money.total((subtotals[c] for c in spec.components if c in subtotals), currency)
         else:
             basis = running
         return basis * spec.percent / 100

@@ -9,6 +9,7 @@ back, and a 09:00-17:00 day is 8 hours on both. Public holidays come from the ``
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -29,6 +30,7 @@ MIDNIGHT = time(0, 0)
 
 #: One working span of a day: wall-clock start and end, ``end`` None meaning midnight (24:00).
 Span = tuple[time, time | None]
+
 
 def _week(span: Span | None, days: int) -> tuple[tuple[Span, ...], ...]:
     day: tuple[Span, ...] = (span,) if span else ()
@@ -80,7 +82,7 @@ def parse_hours(value: Any, field: str = "hours") -> tuple[Span, ...]:
             raise InputError(f"range {item!r} ends before it starts", field=field)
         spans.append((start, end))
     spans.sort()
-    for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+    for (_, e1), (s2, _) in itertools.pairwise(spans):
         if e1 is None or e1 > s2:
             raise InputError(f"ranges overlap in {items!r}", field=field)
     return tuple(spans)
@@ -104,7 +106,7 @@ def _check_week(instance: Any, attribute: Any, value: tuple[tuple[Span, ...], ..
         raise InputError(
             "the calendar has no working hours on any day",
             field="hours",
-            hint="give at least one day hours, e.g. mon = \"09:00-17:00\", or hours = \"24x7\"",
+            hint='give at least one day hours, e.g. mon = "09:00-17:00", or hours = "24x7"',
         )
 
 

@@ -2,7 +2,6 @@
 tests get a fresh app. Exit codes: 0 success, 1 a problem with the input or a plugin, 2 usage.
 """
 
-
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -21,11 +20,15 @@ if TYPE_CHECKING:
 
 __all__ = ["build_app", "main"]
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the stable JSON document instead of a table.")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the stable JSON document instead of a table.")
+]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print rows as CSV (formula-safe).")]
 OutOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write the output to this file (atomically) instead of stdout."),
+    typer.Option(
+        "--output", "-o", help="Write the output to this file (atomically) instead of stdout."
+    ),
 ]
 FileArg = Annotated[Path, typer.Argument(help="The project file (TOML).", show_default=False)]
 PeriodOpt = Annotated[
@@ -141,8 +144,12 @@ def build_app(engine: Engine) -> typer.Typer:
     def root(
         version: Annotated[
             bool,
-            typer.Option("--version", callback=version_callback, is_eager=True,
-                         help="Show engagekit's version and each plugin's, then exit."),
+            typer.Option(
+                "--version",
+                callback=version_callback,
+                is_eager=True,
+                help="Show engagekit's version and each plugin's, then exit.",
+            ),
         ] = False,
         debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
     ) -> None:
@@ -181,8 +188,14 @@ def build_app(engine: Engine) -> typer.Typer:
         table = Table("plugin", "distribution", "version", "status", "models", "hooks / error")
         for p in doc:
             detail = p["error"] if p["status"] == "failed" else ", ".join(p["hooks"])
-            table.add_row(p["name"], p["distribution"] or "(in-process)", p["version"] or "",
-                          p["status"], ", ".join(p["models"]), detail or "")
+            table.add_row(
+                p["name"],
+                p["distribution"] or "(in-process)",
+                p["version"] or "",
+                p["status"],
+                ", ".join(p["models"]),
+                detail or "",
+            )
         _console().print(table)
 
     @app.command()
@@ -205,13 +218,17 @@ def build_app(engine: Engine) -> typer.Typer:
             if path.exists() and not force:
                 _fail(f"{path} exists; pass --force to overwrite it")
             text = starter_text(engine, model or ["time-material"], name=name, currency=currency)
-            from engagekit.projectfile import project_from_dict
             import tomllib
             from decimal import Decimal
 
+            from engagekit.projectfile import project_from_dict
+
             project_from_dict(
-                tomllib.loads(text, parse_float=Decimal), engine.models,
-                base_dir=path.resolve().parent, source=path, text=text,
+                tomllib.loads(text, parse_float=Decimal),
+                engine.models,
+                base_dir=path.resolve().parent,
+                source=path,
+                text=text,
             )
             from engagekit.output import write_atomic
 
@@ -235,7 +252,9 @@ def build_app(engine: Engine) -> typer.Typer:
         json_: JsonOpt = False,
         csv_: CsvOpt = False,
         output: OutOpt = None,
-        seed: Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simulations.")] = None,
+        seed: Annotated[
+            int | None, typer.Option(help="Seed of the Monte Carlo simulations.")
+        ] = None,
         trials: Annotated[
             int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
         ] = None,
@@ -281,7 +300,9 @@ def build_app(engine: Engine) -> typer.Typer:
                 _render(lambda c: tables.print_bill(c, result), output)
 
     @app.command()
-    def staff(file: FileArg, json_: JsonOpt = False, csv_: CsvOpt = False, output: OutOpt = None) -> None:
+    def staff(
+        file: FileArg, json_: JsonOpt = False, csv_: CsvOpt = False, output: OutOpt = None
+    ) -> None:
         """Plan people across components; over-allocation is flagged."""
         from engagekit import output as out
         from engagekit import tables
@@ -327,7 +348,9 @@ def build_app(engine: Engine) -> typer.Typer:
         output: Annotated[
             Path, typer.Option("--output", "-o", help="The HTML file to write (atomically).")
         ] = Path("report.html"),
-        seed: Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simulations.")] = None,
+        seed: Annotated[
+            int | None, typer.Option(help="Seed of the Monte Carlo simulations.")
+        ] = None,
         trials: Annotated[
             int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
         ] = None,
@@ -345,7 +368,7 @@ def build_app(engine: Engine) -> typer.Typer:
 
     try:
         engine.pm.hook.register_commands(app=app, engine=engine)
-    except Exception as exc:  # noqa: BLE001 - a broken plugin must not take the CLI down
+    except Exception as exc:
         typer.echo(f"warning: a plugin failed to add its commands: {exc}", err=True)
     return app
 

@@ -70,11 +70,13 @@ class BusinessClock:
         i = np.searchsorted(self.starts, arr, side="right") - 1
         ic = np.maximum(i, 0)
         inside = np.minimum(arr - self.starts[ic], self.ends[ic] - self.starts[ic])
-        return np.where(i < 0, 0, self.before[ic] + np.maximum(inside, 0))
+        out: NDArray[np.int64] = np.where(i < 0, 0, self.before[ic] + np.maximum(inside, 0))
+        return out
 
     def between(self, a: ArrayLike, b: ArrayLike) -> NDArray[np.int64]:
         """Working seconds from each ``a`` to each ``b`` (0 where ``b`` <= ``a``)."""
-        return np.maximum(self.position(b) - self.position(a), 0)
+        out: NDArray[np.int64] = np.maximum(self.position(b) - self.position(a), 0)
+        return out
 
     def add(self, t: ArrayLike, seconds: ArrayLike) -> NDArray[np.int64]:
         """The instants at which ``seconds`` of working time after each ``t`` have passed.

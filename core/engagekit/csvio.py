@@ -45,14 +45,20 @@ class CsvRow:
         if value is None:
             return None
         try:
-            out = Decimal(value.replace(",", "")) if value.count(",") and "." in value else Decimal(value.replace(",", "."))
+            out = (
+                Decimal(value.replace(",", ""))
+                if value.count(",") and "." in value
+                else Decimal(value.replace(",", "."))
+            )
         except InvalidOperation:
             raise self.error(f"{value!r} is not a number", column) from None
         if not out.is_finite():
             raise self.error(f"{value!r} is not a finite number", column)
         return out
 
-    def date(self, column: str, *, required: bool = True, formats: Sequence[str] = ()) -> date | None:
+    def date(
+        self, column: str, *, required: bool = True, formats: Sequence[str] = ()
+    ) -> date | None:
         value = self.text(column, required=required)
         if value is None:
             return None
@@ -69,7 +75,11 @@ class CsvRow:
             ) from None
 
     def datetime(
-        self, column: str, *, tz: ZoneInfo | None = None, required: bool = True,
+        self,
+        column: str,
+        *,
+        tz: ZoneInfo | None = None,
+        required: bool = True,
         formats: Sequence[str] = (),
     ) -> datetime | None:
         """An aware datetime; a naive value takes ``tz``, and is an error without one."""
@@ -88,14 +98,16 @@ class CsvRow:
                 parsed = datetime.fromisoformat(value)
             except ValueError:
                 raise self.error(
-                    f"{value!r} is not a date-time", column,
+                    f"{value!r} is not a date-time",
+                    column,
                     hint="write YYYY-MM-DDTHH:MM with an offset (+01:00) or set the file's timezone",
                 ) from None
         if parsed.tzinfo is None:
             if tz is None:
                 raise self.error(
-                    f"{value!r} has no time zone and none is configured for this file", column,
-                    hint="add an offset such as +01:00, or set timezone = \"Europe/Berlin\" in settings",
+                    f"{value!r} has no time zone and none is configured for this file",
+                    column,
+                    hint='add an offset such as +01:00, or set timezone = "Europe/Berlin" in settings',
                 )
             parsed = parsed.replace(tzinfo=tz)
         return parsed
@@ -108,7 +120,9 @@ class CsvRow:
             return True
         if value in ("0", "false", "no", "n"):
             return False
-        raise self.error(f"{value!r} is not a yes/no value", column, hint="use true/false or yes/no")
+        raise self.error(
+            f"{value!r} is not a yes/no value", column, hint="use true/false or yes/no"
+        )
 
 
 def read_rows(
@@ -126,7 +140,8 @@ def read_rows(
         if missing:
             raise InputError(
                 f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-                where=path, row=1,
+                where=path,
+                row=1,
                 hint=f"a {what} has the columns {', '.join([*required, *optional])}",
             )
         reader.fieldnames = header

@@ -107,7 +107,7 @@ def create_engine(
                 continue
             try:
                 obj = ep.load()
-            except Exception as exc:  # noqa: BLE001 - isolate one broken plugin
+            except Exception as exc:
                 engine._fail(ep.name, dist, version, f"import failed: {type(exc).__name__}: {exc}")
                 continue
             engine._add(obj, ep.name, dist, version)
@@ -146,7 +146,8 @@ class Engine:
     def problems(self) -> list[str]:
         """One warning line per plugin that failed."""
         return [
-            f"plugin {p.name!r}" + (f" ({p.distribution} {p.version})" if p.distribution else "")
+            f"plugin {p.name!r}"
+            + (f" ({p.distribution} {p.version})" if p.distribution else "")
             + f" was skipped: {p.error}"
             for p in self._plugins
             if p.status == "failed"
@@ -174,7 +175,9 @@ class Engine:
     def _add(self, obj: object, name: str, dist: str | None, version: str | None) -> PluginInfo:
         if isinstance(obj, type):
             return self._fail(
-                name, dist, version,
+                name,
+                dist,
+                version,
                 f"{obj.__name__} is a class; register an instance (have you forgotten the ()?)",
             )
         if self.pm.is_blocked(name):
@@ -194,7 +197,9 @@ class Engine:
 
         def register_model(spec: ModelSpec) -> None:
             if not isinstance(spec, ModelSpec):
-                raise TypeError(f"register() takes an engagekit.ModelSpec, got {type(spec).__name__}")
+                raise TypeError(
+                    f"register() takes an engagekit.ModelSpec, got {type(spec).__name__}"
+                )
             other = self._models.get(spec.name)
             if other is not None:
                 raise PluginError(
@@ -210,7 +215,7 @@ class Engine:
         try:
             for impl in impls:
                 impl.function(register=register_model)
-        except Exception as exc:  # noqa: BLE001 - isolate one broken plugin
+        except Exception as exc:
             for model in claimed:
                 del self._models[model]
             self.pm.unregister(obj)
@@ -327,14 +332,19 @@ class Engine:
         self, project: Project, component: Component, options: EstimateOptions | None = None
     ) -> ComponentEstimate:
         result = self._call(
-            "estimate", ComponentEstimate, component, project=project,
+            "estimate",
+            ComponentEstimate,
+            component,
+            project=project,
             options=options or EstimateOptions(),
         )
         for money in (result.cost, result.price):
             self._check_currency(money, project, component, "estimate")
         return result
 
-    def bill_component(self, project: Project, component: Component, period: Period) -> ComponentBill:
+    def bill_component(
+        self, project: Project, component: Component, period: Period
+    ) -> ComponentBill:
         return self._call("bill", ComponentBill, component, project=project, period=period)
 
     def staff_component(self, project: Project, component: Component) -> ComponentStaffing:
@@ -347,7 +357,9 @@ class Engine:
             "measure_service", ServiceMeasure, component, project=project, period=period
         )
 
-    def _check_currency(self, money: Money, project: Project, component: Component, op: str) -> None:
+    def _check_currency(
+        self, money: Money, project: Project, component: Component, op: str
+    ) -> None:
         if money.currency != project.currency:
             spec = self._models[component.model]
             raise PluginError(
@@ -436,7 +448,9 @@ class Engine:
             amount = amount.rounded()
             if not amount:
                 continue
-            applied.append(AppliedAdjustment(rule.name, rule.stage, amount, running, rule.description))
+            applied.append(
+                AppliedAdjustment(rule.name, rule.stage, amount, running, rule.description)
+            )
             running = running + amount
         return attrs.evolve(draft, adjustments=tuple(applied), total=running)
 
@@ -507,12 +521,12 @@ def over_allocation(rows: Iterable[StaffingRow], limit: Decimal = Decimal(1)) ->
     for row in rows:
         if row.person is None or row.status != "planned":
             continue
-        for month in row.period.months():
-            shared = month.clip(row.period.start, row.period.last)
+        for calendar_month in row.period.months():
+            shared = calendar_month.clip(row.period.start, row.period.last)
             if shared is None:
                 continue
-            key = (row.person, month.label)
-            load[key] += row.fte * Decimal(shared.length) / Decimal(month.length)
+            key = (row.person, calendar_month.label)
+            load[key] += row.fte * Decimal(shared.length) / Decimal(calendar_month.length)
             parts[key].add(row.component)
     out = []
     for (person, month), fte in sorted(load.items()):
@@ -523,4 +537,3 @@ def over_allocation(rows: Iterable[StaffingRow], limit: Decimal = Decimal(1)) ->
                 f"across {comps}"
             )
     return out
-

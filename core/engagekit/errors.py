@@ -42,7 +42,7 @@ class InputError(EngageError, ValueError):
 
     def located(self, **kw: object) -> InputError:
         """A copy with the location filled in where it was missing (the inner location wins)."""
-        args = {
+        args: dict[str, object] = {
             "where": self.where,
             "line": self.line,
             "column": self.column,

@@ -95,14 +95,14 @@ class Money:
         return Money(-self.amount, self.currency)
 
     def __mul__(self, factor: Decimal | int) -> Money:
-        if isinstance(factor, Money | float) or isinstance(factor, bool):
+        if isinstance(factor, Money | float | bool):
             raise TypeError("Money can be multiplied by a Decimal or an int only")
         return Money(self.amount * factor, self.currency)
 
     __rmul__ = __mul__
 
     def __truediv__(self, divisor: Decimal | int) -> Money:
-        if isinstance(divisor, Money | float) or isinstance(divisor, bool):
+        if isinstance(divisor, Money | float | bool):
             raise TypeError("Money can be divided by a Decimal or an int only")
         return Money(self.amount / divisor, self.currency)
 
@@ -141,8 +141,10 @@ class Money:
         return bool(self.amount)
 
     def __str__(self) -> str:
-        return f"{self.rounded().amount:,} {self.currency}" if self.is_rounded() else (
-            f"{self.amount:,} {self.currency}"
+        return (
+            f"{self.rounded().amount:,} {self.currency}"
+            if self.is_rounded()
+            else (f"{self.amount:,} {self.currency}")
         )
 
     def to_units(self) -> int:

@@ -7,6 +7,7 @@ strings (``"1234.50"``), dates as ISO strings, periods by label.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -164,8 +165,12 @@ def bill_doc(bill: ProjectBill) -> dict[str, Any]:
         "period_end": bill.period.last.isoformat(),
         "invoices": [_invoice(inv) for inv in bill.invoices],
         "components": [
-            {"name": b.component, "model": b.model, "details": jsonable(b.details),
-             "warnings": list(b.warnings)}
+            {
+                "name": b.component,
+                "model": b.model,
+                "details": jsonable(b.details),
+                "warnings": list(b.warnings),
+            }
             for b in bill.components
         ],
         "warnings": list(bill.warnings),
@@ -189,8 +194,12 @@ def staff_doc(plan: StaffPlan) -> dict[str, Any]:
             for r in plan.rows
         ],
         "components": [
-            {"name": s.component, "model": s.model, "details": jsonable(s.details),
-             "warnings": list(s.warnings)}
+            {
+                "name": s.component,
+                "model": s.model,
+                "details": jsonable(s.details),
+                "warnings": list(s.warnings),
+            }
             for s in plan.components
         ],
         "warnings": list(plan.warnings),
@@ -275,8 +284,6 @@ def write_atomic(path: str | Path, text: str) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -191,10 +191,12 @@ def project_from_dict(
             except InputError as err:
                 raise fail(err, (*path, "settings", *([err.field] if err.field else []))) from None
 
-    for i, adj in enumerate(adjustments):
-        for name in adj.components:
+    for i, adj_spec in enumerate(adjustments):
+        for name in adj_spec.components:
             if name not in {c.name for c in components}:
-                raise fail(InputError(f"no component named {name!r}"), ("adjustments", i, "components"))
+                raise fail(
+                    InputError(f"no component named {name!r}"), ("adjustments", i, "components")
+                )
 
     try:
         return Project(

@@ -23,7 +23,9 @@ class Rate:
 
     role: str
     bill: Decimal = attrs.field(validator=non_negative)
-    cost: Decimal | None = attrs.field(default=None, validator=attrs.validators.optional(non_negative))
+    cost: Decimal | None = attrs.field(
+        default=None, validator=attrs.validators.optional(non_negative)
+    )
     person: str | None = None
     unit: RateUnit = "hour"
     valid_from: date | None = None

@@ -169,8 +169,16 @@ def _time(value: Any, _: Any) -> time:
 
 
 def _what(value: Any) -> str:
-    kinds = {str: "a string", bool: "a boolean", int: "a whole number", Decimal: "a number",
-             list: "a list", dict: "a table", date: "a date", datetime: "a date-time"}
+    kinds = {
+        str: "a string",
+        bool: "a boolean",
+        int: "a whole number",
+        Decimal: "a number",
+        list: "a list",
+        dict: "a table",
+        date: "a date",
+        datetime: "a date-time",
+    }
     for t, name in kinds.items():
         if type(value) is t:
             return f"{name} ({_short(value)})"
@@ -182,8 +190,15 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-CALENDAR_KEYS = ("timezone", "hours", "country", "subdivision", "holidays", "working_days",
-                 "observe_public_holidays")
+CALENDAR_KEYS = (
+    "timezone",
+    "hours",
+    "country",
+    "subdivision",
+    "holidays",
+    "working_days",
+    "observe_public_holidays",
+)
 
 
 def calendar_from_table(table: Any) -> Calendar:
@@ -192,7 +207,8 @@ def calendar_from_table(table: Any) -> Calendar:
         raise TypeError(f"expected a calendar table, got {_what(table)}")
     unknown = [k for k in table if k not in CALENDAR_KEYS]
     if unknown:
-        raise SettingsError(*_unknown_key_message(unknown[0], CALENDAR_KEYS), path=(unknown[0],))
+        message, hint = _unknown_key_message(unknown[0], CALENDAR_KEYS)
+        raise SettingsError(message, (unknown[0],), hint)
     hours = table.get("hours", "8x5")
     kw: dict[str, Any] = {
         "timezone": table.get("timezone", "UTC"),
@@ -264,14 +280,14 @@ def make_converter(base_dir: Path) -> Any:
                 continue
             try:
                 return conv.structure(value, arg)
-            except Exception:  # noqa: BLE001 - try the next alternative
+            except Exception:
                 continue
         raise TypeError(f"expected {describe_type(tp)}, got {_what(value)}")
 
     conv.register_structure_hook_func(is_union, union)
 
     def attrs_with_checks(cls: type) -> Callable[[Any, Any], Any]:
-        inner = cattrs.gen.make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+        inner: Callable[[Any, Any], Any] = cattrs.gen.make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
 
         def structure_cls(value: Any, tp: Any) -> Any:
             if not isinstance(value, dict):
@@ -289,8 +305,10 @@ def structure(table: Any, cls: type, base_dir: Path, path: KeyPath = ()) -> Any:
     conv = make_converter(base_dir)
     try:
         return conv.structure(table, cls)
-    except Exception as exc:  # noqa: BLE001 - translated below
-        problems = sorted(_flatten(exc, path, cls), key=lambda p: not p[1].startswith("unknown key"))
+    except Exception as exc:
+        problems = sorted(
+            _flatten(exc, path, cls), key=lambda p: not p[1].startswith("unknown key")
+        )
         if not problems:
             raise
         first_path, message, hint = problems[0]
@@ -299,7 +317,9 @@ def structure(table: Any, cls: type, base_dir: Path, path: KeyPath = ()) -> Any:
         raise err from None
 
 
-def _flatten(exc: BaseException, path: KeyPath, cls: Any) -> typing.Iterator[tuple[KeyPath, str, str | None]]:
+def _flatten(
+    exc: BaseException, path: KeyPath, cls: Any
+) -> typing.Iterator[tuple[KeyPath, str, str | None]]:
     from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
     if isinstance(exc, ForbiddenExtraKeysError):
@@ -320,10 +340,10 @@ def _flatten(exc: BaseException, path: KeyPath, cls: Any) -> typing.Iterator[tup
             yield from _flatten(sub, path, None)
         return
     if isinstance(exc, IterableValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            yield from _flatten(sub, (*path, note.index), note.type)
-        for sub in without:
+        indexed, rest = exc.group_exceptions()
+        for sub, inote in indexed:
+            yield from _flatten(sub, (*path, inote.index), inote.type)
+        for sub in rest:
             yield from _flatten(sub, path, None)
         return
     if isinstance(exc, SettingsError):

@@ -50,7 +50,9 @@ def starter_text(engine: Engine, models: Sequence[str], *, name: str, currency: 
         first = _months_later(start, 3 * i)
         last = _months_later(first, 3) - timedelta(days=1)
         component: dict[str, Any] = {
-            "name": f"{model} {i + 1}" if models.count(model) > 1 else model.replace("-", " ").title(),
+            "name": f"{model} {i + 1}"
+            if models.count(model) > 1
+            else model.replace("-", " ").title(),
             "model": model,
             "start": first,
             "end": last,

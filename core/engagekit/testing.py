@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 import pytest
@@ -76,7 +76,9 @@ def check_model(engine: Engine, project: Project, model: str, period: Period | N
     other models. Raises ``AssertionError`` naming what broke.
     """
     spec = engine.models.get(model)
-    assert spec is not None, f"model {model!r} is not registered; installed: {sorted(engine.models)}"
+    assert spec is not None, (
+        f"model {model!r} is not registered; installed: {sorted(engine.models)}"
+    )
     assert attrs.has(spec.settings), "settings must be an attrs class"
     assert spec.summary and "\n" not in spec.summary, "summary must be one line"
     components = [c for c in project.components if c.model == model]
@@ -152,8 +154,13 @@ class ModelContract:
             {
                 "project": {"name": "contract", "currency": "EUR"},
                 "components": [
-                    {"name": "c", "model": self.model, "start": "2026-01-01",
-                     "end": "2026-12-31", "settings": spec.example}
+                    {
+                        "name": "c",
+                        "model": self.model,
+                        "start": "2026-01-01",
+                        "end": "2026-12-31",
+                        "settings": spec.example,
+                    }
                 ],
             },
             base_dir=Path(self.project_file).parent,
@@ -172,8 +179,13 @@ class ModelContract:
                 {
                     "project": {"name": "contract", "currency": "EUR"},
                     "components": [
-                        {"name": "c", "model": self.model, "start": "2026-01-01",
-                         "end": "2026-12-31", "settings": {"no_such_key_anywhere": Decimal(1)}}
+                        {
+                            "name": "c",
+                            "model": self.model,
+                            "start": "2026-01-01",
+                            "end": "2026-12-31",
+                            "settings": {"no_such_key_anywhere": Decimal(1)},
+                        }
                     ],
                 }
             )

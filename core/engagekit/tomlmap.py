@@ -52,7 +52,7 @@ class TomlMap:
                     if ch == "{" and array_depth == 1:
                         element += 1
                         self.lines.setdefault((*array_key, element), number)
-                        rest = line[m.start():]
+                        rest = line[m.start() :]
                         close = rest.find("}")
                         segment = rest if close < 0 else rest[: close + 1]
                         for km in _INLINE_KEY.finditer(segment):
@@ -80,7 +80,7 @@ class TomlMap:
             if assign:
                 path = (*current, *_split(assign[1]))
                 self.lines.setdefault(path, number)
-                value = line[assign.end():].strip()
+                value = line[assign.end() :].strip()
                 raw_value = raw[raw.index("=") + 1 :].strip()
                 if raw_value.startswith(('"""', "'''")) and raw_value.count(raw_value[:3]) == 1:
                     in_multiline_string = True

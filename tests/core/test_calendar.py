@@ -1,6 +1,6 @@
 """Working time against a naive minute-by-minute reference, across DST changes and holidays."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -15,17 +15,23 @@ BERLIN = ZoneInfo("Europe/Berlin")
 CALENDARS = {
     "berlin-8x5-holidays": Calendar.from_hours(
         {d: "09:00-17:00" for d in ("mon", "tue", "wed", "thu", "fri")},
-        timezone="Europe/Berlin", country="DE", subdivision="BE",
+        timezone="Europe/Berlin",
+        country="DE",
+        subdivision="BE",
         closed_dates=frozenset({date(2026, 3, 27)}),
     ),
     "berlin-24x7": Calendar.preset("24x7", timezone="Europe/Berlin"),
     "berlin-night-shift": Calendar.from_hours(
-        {d: ["00:00-03:30", "22:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+        {
+            d: ["00:00-03:30", "22:00-24:00"]
+            for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        },
         timezone="Europe/Berlin",
     ),
     "new-york-split": Calendar.from_hours(
         {"mon": ["08:00-12:00", "13:00-17:30"], "wed": "10:00-16:00", "sat": "01:30-02:30"},
-        timezone="America/New_York", country="US",
+        timezone="America/New_York",
+        country="US",
     ),
 }
 
@@ -133,7 +139,11 @@ def test_business_time_is_additive_and_the_clock_agrees(name, a, d1, d2):
 
 
 @settings(max_examples=60, deadline=None)
-@given(name=st.sampled_from(sorted(CALENDARS)), a=instants, s=st.integers(min_value=1, max_value=200_000))
+@given(
+    name=st.sampled_from(sorted(CALENDARS)),
+    a=instants,
+    s=st.integers(min_value=1, max_value=200_000),
+)
 def test_adding_business_time_is_the_inverse_of_measuring_it(name, a, s):
     cal = CALENDARS[name]
     t0 = a.replace(tzinfo=UTC)

@@ -36,8 +36,13 @@ def test_plugins_json_has_the_documented_keys(cli):
 
 @pytest.mark.parametrize(
     "models",
-    [["fixed-price"], ["time-material"], ["dedicated-team"], ["sla"],
-     ["fixed-price", "time-material", "sla"]],
+    [
+        ["fixed-price"],
+        ["time-material"],
+        ["dedicated-team"],
+        ["sla"],
+        ["fixed-price", "time-material", "sla"],
+    ],
 )
 def test_init_writes_a_starter_that_validates(cli, tmp_path, models):
     path = tmp_path / "p.toml"
@@ -103,7 +108,10 @@ def _engage(args, env_extra=None, pythonpath=None):
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, "-c", "from engagekit.cli import main; main()", *args],
-        capture_output=True, text=True, env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
 
@@ -130,7 +138,7 @@ def test_with_a_broken_plugin_help_plugins_and_models_still_work(install_plugin)
     assert "plugin 'broken' (engagekit-broken 1.0) was skipped" in help_.stderr
     plugins = _engage(["plugins", "--json"], pythonpath=site)
     assert plugins.returncode == 0, plugins.stderr
-    broken = [p for p in json.loads(plugins.stdout) if p["name"] == "broken"][0]
+    broken = next(p for p in json.loads(plugins.stdout) if p["name"] == "broken")
     assert broken["status"] == "failed" and "this plugin is broken" in broken["error"]
     models = _engage(["models"], pythonpath=site)
     assert models.returncode == 0 and "time-material" in models.stdout

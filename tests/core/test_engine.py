@@ -29,7 +29,8 @@ class Empty:
 
 def project_with(model: str) -> Project:
     return Project(
-        name="p", currency="EUR",
+        name="p",
+        currency="EUR",
         components=(Component("c", model, date(2026, 1, 1), date(2026, 1, 31), Empty()),),
     )
 
@@ -49,8 +50,11 @@ class Fixed:
         if component.model != self.model:
             return None
         return ComponentEstimate(
-            component.name, self.model, Money.of(self.cost, project.currency),
-            Money.of(self.price, project.currency), engagekit.Distribution.point(self.effort),
+            component.name,
+            self.model,
+            Money.of(self.cost, project.currency),
+            Money.of(self.price, project.currency),
+            engagekit.Distribution.point(self.effort),
         )
 
 
@@ -70,7 +74,9 @@ def test_builtins_can_be_blocked_like_any_plugin(monkeypatch):
 
 
 def test_a_plugin_that_fails_to_import_is_skipped_with_its_name(install_plugin):
-    install_plugin("engagekit-broken", "broken", "engagekit_broken", "raise ImportError('no numpy 3')")
+    install_plugin(
+        "engagekit-broken", "broken", "engagekit_broken", "raise ImportError('no numpy 3')"
+    )
     engine = engagekit.create_engine()
     info = {p.name: p for p in engine.plugins}["broken"]
     assert info.status == "failed" and info.distribution == "engagekit-broken"
@@ -82,7 +88,7 @@ def test_a_plugin_that_fails_to_import_is_skipped_with_its_name(install_plugin):
 def test_strict_mode_turns_a_broken_plugin_into_an_error(install_plugin, monkeypatch):
     install_plugin("engagekit-broken", "broken", "engagekit_broken", "raise ImportError('x')")
     monkeypatch.setenv("ENGAGEKIT_STRICT_PLUGINS", "1")
-    with pytest.raises(PluginError, match="plugin 'broken' \\(engagekit-broken 1.0\\)"):
+    with pytest.raises(PluginError, match=r"plugin 'broken' \(engagekit-broken 1.0\)"):
         engagekit.create_engine()
 
 
@@ -96,11 +102,14 @@ def test_two_plugins_claiming_one_model_name_both_named(install_plugin):
 
 
 def test_a_misspelled_hook_is_caught(install_plugin):
-    source = GOOD.format(model="typo") + """
+    source = (
+        GOOD.format(model="typo")
+        + """
 @engagekit.hookimpl
 def estimat(project, component, options):
     return None
 """
+    )
     install_plugin("engagekit-typo", "typo", "engagekit_typo", source)
     engine = engagekit.create_engine()
     info = {p.name: p for p in engine.plugins}["typo"]
@@ -109,11 +118,14 @@ def estimat(project, component, options):
 
 
 def test_an_argument_the_spec_lacks_fails_registration(install_plugin):
-    source = GOOD.format(model="extra") + """
+    source = (
+        GOOD.format(model="extra")
+        + """
 @engagekit.hookimpl
 def bill(project, component, period, invoice_date):
     return None
 """
+    )
     install_plugin("engagekit-extra", "extra", "engagekit_extra", source)
     info = {p.name: p for p in engagekit.create_engine().plugins}["extra"]
     assert info.status == "failed" and "invoice_date" in info.error
@@ -153,13 +165,15 @@ def test_a_hook_returning_the_wrong_type_breaks_the_contract():
             return {"cost": 1}
 
     engine = engagekit.create_engine(plugins=[("wrong", Wrong())], entry_points=False)
-    with pytest.raises(PluginError, match="'wrong' broke the contract: hook 'estimate' returned dict"):
+    with pytest.raises(
+        PluginError, match="'wrong' broke the contract: hook 'estimate' returned dict"
+    ):
         engine.estimate(project_with("toy"))
 
 
 def test_nobody_answering_lists_installed_models():
     engine = engagekit.create_engine(plugins=[Fixed()], entry_points=False)
-    with pytest.raises(PluginError, match="no plugin answered 'bill'.*installed models: toy"):
+    with pytest.raises(PluginError, match=r"no plugin answered 'bill'.*installed models: toy"):
         engine.bill(project_with("toy"), engagekit.Period.parse("2026-01"))
 
 
@@ -175,7 +189,8 @@ def test_estimates_sum_per_component():
         entry_points=False,
     )
     project = Project(
-        name="p", currency="EUR",
+        name="p",
+        currency="EUR",
         components=(
             Component("x", "a", date(2026, 1, 1), date(2026, 1, 31), Empty()),
             Component("y", "b", date(2026, 2, 1), date(2026, 2, 28), Empty()),

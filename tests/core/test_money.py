@@ -55,8 +55,10 @@ def test_negative_totals_split_symmetrically():
 
 
 @given(
-    total=st.integers(min_value=-10**12, max_value=10**12),
-    weights=st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=30).filter(any),
+    total=st.integers(min_value=-(10**12), max_value=10**12),
+    weights=st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=30).filter(
+        any
+    ),
 )
 def test_allocation_parts_sum_to_the_whole_and_stay_within_one_unit(total, weights):
     parts = allocate_units(total, weights)

@@ -3,14 +3,21 @@ from pathlib import Path
 
 import pytest
 
-from engagekit.output import csv_text, jsonable, safe_cell, write_atomic
 from engagekit import Money, Period
+from engagekit.output import csv_text, jsonable, safe_cell, write_atomic
 
 
 @pytest.mark.parametrize(
     ("cell", "safe"),
-    [("=SUM(A1:A9)", "'=SUM(A1:A9)"), ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
-     ("-2+3", "'-2+3"), ("@foo", "'@foo"), ("-12.50", "-12.50"), ("+3", "+3"), ("plain", "plain")],
+    [
+        ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@foo", "'@foo"),
+        ("-12.50", "-12.50"),
+        ("+3", "+3"),
+        ("plain", "plain"),
+    ],
 )
 def test_formula_cells_are_neutralised(cell, safe):
     assert safe_cell(cell) == safe
@@ -23,7 +30,9 @@ def test_csv_text_quotes_and_neutralises():
 
 def test_jsonable_money_decimal_period():
     assert jsonable({"m": Money.of("1234.5", "EUR").rounded(), "p": Period.parse("2026-03")}) == {
-        "m": "1234.50", "p": "2026-03"}
+        "m": "1234.50",
+        "p": "2026-03",
+    }
 
 
 def test_write_atomic_leaves_the_old_file_on_failure(tmp_path: Path, monkeypatch):

@@ -38,5 +38,7 @@ def test_split_into_weeks_and_months():
 def test_clip_and_contains():
     m = Period.parse("2026-03")
     assert date(2026, 3, 31) in m and date(2026, 4, 1) not in m
-    assert m.clip(date(2026, 3, 17), date(2026, 5, 1)) == Period.days(date(2026, 3, 17), date(2026, 3, 31))
+    assert m.clip(date(2026, 3, 17), date(2026, 5, 1)) == Period.days(
+        date(2026, 3, 17), date(2026, 3, 31)
+    )
     assert m.clip(date(2026, 4, 1), date(2026, 5, 1)) is None

@@ -31,7 +31,9 @@ class Settings:
     #: Cost of one hour of work to the firm, for margins.
     cost_rate: Decimal = attrs.field(default=Decimal(0), validator=non_negative)
     #: Hours the client is expected to use per month, for estimates and staffing.
-    expected_hours: Decimal | None = attrs.field(default=None, validator=attrs.validators.optional(non_negative))
+    expected_hours: Decimal | None = attrs.field(
+        default=None, validator=attrs.validators.optional(non_negative)
+    )
     #: CSV of hours used: columns date, person, hours (optional: description).
     timesheet: engagekit.DataFile | None = None
 
@@ -44,17 +46,25 @@ def _hours_by_month(settings: Settings, component: engagekit.Component) -> dict[
     used: dict[str, Decimal] = defaultdict(Decimal)
     if settings.timesheet is None:
         return used
-    for row in read_rows(settings.timesheet.path, required=("date", "person", "hours"),
-                         optional=("description",), what="retainer timesheet"):
+    for row in read_rows(
+        settings.timesheet.path,
+        required=("date", "person", "hours"),
+        optional=("description",),
+        what="retainer timesheet",
+    ):
         day = row.date("date")
         hours = row.decimal("hours")
         assert day is not None and hours is not None
         if hours <= 0 or hours > 24:
-            raise row.error(f"{hours} hours is not a plausible day's work", "hours",
-                            hint="hours are between 0 and 24")
+            raise row.error(
+                f"{hours} hours is not a plausible day's work",
+                "hours",
+                hint="hours are between 0 and 24",
+            )
         if not component.start <= day <= component.end:
-            raise row.error(f"{day} is outside the retainer ({component.start} to {component.end})",
-                            "date")
+            raise row.error(
+                f"{day} is outside the retainer ({component.start} to {component.end})", "date"
+            )
         used[engagekit.Period.of_month(day).label] += hours
     return used
 
@@ -76,7 +86,9 @@ def _overage(settings: Settings, component: engagekit.Component, until: date) ->
             entry[0] -= take
             need -= take
         out[month.label] = need
-        spare = settings.included_hours - min(used.get(month.label, Decimal(0)), settings.included_hours)
+        spare = settings.included_hours - min(
+            used.get(month.label, Decimal(0)), settings.included_hours
+        )
         if settings.rollover_months and spare > 0:
             bank.append([spare, Decimal(settings.rollover_months)])
     return out
@@ -90,8 +102,12 @@ def register_models(register):  # type: ignore[no-untyped-def]
             summary="A monthly fee that includes N hours; overage billed at a rate",
             settings=Settings,
             version=__version__,
-            example={"monthly_fee": Decimal("4000"), "included_hours": Decimal("40"),
-                     "overage_rate": Decimal("110"), "cost_rate": Decimal("55")},
+            example={
+                "monthly_fee": Decimal("4000"),
+                "included_hours": Decimal("40"),
+                "overage_rate": Decimal("110"),
+                "cost_rate": Decimal("55"),
+            },
         )
     )
 
@@ -107,9 +123,14 @@ def estimate(project, component, options):  # type: ignore[no-untyped-def]
     price = project.money(s.monthly_fee * months + over * s.overage_rate).rounded()
     cost = project.money(hours * s.cost_rate).rounded()
     return engagekit.ComponentEstimate(
-        component=component.name, model=MODEL, cost=cost, price=price,
-        effort_hours=engagekit.Distribution.point(hours), start=component.start,
-        finish=component.end, details={"months": months},
+        component=component.name,
+        model=MODEL,
+        cost=cost,
+        price=price,
+        effort_hours=engagekit.Distribution.point(hours),
+        start=component.start,
+        finish=component.end,
+        details={"months": months},
     )
 
 
@@ -124,14 +145,25 @@ def bill(project, component, period):  # type: ignore[no-untyped-def]
         if month.start not in period:
             continue
         fee = project.money(s.monthly_fee).rounded()
-        lines.append(engagekit.InvoiceLine(component.name, f"Retainer {month.label}", Decimal(1),
-                                           "month", fee, fee, kind="fee"))
+        lines.append(
+            engagekit.InvoiceLine(
+                component.name, f"Retainer {month.label}", Decimal(1), "month", fee, fee, kind="fee"
+            )
+        )
         extra = overage.get(month.label, Decimal(0))
         if extra > 0:
             rate = project.money(s.overage_rate)
-            lines.append(engagekit.InvoiceLine(
-                component.name, f"Overage {month.label} ({extra} h above the included hours)",
-                extra, "hour", rate, (rate * extra).rounded(), kind="overage"))
+            lines.append(
+                engagekit.InvoiceLine(
+                    component.name,
+                    f"Overage {month.label} ({extra} h above the included hours)",
+                    extra,
+                    "hour",
+                    rate,
+                    (rate * extra).rounded(),
+                    kind="overage",
+                )
+            )
     return engagekit.ComponentBill(component.name, MODEL, tuple(lines))
 
 
@@ -167,12 +199,23 @@ def measure_service(project, component, period):  # type: ignore[no-untyped-def]
             break
         h = used.get(month.label, Decimal(0))
         pct = (h / s.included_hours * 100).quantize(Decimal("0.1")) if s.included_hours else None
-        rows.append({"month": month.label, "hours": h, "included": s.included_hours,
-                     "overage_hours": overage.get(month.label, Decimal(0)), "used_pct": pct})
+        rows.append(
+            {
+                "month": month.label,
+                "hours": h,
+                "included": s.included_hours,
+                "overage_hours": overage.get(month.label, Decimal(0)),
+                "used_pct": pct,
+            }
+        )
     total = sum((r["hours"] for r in rows), Decimal(0))
     return engagekit.ServiceMeasure(
-        component.name, MODEL,
-        metrics={"hours_used": total, "overage_hours": sum((r["overage_hours"] for r in rows), Decimal(0)),
-                 "months": len(rows)},
+        component.name,
+        MODEL,
+        metrics={
+            "hours_used": total,
+            "overage_hours": sum((r["overage_hours"] for r in rows), Decimal(0)),
+            "months": len(rows),
+        },
         tables={"months": rows},
     )

@@ -18,7 +18,10 @@ def test_march_bills_fee_and_overage(engagekit_engine):
     bill = engagekit_engine.bill(project, engagekit.Period.parse("2026-03"))
     (invoice,) = bill.invoices
     # March: 56.25 h used, 40 included, February left nothing to roll over -> 16.25 h overage.
-    assert [line.amount.amount for line in invoice.lines] == [Decimal("4000.00"), Decimal("1787.50")]
+    assert [line.amount.amount for line in invoice.lines] == [
+        Decimal("4000.00"),
+        Decimal("1787.50"),
+    ]
     assert invoice.total.amount == Decimal("5787.50")
 
 
