@@ -466,7 +466,9 @@ def _billing_section(data: ReportData) -> str:
         ]
         cells.append(f"<b>{money_text(g['total'])}</b>")
         foot.append(cells)
+    out.append('<div class="scroll">')
     out.append(_table(header, rows, numeric_from=2, foot=foot, css="billing"))
+    out.append("</div>")
     others = sorted({inv.currency for _, inv in invoices} - {cur})
     if others:
         out.append(
@@ -717,8 +719,9 @@ th, td { padding: 4px 10px; border-bottom: 1px solid #eceef1; text-align: left;
 th { background: #f3f5f7; font-weight: 600; }
 td.num, th.num { text-align: right; }
 tfoot td { border-top: 2px solid #c9ced6; font-weight: 600; }
-table.heat td { padding: 2px 4px; }
-table.heat td span { display: inline-block; min-width: 40px; padding: 1px 4px; border-radius: 3px;
+table.heat { font-size: 12px; }
+table.heat td, table.heat th { padding: 2px 4px; }
+table.heat td span { display: inline-block; min-width: 34px; padding: 1px 4px; border-radius: 3px;
   color: #0b1a2a; }
 table.heat td span.over { outline: 2px solid #B2182B; }
 .scroll { overflow-x: auto; }

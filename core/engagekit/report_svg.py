@@ -68,7 +68,9 @@ def fmt_number(x: float, unit: str = "") -> str:
         text = f"{x:,.0f}"
     else:
         text = f"{x:.3g}"
-    return f"{text} {unit}".rstrip() if unit else text
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
 def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
@@ -82,13 +84,11 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     raw = (hi - lo) / max(count, 1)
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    first = math.floor(lo / step) * step
-    ticks = []
-    t = first
-    while t < hi + step * 0.999:
-        ticks.append(round(t, 10))
-        t += step
-    return ticks
+    k0, k1 = math.floor(lo / step), math.ceil(hi / step)
+    if k0 == k1:
+        k1 += 1
+    digits = max(0, 3 - math.floor(math.log10(step)))
+    return [round(k * step, digits) for k in range(k0, k1 + 1)]
 
 
 class _Frame:
@@ -365,7 +365,7 @@ def hbars_svg(
     no bar and says "n/a"."""
     row_h = 30
     height = 40 + row_h * max(len(rows), 1) + 34
-    frame = _Frame(height, left=150, right=210, top=30, bottom=34)
+    frame = _Frame(height, left=150, right=280, top=30, bottom=34)
     out = _open(frame, title, "hbars")
     xmap = frame.xmap(lo, hi)
     for t in nice_ticks(lo, hi, 5):
