@@ -1,19 +1,86 @@
-"""engagekit model plugin: fixed-price. A defined scope for a fixed price, phased min-max estimates."""
+"""engagekit model plugin ``fixed-price``: a defined scope for a fixed price.
+
+Phased three-point estimates with a seeded beta-PERT Monte Carlo, a price at a target
+confidence, milestone billing with retention, a fixed team, and earned-value tracking.
+Each hook answers for components of model ``fixed-price`` only and returns None otherwise.
+The hook bodies live in their own modules, imported when first called, so that loading the
+plugin stays cheap (no numpy at import).
+"""
 
 from __future__ import annotations
 
-import attrs
+from typing import Any
 
 import engagekit
+from engagekit_fixed_price.settings import EXAMPLE, Settings
+
+__all__ = ["MODEL", "Settings"]
 
 MODEL = "fixed-price"
-
-
-@attrs.frozen
-class Settings:
-    """Settings of a fixed-price component."""
+VERSION = "1.0.0"
 
 
 @engagekit.hookimpl
-def register_models(register):  # type: ignore[no-untyped-def]
-    register(engagekit.ModelSpec(name=MODEL, summary="A defined scope for a fixed price, phased min-max estimates", settings=Settings))
+def register_models(register: Any) -> None:
+    register(
+        engagekit.ModelSpec(
+            name=MODEL,
+            summary="A defined scope for a fixed price, phased min-max estimates",
+            settings=Settings,
+            version=VERSION,
+            example=EXAMPLE,
+        )
+    )
+
+
+@engagekit.hookimpl
+def estimate(
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    options: engagekit.EstimateOptions,
+) -> engagekit.ComponentEstimate | None:
+    if component.model != MODEL:
+        return None
+    from engagekit_fixed_price.estimate import estimate_component
+
+    return estimate_component(project, component, options)
+
+
+@engagekit.hookimpl
+def bill(
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    period: engagekit.Period,
+) -> engagekit.ComponentBill | None:
+    if component.model != MODEL:
+        return None
+    from engagekit_fixed_price.billing import bill_component
+
+    return bill_component(project, component, period)
+
+
+@engagekit.hookimpl
+def staff(
+    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
+) -> engagekit.ComponentStaffing | None:
+    if component.model != MODEL:
+        return None
+    from engagekit_fixed_price.staffing import staff_component
+
+    return staff_component(project, component)
+
+
+@engagekit.hookimpl
+def measure_service(
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    period: engagekit.Period | None,
+) -> engagekit.ServiceMeasure | None:
+    if component.model != MODEL:
+        return None
+    from engagekit_fixed_price.earned_value import measure_component
+
+    return measure_component(project, component, period)
