@@ -23,3 +23,21 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             example=EXAMPLE,
         )
     )
+
+
+def _mine(component: engagekit.Component) -> bool:
+    return component.model == MODEL
+
+
+@engagekit.hookimpl
+def bill(
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    period: engagekit.Period,
+) -> engagekit.ComponentBill | None:
+    if not _mine(component):
+        return None
+    from engagekit_time_material.billing import bill as bill_period
+
+    return bill_period(engine, project, component, period)

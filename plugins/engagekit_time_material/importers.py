@@ -1,0 +1,572 @@
+"""Time entries from the CSV exports people have: Harvest, Toggl Track, Clockify, and generic.
+
+Each importer turns its export into one columnar frame (polars, imported only when a file is
+read) with the columns of ``COLUMNS``; durations are integer minutes. The format is chosen by
+the ``format`` setting or detected by the header. Every problem names the file, the row (as a
+spreadsheet numbers it: the header is row 1) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+import engagekit
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "GENERIC_COLUMNS",
+    "TimeEntries",
+    "detect_format",
+    "read_header",
+    "read_time_entries",
+]
+
+#: The normalised columns: ``row`` (spreadsheet row), ``date``, ``person``, ``role`` (or null),
+#: ``minutes`` (int), ``billable``, ``approved``, ``category`` (task), ``tags`` (comma
+#: separated), ``notes``, ``start``/``end`` (minutes since the Unix epoch in local time, or null),
+#: ``currency`` (or null).
+COLUMNS = (
+    "row", "date", "person", "role", "minutes", "billable", "approved", "category", "tags",
+    "notes", "start", "end", "currency",
+)
+
+#: The generic format's columns: required first, then optional.
+GENERIC_REQUIRED = ("date", "person")
+GENERIC_OPTIONAL = (
+    "minutes", "hours", "role", "billable", "approved", "category", "task", "tags", "notes",
+    "start", "end", "currency",
+)
+GENERIC_COLUMNS = GENERIC_REQUIRED + GENERIC_OPTIONAL
+
+_TRUE = ("yes", "true", "1", "y")
+_FALSE = ("no", "false", "0", "n", "")
+
+
+@attrs.frozen
+class Format:
+    """An export format: the columns it must have (``required``), and the ones it may have."""
+
+    name: str
+    title: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    #: Columns named with a currency, e.g. ``Amount (EUR)``: a regex with one group.
+    currency_columns: tuple[str, ...] = ()
+    #: The usual date format of the export when it is not ISO.
+    date_formats: tuple[str, ...] = ()
+
+    def missing(self, header: Sequence[str]) -> list[str]:
+        present = set(header)
+        out = [c for c in self.required if c not in present]
+        if self.name == "generic" and "minutes" not in present and "hours" not in present:
+            out.append("minutes (or hours)")
+        return out
+
+
+HARVEST = Format(
+    "harvest",
+    "Harvest detailed time report",
+    required=("Date", "Hours", "First Name", "Last Name", "Billable?"),
+    optional=(
+        "Client", "Project", "Project Code", "Task", "Notes", "Hours Rounded", "Invoiced?",
+        "Approved?", "Roles", "Employee?", "Billable Rate", "Billable Amount", "Cost Rate",
+        "Cost Amount", "Currency", "External Reference URL",
+    ),
+    date_formats=("%m/%d/%Y", "%d/%m/%Y"),
+)
+TOGGL = Format(
+    "toggl",
+    "Toggl Track detailed report",
+    required=("User", "Billable", "Start date", "Start time", "Duration"),
+    optional=(
+        "Email", "Client", "Project", "Task", "Description", "End date", "End time", "Tags",
+        "Amount (<currency>)",
+    ),
+    currency_columns=(r"Amount \((\w+)\)",),
+)
+CLOCKIFY = Format(
+    "clockify",
+    "Clockify detailed report",
+    required=("User", "Billable", "Start Date", "Start Time", "Duration (h)"),
+    optional=(
+        "Project", "Client", "Description", "Task", "Group", "Email", "Tags", "End Date",
+        "End Time", "Duration (decimal)", "Billable Rate (<currency>)",
+        "Billable Amount (<currency>)", "Cost Rate (<currency>)", "Cost Amount (<currency>)",
+    ),
+    currency_columns=(
+        r"Billable Rate \((\w+)\)", r"Billable Amount \((\w+)\)", r"Cost Rate \((\w+)\)",
+        r"Cost Amount \((\w+)\)",
+    ),
+    date_formats=("%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y"),
+)
+GENERIC = Format("generic", "engagekit generic time entries", GENERIC_REQUIRED, GENERIC_OPTIONAL)
+
+FORMATS: dict[str, Format] = {f.name: f for f in (HARVEST, TOGGL, CLOCKIFY, GENERIC)}
+
+
+@attrs.frozen(eq=False)
+class TimeEntries:
+    """Time entries read from one file: the normalised frame and where it came from."""
+
+    path: Path
+    format: str
+    frame: pl.DataFrame
+    #: The currency the export's header names (Toggl, Clockify), if any.
+    header_currency: str | None = None
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+
+# -- header --------------------------------------------------------------------------------------
+
+
+def read_header(path: Path) -> list[str]:
+    """The header of a CSV file, stripped (a UTF-8 byte order mark is dropped)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            row = next(csv.reader(f), None)
+    except FileNotFoundError:
+        raise engagekit.InputError("time entries file does not exist", where=path) from None
+    except UnicodeDecodeError as exc:
+        raise engagekit.InputError(
+            f"not UTF-8 text ({exc.reason})", where=path, hint="export the CSV as UTF-8"
+        ) from None
+    if not row:
+        raise engagekit.InputError("the file is empty; expected a header row", where=path, row=1)
+    return [h.strip() for h in row]
+
+
+def detect_format(path: Path, header: Sequence[str], chosen: str = "auto") -> Format:
+    """The format of a file by its header (or the ``chosen`` one, checked against the header)."""
+    if chosen != "auto":
+        fmt = FORMATS[chosen]
+        missing = fmt.missing(header)
+        if missing:
+            raise engagekit.InputError(
+                f"the header is not a {fmt.title}: missing column"
+                f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+                where=path, row=1,
+                hint=f"a {fmt.name} export has the columns {', '.join(fmt.required + fmt.optional)};"
+                " or set format = \"auto\" to detect the format",
+            )
+        return fmt
+    matches = [f for f in FORMATS.values() if not f.missing(header)]
+    if matches:
+        return matches[0]
+    report = "; ".join(
+        f"{f.name} ({f.title}) lacks {', '.join(f.missing(header))}" for f in FORMATS.values()
+    )
+    raise engagekit.InputError(
+        f"the header matches no known time-entry format: {report}",
+        where=path, row=1,
+        hint=f"known formats: {', '.join(FORMATS)} (docs/models/time-material.md); the header "
+        f"read was: {', '.join(header[:12])}{' ...' if len(header) > 12 else ''}",
+    )
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def read_time_entries(
+    path: Path | str, *, format: str = "auto", date_format: str | None = None
+) -> TimeEntries:
+    """Read and normalise a time-entry export; raise ``InputError`` for what is wrong in it.
+
+    Every malformed value of a kind is reported (``InputErrors``), not only the first.
+    """
+    path = Path(path)
+    header = read_header(path)
+    fmt = detect_format(path, header, format)
+    import polars as pl
+
+    readers: dict[str, Callable[[_Reader], pl.DataFrame]] = {
+        "harvest": _harvest,
+        "toggl": _toggl,
+        "clockify": _clockify,
+        "generic": _generic,
+    }
+    reader = _Reader(path, fmt, header, date_format)
+    frame = readers[fmt.name](reader)
+    reader.raise_problems()
+    return TimeEntries(path, fmt.name, frame, reader.header_currency)
+
+
+class _Reader:
+    """One file being read: its raw string columns and the problems found so far."""
+
+    def __init__(self, path: Path, fmt: Format, header: Sequence[str], date_format: str | None):
+        self.path = path
+        self.fmt = fmt
+        self.header = list(header)
+        self.date_format = date_format
+        self.problems: list[engagekit.InputError] = []
+        self.header_currency = self._currency_from_header()
+        #: (raw column, normalised column, what it should be, hint): unreadable values.
+        self.checks: list[tuple[str, str, str, str | None]] = []
+        #: (raw column, normalised column): values that must not be empty.
+        self.required: list[tuple[str, str]] = []
+        #: The raw column the duration came from, for error messages.
+        self.duration_column = ""
+
+    def expect(self, raw: str, name: str, what: str, hint: str | None = None) -> None:
+        self.checks.append((raw, name, what, hint))
+
+    def require(self, raw: str, name: str) -> None:
+        self.required.append((raw, name))
+
+    def _currency_from_header(self) -> str | None:
+        found: dict[str, str] = {}
+        for pattern in self.fmt.currency_columns:
+            for col in self.header:
+                if m := re.fullmatch(pattern, col):
+                    found[col] = m[1].upper()
+        codes = set(found.values())
+        if len(codes) > 1:
+            raise engagekit.InputError(
+                "the header names several currencies: "
+                + ", ".join(f"{c!r}" for c in found),
+                where=self.path, row=1,
+            )
+        return codes.pop() if codes else None
+
+    def load(self, columns: Sequence[str]) -> pl.DataFrame:
+        """The wanted columns (those present) as strings, with the spreadsheet row number."""
+        import polars as pl
+
+        present = [c for c in columns if c in self.header]
+        # Columns by position, renamed to the stripped header (a header may carry spaces).
+        try:
+            lf = pl.scan_csv(
+                self.path,
+                has_header=True,
+                infer_schema=False,
+                new_columns=self.header,
+                encoding="utf8",
+                truncate_ragged_lines=False,
+            )
+            df = lf.select(present).with_row_index("row", offset=2).collect()
+        except pl.exceptions.ComputeError as exc:
+            raise engagekit.InputError(
+                f"cannot read the CSV: {str(exc).splitlines()[0]}", where=self.path,
+                hint="check quoting and that every row has as many fields as the header",
+            ) from None
+        return df
+
+    # problems
+
+    def add(self, rows: Sequence[int], column: str, message: Callable[[Any], str],
+            values: Sequence[Any], hint: str | None = None) -> None:
+        for row, value in zip(rows, values, strict=True):
+            self.problems.append(
+                engagekit.InputError(message(value), where=self.path, row=int(row), field=column,
+                                     hint=hint)
+            )
+
+    def raise_problems(self) -> None:
+        if len(self.problems) == 1:
+            raise self.problems[0]
+        if self.problems:
+            raise engagekit.InputErrors(self.problems)
+
+    # parsing expressions
+
+    def date_expr(self, column: str) -> pl.Expr:
+        import polars as pl
+
+        text = pl.col(column).str.strip_chars()
+        formats = [self.date_format] if self.date_format else ["%Y-%m-%d", *self.fmt.date_formats]
+        exprs = [text.str.to_date(f, strict=False) for f in formats]
+        return pl.coalesce(exprs) if len(exprs) > 1 else exprs[0]
+
+    def date_hint(self) -> str:
+        if self.date_format:
+            return f"dates in this file are read with date_format = {self.date_format!r}"
+        usual = " or ".join(["YYYY-MM-DD", *self.fmt.date_formats])
+        return f"write dates as {usual}, or set date_format in the settings (e.g. \"%d.%m.%Y\")"
+
+
+def _bool_expr(column: str, default: bool) -> pl.Expr:
+    import polars as pl
+
+    text = pl.col(column).str.strip_chars().str.to_lowercase()
+    return (
+        pl.when(text.is_null() | (text == "")).then(pl.lit(default))
+        .when(text.is_in(_TRUE)).then(pl.lit(True))
+        .when(text.is_in(_FALSE)).then(pl.lit(False))
+        .otherwise(pl.lit(None, dtype=pl.Boolean))
+    )
+
+
+def _time_expr(column: str) -> pl.Expr:
+    """Minutes since midnight of a time of day (``09:05``, ``09:05:30``, ``9:05 AM``)."""
+    import polars as pl
+
+    text = pl.col(column).str.strip_chars().str.to_uppercase()
+    parsed = pl.coalesce(
+        [text.str.to_time(f, strict=False) for f in ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p")]
+    )
+    return parsed.dt.hour().cast(pl.Int64) * 60 + parsed.dt.minute().cast(pl.Int64)
+
+
+def _hms_minutes(column: str) -> pl.Expr:
+    """Whole minutes (half a minute rounds up) of a duration ``H:MM:SS`` or ``H:MM``."""
+    import polars as pl
+
+    parts = pl.col(column).str.strip_chars().str.extract_groups(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
+    h = parts.struct.field("1").cast(pl.Int64, strict=False)
+    m = parts.struct.field("2").cast(pl.Int64, strict=False)
+    s = parts.struct.field("3").cast(pl.Int64, strict=False).fill_null(0)
+    return h * 60 + m + (s >= 30).cast(pl.Int64)
+
+
+def _decimal_hours_minutes(column: str) -> pl.Expr:
+    """Whole minutes (nearest) of decimal hours such as ``1.5`` or ``1,5``."""
+    import polars as pl
+
+    text = pl.col(column).str.strip_chars().str.replace(",", ".", literal=True)
+    hours = text.cast(pl.Float64, strict=False)
+    return (hours * 60).round(0).cast(pl.Int64, strict=False)
+
+
+def _text(column: str | None) -> pl.Expr:
+    import polars as pl
+
+    if column is None:
+        return pl.lit(None, dtype=pl.String)
+    t = pl.col(column).str.strip_chars()
+    return pl.when(t == "").then(None).otherwise(t)
+
+
+def _finish(reader: _Reader, df: pl.DataFrame, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Evaluate the normalised columns, record unreadable values, check durations."""
+    import polars as pl
+
+    out = df.select(
+        pl.col("row").cast(pl.Int64),
+        *[e.alias(name) for name, e in exprs.items()],
+    )
+    # the bad-value checks look at the raw columns, which are in ``df``
+    for raw, name, what, hint in reader.checks:
+        bad_rows = out.filter(pl.col(name).is_null()).select("row")
+        if bad_rows.height:
+            joined = bad_rows.join(df.select(pl.col("row").cast(pl.Int64), pl.col(raw)), on="row")
+            joined = joined.filter(pl.col(raw).is_not_null() & (pl.col(raw).str.strip_chars() != ""))
+            reader.add(joined["row"].to_list(), raw, lambda v, w=what: f"{v!r} is not {w}",
+                       joined[raw].to_list(), hint)
+    for raw, name in reader.required:
+        empty = out.filter(pl.col(name).is_null()).select("row")
+        if empty.height:
+            joined = empty.join(df.select(pl.col("row").cast(pl.Int64), pl.col(raw)), on="row")
+            joined = joined.filter(pl.col(raw).is_null() | (pl.col(raw).str.strip_chars() == ""))
+            reader.add(joined["row"].to_list(), raw, lambda v: "empty value", [None] * joined.height)
+    _check_minutes(reader, out)
+    for col in COLUMNS:
+        if col not in out.columns:
+            out = out.with_columns(pl.lit(None).alias(col))
+    return out.select(
+        pl.col("row"), pl.col("date"), pl.col("person").cast(pl.String),
+        pl.col("role").cast(pl.String), pl.col("minutes").cast(pl.Int64),
+        pl.col("billable").cast(pl.Boolean), pl.col("approved").cast(pl.Boolean),
+        pl.col("category").cast(pl.String), pl.col("tags").cast(pl.String),
+        pl.col("notes").cast(pl.String), pl.col("start").cast(pl.Int64),
+        pl.col("end").cast(pl.Int64), pl.col("currency").cast(pl.String),
+    )
+
+
+def _check_minutes(reader: _Reader, out: pl.DataFrame) -> None:
+    """Zero, negative and over-a-day durations are errors, every row of them."""
+    import polars as pl
+
+    col = reader.duration_column
+    bad = out.filter(pl.col("minutes") <= 0)
+    if bad.height:
+        reader.add(bad["row"].to_list(), col,
+                   lambda m: f"duration must be positive (got {m} minutes)",
+                   bad["minutes"].to_list(), "remove empty entries from the export")
+    long = out.filter(pl.col("minutes") > 24 * 60)
+    if long.height:
+        reader.add(long["row"].to_list(), col,
+                   lambda m: f"a duration of {m / 60:.2f} hours is more than a day holds",
+                   long["minutes"].to_list(), "split entries at midnight; one day holds 24 hours")
+
+
+def _epoch_minutes(date_col: pl.Expr, minute_of_day: pl.Expr) -> pl.Expr:
+    import polars as pl
+
+    return date_col.cast(pl.Int64) * 1440 + minute_of_day
+
+
+def _interval(reader: _Reader, df: pl.DataFrame, date_col: str, start_col: str | None,
+              end_date_col: str | None, end_col: str | None, exprs: dict[str, pl.Expr]) -> None:
+    """Fill ``start``/``end`` (epoch minutes) where the export has times of day."""
+    if start_col is None or start_col not in df.columns:
+        return
+    start_tod = _time_expr(start_col)
+    exprs["start"] = _epoch_minutes(reader.date_expr(date_col), start_tod)
+    reader.expect(start_col, "start", "a time of day", "write times as HH:MM or HH:MM:SS")
+    if end_col is None or end_col not in df.columns:
+        return
+    end_tod = _time_expr(end_col)
+    if end_date_col is not None and end_date_col in df.columns:
+        end_day = reader.date_expr(end_date_col)
+        exprs["end"] = _epoch_minutes(end_day, end_tod)
+        reader.expect(end_date_col, "end", "a date", reader.date_hint())
+    else:
+        import polars as pl
+
+        start = exprs["start"]
+        same_day = _epoch_minutes(reader.date_expr(date_col), end_tod)
+        exprs["end"] = pl.when(same_day <= start).then(same_day + 1440).otherwise(same_day)
+    reader.expect(end_col, "end", "a time of day", "write times as HH:MM or HH:MM:SS")
+
+
+# -- the formats ---------------------------------------------------------------------------------
+
+
+def _harvest(reader: _Reader) -> pl.DataFrame:
+    import polars as pl
+
+    cols = ["Date", "Hours", "First Name", "Last Name", "Billable?", "Approved?", "Roles", "Task",
+            "Notes", "Currency"]
+    df = reader.load(cols)
+    h = set(df.columns)
+    first = pl.col("First Name").str.strip_chars().fill_null("")
+    last = pl.col("Last Name").str.strip_chars().fill_null("")
+    person = pl.concat_str([first, last], separator=" ").str.strip_chars()
+    exprs: dict[str, pl.Expr] = {
+        "date": reader.date_expr("Date"),
+        "person": pl.when(person == "").then(None).otherwise(person),
+        # Harvest lists a person's roles comma separated; the first is the billing role.
+        "role": _text("Roles").str.split(",").list.first().str.strip_chars()
+        if "Roles" in h else pl.lit(None, dtype=pl.String),
+        "minutes": _decimal_hours_minutes("Hours"),
+        "billable": _bool_expr("Billable?", False),
+        "approved": _bool_expr("Approved?", True) if "Approved?" in h else pl.lit(True),
+        "category": _text("Task" if "Task" in h else None),
+        "notes": _text("Notes" if "Notes" in h else None),
+        # "United States Dollar - USD" or "USD"
+        "currency": _text("Currency").str.extract(r"([A-Za-z]{3})\s*$", 1).str.to_uppercase()
+        if "Currency" in h else pl.lit(None, dtype=pl.String),
+    }
+    reader.duration_column = "Hours"
+    reader.expect("Date", "date", "a date", reader.date_hint())
+    reader.require("Date", "date")
+    reader.expect("Hours", "minutes", "a number of hours", "write hours as 1.5")
+    reader.require("Hours", "minutes")
+    reader.require("First Name", "person")
+    reader.expect("Billable?", "billable", "a yes/no value", "use Yes or No")
+    if "Approved?" in h:
+        reader.expect("Approved?", "approved", "a yes/no value", "use Yes or No")
+    return _finish(reader, df, exprs)
+
+
+def _toggl(reader: _Reader) -> pl.DataFrame:
+    import polars as pl
+
+    cols = ["User", "Billable", "Start date", "Start time", "End date", "End time", "Duration",
+            "Task", "Description", "Tags"]
+    df = reader.load(cols)
+    h = set(df.columns)
+    exprs: dict[str, pl.Expr] = {
+        "date": reader.date_expr("Start date"),
+        "person": _text("User"),
+        "role": pl.lit(None, dtype=pl.String),
+        "minutes": _hms_minutes("Duration"),
+        "billable": _bool_expr("Billable", False),
+        "approved": pl.lit(True),
+        "category": _text("Task" if "Task" in h else None),
+        "tags": _text("Tags" if "Tags" in h else None),
+        "notes": _text("Description" if "Description" in h else None),
+        "currency": pl.lit(reader.header_currency, dtype=pl.String),
+    }
+    reader.duration_column = "Duration"
+    _interval(reader, df, "Start date", "Start time", "End date", "End time", exprs)
+    reader.expect("Start date", "date", "a date", reader.date_hint())
+    reader.require("Start date", "date")
+    reader.expect("Duration", "minutes", "a duration", "write durations as HH:MM:SS")
+    reader.require("Duration", "minutes")
+    reader.require("User", "person")
+    reader.expect("Billable", "billable", "a yes/no value", "use Yes or No")
+    return _finish(reader, df, exprs)
+
+
+def _clockify(reader: _Reader) -> pl.DataFrame:
+    import polars as pl
+
+    cols = ["User", "Group", "Billable", "Start Date", "Start Time", "End Date", "End Time",
+            "Duration (h)", "Task", "Description", "Tags"]
+    df = reader.load(cols)
+    h = set(df.columns)
+    exprs: dict[str, pl.Expr] = {
+        "date": reader.date_expr("Start Date"),
+        "person": _text("User"),
+        # Clockify's user group is the closest it has to a role; settings.people overrides it.
+        "role": _text("Group" if "Group" in h else None),
+        "minutes": _hms_minutes("Duration (h)"),
+        "billable": _bool_expr("Billable", False),
+        "approved": pl.lit(True),
+        "category": _text("Task" if "Task" in h else None),
+        "tags": _text("Tags" if "Tags" in h else None),
+        "notes": _text("Description" if "Description" in h else None),
+        "currency": pl.lit(reader.header_currency, dtype=pl.String),
+    }
+    reader._duration_column = "Duration (h)"  # type: ignore[attr-defined]
+    _interval(reader, df, "Start Date", "Start Time", "End Date", "End Time", exprs)
+    reader.expect("Start Date", "date", "a date", reader.date_hint())
+    reader.require("Start Date", "date")
+    reader.expect("Duration (h)", "minutes", "a duration", "write durations as HH:MM:SS")
+    reader.require("Duration (h)", "minutes")
+    reader.require("User", "person")
+    reader.expect("Billable", "billable", "a yes/no value", "use Yes or No")
+    return _finish(reader, df, exprs)
+
+
+def _generic(reader: _Reader) -> pl.DataFrame:
+    import polars as pl
+
+    df = reader.load(GENERIC_COLUMNS)
+    h = set(df.columns)
+    if "minutes" in h:
+        minutes = pl.col("minutes").str.strip_chars().cast(pl.Int64, strict=False)
+        duration_col = "minutes"
+        what, hint = "a whole number of minutes", "write minutes as a whole number, e.g. 90"
+    else:
+        minutes = _decimal_hours_minutes("hours")
+        duration_col = "hours"
+        what, hint = "a number of hours", "write hours as 1.5"
+    exprs: dict[str, pl.Expr] = {
+        "date": reader.date_expr("date"),
+        "person": _text("person"),
+        "role": _text("role" if "role" in h else None),
+        "minutes": minutes,
+        "billable": _bool_expr("billable", True) if "billable" in h else pl.lit(True),
+        "approved": _bool_expr("approved", True) if "approved" in h else pl.lit(True),
+        "category": _text("category" if "category" in h else ("task" if "task" in h else None)),
+        "tags": _text("tags" if "tags" in h else None),
+        "notes": _text("notes" if "notes" in h else None),
+        "currency": _text("currency").str.to_uppercase()
+        if "currency" in h else pl.lit(None, dtype=pl.String),
+    }
+    reader.duration_column = duration_col
+    _interval(reader, df, "date", "start" if "start" in h else None, None,
+              "end" if "end" in h else None, exprs)
+    reader.expect("date", "date", "a date", reader.date_hint())
+    reader.require("date", "date")
+    reader.expect(duration_col, "minutes", what, hint)
+    reader.require(duration_col, "minutes")
+    reader.require("person", "person")
+    for col in ("billable", "approved"):
+        if col in h:
+            reader.expect(col, col, "a yes/no value", "use true/false or yes/no")
+    return _finish(reader, df, exprs)

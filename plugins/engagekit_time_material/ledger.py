@@ -1,0 +1,280 @@
+"""The billable time of a component, columnar: rounded, rated, split into plain and premium time.
+
+``build_ledger`` reads the time entries (checked against the component), keeps the approved,
+billable ones, applies the rounding, the people's roles, the effective-dated rates, overtime and
+the weekend/holiday multipliers, and returns one row per (date, person, role, rate, kind) with
+integer minutes. Money is computed later on aggregates of these rows, in Decimal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+import engagekit
+from engagekit_time_material.checks import check_entries
+from engagekit_time_material.importers import TimeEntries, read_time_entries
+from engagekit_time_material.rates import RateBook, rate_book
+from engagekit_time_material.settings import Settings
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["KINDS", "Ledger", "RateRef", "build_ledger", "load_entries", "round_minutes"]
+
+#: Kinds of billed time, in the order of ``Ledger.kinds``.
+KINDS = ("regular", "weekend", "holiday", "overtime")
+
+
+@attrs.frozen
+class RateRef:
+    """One rate of the ledger: hourly bill and cost, and the date it took effect."""
+
+    bill: Decimal
+    cost: Decimal | None
+    valid_from: date | None
+
+
+@attrs.frozen(eq=False)
+class Ledger:
+    """Billable time of a component: ``parts`` has date, person, role, rate (index into
+    ``rates``), kind (index into ``KINDS``) and minutes; ``multipliers`` by kind."""
+
+    entries: TimeEntries | None
+    parts: pl.DataFrame
+    rates: tuple[RateRef, ...]
+    multipliers: tuple[Decimal, ...]
+    book: RateBook
+    upto: date | None
+
+
+def where_of(project: engagekit.Project) -> str:
+    return str(project.source) if project.source else project.name
+
+
+def settings_of(component: engagekit.Component) -> Settings:
+    settings = component.settings
+    if settings is None:
+        return Settings()
+    if not isinstance(settings, Settings):
+        raise engagekit.PluginError(
+            f"component {component.name!r}: settings are {type(settings).__name__}, expected "
+            "time-material settings"
+        )
+    settings.check_component(component)
+    return settings
+
+
+def load_entries(
+    settings: Settings, project: engagekit.Project, component: engagekit.Component
+) -> TimeEntries | None:
+    """The component's time entries, read and checked; None when it has no time entries."""
+    if settings.time_entries is None:
+        return None
+    entries = read_time_entries(
+        Path(settings.time_entries), format=settings.format, date_format=settings.date_format
+    )
+    check_entries(entries, component, project.currency)
+    return entries
+
+
+def round_minutes(minutes: pl.Expr, increment: int, mode: str) -> pl.Expr:
+    """``minutes`` rounded to a multiple of ``increment``: up, nearest (half up) or down."""
+    if increment == 1:
+        return minutes
+    if mode == "up":
+        return (minutes + increment - 1) // increment * increment
+    if mode == "down":
+        return minutes // increment * increment
+    return (minutes * 2 + increment) // (2 * increment) * increment
+
+
+def billable_mask(settings: Settings, frame: pl.DataFrame) -> pl.Expr:
+    """Entries billed: billable, approved (if required), not in a non-billable category or tag."""
+    import polars as pl
+
+    mask = pl.col("billable")
+    if settings.approved_only:
+        mask = mask & pl.col("approved")
+    if settings.non_billable:
+        nb = list(settings.non_billable)
+        mask = mask & ~pl.col("category").is_in(nb).fill_null(False)
+        if frame["tags"].null_count() < frame.height:
+            tagged = (
+                pl.col("tags").str.split(",")
+                .list.eval(pl.element().str.strip_chars().is_in(nb)).list.any()
+            )
+            mask = mask & ~tagged.fill_null(False)
+    return mask
+
+
+def with_roles(settings: Settings) -> pl.Expr:
+    """The role of each entry: ``settings.people`` first, then the export's role."""
+    import polars as pl
+
+    if not settings.people:
+        return pl.col("role")
+    return pl.col("person").replace_strict(
+        settings.people, default=pl.col("role"), return_dtype=pl.String
+    )
+
+
+def build_ledger(
+    project: engagekit.Project,
+    component: engagekit.Component,
+    settings: Settings,
+    *,
+    upto: date | None = None,
+    entries: TimeEntries | None = None,
+) -> Ledger:
+    """The billable time of entries dated up to ``upto`` (inclusive; None: all)."""
+    import polars as pl
+
+    where = where_of(project)
+    if entries is None:
+        entries = load_entries(settings, project, component)
+    book = rate_book(settings, project, where)
+    multipliers = (Decimal(1), book.weekend, book.holiday, book.overtime)
+    empty = pl.DataFrame(
+        schema={"date": pl.Date, "person": pl.String, "role": pl.String, "rate": pl.Int64,
+                "kind": pl.Int64, "minutes": pl.Int64}
+    )
+    if entries is None:
+        return Ledger(None, empty, (), multipliers, book, upto)
+    df = entries.frame
+    if upto is not None:
+        df = df.filter(pl.col("date") <= upto)
+    rounding = settings.rounding
+    inc = rounding.increment
+    billed = df.filter(billable_mask(settings, df)).select(
+        "date", "person", with_roles(settings).alias("role"),
+        (round_minutes(pl.col("minutes"), inc, rounding.mode) if rounding.per == "entry"
+         else pl.col("minutes")).alias("minutes"),
+        "start", "row",
+    )
+    days = billed.group_by("date", "person", "role").agg(
+        pl.col("minutes").sum(), pl.col("start").max(), pl.col("row").max()
+    )
+    if rounding.per == "day":
+        days = days.with_columns(round_minutes(pl.col("minutes"), inc, rounding.mode))
+    days = days.filter(pl.col("minutes") > 0)
+    if days.height == 0:
+        return Ledger(entries, empty, (), multipliers, book, upto)
+
+    # rates: intervals of constant rate per (person, role), joined on the pair, filtered by date
+    first, last = days["date"].min(), days["date"].max()
+    pairs = days.select("person", "role").unique().sort("person", "role", nulls_last=True)
+    intervals = book.intervals(pairs.iter_rows(), first, last)  # type: ignore[arg-type]
+    refs: dict[tuple[Decimal, Decimal | None, date | None], int] = {}
+    rows = []
+    for person, role, lo, hi, bill, cost, since in intervals:
+        rid = None if bill is None else refs.setdefault((bill, cost, since), len(refs))
+        rows.append((person, role or "", lo, hi, rid))
+    table = pl.DataFrame(
+        rows, schema={"person": pl.String, "role_key": pl.String, "lo": pl.Date, "hi": pl.Date,
+                      "rate": pl.Int64},
+        orient="row",
+    )
+    rated = (
+        days.with_columns(pl.col("role").fill_null("").alias("role_key"))
+        .join(table, on=["person", "role_key"], how="left")
+        .filter((pl.col("date") >= pl.col("lo")) & (pl.col("date") <= pl.col("hi")))
+        .drop("role_key", "lo", "hi")
+    )
+    missing = rated.filter(pl.col("rate").is_null())
+    if missing.height:
+        _missing_rates(entries, settings, book, missing, df)
+
+    # day kinds from the project calendar: weekend (a weekday it does not work), holiday
+    cal = project.calendar
+    dates = rated["date"].unique().sort().to_list()
+    kind_of = []
+    for d in dates:
+        if d in cal.open_dates:
+            kind_of.append(0)
+        elif cal.is_holiday(d):
+            kind_of.append(2)
+        elif not cal.week[d.weekday()]:
+            kind_of.append(1)
+        else:
+            kind_of.append(0)
+    day_kinds = pl.DataFrame({"date": dates, "day_kind": kind_of},
+                             schema={"date": pl.Date, "day_kind": pl.Int64})
+    rated = rated.join(day_kinds, on="date", how="left")
+
+    # overtime: a person's minutes above the threshold of a day (week) go to its latest entries
+    ot = settings.overtime
+    if ot is not None:
+        limit = int(ot.after_hours * 60)
+        group = pl.col("date") if ot.per == "day" else pl.col("date").dt.truncate("1w")
+        rated = rated.sort("person", "date", "start", "row", nulls_last=False).with_columns(
+            group.alias("ot_group")
+        ).with_columns(
+            pl.col("minutes").cum_sum().over("person", "ot_group").alias("cum")
+        ).with_columns(
+            (pl.col("cum") - limit).clip(0).clip(upper_bound=pl.col("minutes")).alias("ot")
+        )
+    else:
+        rated = rated.with_columns(pl.lit(0, dtype=pl.Int64).alias("ot"))
+
+    # the premium of overtime on a weekend or holiday: the higher multiplier wins
+    kind_mult = [multipliers[k] for k in range(3)]
+    ot_kind = pl.when(pl.col("day_kind") == 0).then(3 if book.overtime > 1 else 0)
+    for k in (1, 2):
+        ot_kind = ot_kind.when(pl.col("day_kind") == k).then(
+            3 if book.overtime > kind_mult[k] else k
+        )
+    plain = rated.select(
+        "date", "person", "role", "rate", pl.col("day_kind").alias("kind"),
+        (pl.col("minutes") - pl.col("ot")).alias("minutes"),
+    )
+    over = rated.filter(pl.col("ot") > 0).select(
+        "date", "person", "role", "rate", ot_kind.otherwise(0).cast(pl.Int64).alias("kind"),
+        pl.col("ot").alias("minutes"),
+    )
+    parts = pl.concat([plain, over]).filter(pl.col("minutes") > 0)
+    parts = parts.group_by("date", "person", "role", "rate", "kind").agg(pl.col("minutes").sum())
+    rates = tuple(RateRef(*key) for key in refs)
+    return Ledger(entries, parts.sort("date", "person", "role", "rate", "kind"), rates,
+                  multipliers, book, upto)
+
+
+def _missing_rates(
+    entries: TimeEntries, settings: Settings, book: RateBook, missing: pl.DataFrame,
+    frame: pl.DataFrame,
+) -> None:
+    """Raise listing every billable entry whose person and role have no rate on its date."""
+    import polars as pl
+
+    keys = missing.select("date", "person", pl.col("role").fill_null("").alias("role_key"))
+    rows = (
+        frame.filter(billable_mask(settings, frame))
+        .with_columns(with_roles(settings).fill_null("").alias("role_key"))
+        .join(keys, on=["date", "person", "role_key"], how="semi")
+        .sort("row")
+    )
+    problems = []
+    for row, day, person, role in rows.select("row", "date", "person", "role_key").iter_rows():
+        who = f"{person} (role {role!r})" if role else f"{person} (no role)"
+        hint = (
+            f"add a rate for role {role!r} or person {person!r} valid on {day} to {book.source}"
+            if role else
+            f"give {person} a role in settings.people, or a person rate in {book.source}"
+        )
+        problems.append(engagekit.InputError(
+            f"no rate for {who} on {day}", where=entries.path, row=row, field="role", hint=hint
+        ))
+    if book.card is None:
+        raise engagekit.InputError(
+            f"{len(problems)} billable entries and no rates: the component has no rates and the "
+            "project no [rate_card]",
+            where=entries.path,
+            hint="add [rate_card] rates to the project or rates to the component's settings",
+        )
+    if len(problems) == 1:
+        raise problems[0]
+    raise engagekit.InputErrors(problems, limit=50)
