@@ -10,16 +10,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engagekit.markers import hookimpl
-from engagekit.money import Money
-from engagekit.results import Adjustment
 
 if TYPE_CHECKING:
+    from engagekit.money import Money
     from engagekit.period import Period
     from engagekit.project import AdjustmentSpec, Project
-    from engagekit.results import Invoice
+    from engagekit.results import Adjustment, Invoice
 
 
 def _rule(spec: AdjustmentSpec, currency: str) -> Adjustment | None:
+    from engagekit.money import Money
+    from engagekit.results import Adjustment
+
     def compute(running: Money, invoice: Invoice) -> Money:
         if spec.min_subtotal is not None and invoice.subtotal.amount < spec.min_subtotal:
             return Money.zero(currency)

@@ -14,34 +14,35 @@ from datetime import date
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 import pluggy
 
 from engagekit import hookspecs
 from engagekit.errors import EngageError, InputError, PluginError
-from engagekit.money import Money
-from engagekit.period import Period
-from engagekit.project import Component, Project
-from engagekit.results import (
-    Adjustment,
-    AppliedAdjustment,
-    ComponentBill,
-    ComponentEstimate,
-    ComponentStaffing,
-    Distribution,
-    EstimateOptions,
-    Invoice,
-    ModelSpec,
-    ProjectBill,
-    ProjectEstimate,
-    Samples,
-    ServiceMeasure,
-    ServiceReport,
-    StaffingRow,
-    StaffPlan,
-)
+from engagekit.modelspec import ModelSpec
+
+if TYPE_CHECKING:
+    from engagekit.money import Money
+    from engagekit.period import Period
+    from engagekit.project import Component, Project
+    from engagekit.results import (
+        Adjustment,
+        ComponentBill,
+        ComponentEstimate,
+        ComponentStaffing,
+        Distribution,
+        EstimateOptions,
+        Invoice,
+        ProjectBill,
+        ProjectEstimate,
+        Samples,
+        ServiceMeasure,
+        ServiceReport,
+        StaffingRow,
+        StaffPlan,
+    )
 
 __all__ = ["ENTRY_POINT_GROUP", "Engine", "PluginInfo", "create_engine"]
 
@@ -52,7 +53,7 @@ BUILTIN_PLUGINS = ("fixed-price", "time-material", "dedicated-team", "sla")
 CORE_PLUGIN = "engagekit.adjustments"
 
 T = TypeVar("T")
-Progress = Callable[[str, Component, int, int], None]
+Progress = Callable[[str, "Component", int, int], None]
 
 
 @attrs.frozen
@@ -252,6 +253,7 @@ class Engine:
         """A component of ``model`` built in code, e.g. by a composite model that hands part of
         its work to another model. ``settings`` may be a table (read by the model's settings
         class, relative paths against the project's folder) or a settings instance."""
+        from engagekit.project import Component
         from engagekit.projectfile import unknown_model
         from engagekit.settings import SettingsError, structure
 
@@ -331,6 +333,8 @@ class Engine:
     def estimate_component(
         self, project: Project, component: Component, options: EstimateOptions | None = None
     ) -> ComponentEstimate:
+        from engagekit.results import ComponentEstimate, EstimateOptions
+
         result = self._call(
             "estimate",
             ComponentEstimate,
@@ -345,14 +349,20 @@ class Engine:
     def bill_component(
         self, project: Project, component: Component, period: Period
     ) -> ComponentBill:
+        from engagekit.results import ComponentBill
+
         return self._call("bill", ComponentBill, component, project=project, period=period)
 
     def staff_component(self, project: Project, component: Component) -> ComponentStaffing:
+        from engagekit.results import ComponentStaffing
+
         return self._call("staff", ComponentStaffing, component, project=project)
 
     def measure_component(
         self, project: Project, component: Component, period: Period | None = None
     ) -> ServiceMeasure:
+        from engagekit.results import ServiceMeasure
+
         return self._call(
             "measure_service", ServiceMeasure, component, project=project, period=period
         )
@@ -374,6 +384,9 @@ class Engine:
         self, project: Project, *, seed: int | None = None, trials: int | None = None
     ) -> ProjectEstimate:
         """Estimate every component and the project; simulated components are summed per trial."""
+        from engagekit.money import Money
+        from engagekit.results import EstimateOptions, ProjectEstimate
+
         defaults = EstimateOptions()
         options = EstimateOptions(
             seed=defaults.seed if seed is None else seed,
@@ -401,6 +414,9 @@ class Engine:
 
     def bill(self, project: Project, period: Period) -> ProjectBill:
         """One invoice per currency for ``period``: component lines, subtotal, adjustments."""
+        from engagekit.money import Money
+        from engagekit.results import Invoice, ProjectBill
+
         bills = self._each("bill", project, lambda c: self.bill_component(project, c, period))
         by_currency: dict[str, list[Any]] = defaultdict(list)
         for b in bills:
@@ -417,6 +433,9 @@ class Engine:
         return ProjectBill(project.name, period, tuple(invoices), tuple(bills), warnings)
 
     def _adjust(self, project: Project, period: Period, draft: Invoice) -> Invoice:
+        from engagekit.money import Money
+        from engagekit.results import Adjustment, AppliedAdjustment
+
         hook = self.pm.hook.invoice_adjustments
         try:
             contributed = hook(engine=self, project=project, period=period, invoice=draft)
@@ -456,6 +475,8 @@ class Engine:
 
     def staff(self, project: Project) -> StaffPlan:
         """One staffing plan across components; a person over 100% in a month is flagged."""
+        from engagekit.results import StaffPlan
+
         staffing = self._each("staff", project, lambda c: self.staff_component(project, c))
         rows = tuple(r for s in staffing for r in s.rows)
         warnings = [f"{s.component}: {w}" for s in staffing for w in s.warnings]
@@ -464,6 +485,8 @@ class Engine:
 
     def measure(self, project: Project, period: Period | None = None) -> ServiceReport:
         """Every component's service measures, in one report."""
+        from engagekit.results import ServiceReport
+
         measures = self._each(
             "measure", project, lambda c: self.measure_component(project, c, period)
         )
@@ -475,6 +498,8 @@ def _combine_effort(
     results: Sequence[ComponentEstimate], trials: int
 ) -> tuple[Distribution | None, Samples | None, list[str]]:
     """Project effort: per-trial sums where components simulate, points added as constants."""
+    from engagekit.results import Distribution, Samples
+
     with_effort = [r for r in results if r.effort_hours is not None]
     if not with_effort:
         return None, None, []

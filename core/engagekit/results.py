@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from engagekit.errors import InputError
+from engagekit.modelspec import ModelSpec
 from engagekit.money import Money
 from engagekit.period import Period
 
@@ -48,28 +49,6 @@ __all__ = [
 #: then taxes; within a stage, by name. Each sees the running total the stages before it left.
 STAGES: dict[str, int] = {"discount": 100, "surcharge": 200, "fee": 300, "tax": 400}
 Stage = Literal["discount", "surcharge", "fee", "tax"]
-
-
-@attrs.frozen
-class ModelSpec:
-    """A collaboration model a plugin provides (passed to ``register`` in ``register_models``).
-
-    ``settings`` is the attrs class a component's ``[components.settings]`` table is read
-    into; it may define ``check_component(component)`` to check settings against the
-    component's dates (raise ``InputError``). ``plugin`` is filled in by the engine.
-    """
-
-    name: str
-    summary: str
-    settings: type
-    version: str | None = None
-    plugin: str | None = None
-    #: A settings table that validates, for ``engage init`` (TOML-able values only).
-    example: dict[str, Any] | None = attrs.field(default=None, eq=False)
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.settings, type) or not attrs.has(self.settings):
-            raise TypeError(f"model {self.name!r}: settings must be an attrs class")
 
 
 @attrs.frozen

@@ -1,0 +1,51 @@
+"""``ModelSpec``: what a plugin declares about a model in ``register_models``."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import attrs
+
+
+def _check_settings(value: type | str) -> type:
+    if isinstance(value, str):
+        module, _, name = value.partition(":")
+        if not name:
+            raise TypeError(f"settings {value!r}: write a lazy reference as 'package.module:Class'")
+        value = getattr(importlib.import_module(module), name)
+    if not isinstance(value, type) or not attrs.has(value):
+        raise TypeError(f"settings must be an attrs class, got {value!r}")
+    return value
+
+
+@attrs.frozen
+class ModelSpec:
+    """A collaboration model a plugin provides (passed to ``register`` in ``register_models``).
+
+    ``settings`` is the attrs class a component's ``[components.settings]`` table is read
+    into, or a reference ``"package.module:Class"`` imported the first time a project uses
+    the model (so that ``engage --version`` doesn't import every model's settings). It may
+    define ``check_component(component)`` to check settings against the component's dates
+    (raise ``InputError``). ``example`` is a settings table that validates, used by
+    ``engage init`` (TOML-able values only). ``plugin`` is filled in by the engine.
+    """
+
+    name: str
+    summary: str
+    _settings: type | str = attrs.field(alias="settings")
+    version: str | None = None
+    plugin: str | None = None
+    example: dict[str, Any] | None = attrs.field(default=None, eq=False)
+    _resolved: list[type] = attrs.field(init=False, factory=list, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self._settings, str):
+            self._resolved.append(_check_settings(self._settings))
+
+    @property
+    def settings(self) -> type:
+        """The settings class (imported now if it was given as a reference)."""
+        if not self._resolved:
+            self._resolved.append(_check_settings(self._settings))
+        return self._resolved[0]
