@@ -47,8 +47,8 @@ def starter_text(engine: Engine, models: Sequence[str], *, name: str, currency: 
     ]
     for i, model in enumerate(models):
         spec = engine.models[model]
-        first = _months_later(start, 3 * i)
-        last = _months_later(first, 3) - timedelta(days=1)
+        first = _months_later(start, 6 * i)
+        last = _months_later(first, 6) - timedelta(days=1)
         component: dict[str, Any] = {
             "name": f"{model} {i + 1}"
             if models.count(model) > 1
