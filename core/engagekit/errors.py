@@ -88,6 +88,10 @@ class InputErrors(InputError):
     def render(self) -> str:
         return self.message
 
+    def located(self, **kw: object) -> InputError:
+        """Each error is located already; a second location would only blur them."""
+        return self
+
 
 class PluginError(EngageError):
     """A plugin failed to load, broke the contract, or raised inside a hook."""
