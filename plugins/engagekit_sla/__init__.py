@@ -1,19 +1,73 @@
-"""engagekit model plugin: sla. Managed services under service levels, with credits."""
+"""engagekit model plugin ``sla``: managed services under service levels, with credits.
+
+Support and maintenance (and BPO) agreements: incident, problem, change and release management
+measured against targets in business time on a coverage calendar, availability with service
+credits, a monthly fee with volume overage, out-of-scope work billed time and material through
+the engine, and Erlang C staffing. Documented in docs/models/sla.md.
+"""
 
 from __future__ import annotations
 
-import attrs
+from collections.abc import Callable
 
 import engagekit
+from engagekit_sla.settings import EXAMPLE, Settings
+
+__all__ = ["MODEL", "Settings"]
 
 MODEL = "sla"
 
 
-@attrs.frozen
-class Settings:
-    """Settings of a sla component."""
+@engagekit.hookimpl
+def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
+    register(engagekit.ModelSpec(
+        name=MODEL,
+        summary="Managed services under service levels, with credits",
+        settings=Settings,
+        example=EXAMPLE,
+    ))
 
 
 @engagekit.hookimpl
-def register_models(register):  # type: ignore[no-untyped-def]
-    register(engagekit.ModelSpec(name=MODEL, summary="Managed services under service levels, with credits", settings=Settings))
+def estimate(
+    project: engagekit.Project, component: engagekit.Component
+) -> engagekit.ComponentEstimate | None:
+    if component.model != MODEL:
+        return None
+    from engagekit_sla.staffing import estimate_component
+
+    return estimate_component(project, component)
+
+
+@engagekit.hookimpl
+def bill(
+    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component,
+    period: engagekit.Period,
+) -> engagekit.ComponentBill | None:
+    if component.model != MODEL:
+        return None
+    from engagekit_sla.billing import bill_component
+
+    return bill_component(engine, project, component, period)
+
+
+@engagekit.hookimpl
+def staff(
+    project: engagekit.Project, component: engagekit.Component
+) -> engagekit.ComponentStaffing | None:
+    if component.model != MODEL:
+        return None
+    from engagekit_sla.staffing import staff_component
+
+    return staff_component(project, component)
+
+
+@engagekit.hookimpl
+def measure_service(
+    project: engagekit.Project, component: engagekit.Component, period: engagekit.Period | None
+) -> engagekit.ServiceMeasure | None:
+    if component.model != MODEL:
+        return None
+    from engagekit_sla.measure import measure_component
+
+    return measure_component(project, component, period)

@@ -1,0 +1,85 @@
+"""Loading a component's data files once, with the zones and priorities its settings give."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import attrs
+
+import engagekit
+from engagekit_sla.incidents import IncidentColumns, read_incidents
+from engagekit_sla.priorities import PriorityMap
+from engagekit_sla.records import read_changes, read_outages, read_problems, read_releases
+from engagekit_sla.settings import Settings, Source
+
+__all__ = ["ServiceData", "load"]
+
+_CACHE: dict[Any, ServiceData] = {}
+
+
+@attrs.frozen(eq=False)
+class ServiceData:
+    incidents: IncidentColumns | None
+    problems: list[engagekit.Problem]
+    changes: list[engagekit.Change]
+    releases: list[engagekit.Release]
+    outages: list[engagekit.Outage]
+
+
+def _stamp(source: Source | None) -> Any:
+    if source is None:
+        return None
+    parts = [source.file.path, source.pauses.path if source.pauses else None]
+    out = []
+    for p in parts:
+        if p is None:
+            out.append(None)
+            continue
+        st = os.stat(p)
+        out.append((str(p), st.st_mtime_ns, st.st_size))
+    return (tuple(out), source.format, source.timezone)
+
+
+def load(settings: Settings) -> ServiceData:
+    """The component's data (cached while the files are unchanged)."""
+    key = (
+        settings.priorities, settings.pause_states, settings.data_timezone,
+        *(_stamp(s) for s in (settings.incidents, settings.problems, settings.changes,
+                              settings.releases, settings.outages)),
+    )
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+
+    def zone(source: Source) -> str | None:
+        return source.timezone or settings.data_timezone
+
+    incidents = None
+    if settings.incidents is not None:
+        src = settings.incidents
+        incidents = read_incidents(
+            src.file.path, src.format, zone(src), PriorityMap(settings.priorities),
+            settings.pause_states, src.pauses.path if src.pauses else None,
+        )
+    for name in ("problems", "changes", "releases", "outages"):
+        src = getattr(settings, name)
+        if src is not None and (src.format != "generic" or src.pauses is not None):
+            raise engagekit.InputError(
+                f"{name}: only the generic format is read (format and pauses are for incidents)",
+                field=name,
+            )
+    data = ServiceData(
+        incidents=incidents,
+        problems=read_problems(settings.problems.file.path, zone(settings.problems))
+        if settings.problems else [],
+        changes=read_changes(settings.changes.file.path, zone(settings.changes))
+        if settings.changes else [],
+        releases=read_releases(settings.releases.file.path) if settings.releases else [],
+        outages=read_outages(settings.outages.file.path, zone(settings.outages))
+        if settings.outages else [],
+    )
+    if len(_CACHE) >= 4:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = data
+    return data
