@@ -1,19 +1,87 @@
-"""engagekit model plugin: dedicated-team. A dedicated team (offshore development centre), billed T&M or Cost+."""
+"""engagekit model plugin: dedicated-team. A dedicated team (offshore development centre), billed
+T&M or Cost+.
+
+The hooks answer for components of model ``dedicated-team`` only; the work is done in the
+modules beside this one (``estimate``, ``billing``, ``staffing``, ``measure``), imported when a
+hook runs so that ``engage --version`` stays fast. Billing by day or hour rates is handed to the
+``time-material`` model through the engine, never by importing it.
+"""
 
 from __future__ import annotations
 
-import attrs
+from collections.abc import Callable
 
 import engagekit
 
+from .settings import EXAMPLE, Settings
+
+__all__ = ["MODEL", "Settings"]
+
 MODEL = "dedicated-team"
-
-
-@attrs.frozen
-class Settings:
-    """Settings of a dedicated-team component."""
+VERSION = "1.0.0"
 
 
 @engagekit.hookimpl
-def register_models(register):  # type: ignore[no-untyped-def]
-    register(engagekit.ModelSpec(name=MODEL, summary="A dedicated team (offshore development centre), billed T&M or Cost+", settings=Settings))
+def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
+    register(
+        engagekit.ModelSpec(
+            name=MODEL,
+            summary="A dedicated team (offshore development centre), billed T&M or Cost+",
+            settings=Settings,
+            version=VERSION,
+            example=EXAMPLE,
+        )
+    )
+
+
+@engagekit.hookimpl
+def estimate(
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    options: engagekit.EstimateOptions,
+) -> engagekit.ComponentEstimate | None:
+    if component.model != MODEL:
+        return None
+    from .estimate import estimate_team
+
+    return estimate_team(engine, project, component, options)
+
+
+@engagekit.hookimpl
+def bill(
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    period: engagekit.Period,
+) -> engagekit.ComponentBill | None:
+    if component.model != MODEL:
+        return None
+    from .billing import bill_team
+
+    return bill_team(engine, project, component, period)
+
+
+@engagekit.hookimpl
+def staff(
+    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
+) -> engagekit.ComponentStaffing | None:
+    if component.model != MODEL:
+        return None
+    from .staffing import staff_team
+
+    return staff_team(engine, project, component)
+
+
+@engagekit.hookimpl
+def measure_service(
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    period: engagekit.Period | None,
+) -> engagekit.ServiceMeasure | None:
+    if component.model != MODEL:
+        return None
+    from .measure import measure_team
+
+    return measure_team(engine, project, component, period)
