@@ -41,3 +41,42 @@ def bill(
     from engagekit_time_material.billing import bill as bill_period
 
     return bill_period(engine, project, component, period)
+
+
+@engagekit.hookimpl
+def estimate(
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    options: engagekit.EstimateOptions,
+) -> engagekit.ComponentEstimate | None:
+    if not _mine(component):
+        return None
+    from engagekit_time_material.forecast import estimate as forecast
+
+    return forecast(engine, project, component, options)
+
+
+@engagekit.hookimpl
+def staff(
+    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
+) -> engagekit.ComponentStaffing | None:
+    if not _mine(component):
+        return None
+    from engagekit_time_material.staffing import staff as plan
+
+    return plan(engine, project, component)
+
+
+@engagekit.hookimpl
+def measure_service(
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    period: engagekit.Period | None,
+) -> engagekit.ServiceMeasure | None:
+    if not _mine(component):
+        return None
+    from engagekit_time_material.measures import measure
+
+    return measure(engine, project, component, period)

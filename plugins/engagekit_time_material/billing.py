@@ -118,8 +118,10 @@ def priced_cycles(
     q = engagekit.quantum(currency)
     parts = ledger.parts
     starts = [c.start for c in cycles]
-    bounds = pl.DataFrame({"cycle": list(range(len(cycles))), "cstart": starts},
-                          schema={"cycle": pl.Int64, "cstart": pl.Date})
+    bounds = pl.DataFrame(
+        {"cycle": list(range(len(cycles))), "cstart": starts},
+        schema={"cycle": pl.Int64, "cstart": pl.Date},
+    )
     by_person = settings.invoice_by == "person"
     keyed = (
         parts.filter((pl.col("date") >= cycles[0].start) & (pl.col("date") < cycles[-1].end))
@@ -129,8 +131,11 @@ def priced_cycles(
     who = ["person", "role"] if by_person else ["role"]
     grouped = (
         keyed.group_by("cycle", *who, "rate", "kind")
-        .agg(pl.col("minutes").sum(), pl.col("date").min().alias("first"),
-             pl.col("date").max().alias("last"))
+        .agg(
+            pl.col("minutes").sum(),
+            pl.col("date").min().alias("first"),
+            pl.col("date").max().alias("last"),
+        )
         .sort("cycle", *who, "kind", "first", nulls_last=True)
     )
     per_cycle: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -161,27 +166,39 @@ def priced_cycles(
             else:
                 has_cost = False
             role = rec["role"]
-            text = f"{rec['person']} ({role})" if by_person and role else (
-                rec["person"] if by_person else (role or "unassigned role"))
+            text = (
+                f"{rec['person']} ({role})"
+                if by_person and role
+                else (rec["person"] if by_person else (role or "unassigned role"))
+            )
             if kind != "regular":
                 text += f", {kind} ×{_num(mult)}"
             if counts[(rec.get("person"), role, rec["kind"])] > 1 and ref.valid_from:
                 text += f", rate from {ref.valid_from}"
-            lines.append(engagekit.InvoiceLine(
-                component=component.name,
-                description=text,
-                quantity=(Decimal(m) / 60).quantize(Decimal("0.01"), ROUND_HALF_UP),
-                unit="h",
-                unit_price=engagekit.Money(_price(ref.bill * mult, q), currency),
-                amount=engagekit.Money(amount, currency),
-                kind="time",
-                details={
-                    "person": rec.get("person"), "role": role, "kind": kind, "minutes": m,
-                    "rate": ref.bill, "multiplier": mult, "rate_from": ref.valid_from,
-                    "first": rec["first"], "last": rec["last"], "cycle": period.label,
-                    "cost": line_cost,
-                },
-            ))
+            lines.append(
+                engagekit.InvoiceLine(
+                    component=component.name,
+                    description=text,
+                    quantity=(Decimal(m) / 60).quantize(Decimal("0.01"), ROUND_HALF_UP),
+                    unit="h",
+                    unit_price=engagekit.Money(_price(ref.bill * mult, q), currency),
+                    amount=engagekit.Money(amount, currency),
+                    kind="time",
+                    details={
+                        "person": rec.get("person"),
+                        "role": role,
+                        "kind": kind,
+                        "minutes": m,
+                        "rate": ref.bill,
+                        "multiplier": mult,
+                        "rate_from": ref.valid_from,
+                        "first": rec["first"],
+                        "last": rec["last"],
+                        "cycle": period.label,
+                        "cost": line_cost,
+                    },
+                )
+            )
             minutes += m
             gross += amount
         out.append(Cycle(period, tuple(lines), minutes, gross, cost, has_cost))
@@ -218,7 +235,9 @@ def run_cap(cycles: list[Cycle], settings: Settings, currency: str) -> list[CapS
         withheld_min = Decimal(0)
         hours_money = Decimal(0)
         if cap_minutes is not None:
-            allowed = min(cap_minutes, minutes_allowed + c.minutes) - min(cap_minutes, minutes_allowed)
+            allowed = min(cap_minutes, minutes_allowed + c.minutes) - min(
+                cap_minutes, minutes_allowed
+            )
             minutes_allowed += allowed
             withheld_min = c.minutes - allowed
             if withheld_min and c.minutes:
@@ -233,8 +252,19 @@ def run_cap(cycles: list[Cycle], settings: Settings, currency: str) -> list[CapS
         net_to_date += net
         money_withheld = net - billed
         billed_to_date += billed
-        out.append(CapState(c, withheld_min, hours_money, money_withheld, billed, billed_to_date,
-                            minutes_allowed, gross_to_date, minutes_to_date))
+        out.append(
+            CapState(
+                c,
+                withheld_min,
+                hours_money,
+                money_withheld,
+                billed,
+                billed_to_date,
+                minutes_allowed,
+                gross_to_date,
+                minutes_to_date,
+            )
+        )
     return out
 
 
@@ -245,7 +275,9 @@ def _cap_check(settings: Settings, currency: str, where: str) -> None:
         if cap.money != cap.money.quantize(q):
             raise engagekit.InputError(
                 f"cap.money {cap.money} has more decimals than {currency} has",
-                where=where, field="cap.money", hint=f"give the cap in whole {q} of {currency}",
+                where=where,
+                field="cap.money",
+                hint=f"give the cap in whole {q} of {currency}",
             )
 
 
@@ -278,8 +310,9 @@ def _cap_line(state: CapState, component: str, currency: str, many: bool) -> eng
     withheld = state.withheld
     reasons = []
     if state.withheld_minutes:
-        reasons.append(f"{_num((state.withheld_minutes / 60).quantize(Decimal('0.01')))} h over "
-                       "the hours cap")
+        reasons.append(
+            f"{_num((state.withheld_minutes / 60).quantize(Decimal('0.01')))} h over the hours cap"
+        )
     if state.withheld_money:
         reasons.append("over the money cap")
     text = "Not-to-exceed cap: time withheld (" + "; ".join(reasons) + ")"
@@ -303,7 +336,10 @@ def _cap_line(state: CapState, component: str, currency: str, many: bool) -> eng
 
 
 def expense_lines(
-    expenses: list[Expense], settings: Settings, component: str, currency: str,
+    expenses: list[Expense],
+    settings: Settings,
+    component: str,
+    currency: str,
     period: engagekit.Period,
 ) -> tuple[list[engagekit.InvoiceLine], Decimal]:
     q = engagekit.quantum(currency)
@@ -318,17 +354,24 @@ def expense_lines(
         text = f"Expense: {e.description} ({e.day})"
         if settings.expense_markup:
             text += f", markup {_num(settings.expense_markup)}%"
-        lines.append(engagekit.InvoiceLine(
-            component=component,
-            description=text,
-            quantity=Decimal(1),
-            unit="item",
-            unit_price=engagekit.Money(price, currency),
-            amount=engagekit.Money(price.quantize(q, ROUND_HALF_UP), currency),
-            kind="expense",
-            details={"date": e.day, "cost": e.amount, "category": e.category,
-                     "person": e.person, "markup_percent": settings.expense_markup},
-        ))
+        lines.append(
+            engagekit.InvoiceLine(
+                component=component,
+                description=text,
+                quantity=Decimal(1),
+                unit="item",
+                unit_price=engagekit.Money(_price(price, q), currency),
+                amount=engagekit.Money(price.quantize(q, ROUND_HALF_UP), currency),
+                kind="expense",
+                details={
+                    "date": e.day,
+                    "cost": e.amount,
+                    "category": e.category,
+                    "person": e.person,
+                    "markup_percent": settings.expense_markup,
+                },
+            )
+        )
     return lines, spent
 
 
@@ -354,8 +397,9 @@ def bill(
         return engagekit.ComponentBill(component.name, MODEL, (), details)
 
     # every cycle from the component's start to the end of the period, split at its start
-    cycles = cycles_between(component.start, clip.end, settings.billing_period, component.start,
-                            cut=clip.start)
+    cycles = cycles_between(
+        component.start, clip.end, settings.billing_period, component.start, cut=clip.start
+    )
     ledger = build_ledger(project, component, settings, upto=clip.last, entries=entries)
     priced = priced_cycles(ledger, settings, component, currency, cycles)
     states = run_cap(priced, settings, currency)
@@ -391,8 +435,11 @@ def bill(
         "cost": cost_now if all(s.cycle.has_cost for s in current) else None,
     }
     if entries is not None:
-        details["source"] = {"file": entries.path.name, "format": entries.format,
-                             "entries": len(entries)}
+        details["source"] = {
+            "file": entries.path.name,
+            "format": entries.format,
+            "entries": len(entries),
+        }
         details["unbilled_hours"] = _unbilled(entries, settings, clip)
     if settings.cap is not None and last is not None:
         cap = settings.cap
@@ -401,7 +448,8 @@ def bill(
             "hours": cap.hours,
             "billable_to_date": last.billable_to_date,
             "billable_hours_to_date": (Decimal(last.billable_minutes_to_date) / 60).quantize(
-                Decimal("0.01")),
+                Decimal("0.01")
+            ),
             "billed_before": billed_before,
             "billed_this_period": billed_now,
             "billed_to_date": last.billed_to_date,
@@ -410,7 +458,10 @@ def bill(
             "withheld_to_date": sum((s.withheld for s in states), Decimal(0)),
             "remaining": (cap.money - last.billed_to_date) if cap.money is not None else None,
             "remaining_hours": ((cap.hours * 60 - last.minutes_to_date) / 60).quantize(
-                Decimal("0.01")) if cap.hours is not None else None,
+                Decimal("0.01")
+            )
+            if cap.hours is not None
+            else None,
         }
         warnings.extend(cap_warnings(settings, last, currency, clip.last))
         if withheld_now:
@@ -420,8 +471,12 @@ def bill(
             )
     if expenses:
         billed_ex = sum((line.amount.amount for line in ex_lines), Decimal(0))
-        details["expenses"] = {"count": len(ex_lines), "spent": spent, "billed": billed_ex,
-                               "markup_percent": settings.expense_markup}
+        details["expenses"] = {
+            "count": len(ex_lines),
+            "spent": spent,
+            "billed": billed_ex,
+            "markup_percent": settings.expense_markup,
+        }
     return engagekit.ComponentBill(component.name, MODEL, tuple(lines), details, tuple(warnings))
 
 
@@ -438,8 +493,9 @@ def _unbilled(entries: Any, settings: Settings, clip: engagekit.Period) -> dict[
     out = df.select(
         pl.col("minutes").sum().alias("recorded"),
         pl.col("minutes").filter(~pl.col("billable")).sum().alias("non_billable"),
-        pl.col("minutes").filter(pl.col("billable") & ~pl.col("approved")).sum().alias(
-            "unapproved") if settings.approved_only else pl.lit(0).alias("unapproved"),
+        pl.col("minutes").filter(pl.col("billable") & ~pl.col("approved")).sum().alias("unapproved")
+        if settings.approved_only
+        else pl.lit(0).alias("unapproved"),
         pl.col("minutes").filter(~billed).sum().alias("not_billed"),
     ).row(0, named=True)
     return {k: (Decimal(int(v or 0)) / 60).quantize(Decimal("0.01")) for k, v in out.items()}

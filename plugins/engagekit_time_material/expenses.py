@@ -32,9 +32,7 @@ class Expense:
     billable: bool
 
 
-def read_expenses(
-    path: Path, component: engagekit.Component, currency: str
-) -> list[Expense]:
+def read_expenses(path: Path, component: engagekit.Component, currency: str) -> list[Expense]:
     """Every expense of the file, checked: dates in the component, the project's currency."""
     out: list[Expense] = []
     problems: list[engagekit.InputError] = []
@@ -45,21 +43,30 @@ def read_expenses(
             assert day is not None and amount is not None
             cur = (row.text("currency", required=False) or currency).upper()
             if cur != currency:
-                raise row.error(f"currency {cur} is not the project's currency {currency}",
-                                "currency", "pass expenses through in the project currency")
+                raise row.error(
+                    f"currency {cur} is not the project's currency {currency}",
+                    "currency",
+                    "pass expenses through in the project currency",
+                )
             if amount <= 0:
                 raise row.error(f"an expense must be positive (got {amount})", "amount")
             if not component.start <= day <= component.end:
                 raise row.error(
                     f"expense on {day} is outside the component's timeframe "
-                    f"{component.start}..{component.end}", "date",
+                    f"{component.start}..{component.end}",
+                    "date",
                 )
-            out.append(Expense(
-                row=row.number, day=day, description=row.text("description") or "",
-                amount=amount, category=row.text("category", required=False),
-                person=row.text("person", required=False),
-                billable=row.boolean("billable", default=True),
-            ))
+            out.append(
+                Expense(
+                    row=row.number,
+                    day=day,
+                    description=row.text("description") or "",
+                    amount=amount,
+                    category=row.text("category", required=False),
+                    person=row.text("person", required=False),
+                    billable=row.boolean("billable", default=True),
+                )
+            )
         except engagekit.InputError as exc:
             problems.append(exc)
     if len(problems) == 1:

@@ -36,15 +36,36 @@ __all__ = [
 #: separated), ``notes``, ``start``/``end`` (minutes since the Unix epoch in local time, or null),
 #: ``currency`` (or null).
 COLUMNS = (
-    "row", "date", "person", "role", "minutes", "billable", "approved", "category", "tags",
-    "notes", "start", "end", "currency",
+    "row",
+    "date",
+    "person",
+    "role",
+    "minutes",
+    "billable",
+    "approved",
+    "category",
+    "tags",
+    "notes",
+    "start",
+    "end",
+    "currency",
 )
 
 #: The generic format's columns: required first, then optional.
 GENERIC_REQUIRED = ("date", "person")
 GENERIC_OPTIONAL = (
-    "minutes", "hours", "role", "billable", "approved", "category", "task", "tags", "notes",
-    "start", "end", "currency",
+    "minutes",
+    "hours",
+    "role",
+    "billable",
+    "approved",
+    "category",
+    "task",
+    "tags",
+    "notes",
+    "start",
+    "end",
+    "currency",
 )
 GENERIC_COLUMNS = GENERIC_REQUIRED + GENERIC_OPTIONAL
 
@@ -78,9 +99,22 @@ HARVEST = Format(
     "Harvest detailed time report",
     required=("Date", "Hours", "First Name", "Last Name", "Billable?"),
     optional=(
-        "Client", "Project", "Project Code", "Task", "Notes", "Hours Rounded", "Invoiced?",
-        "Approved?", "Roles", "Employee?", "Billable Rate", "Billable Amount", "Cost Rate",
-        "Cost Amount", "Currency", "External Reference URL",
+        "Client",
+        "Project",
+        "Project Code",
+        "Task",
+        "Notes",
+        "Hours Rounded",
+        "Invoiced?",
+        "Approved?",
+        "Roles",
+        "Employee?",
+        "Billable Rate",
+        "Billable Amount",
+        "Cost Rate",
+        "Cost Amount",
+        "Currency",
+        "External Reference URL",
     ),
     date_formats=("%m/%d/%Y", "%d/%m/%Y"),
 )
@@ -89,7 +123,14 @@ TOGGL = Format(
     "Toggl Track detailed report",
     required=("User", "Billable", "Start date", "Start time", "Duration"),
     optional=(
-        "Email", "Client", "Project", "Task", "Description", "End date", "End time", "Tags",
+        "Email",
+        "Client",
+        "Project",
+        "Task",
+        "Description",
+        "End date",
+        "End time",
+        "Tags",
         "Amount (<currency>)",
     ),
     currency_columns=(r"Amount \((\w+)\)",),
@@ -99,12 +140,25 @@ CLOCKIFY = Format(
     "Clockify detailed report",
     required=("User", "Billable", "Start Date", "Start Time", "Duration (h)"),
     optional=(
-        "Project", "Client", "Description", "Task", "Group", "Email", "Tags", "End Date",
-        "End Time", "Duration (decimal)", "Billable Rate (<currency>)",
-        "Billable Amount (<currency>)", "Cost Rate (<currency>)", "Cost Amount (<currency>)",
+        "Project",
+        "Client",
+        "Description",
+        "Task",
+        "Group",
+        "Email",
+        "Tags",
+        "End Date",
+        "End Time",
+        "Duration (decimal)",
+        "Billable Rate (<currency>)",
+        "Billable Amount (<currency>)",
+        "Cost Rate (<currency>)",
+        "Cost Amount (<currency>)",
     ),
     currency_columns=(
-        r"Billable Rate \((\w+)\)", r"Billable Amount \((\w+)\)", r"Cost Rate \((\w+)\)",
+        r"Billable Rate \((\w+)\)",
+        r"Billable Amount \((\w+)\)",
+        r"Cost Rate \((\w+)\)",
         r"Cost Amount \((\w+)\)",
     ),
     date_formats=("%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y"),
@@ -156,9 +210,10 @@ def detect_format(path: Path, header: Sequence[str], chosen: str = "auto") -> Fo
             raise engagekit.InputError(
                 f"the header is not a {fmt.title}: missing column"
                 f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-                where=path, row=1,
+                where=path,
+                row=1,
                 hint=f"a {fmt.name} export has the columns {', '.join(fmt.required + fmt.optional)};"
-                " or set format = \"auto\" to detect the format",
+                ' or set format = "auto" to detect the format',
             )
         return fmt
     matches = [f for f in FORMATS.values() if not f.missing(header)]
@@ -169,7 +224,8 @@ def detect_format(path: Path, header: Sequence[str], chosen: str = "auto") -> Fo
     )
     raise engagekit.InputError(
         f"the header matches no known time-entry format: {report}",
-        where=path, row=1,
+        where=path,
+        row=1,
         hint=f"known formats: {', '.join(FORMATS)} (docs/models/time-material.md); the header "
         f"read was: {', '.join(header[:12])}{' ...' if len(header) > 12 else ''}",
     )
@@ -188,7 +244,6 @@ def read_time_entries(
     path = Path(path)
     header = read_header(path)
     fmt = detect_format(path, header, format)
-    import polars as pl
 
     readers: dict[str, Callable[[_Reader], pl.DataFrame]] = {
         "harvest": _harvest,
@@ -234,9 +289,9 @@ class _Reader:
         codes = set(found.values())
         if len(codes) > 1:
             raise engagekit.InputError(
-                "the header names several currencies: "
-                + ", ".join(f"{c!r}" for c in found),
-                where=self.path, row=1,
+                "the header names several currencies: " + ", ".join(f"{c!r}" for c in found),
+                where=self.path,
+                row=1,
             )
         return codes.pop() if codes else None
 
@@ -258,19 +313,27 @@ class _Reader:
             df = lf.select(present).with_row_index("row", offset=2).collect()
         except pl.exceptions.ComputeError as exc:
             raise engagekit.InputError(
-                f"cannot read the CSV: {str(exc).splitlines()[0]}", where=self.path,
+                f"cannot read the CSV: {str(exc).splitlines()[0]}",
+                where=self.path,
                 hint="check quoting and that every row has as many fields as the header",
             ) from None
         return df
 
     # problems
 
-    def add(self, rows: Sequence[int], column: str, message: Callable[[Any], str],
-            values: Sequence[Any], hint: str | None = None) -> None:
+    def add(
+        self,
+        rows: Sequence[int],
+        column: str,
+        message: Callable[[Any], str],
+        values: Sequence[Any],
+        hint: str | None = None,
+    ) -> None:
         for row, value in zip(rows, values, strict=True):
             self.problems.append(
-                engagekit.InputError(message(value), where=self.path, row=int(row), field=column,
-                                     hint=hint)
+                engagekit.InputError(
+                    message(value), where=self.path, row=int(row), field=column, hint=hint
+                )
             )
 
     def raise_problems(self) -> None:
@@ -293,7 +356,7 @@ class _Reader:
         if self.date_format:
             return f"dates in this file are read with date_format = {self.date_format!r}"
         usual = " or ".join(["YYYY-MM-DD", *self.fmt.date_formats])
-        return f"write dates as {usual}, or set date_format in the settings (e.g. \"%d.%m.%Y\")"
+        return f'write dates as {usual}, or set date_format in the settings (e.g. "%d.%m.%Y")'
 
 
 def _bool_expr(column: str, default: bool) -> pl.Expr:
@@ -301,9 +364,12 @@ def _bool_expr(column: str, default: bool) -> pl.Expr:
 
     text = pl.col(column).str.strip_chars().str.to_lowercase()
     return (
-        pl.when(text.is_null() | (text == "")).then(pl.lit(default))
-        .when(text.is_in(_TRUE)).then(pl.lit(True))
-        .when(text.is_in(_FALSE)).then(pl.lit(False))
+        pl.when(text.is_null() | (text == ""))
+        .then(pl.lit(default))
+        .when(text.is_in(_TRUE))
+        .then(pl.lit(True))
+        .when(text.is_in(_FALSE))
+        .then(pl.lit(False))
         .otherwise(pl.lit(None, dtype=pl.Boolean))
     )
 
@@ -314,7 +380,10 @@ def _time_expr(column: str) -> pl.Expr:
 
     text = pl.col(column).str.strip_chars().str.to_uppercase()
     parsed = pl.coalesce(
-        [text.str.to_time(f, strict=False) for f in ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p")]
+        [
+            text.str.to_time(f, strict=False)
+            for f in ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p")
+        ]
     )
     return parsed.dt.hour().cast(pl.Int64) * 60 + parsed.dt.minute().cast(pl.Int64)
 
@@ -361,26 +430,42 @@ def _finish(reader: _Reader, df: pl.DataFrame, exprs: dict[str, pl.Expr]) -> pl.
         bad_rows = out.filter(pl.col(name).is_null()).select("row")
         if bad_rows.height:
             joined = bad_rows.join(df.select(pl.col("row").cast(pl.Int64), pl.col(raw)), on="row")
-            joined = joined.filter(pl.col(raw).is_not_null() & (pl.col(raw).str.strip_chars() != ""))
-            reader.add(joined["row"].to_list(), raw, lambda v, w=what: f"{v!r} is not {w}",
-                       joined[raw].to_list(), hint)
+            joined = joined.filter(
+                pl.col(raw).is_not_null() & (pl.col(raw).str.strip_chars() != "")
+            )
+            reader.add(
+                joined["row"].to_list(),
+                raw,
+                lambda v, w=what: f"{v!r} is not {w}",
+                joined[raw].to_list(),
+                hint,
+            )
     for raw, name in reader.required:
         empty = out.filter(pl.col(name).is_null()).select("row")
         if empty.height:
             joined = empty.join(df.select(pl.col("row").cast(pl.Int64), pl.col(raw)), on="row")
             joined = joined.filter(pl.col(raw).is_null() | (pl.col(raw).str.strip_chars() == ""))
-            reader.add(joined["row"].to_list(), raw, lambda v: "empty value", [None] * joined.height)
+            reader.add(
+                joined["row"].to_list(), raw, lambda v: "empty value", [None] * joined.height
+            )
     _check_minutes(reader, out)
     for col in COLUMNS:
         if col not in out.columns:
             out = out.with_columns(pl.lit(None).alias(col))
     return out.select(
-        pl.col("row"), pl.col("date"), pl.col("person").cast(pl.String),
-        pl.col("role").cast(pl.String), pl.col("minutes").cast(pl.Int64),
-        pl.col("billable").cast(pl.Boolean), pl.col("approved").cast(pl.Boolean),
-        pl.col("category").cast(pl.String), pl.col("tags").cast(pl.String),
-        pl.col("notes").cast(pl.String), pl.col("start").cast(pl.Int64),
-        pl.col("end").cast(pl.Int64), pl.col("currency").cast(pl.String),
+        pl.col("row"),
+        pl.col("date"),
+        pl.col("person").cast(pl.String),
+        pl.col("role").cast(pl.String),
+        pl.col("minutes").cast(pl.Int64),
+        pl.col("billable").cast(pl.Boolean),
+        pl.col("approved").cast(pl.Boolean),
+        pl.col("category").cast(pl.String),
+        pl.col("tags").cast(pl.String),
+        pl.col("notes").cast(pl.String),
+        pl.col("start").cast(pl.Int64),
+        pl.col("end").cast(pl.Int64),
+        pl.col("currency").cast(pl.String),
     )
 
 
@@ -391,14 +476,22 @@ def _check_minutes(reader: _Reader, out: pl.DataFrame) -> None:
     col = reader.duration_column
     bad = out.filter(pl.col("minutes") <= 0)
     if bad.height:
-        reader.add(bad["row"].to_list(), col,
-                   lambda m: f"duration must be positive (got {m} minutes)",
-                   bad["minutes"].to_list(), "remove empty entries from the export")
+        reader.add(
+            bad["row"].to_list(),
+            col,
+            lambda m: f"duration must be positive (got {m} minutes)",
+            bad["minutes"].to_list(),
+            "remove empty entries from the export",
+        )
     long = out.filter(pl.col("minutes") > 24 * 60)
     if long.height:
-        reader.add(long["row"].to_list(), col,
-                   lambda m: f"a duration of {m / 60:.2f} hours is more than a day holds",
-                   long["minutes"].to_list(), "split entries at midnight; one day holds 24 hours")
+        reader.add(
+            long["row"].to_list(),
+            col,
+            lambda m: f"a duration of {m / 60:.2f} hours is more than a day holds",
+            long["minutes"].to_list(),
+            "split entries at midnight; one day holds 24 hours",
+        )
 
 
 def _epoch_minutes(date_col: pl.Expr, minute_of_day: pl.Expr) -> pl.Expr:
@@ -407,8 +500,15 @@ def _epoch_minutes(date_col: pl.Expr, minute_of_day: pl.Expr) -> pl.Expr:
     return date_col.cast(pl.Int64) * 1440 + minute_of_day
 
 
-def _interval(reader: _Reader, df: pl.DataFrame, date_col: str, start_col: str | None,
-              end_date_col: str | None, end_col: str | None, exprs: dict[str, pl.Expr]) -> None:
+def _interval(
+    reader: _Reader,
+    df: pl.DataFrame,
+    date_col: str,
+    start_col: str | None,
+    end_date_col: str | None,
+    end_col: str | None,
+    exprs: dict[str, pl.Expr],
+) -> None:
     """Fill ``start``/``end`` (epoch minutes) where the export has times of day."""
     if start_col is None or start_col not in df.columns:
         return
@@ -437,8 +537,18 @@ def _interval(reader: _Reader, df: pl.DataFrame, date_col: str, start_col: str |
 def _harvest(reader: _Reader) -> pl.DataFrame:
     import polars as pl
 
-    cols = ["Date", "Hours", "First Name", "Last Name", "Billable?", "Approved?", "Roles", "Task",
-            "Notes", "Currency"]
+    cols = [
+        "Date",
+        "Hours",
+        "First Name",
+        "Last Name",
+        "Billable?",
+        "Approved?",
+        "Roles",
+        "Task",
+        "Notes",
+        "Currency",
+    ]
     df = reader.load(cols)
     h = set(df.columns)
     first = pl.col("First Name").str.strip_chars().fill_null("")
@@ -449,7 +559,8 @@ def _harvest(reader: _Reader) -> pl.DataFrame:
         "person": pl.when(person == "").then(None).otherwise(person),
         # Harvest lists a person's roles comma separated; the first is the billing role.
         "role": _text("Roles").str.split(",").list.first().str.strip_chars()
-        if "Roles" in h else pl.lit(None, dtype=pl.String),
+        if "Roles" in h
+        else pl.lit(None, dtype=pl.String),
         "minutes": _decimal_hours_minutes("Hours"),
         "billable": _bool_expr("Billable?", False),
         "approved": _bool_expr("Approved?", True) if "Approved?" in h else pl.lit(True),
@@ -457,7 +568,8 @@ def _harvest(reader: _Reader) -> pl.DataFrame:
         "notes": _text("Notes" if "Notes" in h else None),
         # "United States Dollar - USD" or "USD"
         "currency": _text("Currency").str.extract(r"([A-Za-z]{3})\s*$", 1).str.to_uppercase()
-        if "Currency" in h else pl.lit(None, dtype=pl.String),
+        if "Currency" in h
+        else pl.lit(None, dtype=pl.String),
     }
     reader.duration_column = "Hours"
     reader.expect("Date", "date", "a date", reader.date_hint())
@@ -474,8 +586,18 @@ def _harvest(reader: _Reader) -> pl.DataFrame:
 def _toggl(reader: _Reader) -> pl.DataFrame:
     import polars as pl
 
-    cols = ["User", "Billable", "Start date", "Start time", "End date", "End time", "Duration",
-            "Task", "Description", "Tags"]
+    cols = [
+        "User",
+        "Billable",
+        "Start date",
+        "Start time",
+        "End date",
+        "End time",
+        "Duration",
+        "Task",
+        "Description",
+        "Tags",
+    ]
     df = reader.load(cols)
     h = set(df.columns)
     exprs: dict[str, pl.Expr] = {
@@ -504,8 +626,19 @@ def _toggl(reader: _Reader) -> pl.DataFrame:
 def _clockify(reader: _Reader) -> pl.DataFrame:
     import polars as pl
 
-    cols = ["User", "Group", "Billable", "Start Date", "Start Time", "End Date", "End Time",
-            "Duration (h)", "Task", "Description", "Tags"]
+    cols = [
+        "User",
+        "Group",
+        "Billable",
+        "Start Date",
+        "Start Time",
+        "End Date",
+        "End Time",
+        "Duration (h)",
+        "Task",
+        "Description",
+        "Tags",
+    ]
     df = reader.load(cols)
     h = set(df.columns)
     exprs: dict[str, pl.Expr] = {
@@ -556,11 +689,19 @@ def _generic(reader: _Reader) -> pl.DataFrame:
         "tags": _text("tags" if "tags" in h else None),
         "notes": _text("notes" if "notes" in h else None),
         "currency": _text("currency").str.to_uppercase()
-        if "currency" in h else pl.lit(None, dtype=pl.String),
+        if "currency" in h
+        else pl.lit(None, dtype=pl.String),
     }
     reader.duration_column = duration_col
-    _interval(reader, df, "date", "start" if "start" in h else None, None,
-              "end" if "end" in h else None, exprs)
+    _interval(
+        reader,
+        df,
+        "date",
+        "start" if "start" in h else None,
+        None,
+        "end" if "end" in h else None,
+        exprs,
+    )
     reader.expect("date", "date", "a date", reader.date_hint())
     reader.require("date", "date")
     reader.expect(duration_col, "minutes", what, hint)

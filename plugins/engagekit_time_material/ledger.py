@@ -105,8 +105,10 @@ def billable_mask(settings: Settings, frame: pl.DataFrame) -> pl.Expr:
         mask = mask & ~pl.col("category").is_in(nb).fill_null(False)
         if frame["tags"].null_count() < frame.height:
             tagged = (
-                pl.col("tags").str.split(",")
-                .list.eval(pl.element().str.strip_chars().is_in(nb)).list.any()
+                pl.col("tags")
+                .str.split(",")
+                .list.eval(pl.element().str.strip_chars().is_in(nb))
+                .list.any()
             )
             mask = mask & ~tagged.fill_null(False)
     return mask
@@ -140,8 +142,14 @@ def build_ledger(
     book = rate_book(settings, project, where)
     multipliers = (Decimal(1), book.weekend, book.holiday, book.overtime)
     empty = pl.DataFrame(
-        schema={"date": pl.Date, "person": pl.String, "role": pl.String, "rate": pl.Int64,
-                "kind": pl.Int64, "minutes": pl.Int64}
+        schema={
+            "date": pl.Date,
+            "person": pl.String,
+            "role": pl.String,
+            "rate": pl.Int64,
+            "kind": pl.Int64,
+            "minutes": pl.Int64,
+        }
     )
     if entries is None:
         return Ledger(None, empty, (), multipliers, book, upto)
@@ -151,10 +159,16 @@ def build_ledger(
     rounding = settings.rounding
     inc = rounding.increment
     billed = df.filter(billable_mask(settings, df)).select(
-        "date", "person", with_roles(settings).alias("role"),
-        (round_minutes(pl.col("minutes"), inc, rounding.mode) if rounding.per == "entry"
-         else pl.col("minutes")).alias("minutes"),
-        "start", "row",
+        "date",
+        "person",
+        with_roles(settings).alias("role"),
+        (
+            round_minutes(pl.col("minutes"), inc, rounding.mode)
+            if rounding.per == "entry"
+            else pl.col("minutes")
+        ).alias("minutes"),
+        "start",
+        "row",
     )
     days = billed.group_by("date", "person", "role").agg(
         pl.col("minutes").sum(), pl.col("start").max(), pl.col("row").max()
@@ -175,8 +189,14 @@ def build_ledger(
         rid = None if bill is None else refs.setdefault((bill, cost, since), len(refs))
         rows.append((person, role or "", lo, hi, rid))
     table = pl.DataFrame(
-        rows, schema={"person": pl.String, "role_key": pl.String, "lo": pl.Date, "hi": pl.Date,
-                      "rate": pl.Int64},
+        rows,
+        schema={
+            "person": pl.String,
+            "role_key": pl.String,
+            "lo": pl.Date,
+            "hi": pl.Date,
+            "rate": pl.Int64,
+        },
         orient="row",
     )
     rated = (
@@ -202,8 +222,9 @@ def build_ledger(
             kind_of.append(1)
         else:
             kind_of.append(0)
-    day_kinds = pl.DataFrame({"date": dates, "day_kind": kind_of},
-                             schema={"date": pl.Date, "day_kind": pl.Int64})
+    day_kinds = pl.DataFrame(
+        {"date": dates, "day_kind": kind_of}, schema={"date": pl.Date, "day_kind": pl.Int64}
+    )
     rated = rated.join(day_kinds, on="date", how="left")
 
     # overtime: a person's minutes above the threshold of a day (week) go to its latest entries
@@ -211,12 +232,13 @@ def build_ledger(
     if ot is not None:
         limit = int(ot.after_hours * 60)
         group = pl.col("date") if ot.per == "day" else pl.col("date").dt.truncate("1w")
-        rated = rated.sort("person", "date", "start", "row", nulls_last=False).with_columns(
-            group.alias("ot_group")
-        ).with_columns(
-            pl.col("minutes").cum_sum().over("person", "ot_group").alias("cum")
-        ).with_columns(
-            (pl.col("cum") - limit).clip(0).clip(upper_bound=pl.col("minutes")).alias("ot")
+        rated = (
+            rated.sort("person", "date", "start", "row", nulls_last=False)
+            .with_columns(group.alias("ot_group"))
+            .with_columns(pl.col("minutes").cum_sum().over("person", "ot_group").alias("cum"))
+            .with_columns(
+                (pl.col("cum") - limit).clip(0).clip(upper_bound=pl.col("minutes")).alias("ot")
+            )
         )
     else:
         rated = rated.with_columns(pl.lit(0, dtype=pl.Int64).alias("ot"))
@@ -229,22 +251,39 @@ def build_ledger(
             3 if book.overtime > kind_mult[k] else k
         )
     plain = rated.select(
-        "date", "person", "role", "rate", pl.col("day_kind").alias("kind"),
+        "date",
+        "person",
+        "role",
+        "rate",
+        pl.col("day_kind").alias("kind"),
         (pl.col("minutes") - pl.col("ot")).alias("minutes"),
     )
     over = rated.filter(pl.col("ot") > 0).select(
-        "date", "person", "role", "rate", ot_kind.otherwise(0).cast(pl.Int64).alias("kind"),
+        "date",
+        "person",
+        "role",
+        "rate",
+        ot_kind.otherwise(0).cast(pl.Int64).alias("kind"),
         pl.col("ot").alias("minutes"),
     )
     parts = pl.concat([plain, over]).filter(pl.col("minutes") > 0)
     parts = parts.group_by("date", "person", "role", "rate", "kind").agg(pl.col("minutes").sum())
     rates = tuple(RateRef(*key) for key in refs)
-    return Ledger(entries, parts.sort("date", "person", "role", "rate", "kind"), rates,
-                  multipliers, book, upto)
+    return Ledger(
+        entries,
+        parts.sort("date", "person", "role", "rate", "kind"),
+        rates,
+        multipliers,
+        book,
+        upto,
+    )
 
 
 def _missing_rates(
-    entries: TimeEntries, settings: Settings, book: RateBook, missing: pl.DataFrame,
+    entries: TimeEntries,
+    settings: Settings,
+    book: RateBook,
+    missing: pl.DataFrame,
     frame: pl.DataFrame,
 ) -> None:
     """Raise listing every billable entry whose person and role have no rate on its date."""
@@ -262,12 +301,14 @@ def _missing_rates(
         who = f"{person} (role {role!r})" if role else f"{person} (no role)"
         hint = (
             f"add a rate for role {role!r} or person {person!r} valid on {day} to {book.source}"
-            if role else
-            f"give {person} a role in settings.people, or a person rate in {book.source}"
+            if role
+            else f"give {person} a role in settings.people, or a person rate in {book.source}"
         )
-        problems.append(engagekit.InputError(
-            f"no rate for {who} on {day}", where=entries.path, row=row, field="role", hint=hint
-        ))
+        problems.append(
+            engagekit.InputError(
+                f"no rate for {who} on {day}", where=entries.path, row=row, field="role", hint=hint
+            )
+        )
     if book.card is None:
         raise engagekit.InputError(
             f"{len(problems)} billable entries and no rates: the component has no rates and the "

@@ -48,7 +48,8 @@ class RateBook:
         raise engagekit.InputError(
             f"the rate of {person or role!r} on {on} is per {rate.unit}; time and material "
             "bills hours",
-            where=self.source, field="unit",
+            where=self.source,
+            field="unit",
             hint="give the role an hourly (or daily) rate",
         )
 
@@ -100,7 +101,8 @@ def rate_book(settings: Settings, project: engagekit.Project, where: str) -> Rat
         if card is not None and card.currency != project.currency:
             raise engagekit.InputError(
                 f"the rate card is in {card.currency}, the project in {project.currency}",
-                where=where, field="rate_card.currency",
+                where=where,
+                field="rate_card.currency",
                 hint="time and material bills in the project currency; give the rates in it",
             )
         if card is not None:
@@ -109,7 +111,8 @@ def rate_book(settings: Settings, project: engagekit.Project, where: str) -> Rat
                     raise engagekit.InputError(
                         f"the rate of {rate.person or rate.role!r} is per month; time and "
                         "material bills hours",
-                        where=where, field=f"rate_card.rates[{i}].unit",
+                        where=where,
+                        field=f"rate_card.rates[{i}].unit",
                         hint="give this component its own hourly rates in settings.rates",
                     )
 

@@ -227,7 +227,7 @@ class Settings:
                     f"rate for {rate.person or rate.role!r} is per month; time and material "
                     "bills hours",
                     field=f"rates[{i}].unit",
-                    hint="use unit = \"hour\" or \"day\" (day rates are divided by hours_per_day)",
+                    hint='use unit = "hour" or "day" (day rates are divided by hours_per_day)',
                 )
 
 
