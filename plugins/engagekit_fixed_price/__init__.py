@@ -4,7 +4,8 @@ Phased three-point estimates with a seeded beta-PERT Monte Carlo, a price at a t
 confidence, milestone billing with retention, a fixed team, and earned-value tracking.
 Each hook answers for components of model ``fixed-price`` only and returns None otherwise.
 The hook bodies live in their own modules, imported when first called, so that loading the
-plugin stays cheap (no numpy at import).
+plugin stays cheap (no numpy at import). No submodule is named like a hook: importing
+``engagekit_fixed_price.estimate`` would replace the ``estimate`` hook in this namespace.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def estimate(
 ) -> engagekit.ComponentEstimate | None:
     if component.model != MODEL:
         return None
-    from engagekit_fixed_price.estimate import estimate_component
+    from engagekit_fixed_price.estimation import estimate_component
 
     return estimate_component(project, component, options)
 

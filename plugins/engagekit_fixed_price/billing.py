@@ -133,7 +133,7 @@ def contract_price(
     settings: Settings = component.settings
     if settings.contract_price is not None:
         return engagekit.Money(settings.contract_price, project.currency).rounded(), "contract_price"
-    from engagekit_fixed_price.estimate import estimate_component
+    from engagekit_fixed_price.estimation import estimate_component
 
     options = engagekit.EstimateOptions()
     est = estimate_component(project, component, options)

@@ -327,7 +327,7 @@ class Settings:
         if len(self.phases) < 2:
             raise _fail(
                 f"{why}, so {rule}; this project has a single phase",
-                ("phases",),
+                ("phases", 0),
                 hint="split the work items into two or more [[components.settings.phases]] "
                 "tables (e.g. discovery, build, rollout), each item with min, likely and max",
             )
@@ -405,10 +405,11 @@ class Settings:
         amounts = sum((p.amount for p in payments if p.amount is not None), Decimal(0))
         if percents and sum(percents) != 100:
             listed = " + ".join(_fmt(p) for p in percents)
+            first = next(i for i, p in enumerate(payments) if p.percent is not None)
             raise _fail(
                 f"milestone percentages sum to {_fmt(sum(percents, Decimal(0)))}, not 100 "
                 f"({listed})",
-                path,
+                (*path, first, "percent"),
                 hint="percentages share " + what
                 + (" left after the fixed amounts" if amounts else "")
                 + "; make them add up to 100",
@@ -435,7 +436,7 @@ class Settings:
             raise _fail(
                 "the fixed team has no capacity: "
                 + ("no team members are listed" if not self.team else "every allocation is 0 FTE"),
-                ("team",),
+                ("team", 0, "fte") if self.team else ("team",),
                 hint='add [[components.settings.team]] entries such as role = "developer", '
                 "fte = 1",
             )
