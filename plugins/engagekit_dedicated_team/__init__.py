@@ -2,8 +2,10 @@
 T&M or Cost+.
 
 The hooks answer for components of model ``dedicated-team`` only; the work is done in the
-modules beside this one (``estimate``, ``billing``, ``staffing``, ``measure``), imported when a
-hook runs so that ``engage --version`` stays fast. Billing by day or hour rates is handed to the
+modules beside this one (``estimating``, ``billing``, ``staffing``, ``measure``), imported when
+a hook runs so that ``engage --version`` stays fast. (No module may be named like a hook: importing
+``engagekit_dedicated_team.estimate`` would replace the ``estimate`` hook function on this
+package, and an engine created afterwards would not see it.) Billing by day or hour rates is handed to the
 ``time-material`` model through the engine, never by importing it.
 """
 
@@ -43,7 +45,7 @@ def estimate(
 ) -> engagekit.ComponentEstimate | None:
     if component.model != MODEL:
         return None
-    from .estimate import estimate_team
+    from .estimating import estimate_team
 
     return estimate_team(engine, project, component, options)
 

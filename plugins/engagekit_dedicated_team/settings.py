@@ -287,22 +287,23 @@ class Settings:
                     hint=f"positions: {known}",
                 )
             end = m.end or component.end
-            if end < m.start:
-                raise fail(
-                    f"member {m.name!r} ends ({end}) before starting ({m.start})",
-                    field=f"{where}.end",
-                )
             if m.start < component.start or m.start > component.end:
                 raise fail(
                     f"member {m.name!r} starts on {m.start}, outside the contract term {term}",
                     field=f"{where}.start",
                     hint="members join and leave within the component's start and end",
                 )
-            if end > component.end:
+            if m.end is not None and (m.end > component.end or m.end < component.start):
                 raise fail(
-                    f"member {m.name!r} ends on {end}, outside the contract term {term}",
+                    f"member {m.name!r} ends on {m.end}, outside the contract term {term}",
                     field=f"{where}.end",
-                    hint="members join and leave within the component's start and end",
+                    hint="members join and leave within the component's start and end; leave "
+                    "end out for someone who stays to the end of the term",
+                )
+            if end < m.start:
+                raise fail(
+                    f"member {m.name!r} ends ({end}) before starting ({m.start})",
+                    field=f"{where}.end",
                 )
             if m.requested is not None and m.requested > m.start:
                 raise fail(
@@ -335,6 +336,9 @@ class Settings:
                     )
         for i, ch in enumerate(self.changes):
             self._check_change(ch, i, component, roles)
+        from .plan import plan_targets
+
+        plan_targets(self, component)  # a reduction below zero seats is an error here
 
     def _check_basis(self, p: Position, i: int) -> None:
         fail = engagekit.InputError

@@ -21,7 +21,7 @@ from typing import Any
 
 import engagekit
 
-from .estimate import term_months
+from .estimating import term_months
 from .plan import build_roster
 from .settings import Settings
 
