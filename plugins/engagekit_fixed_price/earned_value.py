@@ -19,7 +19,7 @@ SPI, and never before the status date while unfinished.
 Status: ``off-track`` when CPI or SPI is below ``off_track_below`` (0.85), ``at-risk`` below
 ``at_risk_below`` (0.95) or when a phase is past its planned end unaccepted, else ``on-track``.
 The component's status comes from its totals, raised to at least ``at-risk`` when any phase is
-off track.
+off track; without any progress report or acceptance it is None (nothing to judge).
 """
 
 from __future__ import annotations
@@ -229,9 +229,11 @@ def measure_component(
                         "accepted": accepted, "forecast": forecast, "slippage_days": slip,
                     })
 
-    overall = _status(total, settings)
+    overall: str | None = _status(total, settings)
     if "off-track" in statuses:
-        overall = _worse(overall, "at-risk")
+        overall = _worse(overall or "on-track", "at-risk")
+    if not dates:
+        overall = None  # nothing reported: no judgement
     slips = [r["slippage_days"] for r in rows if r["slippage_days"] is not None]
     metrics: dict[str, Any] = {
         "status_date": status_date,
