@@ -204,7 +204,7 @@ def estimate_team(
         "hires": len(hires),
         "expected": {
             "attrition_percent": s.attrition_percent,
-            "leavers": _dec(float(sim.leavers.mean()), 1),
+            "leavers": _dec(float(sim.leavers.mean()), 2),
             "cost": _money(float(sim.cost.mean()), cur),
             "price": _money(float(sim_price.mean()), cur),
             "price_p10": _money(float(np.percentile(sim_price, 10)), cur),
