@@ -1,9 +1,12 @@
 """The SLA clock kernel: business time between millions of instants, minus pauses, at numpy speed.
 
 The working spans come from the core's ``engagekit.clock.BusinessClock`` (the calendar's hours,
-time zone, holidays, DST). For speed the lookup of an instant's span uses a per-day bucket index
-(the span in force at the start of each UTC day, then at most a few steps forward) instead of a
-binary search: the same answers as ``BusinessClock.position``, in a handful of vector operations.
+time zone, holidays, DST). For speed an instant is looked up in a table of fixed-size buckets
+(an hour, or down to a minute, so that no working span starts inside a bucket): a bucket holds the
+position at its start and how long work runs on from there, so ``F(t) = at[d] + min(t - edge,
+run[d])``: two table reads per instant, the same answers as ``BusinessClock.position``. Should the
+spans not align with any bucket size (or the range be too long for the table), a per-day index
+(the span in force at the start of each UTC day, then a few steps forward) is used instead.
 
 Business time from ``a`` to ``b`` is ``F(b) - F(a)`` where ``F`` is the position (working seconds
 since the clock's start); pauses are measured the same way, clipped to each incident's window,
@@ -26,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["SlaClock", "paused_in_windows"]
 
 DAY = 86_400
+#: Bucket sizes tried, largest first: a size works when every span starts on a bucket edge.
+BUCKETS = (3600, 1800, 900, 300, 60)
 
 
 class SlaClock:
@@ -34,7 +39,10 @@ class SlaClock:
     ``calendar`` None is calendar time (every second counts): ``position(t) = t``.
     """
 
-    def __init__(self, calendar: engagekit.Calendar | None, lo: int, hi: int) -> None:
+    def __init__(
+        self, calendar: engagekit.Calendar | None, lo: int, hi: int, *,
+        max_buckets: int = 4_000_000,
+    ) -> None:
         import numpy as np
 
         self.calendar = calendar
@@ -50,7 +58,20 @@ class SlaClock:
         self.first, self.last = int(bc.first), int(bc.last)
         origin = (self.first // DAY) * DAY - DAY
         self.origin = origin
-        # A zero-length span before everything, so every instant has a span at or before it.
+        self.step = 0
+        offsets = bc.starts - origin
+        for size in BUCKETS:
+            count = (self.last - origin) // size + 2
+            if count <= max_buckets and not (offsets % size).any():
+                # No span starts inside a bucket: within one, working time runs on from the
+                # bucket's start for ``run[d]`` seconds and then stands still.
+                self.step = size
+                edges = origin + np.arange(count + 1, dtype=np.int64) * size
+                at = _positions(bc, edges)
+                self._at = at[:-1].copy()
+                self._run = np.diff(at)
+                return
+        # Fallback: the span in force at the start of each UTC day, then a few steps forward.
         starts = np.concatenate(([origin - DAY], bc.starts)).astype(np.int64)
         lengths = np.concatenate(([0], bc.ends - bc.starts)).astype(np.int64)
         before = np.concatenate(([0], bc.before)).astype(np.int64)
@@ -74,14 +95,23 @@ class SlaClock:
                     "measured range"
                 )
 
-    def position(self, t: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Working seconds from the clock's start up to each instant (int64)."""
+    def position(self, t: NDArray[np.int64], *, checked: bool = False) -> NDArray[np.int64]:
+        """Working seconds from the clock's start up to each instant (int64).
+
+        ``checked``: the caller guarantees every instant is inside the clock's range.
+        """
         import numpy as np
 
         t = np.asarray(t, dtype=np.int64)
         if self.business is None:
             return t
-        self.check(t)
+        if not checked:
+            self.check(t)
+        if self.step:
+            d, r = np.divmod(t - self.origin, self.step)
+            np.minimum(r, self._run[d], out=r)
+            r += self._at[d]
+            return r
         j = self._bucket[(t - self.origin) // DAY]
         nxt = self._next
         for _ in range(self._steps):
@@ -98,6 +128,16 @@ class SlaClock:
         if self.business is None:
             return np.asarray(t, dtype=np.int64) + np.asarray(seconds, dtype=np.int64)
         return self.business.add(t, seconds)
+
+
+def _positions(bc: BusinessClock, t: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``BusinessClock.position`` without its range check (for table edges just outside it)."""
+    import numpy as np
+
+    i = np.searchsorted(bc.starts, t, side="right") - 1
+    ic = np.maximum(i, 0)
+    inside = np.clip(t - bc.starts[ic], 0, bc.ends[ic] - bc.starts[ic])
+    return np.where(i < 0, 0, bc.before[ic] + inside).astype(np.int64)
 
 
 def paused_in_windows(

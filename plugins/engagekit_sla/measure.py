@@ -37,7 +37,10 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-__all__ = ["Window", "WindowResult", "elapsed_columns", "measure_component", "measure_window"]
+__all__ = [
+    "Window", "WindowResult", "elapsed_columns", "elapsed_many", "measure_component",
+    "measure_window",
+]
 
 AGE_BUCKETS = ((1, "age_lt_1d"), (3, "age_1_3d"), (7, "age_3_7d"), (30, "age_7_30d"),
                (None, "age_over_30d"))
@@ -88,6 +91,30 @@ def _dec(value: float, places: str = "0.01") -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(places))
 
 
+Elapsed = tuple["NDArray[np.int64]", "NDArray[np.int64]"]
+
+
+def elapsed_many(
+    clock: SlaClock,
+    opened: NDArray[np.int64],
+    ends: Sequence[NDArray[np.int64]],
+    owner: NDArray[np.int64],
+    pause_start: NDArray[np.int64],
+    pause_end: NDArray[np.int64],
+) -> list[Elapsed]:
+    """For each array of ``ends``: the clock time from ``opened`` to it minus the pauses inside,
+    and the paused part. Every instant is looked up once."""
+    po = clock.position(opened)
+    a = clock.position(pause_start)
+    b = clock.position(pause_end)
+    out = []
+    for end in ends:
+        pz = clock.position(end)
+        paused = paused_in_windows(owner, a, b, po, pz)
+        out.append((pz - po - paused, paused))
+    return out
+
+
 def elapsed_columns(
     clock: SlaClock,
     opened: NDArray[np.int64],
@@ -95,29 +122,33 @@ def elapsed_columns(
     owner: NDArray[np.int64],
     pause_start: NDArray[np.int64],
     pause_end: NDArray[np.int64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+) -> Elapsed:
     """Elapsed clock time from ``opened`` to ``end`` minus the pauses inside, and the paused part."""
-    po = clock.position(opened)
-    pe = clock.position(end)
-    paused = paused_in_windows(owner, clock.position(pause_start), clock.position(pause_end), po, pe)
-    return pe - po - paused, paused
+    return elapsed_many(clock, opened, [end], owner, pause_start, pause_end)[0]
 
 
-def _clock_for(kinds: Sequence[str], prio: NDArray[np.int64], business: SlaClock,
-               calendar: SlaClock, opened: NDArray[np.int64], end: NDArray[np.int64],
-               owner: NDArray[np.int64], ps: NDArray[np.int64], pe: NDArray[np.int64]
-               ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def _clocks(kinds: Sequence[Sequence[str]], prio: NDArray[np.int64], business: SlaClock,
+            calendar: SlaClock, opened: NDArray[np.int64], ends: Sequence[NDArray[np.int64]],
+            owner: NDArray[np.int64], ps: NDArray[np.int64], pe: NDArray[np.int64]
+            ) -> list[Elapsed]:
+    """Elapsed time to each of ``ends``, on the clock that ``kinds[k][priority]`` names."""
     import numpy as np
 
-    use_cal = np.array([k == "calendar" for k in kinds], dtype=bool)
-    if not use_cal.any():
-        return elapsed_columns(business, opened, end, owner, ps, pe)
-    if use_cal.all():
-        return elapsed_columns(calendar, opened, end, owner, ps, pe)
-    eb, pb = elapsed_columns(business, opened, end, owner, ps, pe)
-    ec, pc = elapsed_columns(calendar, opened, end, owner, ps, pe)
-    cal = use_cal[prio]
-    return np.where(cal, ec, eb), np.where(cal, pc, pb)
+    use_cal = [np.array([k == "calendar" for k in ks], dtype=bool) for ks in kinds]
+    need_b = any(not u.all() for u in use_cal)
+    need_c = any(u.any() for u in use_cal)
+    eb = elapsed_many(business, opened, ends, owner, ps, pe) if need_b else None
+    ec = elapsed_many(calendar, opened, ends, owner, ps, pe) if need_c else None
+    out = []
+    for k, u in enumerate(use_cal):
+        if eb is None or u.all():
+            out.append(ec[k])  # type: ignore[index]
+        elif ec is None or not u.any():
+            out.append(eb[k])
+        else:
+            cal = u[prio]
+            out.append((np.where(cal, ec[k][0], eb[k][0]), np.where(cal, ec[k][1], eb[k][1])))
+    return out
 
 
 def measure_window(
@@ -172,10 +203,9 @@ def measure_window(
         hi = max(as_of, int(end_res.max()) if n else as_of)
         business = SlaClock(coverage, lo, hi)
         calendar = SlaClock(None, lo, hi)
-        resp_el, _ = _clock_for([p.response_clock for p in s.priorities], prio, business, calendar,
-                                opened, end_resp, owner, ps, pe)
-        res_el, paused = _clock_for([p.resolution_clock for p in s.priorities], prio, business,
-                                    calendar, opened, end_res, owner, ps, pe)
+        (resp_el, _), (res_el, paused) = _clocks(
+            [[p.response_clock for p in s.priorities], [p.resolution_clock for p in s.priorities]],
+            prio, business, calendar, opened, [end_resp, end_res], owner, ps, pe)
         big = np.iinfo(np.int64).max
         resp_target = np.array(
             [big if p.response_minutes is None else int(p.response_minutes * 60)
