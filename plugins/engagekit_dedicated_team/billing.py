@@ -121,7 +121,7 @@ def seat_lines(
 ) -> list[engagekit.InvoiceLine]:
     """A monthly amount for ``member`` over [first, last], one line per calendar month,
     prorated by working days."""
-    out = []
+    out: list[engagekit.InvoiceLine] = []
     if first > last:
         return out
     for month in engagekit.Period.days(first, last).months():

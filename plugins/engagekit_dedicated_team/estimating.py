@@ -144,14 +144,14 @@ def estimate_team(
         fte_d = np.zeros(n_days)
         hours_d = np.zeros(n_days)
         for i, d in enumerate(day_list):
-            w = w_of_day.get(d)
-            if w is None:
+            wd = w_of_day.get(d)
+            if wd is None:
                 continue
-            fte_d[i] = 1.0 / w
+            fte_d[i] = 1.0 / wd
             hours_d[i] = float(hours_of[d])
-            cost_d[i] = float(p.seat_cost) / w
+            cost_d[i] = float(p.seat_cost) / wd
             if unit == "month":
-                price_d[i] = float(rate) / w
+                price_d[i] = float(rate) / wd
             elif unit == "day":
                 price_d[i] = float(rate * util)
             else:

@@ -30,8 +30,8 @@ RateUnit = Literal["hour", "day", "month"]
 Billing = Literal["tm", "cost-plus"]
 
 
-def _headcount(instance: Any, attribute: Any, value: int | None) -> None:
-    if value is not None and value < 0:
+def _headcount(instance: Any, attribute: Any, value: int) -> None:
+    if value < 0:
         raise engagekit.InputError(
             f"negative headcount ({value})",
             field=attribute.name,
@@ -422,7 +422,7 @@ class Settings:
 #: Settings that validate without data files, for ``engage init``.
 EXAMPLE: dict[str, Any] = {
     "billing": "tm",
-    "minimum_term_months": 6,
+    "minimum_term_months": 3,
     "notice_days": 30,
     "attrition_percent": Decimal(12),
     "recruitment_fee": Decimal(2500),

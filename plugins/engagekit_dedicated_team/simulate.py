@@ -67,13 +67,13 @@ def simulate(
         if not role.plan.any():
             continue
         if hazard <= 0:
-            filled = role.plan.astype(np.float64)
+            seats = role.plan.astype(np.float64)
             headcount += np.bincount(
-                month_of_day, weights=filled * role.fte_per_day, minlength=n_months
+                month_of_day, weights=seats * role.fte_per_day, minlength=n_months
             )
-            cost += float(filled @ role.cost_per_day)
-            price += float(filled @ role.price_per_day)
-            hours += float(filled @ role.hours_per_day)
+            cost += float(seats @ role.cost_per_day)
+            price += float(seats @ role.price_per_day)
+            hours += float(seats @ role.hours_per_day)
             continue
         lead = max(role.lead_days, 0)
         ring = np.zeros((max(lead, 1), trials), dtype=np.int64)
@@ -93,7 +93,7 @@ def simulate(
                 fees += back * role.fee
                 ring[slot] = 0
             plan = int(role.plan[d])
-            filled = np.maximum(plan - vacant, 0)
+            filled = np.maximum(plan - vacant, 0).astype(np.int64)
             if plan:
                 gone = rng.binomial(filled, hazard)
                 leavers += gone
