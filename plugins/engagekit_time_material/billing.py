@@ -109,8 +109,13 @@ def priced_cycles(
     component: engagekit.Component,
     currency: str,
     cycles: list[engagekit.Period],
+    lines_from: date | None = None,
 ) -> list[Cycle]:
-    """Price the ledger's time per cycle: one line per (person or role, rate, kind)."""
+    """Price the ledger's time per cycle: one line per (person or role, rate, kind).
+
+    Cycles that start before ``lines_from`` get their totals only (no line objects): the cap
+    needs what they billed, the invoice shows the lines of the billed period only.
+    """
     import polars as pl
 
     if not cycles:
@@ -129,8 +134,15 @@ def priced_cycles(
         .join_asof(bounds.sort("cstart"), left_on="date", right_on="cstart", strategy="backward")
     )
     who = ["person", "role"] if by_person else ["role"]
+    first_detailed = len(cycles)
+    for i, c in enumerate(cycles):
+        if lines_from is None or c.start >= lines_from:
+            first_detailed = i
+            break
+    totals = _totals_only(keyed.filter(pl.col("cycle") < first_detailed), ledger, who, q)
     grouped = (
-        keyed.group_by("cycle", *who, "rate", "kind")
+        keyed.filter(pl.col("cycle") >= first_detailed)
+        .group_by("cycle", *who, "rate", "kind")
         .agg(
             pl.col("minutes").sum(),
             pl.col("date").min().alias("first"),
@@ -143,6 +155,10 @@ def priced_cycles(
         per_cycle[rec["cycle"]].append(rec)
     out = []
     for i, period in enumerate(cycles):
+        if i < first_detailed:
+            m, g, c, has = totals.get(i, (0, Decimal(0), Decimal(0), True))
+            out.append(Cycle(period, (), m, g, c, has))
+            continue
         recs = per_cycle.get(i, [])
         # (who, role, kind) with more than one rate in the cycle: name the rate's start date
         counts: dict[tuple[Any, ...], int] = defaultdict(int)
@@ -202,6 +218,31 @@ def priced_cycles(
             minutes += m
             gross += amount
         out.append(Cycle(period, tuple(lines), minutes, gross, cost, has_cost))
+    return out
+
+
+def _totals_only(
+    keyed: Any, ledger: Ledger, who: list[str], q: Decimal
+) -> dict[int, tuple[int, Decimal, Decimal, bool]]:
+    """Per cycle: minutes, gross (sum of the rounded line amounts), cost, and whether every
+    line had a cost rate; computed like the lines, without building them."""
+    import polars as pl
+
+    sums = keyed.group_by("cycle", *who, "rate", "kind").agg(pl.col("minutes").sum())
+    price: dict[tuple[int, int], Decimal] = {}
+    out: dict[int, tuple[int, Decimal, Decimal, bool]] = {}
+    for cycle, rate, kind, m in sums.select("cycle", "rate", "kind", "minutes").iter_rows():
+        key = (rate, kind)
+        if key not in price:
+            price[key] = ledger.rates[rate].bill * ledger.multipliers[kind]
+        ref = ledger.rates[rate]
+        minutes, gross, cost, has = out.get(cycle, (0, Decimal(0), Decimal(0), True))
+        gross += (m * price[key] / 60).quantize(q, ROUND_HALF_UP)
+        if ref.cost is None:
+            has = False
+        else:
+            cost += (m * ref.cost / 60).quantize(q, ROUND_HALF_UP)
+        out[cycle] = (minutes + m, gross, cost, has)
     return out
 
 
@@ -387,7 +428,7 @@ def bill(
     where = str(project.source) if project.source else project.name
     _cap_check(settings, currency, where)
     clip = period.clip(component.start, component.end)
-    entries = load_entries(settings, project, component)
+    entries = load_entries(settings, project, component, day_totals=False)
     expenses = (
         read_expenses(Path(settings.expenses), component, currency) if settings.expenses else []
     )
@@ -401,7 +442,7 @@ def bill(
         component.start, clip.end, settings.billing_period, component.start, cut=clip.start
     )
     ledger = build_ledger(project, component, settings, upto=clip.last, entries=entries)
-    priced = priced_cycles(ledger, settings, component, currency, cycles)
+    priced = priced_cycles(ledger, settings, component, currency, cycles, lines_from=clip.start)
     states = run_cap(priced, settings, currency)
     current = [s for s in states if s.cycle.period.start >= clip.start]
     before = [s for s in states if s.cycle.period.start < clip.start]

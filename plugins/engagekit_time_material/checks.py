@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -29,8 +30,18 @@ def _clock(epoch_minutes: int) -> str:
     return f"{day} {m // 60:02d}:{m % 60:02d}"
 
 
-def check_entries(entries: TimeEntries, component: engagekit.Component, currency: str) -> None:
-    """Raise ``InputError``/``InputErrors`` listing every row that breaks a rule."""
+def check_entries(
+    entries: TimeEntries,
+    component: engagekit.Component,
+    currency: str,
+    *,
+    day_totals: bool = True,
+) -> None:
+    """Raise ``InputError``/``InputErrors`` listing every row that breaks a rule.
+
+    ``day_totals=False`` leaves the 24-hours-a-day check to the caller (the ledger does it on
+    its own aggregation, see ``check_day_totals``).
+    """
     import polars as pl
 
     df = entries.frame
@@ -50,66 +61,54 @@ def check_entries(entries: TimeEntries, component: engagekit.Component, currency
             hint="export the time entries in the project currency, or bill them in a component "
             "of a project in that currency",
         )
-    wrong = df.filter(pl.col("currency").is_not_null() & (pl.col("currency") != currency))
-    for row, cur in wrong.select("row", "currency").iter_rows():
-        err(
-            row,
-            f"currency {cur} is not the project's currency {currency}",
-            "currency",
-            "rates and amounts of one component are in the project currency",
-        )
-
-    outside = df.filter((pl.col("date") < component.start) | (pl.col("date") > component.end))
-    for row, day, person in outside.select("row", "date", "person").iter_rows():
-        err(
-            row,
-            f"entry of {person} on {day} is outside the component's timeframe "
-            f"{component.start}..{component.end}",
-            "date",
-            "move the entry to the component it belongs to, or widen start/end",
-        )
-
-    key = ["person", "date", "minutes", "start", "end", "category", "notes"]
-    dups = (
-        df.filter(pl.struct(key).is_duplicated())
-        .group_by(key)
-        .agg(pl.col("row").sort())
-        .sort(pl.col("row").list.first())
-    )
-    duplicated: set[int] = set()
-    for person, day, minutes, rows in dups.select("person", "date", "minutes", "row").iter_rows():
-        for row in rows[1:]:
-            duplicated.add(row)
+    if df["currency"].null_count() < df.height:
+        wrong = df.filter(pl.col("currency").is_not_null() & (pl.col("currency") != currency))
+        for row, cur in wrong.select("row", "currency").iter_rows():
             err(
                 row,
-                f"duplicate of row {rows[0]}: {person}, {day}, {minutes} minutes",
-                None,
-                "remove the duplicate entry",
+                f"currency {cur} is not the project's currency {currency}",
+                "currency",
+                "rates and amounts of one component are in the project currency",
             )
 
-    timed = df.filter(pl.col("start").is_not_null() & pl.col("end").is_not_null())
-    if timed.height:
-        ordered = timed.select("row", "person", "start", "end").sort("person", "start", "row")
-        flagged = ordered.with_columns(
-            pl.col("end").cum_max().shift(1).over("person").alias("before")
-        ).filter(pl.col("start") < pl.col("before"))
-        if flagged.height:
-            _overlaps(ordered, flagged, duplicated, err)
+    if df.height and (df["date"].min() < component.start or df["date"].max() > component.end):
+        outside = df.filter((pl.col("date") < component.start) | (pl.col("date") > component.end))
+        for row, day, person in outside.select("row", "date", "person").iter_rows():
+            err(
+                row,
+                f"entry of {person} on {day} is outside the component's timeframe "
+                f"{component.start}..{component.end}",
+                "date",
+                "move the entry to the component it belongs to, or widen start/end",
+            )
 
-    per_day = (
-        df.group_by("person", "date")
-        .agg(pl.col("minutes").sum(), pl.col("row").sort())
-        .filter(pl.col("minutes") > 24 * 60)
-        .sort("person", "date")
-    )
-    for person, day, minutes, rows in per_day.iter_rows():
-        err(
-            rows[0],
-            f"{person} has {minutes / 60:.2f} hours on {day}, more than a day holds "
-            f"(rows {', '.join(map(str, rows[:10]))}{' ...' if len(rows) > 10 else ''})",
-            "minutes",
-            "one person records at most 24 hours on one date",
+    timed_mask = pl.col("start").is_not_null() & pl.col("end").is_not_null()
+    n_timed = df.height - max(df["start"].null_count(), df["end"].null_count())
+    if n_timed:
+        _timed(df.filter(timed_mask) if n_timed < df.height else df, err)
+    if n_timed < df.height:
+        untimed = df.filter(~timed_mask) if n_timed else df
+        key = ["person", "date", "minutes", "category", "notes"]
+        dups = (
+            untimed.filter(pl.struct(key).is_duplicated())
+            .group_by(key)
+            .agg(pl.col("row").sort())
+            .sort(pl.col("row").list.first())
         )
+        for person, day, minutes, rows in dups.select(
+            "person", "date", "minutes", "row"
+        ).iter_rows():
+            for row in rows[1:]:
+                err(
+                    row,
+                    f"duplicate of row {rows[0]}: {person}, {day}, {minutes} minutes",
+                    None,
+                    "remove the duplicate entry",
+                )
+
+    if day_totals:
+        totals = df.group_by("person", "date").agg(pl.col("minutes").sum())
+        problems.extend(day_total_problems(entries, totals))
 
     if len(problems) == 1:
         raise problems[0]
@@ -118,25 +117,85 @@ def check_entries(entries: TimeEntries, component: engagekit.Component, currency
         raise engagekit.InputErrors(problems)
 
 
-def _overlaps(
-    ordered: pl.DataFrame, flagged: pl.DataFrame, duplicated: set[int], err: object
-) -> None:
-    """Name, for each overlapping entry, an earlier entry of the person it overlaps."""
+def day_total_problems(entries: TimeEntries, totals: pl.DataFrame) -> list[engagekit.InputError]:
+    """One problem per person and date whose ``minutes`` (in ``totals``) exceed 24 hours."""
     import polars as pl
 
-    people = flagged["person"].unique().to_list()
+    over = totals.filter(pl.col("minutes") > 24 * 60)
+    if over.height == 0:
+        return []
+    rows = (
+        entries.frame.join(over.select("person", "date"), on=["person", "date"], how="semi")
+        .group_by("person", "date")
+        .agg(pl.col("row").sort(), pl.col("minutes").sum())
+        .sort(pl.col("row").list.first())
+    )
+    out = []
+    for person, day, rs, minutes in rows.select("person", "date", "row", "minutes").iter_rows():
+        out.append(engagekit.InputError(
+            f"{person} has {minutes / 60:.2f} hours on {day}, more than a day holds "
+            f"(rows {', '.join(map(str, rs[:10]))}{' ...' if len(rs) > 10 else ''})",
+            where=entries.path, row=rs[0], field="minutes",
+            hint="one person records at most 24 hours on one date",
+        ))
+    return out
+
+
+def raise_all(problems: list[engagekit.InputError]) -> None:
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        problems.sort(key=lambda e: e.row or 0)
+        raise engagekit.InputErrors(problems)
+
+
+#: Start and end are keyed per person as person_id * _KEY + epoch minutes, so one integer sort
+#: orders entries by person, then time (epoch minutes stay far below 2**36).
+_KEY = 1 << 36
+
+
+def _timed(df: pl.DataFrame, err: Callable[..., None]) -> None:
+    """Duplicates (same person, start and end) and overlaps of entries with times of day."""
+    import polars as pl
+
+    pid = pl.col("person").cast(pl.Categorical).to_physical().cast(pl.Int64) * _KEY
+    keyed = df.select(
+        "row", (pid + pl.col("start")).alias("k"), (pid + pl.col("end")).alias("ke")
+    ).sort("k", "row")
+    flagged = keyed.with_columns(
+        pl.col("row").shift(1).alias("prev"),
+        ((pl.col("k") == pl.col("k").shift(1)) & (pl.col("ke") == pl.col("ke").shift(1))).alias(
+            "dup"
+        ),
+        (pl.col("k") < pl.col("ke").cum_max().shift(1)).alias("over"),
+    ).filter(pl.col("dup") | pl.col("over"))
+    if flagged.height == 0:
+        return
+    info = df.join(flagged.select("row"), on="row", how="semi").select(
+        "row", "person", "date", "start", "end", "minutes"
+    )
+    by_row = {r[0]: r for r in info.iter_rows()}
+    people = {r[1] for r in by_row.values()}
     spans: dict[str, list[tuple[int, int, int]]] = {}
     for person, row, start, end in (
-        ordered.filter(pl.col("person").is_in(people))
+        df.filter(pl.col("person").is_in(list(people)))
         .select("person", "row", "start", "end")
+        .sort("start", "row")
         .iter_rows()
     ):
         spans.setdefault(person, []).append((start, end, row))
-    for person, row, start, end in flagged.select("person", "row", "start", "end").iter_rows():
-        if row in duplicated:
+    for row, prev, dup in flagged.select("row", "prev", "dup").iter_rows():
+        _, person, start, end = by_row[row]
+        if dup:
+            err(
+                row,
+                f"duplicate of row {prev}: {person}, {_clock(start)}-{_clock(end)[-5:]}",
+                None,
+                "remove the duplicate entry",
+            )
             continue
         other = next((r for s, e, r in spans[person] if r != row and s <= start < e), None)
-        err(  # type: ignore[operator]
+        err(
             row,
             f"entry of {person} {_clock(start)}-{_clock(end)[-5:]} overlaps "
             + (f"row {other}" if other is not None else "an earlier entry"),

@@ -90,8 +90,9 @@ def _to_date(
     as_of: date,
 ) -> tuple[Decimal, Decimal, Decimal, Any]:
     """Hours, price (gross, before any cap) and cost of the time recorded before ``as_of``."""
-    entries = load_entries(settings, project, component)
-    if entries is None or as_of <= component.start:
+    early = as_of <= component.start
+    entries = load_entries(settings, project, component, day_totals=early)
+    if entries is None or early:
         return Decimal(0), Decimal(0), Decimal(0), entries
     ledger = build_ledger(
         project, component, settings, upto=as_of - timedelta(days=1), entries=entries

@@ -252,7 +252,11 @@ def read_time_entries(
         "generic": _generic,
     }
     reader = _Reader(path, fmt, header, date_format)
-    frame = readers[fmt.name](reader)
+    frame = None
+    if fmt.name == "generic" and date_format in (None, "%Y-%m-%d"):
+        frame = _generic_fast(reader)
+    if frame is None:
+        frame = readers[fmt.name](reader)
     reader.raise_problems()
     return TimeEntries(path, fmt.name, frame, reader.header_currency)
 
@@ -711,3 +715,70 @@ def _generic(reader: _Reader) -> pl.DataFrame:
         if col in h:
             reader.expect(col, col, "a yes/no value", "use true/false or yes/no")
     return _finish(reader, df, exprs)
+
+
+def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
+    """The generic format read typed in one pass, when every value is well-formed.
+
+    Returns None when anything is off (a malformed date or number, a missing value, a time that
+    is not HH:MM, padded headers): the string-based reader then reads the file again and names
+    every bad cell. Durations out of range are reported from here.
+    """
+    import polars as pl
+
+    h = reader.header
+    wanted = [c for c in GENERIC_COLUMNS if c in h]
+    if "minutes" in h:
+        wanted = [c for c in wanted if c != "hours"]
+    if "start" in h and "end" in h:
+        wanted = [c for c in wanted if c != "notes"]  # duplicates are found by their times
+    types = {"date": pl.Date, "minutes": pl.Int64, "hours": pl.Float64, "billable": pl.Boolean,
+             "approved": pl.Boolean}
+    try:
+        lf = pl.scan_csv(reader.path, infer_schema=False,
+                         schema_overrides={c: types[c] for c in wanted if c in types})
+        if lf.collect_schema().names() != h:
+            return None
+        df = lf.select(wanted).with_row_index("row", offset=2).collect()
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    if df["date"].null_count() or df["person"].null_count():
+        return None
+    if "minutes" in df.columns:
+        minutes = pl.col("minutes")
+        reader.duration_column = "minutes"
+    else:
+        minutes = (pl.col("hours") * 60).round(0).cast(pl.Int64)
+        reader.duration_column = "hours"
+    exprs: dict[str, pl.Expr] = {
+        "row": pl.col("row").cast(pl.Int64),
+        "date": pl.col("date"),
+        "person": pl.col("person"),
+        "role": pl.col("role") if "role" in h else pl.lit(None, dtype=pl.String),
+        "minutes": minutes,
+        "billable": pl.col("billable").fill_null(True) if "billable" in h else pl.lit(True),
+        "approved": pl.col("approved").fill_null(True) if "approved" in h else pl.lit(True),
+        "category": pl.col("category") if "category" in h else (
+            pl.col("task") if "task" in h else pl.lit(None, dtype=pl.String)),
+        "tags": pl.col("tags") if "tags" in h else pl.lit(None, dtype=pl.String),
+        "notes": pl.col("notes") if "notes" in df.columns else pl.lit(None, dtype=pl.String),
+        "start": pl.lit(None, dtype=pl.Int64),
+        "end": pl.lit(None, dtype=pl.Int64),
+        "currency": pl.col("currency").str.to_uppercase() if "currency" in h
+        else pl.lit(None, dtype=pl.String),
+    }
+    if "start" in df.columns:
+        day = pl.col("date").cast(pl.Int64) * 1440
+        start = pl.col("start").str.to_time("%H:%M", strict=False)
+        exprs["start"] = day + start.dt.hour().cast(pl.Int64) * 60 + start.dt.minute()
+        if "end" in df.columns:
+            end = pl.col("end").str.to_time("%H:%M", strict=False)
+            same = day + end.dt.hour().cast(pl.Int64) * 60 + end.dt.minute()
+            exprs["end"] = pl.when(same <= exprs["start"]).then(same + 1440).otherwise(same)
+    out = df.select(*[e.alias(name) for name, e in exprs.items()])
+    for name in ("minutes", "start", "end"):
+        if out[name].null_count() != (df[name].null_count() if name in df.columns else
+                                      out.height if name != "minutes" else 0):
+            return None
+    _check_minutes(reader, out)
+    return out.select(COLUMNS)

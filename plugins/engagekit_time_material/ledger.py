@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 import engagekit
-from engagekit_time_material.checks import check_entries
+from engagekit_time_material.checks import check_entries, day_total_problems, raise_all
 from engagekit_time_material.importers import TimeEntries, read_time_entries
 from engagekit_time_material.rates import RateBook, rate_book
 from engagekit_time_material.settings import Settings
@@ -70,15 +70,22 @@ def settings_of(component: engagekit.Component) -> Settings:
 
 
 def load_entries(
-    settings: Settings, project: engagekit.Project, component: engagekit.Component
+    settings: Settings,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    *,
+    day_totals: bool = True,
 ) -> TimeEntries | None:
-    """The component's time entries, read and checked; None when it has no time entries."""
+    """The component's time entries, read and checked; None when it has no time entries.
+
+    ``day_totals=False``: the caller checks the 24 hours a day (``build_ledger`` does).
+    """
     if settings.time_entries is None:
         return None
     entries = read_time_entries(
         Path(settings.time_entries), format=settings.format, date_format=settings.date_format
     )
-    check_entries(entries, component, project.currency)
+    check_entries(entries, component, project.currency, day_totals=day_totals)
     return entries
 
 
@@ -138,7 +145,7 @@ def build_ledger(
 
     where = where_of(project)
     if entries is None:
-        entries = load_entries(settings, project, component)
+        entries = load_entries(settings, project, component, day_totals=False)
     book = rate_book(settings, project, where)
     multipliers = (Decimal(1), book.weekend, book.holiday, book.overtime)
     empty = pl.DataFrame(
@@ -154,25 +161,36 @@ def build_ledger(
     if entries is None:
         return Ledger(None, empty, (), multipliers, book, upto)
     df = entries.frame
-    if upto is not None:
-        df = df.filter(pl.col("date") <= upto)
     rounding = settings.rounding
     inc = rounding.increment
-    billed = df.filter(billable_mask(settings, df)).select(
-        "date",
-        "person",
-        with_roles(settings).alias("role"),
-        (
-            round_minutes(pl.col("minutes"), inc, rounding.mode)
-            if rounding.per == "entry"
-            else pl.col("minutes")
-        ).alias("minutes"),
-        "start",
-        "row",
+    mask = billable_mask(settings, df)
+    rounded = (
+        round_minutes(pl.col("minutes"), inc, rounding.mode)
+        if rounding.per == "entry"
+        else pl.col("minutes")
     )
-    days = billed.group_by("date", "person", "role").agg(
-        pl.col("minutes").sum(), pl.col("start").max(), pl.col("row").max()
+    # one aggregation of every entry per (date, person, role): all minutes (for the 24 hours a
+    # day check) and the billed ones (rounded per entry), with the latest start and row
+    days = (
+        df.select(
+            "date",
+            "person",
+            with_roles(settings).alias("role"),
+            pl.col("minutes").alias("total"),
+            pl.when(mask).then(rounded).otherwise(0).alias("minutes"),
+            pl.when(mask).then(pl.col("start")).alias("start"),
+            pl.when(mask).then(pl.col("row")).alias("row"),
+        )
+        .group_by("date", "person", "role")
+        .agg(pl.col("total", "minutes").sum(), pl.col("start", "row").max())
     )
+    problems = day_total_problems(
+        entries, days.group_by("person", "date").agg(pl.col("total").sum().alias("minutes"))
+    )
+    raise_all(problems)
+    if upto is not None:
+        days = days.filter(pl.col("date") <= upto)
+    days = days.drop("total")
     if rounding.per == "day":
         days = days.with_columns(round_minutes(pl.col("minutes"), inc, rounding.mode))
     days = days.filter(pl.col("minutes") > 0)
@@ -232,13 +250,13 @@ def build_ledger(
     if ot is not None:
         limit = int(ot.after_hours * 60)
         group = pl.col("date") if ot.per == "day" else pl.col("date").dt.truncate("1w")
-        rated = (
-            rated.sort("person", "date", "start", "row", nulls_last=False)
-            .with_columns(group.alias("ot_group"))
-            .with_columns(pl.col("minutes").cum_sum().over("person", "ot_group").alias("cum"))
-            .with_columns(
-                (pl.col("cum") - limit).clip(0).clip(upper_bound=pl.col("minutes")).alias("ot")
-            )
+        rated = rated.with_columns(group.alias("ot_group")).with_columns(
+            pl.col("minutes")
+            .cum_sum()
+            .over("person", "ot_group", order_by=["date", "start", "row"])
+            .alias("cum")
+        ).with_columns(
+            (pl.col("cum") - limit).clip(0).clip(upper_bound=pl.col("minutes")).alias("ot")
         )
     else:
         rated = rated.with_columns(pl.lit(0, dtype=pl.Int64).alias("ot"))

@@ -54,7 +54,7 @@ def measure(
     cur = project.currency
     q = engagekit.quantum(cur)
     cal = project.calendar
-    entries = load_entries(settings, project, component)
+    entries = load_entries(settings, project, component, day_totals=False)
     warnings: list[str] = []
     if period is not None:
         window = period.clip(component.start, component.end)
@@ -75,7 +75,7 @@ def measure(
         component.start, window.end, settings.billing_period, component.start, cut=window.start
     )
     ledger = build_ledger(project, component, settings, upto=as_of, entries=entries)
-    priced = priced_cycles(ledger, settings, component, cur, cycles)
+    priced = priced_cycles(ledger, settings, component, cur, cycles, lines_from=window.end)
     states = run_cap(priced, settings, cur)
     inside = [s for s in states if s.cycle.period.start >= window.start]
     final = states[-1]
