@@ -21,6 +21,7 @@ __all__ = ["CHUNK_ELEMENTS", "simulate"]
 
 #: Beta variates drawn per chunk (2**20 doubles = 8 MiB): the memory bound of a simulation.
 CHUNK_ELEMENTS = 1 << 20
+_SINGLE_THREAD_MNK = 4 * 65536
 
 
 def simulate(
@@ -62,8 +63,16 @@ def simulate(
     n = len(lo)
     rng = np.random.Generator(np.random.PCG64(seed))
     step = max(1, chunk_elements // n)
+    # Thin products are fastest on one thread: keep each block under OpenBLAS's threshold for
+    # going multi-threaded (m * n * k <= 4 * 65536); for very wide problems use whole chunks.
+    block = _SINGLE_THREAD_MNK // (n * k)
+    if block < 16:
+        block = step
     for first in range(0, trials, step):
         last = min(first + step, trials)
         draws = rng.beta(alpha, beta, size=(last - first, n))
-        out[first:last] += draws @ scaled
+        for row in range(0, last - first, block):
+            out[first + row: first + min(row + block, last - first)] += (
+                draws[row: row + block] @ scaled
+            )
     return out
