@@ -26,7 +26,7 @@ from .costs import read_costs
 from .proration import month_days, prorate
 from .settings import Member, Position, Settings
 
-__all__ = ["bill_team", "tm_settings"]
+__all__ = ["bill_team", "notice_lines", "notice_spans", "tm_settings"]
 
 TM_MODEL = "time-material"
 
@@ -72,12 +72,22 @@ def tm_component(
     )
 
 
-def _released(s: Settings, component: engagekit.Component) -> dict[str, date]:
-    """Member -> first day without the seat, for members named in a reduction."""
-    out = {}
+def notice_spans(s: Settings, component: engagekit.Component) -> list[tuple[Member, date, date]]:
+    """Members named in a reduction who leave before it takes effect, with the days their seat
+    is still paid: from the day after they left to the day before the reduction."""
+    released = {}
     for ch in s.changes:
         if ch.kind == "reduction" and ch.person is not None:
-            out[ch.person] = s.reduction_effective(ch, component)
+            released[ch.person] = s.reduction_effective(ch, component)
+    out = []
+    for m in s.members:
+        effective = released.get(m.name)
+        end = m.end or component.end
+        if effective is None:
+            continue
+        last = min(effective - timedelta(days=1), component.end)
+        if last > end:
+            out.append((m, end + timedelta(days=1), last))
     return out
 
 
@@ -153,7 +163,7 @@ def seat_lines(
     return out
 
 
-def _notice_lines(
+def notice_lines(
     s: Settings,
     component: engagekit.Component,
     project: engagekit.Project,
@@ -211,7 +221,6 @@ def bill_team(
     last = min(period.last, component.end)
     if first > last:
         return engagekit.ComponentBill(component.name, component.model)
-    released = _released(s, component)
     warnings: list[str] = []
     team: list[engagekit.InvoiceLine] = []
     details: dict[str, Any] = {"billing": s.billing}
@@ -281,15 +290,10 @@ def bill_team(
             )
 
     # -- notice periods of released members ---------------------------------------------------
-    for m in s.members:
-        effective = released.get(m.name)
-        end = m.end or component.end
-        if effective is None or effective - timedelta(days=1) <= end:
-            continue
-        a = max(end + timedelta(days=1), first)
-        b = min(effective - timedelta(days=1), component.end, last)
+    for m, a, b in notice_spans(s, component):
+        a, b = max(a, first), min(b, last)
         if a <= b:
-            team += _notice_lines(s, component, project, m, s.position(m.role), a, b)
+            team += notice_lines(s, component, project, m, s.position(m.role), a, b)
 
     lines = list(team)
     if s.billing == "cost-plus":

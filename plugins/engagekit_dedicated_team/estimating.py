@@ -18,6 +18,7 @@ import attrs
 
 import engagekit
 
+from .billing import notice_lines, notice_spans
 from .plan import Roster, build_roster
 from .proration import month_days
 from .settings import Position, Settings
@@ -75,6 +76,8 @@ def estimate_team(
 
     # -- the plan, exact ---------------------------------------------------------------------
     hires = _hires(s, roster, component)
+    notices = notice_spans(s, component)
+    notice_total = Decimal(0)
     rows: list[dict[str, Any]] = []
     total_cost = total_price = engagekit.Money.zero(cur)
     plan_hours = Decimal(0)
@@ -106,6 +109,15 @@ def estimate_team(
                 services += Decimal(f_days) * rate * util
             else:
                 services += f_hours * rate * util
+        for member, a, b in notices:  # seats paid to the end of notice
+            a, b = max(a, tm.period.start), min(b, tm.period.last)
+            if a <= b:
+                lines = notice_lines(s, component, project, member, s.position(member.role), a, b)
+                paid = sum((line.amount.amount for line in lines), Decimal(0))
+                if s.billing == "cost-plus":
+                    paid *= 1 + (s.margin_percent or Decimal(0)) / 100
+                services += paid
+                notice_total += paid
         fees = sum((s.fee_for(role) for day, role in hires if day in tm.period), Decimal(0))
         n_hires = sum(1 for day, _ in hires if day in tm.period)
         mgmt = services * s.management_fee_percent / 100
@@ -186,7 +198,8 @@ def estimate_team(
         )
     )
     mgmt_pct = float(s.management_fee_percent) / 100
-    sim_price = sim.price * (1 + mgmt_pct) + monthly_flat + fixed + sim.fees
+    notice = float(notice_total)
+    sim_price = (sim.price + notice) * (1 + mgmt_pct) + monthly_flat + fixed + sim.fees
     p10, p50, p90 = np.percentile(sim.headcount, [10, 50, 90], axis=0)
     mean = sim.headcount.mean(axis=0)
     for k, row in enumerate(rows):

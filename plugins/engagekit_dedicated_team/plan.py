@@ -63,6 +63,8 @@ class TargetEvent:
     delta: int
     hiring_start: date
     reason: str
+    #: The index of the client change in ``changes`` (None for the plan's own steps).
+    change: int | None = None
 
 
 @attrs.frozen
@@ -128,10 +130,10 @@ def plan_targets(settings: Settings, component: engagekit.Component) -> list[Tar
                         TargetEvent(step.start, p.role, new - level[p.role], start, "ramp-up")
                     )
                     level[p.role] = new
-    for ch in settings.changes:
+    for k, ch in enumerate(settings.changes):
         if ch.kind == "addition":
             day = ch.effective or ch.requested
-            events.append(TargetEvent(day, ch.role, ch.headcount, ch.requested, "addition"))
+            events.append(TargetEvent(day, ch.role, ch.headcount, ch.requested, "addition", k))
         else:
             day = settings.reduction_effective(ch, component)
             person = _member(settings, ch.person)
@@ -142,24 +144,18 @@ def plan_targets(settings: Settings, component: engagekit.Component) -> list[Tar
             ):
                 day = person.end + timedelta(days=1)  # released early: the seat is not refilled
             if day <= component.end:
-                events.append(TargetEvent(day, ch.role, -ch.headcount, ch.requested, "reduction"))
+                events.append(
+                    TargetEvent(day, ch.role, -ch.headcount, ch.requested, "reduction", k)
+                )
     events.sort(key=lambda e: (e.day, e.delta < 0))
     level2: dict[str, int] = defaultdict(int)
     for e in sorted(events, key=lambda e: (e.day, e.delta < 0)):
         level2[e.role] += e.delta
         if level2[e.role] < 0:
-            i = next(
-                (
-                    i
-                    for i, c in enumerate(settings.changes)
-                    if c.kind == "reduction" and c.role == e.role
-                ),
-                0,
-            )
             raise engagekit.InputError(
                 f"the reduction of {e.role} on {e.day} leaves a negative headcount "
                 f"({level2[e.role]})",
-                field=f"changes[{i}].headcount",
+                field=f"changes[{e.change}].headcount" if e.change is not None else "changes",
                 hint="a reduction removes at most the seats the plan has on that day",
             )
     return events

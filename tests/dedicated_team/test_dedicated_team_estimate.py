@@ -230,3 +230,42 @@ def test_expected_leavers_and_replacement_fees(build, engine):
     assert abs(leavers - 10 * -math.log(0.85) * 365 / 365.25) < 0.06
     extra = est.details["expected"]["price"].amount - est.price.amount
     assert abs(float(extra) - 1000 * leavers) < 5
+
+
+def test_the_estimate_prices_a_notice_period_as_the_bill_does(build, engine):
+    # as in the billing test: Ben released on a request of 20 April, gone on 30 April, his seat
+    # paid to 19 May: 11 of 18 working days of 9,000.00 = 5,500.00 on top of Ana's month
+    project = build(
+        {
+            "billing": "tm",
+            "notice_days": 30,
+            "positions": [position("developer", 2, rate=Decimal("9000.00"))],
+            "members": [
+                {"name": "Ana", "role": "developer", "start": "2026-03-01", "new_hire": False},
+                {
+                    "name": "Ben",
+                    "role": "developer",
+                    "start": "2026-03-01",
+                    "end": "2026-04-30",
+                    "new_hire": False,
+                    "exit_reason": "released",
+                },
+            ],
+            "changes": [
+                {
+                    "kind": "reduction",
+                    "role": "developer",
+                    "requested": "2026-04-20",
+                    "person": "Ben",
+                }
+            ],
+        },
+        end="2026-06-30",
+    )
+    team = project.components[0]
+    est = engine.estimate_component(project, team, OPTIONS)
+    may = next(m for m in est.details["months"] if m["month"] == "2026-05")
+    bill = engine.bill_component(project, team, engagekit.Period.parse("2026-05"))
+    assert may["price"] == engagekit.Money.total((x.amount for x in bill.lines), "EUR")
+    assert may["price"].amount == Decimal("14500.00")
+    assert est.details["expected"]["price"] == est.price  # no attrition: the same

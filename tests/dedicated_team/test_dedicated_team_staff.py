@@ -209,3 +209,31 @@ def test_roster_is_exact_to_the_period_label(build, engine):
     )
     last = [r for r in staffing.rows if r.person == "Ana"][-1]
     assert last.period == engagekit.Period.days(date(2026, 5, 1), date(2026, 5, 20))
+
+
+def test_the_reduction_that_goes_below_zero_is_named(build):
+    import pytest
+
+    with pytest.raises(engagekit.InputError) as err:
+        build(
+            {
+                "billing": "tm",
+                "notice_days": 0,
+                "positions": [
+                    position("developer", 2, rate=Decimal(9000)),
+                    position("qa", 1, rate=Decimal(7000)),
+                ],
+                "changes": [
+                    {"kind": "reduction", "role": "qa", "requested": "2026-04-01"},
+                    {"kind": "reduction", "role": "developer", "requested": "2026-04-01"},
+                    {
+                        "kind": "reduction",
+                        "role": "developer",
+                        "requested": "2026-05-01",
+                        "headcount": 2,
+                    },
+                ],
+            }
+        )
+    assert err.value.field == "components[0].settings.changes[2].headcount"
+    assert "reduction of developer on 2026-05-01 leaves a negative headcount (-1)" in str(err.value)
