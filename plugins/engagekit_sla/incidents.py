@@ -97,6 +97,14 @@ def _read_csv(path: Path, required: Sequence[str], what: str) -> pl.DataFrame:
     return df
 
 
+def _may_repeat(ids: pl.Series) -> bool:
+    """Whether any id may appear twice: equal 64-bit hashes (exact check only then)."""
+    import numpy as np
+
+    h = np.sort(ids.hash(seed=20260101).to_numpy())
+    return bool((h[1:] == h[:-1]).any())
+
+
 def _priorities(
     values: pl.Series, pmap: PriorityMap, where: Path, column: str, rows: NDArray[np.int64]
 ) -> NDArray[np.int64]:
@@ -160,9 +168,8 @@ def _generic(
     empty = ids.is_null() | (ids.str.len_bytes() == 0)
     if empty.any():
         raise row_error(path, rows[np.flatnonzero(empty.to_numpy())], "id", "empty id")
-    dup = ids.is_duplicated()
-    if dup.any():
-        bad = np.flatnonzero(dup.to_numpy())
+    bad = np.flatnonzero(ids.is_duplicated().to_numpy()) if _may_repeat(ids) else []
+    if len(bad):
         raise row_error(path, rows[bad[1:]], "id", f"incident {ids[int(bad[0])]!r} appears twice")
     priority = _priorities(df["priority"], pmap, path, "priority", rows)
     highest = priority.copy()
@@ -197,25 +204,7 @@ def _generic(
     p_where: Path = path
     p_column = "pauses"
     if "pauses" in df.columns:
-        inline = df.select(pl.int_range(pl.len()).alias("i"), pl.col("pauses").str.strip_chars())
-        inline = inline.filter(pl.col("pauses").str.len_bytes() > 0)
-        if inline.height:
-            parts = inline.with_columns(pl.col("pauses").str.split(";")).explode("pauses")
-            parts = parts.filter(pl.col("pauses").str.strip_chars().str.len_bytes() > 0)
-            pieces = parts["pauses"].str.split_exact("/", 1).struct.unnest()
-            owner = parts["i"].to_numpy().astype(np.int64)
-            p_rows = rows[owner]
-            if pieces["field_1"].is_null().any():
-                bad = np.flatnonzero(pieces["field_1"].is_null().to_numpy())
-                raise row_error(
-                    path, p_rows[bad], "pauses", f"pause {parts['pauses'][int(bad[0])]!r} is not "
-                    "start/end", "write start/end pairs separated by ';', e.g. "
-                    "2026-03-02T10:00/2026-03-02T11:30 (an empty end: still paused)",
-                )
-            p_start = parse_instants(pieces["field_0"], tz=tz, where=path, column="pauses",
-                                     rows=p_rows)
-            p_end = parse_instants(pieces["field_1"], tz=tz, where=path, column="pauses",
-                                   rows=p_rows, required=False)
+        owner, p_start, p_end, p_rows = _inline_pauses(df["pauses"], tz, path, rows)
     if pauses_file is not None:
         pf = _read_csv(pauses_file, ("incident", "start", "end"), "pauses file")
         f_rows = np.arange(2, pf.height + 2, dtype=np.int64)
@@ -247,6 +236,50 @@ def _generic(
         responded=responded, resolved=resolved, pause_owner=owner, pause_start=p_start,
         pause_end=p_end, caused_by_change=caused, source=path,
     )
+
+
+PAUSES_HINT = ("write start/end pairs separated by ';', e.g. 2026-03-02T10:00/2026-03-02T11:30 "
+               "(an empty end: still paused)")
+
+
+def _inline_pauses(
+    col: pl.Series, tz: str | None, path: Path, rows: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], ...]:
+    """The ``pauses`` column: ``start/end`` pairs separated by ``;``, one or more per incident."""
+    import numpy as np
+    import polars as pl
+
+    col = col.str.strip_chars()
+    present = (col.is_not_null() & (col.str.len_bytes() > 0)).to_numpy()
+    if not present.any():
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty
+    idx = np.flatnonzero(present)
+    values = col.filter(pl.Series(present))
+    if values.str.contains(";", literal=True).any():
+        parts = pl.DataFrame({"i": idx, "p": values}).with_columns(pl.col("p").str.split(";"))
+        parts = parts.explode("p").with_columns(pl.col("p").str.strip_chars())
+        parts = parts.filter(pl.col("p").str.len_bytes() > 0)
+        idx = parts["i"].to_numpy().astype(np.int64)
+        values = parts["p"]
+    owner = idx.astype(np.int64)
+    p_rows = rows[owner]
+    cut = values.str.find("/", literal=True)
+    if cut.null_count():
+        bad = np.flatnonzero(cut.is_null().to_numpy())
+        raise row_error(path, p_rows[bad], "pauses",
+                        f"pause {values[int(bad[0])]!r} is not start/end", PAUSES_HINT)
+    lo, hi = cut.min(), cut.max()
+    if lo == hi:  # fixed-width timestamps (the usual case): slice instead of splitting
+        first, second = values.str.slice(0, lo), values.str.slice(lo + 1)  # type: ignore[arg-type]
+    else:
+        pieces = values.str.split_exact("/", 1).struct.unnest()
+        first, second = pieces["field_0"], pieces["field_1"]
+    second = pl.select(pl.when(second.str.len_bytes() > 0).then(second)).to_series()
+    p_start = parse_instants(first, tz=tz, where=path, column="pauses", rows=p_rows)
+    p_end = parse_instants(second, tz=tz, where=path, column="pauses", rows=p_rows,
+                           required=False)
+    return owner, p_start, p_end, p_rows
 
 
 def _check_pauses(
@@ -285,7 +318,11 @@ def _check_pauses(
         raise row_error(where, rows[bad], column,
                         "pause has no end but its incident is resolved",
                         "give the pause an end at or before the resolution")
-    order = np.lexsort((start, owner))
+    step = np.diff(owner)
+    if ((step > 0) | ((step == 0) & (np.diff(start) >= 0))).all():
+        order = np.arange(len(owner))  # already in order (the usual case): no sort
+    else:
+        order = np.lexsort((start, owner))
     o, s, e = owner[order], start[order], end[order]
     same = o[1:] == o[:-1]
     prev_end = np.where(e[:-1] == MISSING, np.iinfo(np.int64).max, e[:-1])
@@ -432,9 +469,8 @@ def _jira(
     rows = rows_all[keep]
     n = df.height
     ids = df["Issue key"].str.strip_chars()
-    dup = ids.is_duplicated()
-    if dup.any():
-        bad = np.flatnonzero(dup.to_numpy())
+    bad = np.flatnonzero(ids.is_duplicated().to_numpy()) if _may_repeat(ids) else []
+    if len(bad):
         raise row_error(path, rows[bad[1:]], "Issue key", f"issue {ids[int(bad[0])]!r} appears twice")
     priority = _priorities(df["Priority"], pmap, path, "Priority", rows)
     opened = parse_instants(df["Created"], tz=tz, where=path, column="Created",

@@ -205,3 +205,21 @@ def test_no_priorities(run_cli: Callable, project_file: Callable[..., Path]) -> 
 def test_missing_data_file(run_cli: Callable, project_file: Callable[..., Path]) -> None:
     path = project_file(ZONED)
     fails(run_cli, path, "inc.csv", "does not exist", command="validate")
+
+
+def test_duplicate_incident_ids(run_cli: Callable, project_file: Callable[..., Path]) -> None:
+    path = project_file(ZONED, {"inc.csv": """
+        id,priority,opened
+        A,P1,2026-03-02 09:00
+        B,P1,2026-03-02 09:00
+        A,P2,2026-03-03 09:00
+        """})
+    fails(run_cli, path, "row 4", "incident 'A' appears twice")
+
+
+def test_pause_without_slash(run_cli: Callable, project_file: Callable[..., Path]) -> None:
+    path = project_file(ZONED, {"inc.csv": """
+        id,priority,opened,resolved,pauses
+        A,P1,2026-03-02 09:00,2026-03-02 17:00,2026-03-02T10:00
+        """})
+    fails(run_cli, path, "row 2", "is not start/end")
