@@ -99,10 +99,10 @@ def simulate(
             vacant -= back
             fees += fee @ back
             back[:] = 0
-        seats = plan[:, d]
-        if not seats.any():
+        wanted = plan[:, d]
+        if not wanted.any():
             continue
-        filled = np.maximum(seats[:, None] - vacant, 0)
+        filled = np.maximum(wanted[:, None] - vacant, 0)
         # Bin(filled, q) by inversion on one uniform: K = #{k >= 1 : u < P(K >= k)}
         u = rng.random((n_roles, trials))
         hit = u < tail[filled, 1]
