@@ -739,12 +739,9 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
                          schema_overrides={c: types[c] for c in wanted if c in types})
         if lf.collect_schema().names() != h:
             return None
-        df = lf.select(wanted).with_row_index("row", offset=2).collect()
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    if df["date"].null_count() or df["person"].null_count():
-        return None
-    if "minutes" in df.columns:
+    if "minutes" in wanted:
         minutes = pl.col("minutes")
         reader.duration_column = "minutes"
     else:
@@ -761,24 +758,35 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
         "category": pl.col("category") if "category" in h else (
             pl.col("task") if "task" in h else pl.lit(None, dtype=pl.String)),
         "tags": pl.col("tags") if "tags" in h else pl.lit(None, dtype=pl.String),
-        "notes": pl.col("notes") if "notes" in df.columns else pl.lit(None, dtype=pl.String),
+        "notes": pl.col("notes") if "notes" in wanted else pl.lit(None, dtype=pl.String),
         "start": pl.lit(None, dtype=pl.Int64),
         "end": pl.lit(None, dtype=pl.Int64),
         "currency": pl.col("currency").str.to_uppercase() if "currency" in h
         else pl.lit(None, dtype=pl.String),
     }
-    if "start" in df.columns:
+    # a value the typed reading could not take: the careful reader reports it
+    bad = pl.col("date").is_null() | pl.col("person").is_null() | exprs["minutes"].is_null()
+    if "start" in wanted:
         day = pl.col("date").cast(pl.Int64) * 1440
         start = pl.col("start").str.to_time("%H:%M", strict=False)
         exprs["start"] = day + start.dt.hour().cast(pl.Int64) * 60 + start.dt.minute()
-        if "end" in df.columns:
+        bad = bad | (pl.col("start").is_not_null() & start.is_null())
+        if "end" in wanted:
             end = pl.col("end").str.to_time("%H:%M", strict=False)
             same = day + end.dt.hour().cast(pl.Int64) * 60 + end.dt.minute()
             exprs["end"] = pl.when(same <= exprs["start"]).then(same + 1440).otherwise(same)
-    out = df.select(*[e.alias(name) for name, e in exprs.items()])
-    for name in ("minutes", "start", "end"):
-        if out[name].null_count() != (df[name].null_count() if name in df.columns else
-                                      out.height if name != "minutes" else 0):
-            return None
+            bad = bad | (pl.col("end").is_not_null() & end.is_null())
+    try:
+        out = (
+            lf.select(wanted)
+            .with_row_index("row", offset=2)
+            .select(*[e.alias(name) for name, e in exprs.items()], bad.alias("bad"))
+            .collect()
+        )
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    if out["bad"].any():
+        return None
+    out = out.drop("bad")
     _check_minutes(reader, out)
     return out.select(COLUMNS)

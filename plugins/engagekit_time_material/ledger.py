@@ -171,6 +171,10 @@ def build_ledger(
     )
     # one aggregation of every entry per (date, person, role): all minutes (for the 24 hours a
     # day check) and the billed ones (rounded per entry), with the latest start and row
+    # one integer key per (date, person, role): hashing one int64 beats three columns
+    pid = pl.col("person").cast(pl.Categorical).to_physical().cast(pl.Int64)
+    rid = pl.col("role").cast(pl.Categorical).to_physical().cast(pl.Int64).fill_null((1 << 21) - 1)
+    key = pl.col("date").cast(pl.Int64) * (1 << 42) + pid * (1 << 21) + rid
     days = (
         df.select(
             "date",
@@ -181,8 +185,14 @@ def build_ledger(
             pl.when(mask).then(pl.col("start")).alias("start"),
             pl.when(mask).then(pl.col("row")).alias("row"),
         )
-        .group_by("date", "person", "role")
-        .agg(pl.col("total", "minutes").sum(), pl.col("start", "row").max())
+        .with_columns(key.alias("key"))
+        .group_by("key")
+        .agg(
+            pl.col("date", "person", "role").first(),
+            pl.col("total", "minutes").sum(),
+            pl.col("start", "row").max(),
+        )
+        .drop("key")
     )
     problems = day_total_problems(
         entries, days.group_by("person", "date").agg(pl.col("total").sum().alias("minutes"))
@@ -250,13 +260,21 @@ def build_ledger(
     if ot is not None:
         limit = int(ot.after_hours * 60)
         group = pl.col("date") if ot.per == "day" else pl.col("date").dt.truncate("1w")
-        rated = rated.with_columns(group.alias("ot_group")).with_columns(
-            pl.col("minutes")
-            .cum_sum()
-            .over("person", "ot_group", order_by=["date", "start", "row"])
-            .alias("cum")
-        ).with_columns(
-            (pl.col("cum") - limit).clip(0).clip(upper_bound=pl.col("minutes")).alias("ot")
+        # cumulative minutes within each (person, day or week), in time order, without a
+        # window over many tiny groups: one sort on an integer key, a running sum, and the
+        # running sum at each group's first row carried forward
+        gkey = pid * (1 << 21) + group.cast(pl.Int64)
+        cs = pl.col("minutes").cum_sum()
+        first = (pl.col("gkey") != pl.col("gkey").shift(1)).fill_null(True)
+        base = pl.when(first).then(cs - pl.col("minutes")).otherwise(None).forward_fill()
+        rated = (
+            rated.with_columns(gkey.alias("gkey"))
+            .sort("gkey", "start", "row", nulls_last=False)
+            .with_columns((cs - base).alias("cum"))
+            .with_columns(
+                (pl.col("cum") - limit).clip(0).clip(upper_bound=pl.col("minutes")).alias("ot")
+            )
+            .drop("gkey", "cum")
         )
     else:
         rated = rated.with_columns(pl.lit(0, dtype=pl.Int64).alias("ot"))
