@@ -46,29 +46,39 @@ def project_dict() -> dict:
             low = int(rng.integers(4, 40))
             likely = low + int(rng.integers(1, 30))
             high = likely + int(rng.integers(1, 60))
-            items.append({"name": f"item {p}.{i}", "role": ROLES[(p + i) % len(ROLES)],
-                          "min": low, "likely": likely, "max": high,
-                          "new_technology": bool(i == 0)})
+            items.append(
+                {
+                    "name": f"item {p}.{i}",
+                    "role": ROLES[(p + i) % len(ROLES)],
+                    "min": low,
+                    "likely": likely,
+                    "max": high,
+                    "new_technology": bool(i == 0),
+                }
+            )
         phases.append({"name": f"phase {p + 1}", "items": items})
     return {
         "project": {"name": "bench", "currency": "EUR"},
         "calendar": {"timezone": "Europe/Berlin", "country": "DE", "hours": "8x5"},
-        "rate_card": {"rates": [{"role": r, "bill": 100, "cost": 50 + 5 * i}
-                                for i, r in enumerate(ROLES)]},
-        "components": [{
-            "name": "fixed",
-            "model": "fixed-price",
-            "start": date(2026, 1, 5),
-            "end": date(2026, 12, 18),
-            "settings": {
-                "risk_buffer": Decimal(5),
-                "contingency": "to-p90",
-                "margin": Decimal(15),
-                "round_to": Decimal(1000),
-                "phases": phases,
-                "team": [{"role": r, "fte": 2} for r in ROLES],
-            },
-        }],
+        "rate_card": {
+            "rates": [{"role": r, "bill": 100, "cost": 50 + 5 * i} for i, r in enumerate(ROLES)]
+        },
+        "components": [
+            {
+                "name": "fixed",
+                "model": "fixed-price",
+                "start": date(2026, 1, 5),
+                "end": date(2026, 12, 18),
+                "settings": {
+                    "risk_buffer": Decimal(5),
+                    "contingency": "to-p90",
+                    "margin": Decimal(15),
+                    "round_to": Decimal(1000),
+                    "phases": phases,
+                    "team": [{"role": r, "fte": 2} for r in ROLES],
+                },
+            }
+        ],
     }
 
 
@@ -91,8 +101,10 @@ def main() -> int:
     def ours() -> None:
         engine.estimate(project, seed=SEED, trials=TRIALS)
 
-    print(f"fixed-price Monte Carlo: {TRIALS:,} trials x {ITEMS} items ({harness.cpu_note()}; "
-          "medians of 7, other work on the machine adds noise)")
+    print(
+        f"fixed-price Monte Carlo: {TRIALS:,} trials x {ITEMS} items ({harness.cpu_note()}; "
+        "medians of 7, other work on the machine adds noise)"
+    )
     base_times, our_times = [], []
     for _ in range(7):  # interleaved, so that drift in machine load hits both alike
         base_times.append(harness.median_time(bare, repeat=1, warmup=0))
@@ -104,7 +116,9 @@ def main() -> int:
     harness.check("estimate time / bare numpy beta draws", t_ours / t_base, 1.2)
     peak = harness.peak_memory(ours)
     bare_peak = harness.peak_memory(bare)
-    print(f"  peak memory: estimate {peak / MIB:.1f} MiB, bare numpy draw {bare_peak / MIB:.1f} MiB")
+    print(
+        f"  peak memory: estimate {peak / MIB:.1f} MiB, bare numpy draw {bare_peak / MIB:.1f} MiB"
+    )
     harness.check("estimate peak memory", peak / MIB, 64, unit=" MiB")
     harness.save("bench_fixed_price")
     return 1 if harness.failed() else 0

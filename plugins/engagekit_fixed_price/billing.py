@@ -57,8 +57,10 @@ def allocate_payments(
     """
     total = total.rounded()
     currency = total.currency
-    fixed = [engagekit.Money(p.amount, currency).rounded() if p.amount is not None else None
-             for p in payments]
+    fixed = [
+        engagekit.Money(p.amount, currency).rounded() if p.amount is not None else None
+        for p in payments
+    ]
     fixed_sum = engagekit.Money.total((f for f in fixed if f is not None), currency)
     rest = total - fixed_sum
     percents = [p.percent for p in payments if p.percent is not None]
@@ -93,8 +95,7 @@ def payment_schedule(
     currency = price.currency
     zero = engagekit.Money.zero(currency)
     milestones = settings.milestones or (
-        Payment(name="final acceptance", percent=Decimal(100),
-                on_acceptance=settings.final_phase),
+        Payment(name="final acceptance", percent=Decimal(100), on_acceptance=settings.final_phase),
     )
     amounts = allocate_payments(milestones, price)
     final = accepted.get(settings.final_phase)
@@ -103,11 +104,15 @@ def payment_schedule(
     for pay, amount in zip(milestones, amounts, strict=True):
         on = pay.due or accepted.get(pay.on_acceptance or "")
         basis = f"due {pay.due}" if pay.due else f"on acceptance of {pay.on_acceptance!r}"
-        dues.append(Due(pay.name, "milestone", amount, zero, on, basis, pay.on_acceptance or "",
-                        pay.percent))
+        dues.append(
+            Due(
+                pay.name, "milestone", amount, zero, on, basis, pay.on_acceptance or "", pay.percent
+            )
+        )
     if settings.retention > 0:
-        retained = [i for i, d in enumerate(dues)
-                    if release is None or d.on is None or d.on <= release]
+        retained = [
+            i for i, d in enumerate(dues) if release is None or d.on is None or d.on <= release
+        ]
         weights = [dues[i].amount.to_units() for i in retained]
         if retained and any(weights):
             base = engagekit.Money.total((dues[i].amount for i in retained), currency)
@@ -116,13 +121,17 @@ def payment_schedule(
                 dues[i] = attrs.evolve(dues[i], retention=part)
     for cr in settings.change_requests:
         payments = cr.payments or (_default_cr_payment(cr.id),)
-        cr_amounts = allocate_payments(payments, engagekit.Money(cr.price, currency),
-                                       what=f"the price of change request {cr.id!r}")
+        cr_amounts = allocate_payments(
+            payments,
+            engagekit.Money(cr.price, currency),
+            what=f"the price of change request {cr.id!r}",
+        )
         for pay, amount in zip(payments, cr_amounts, strict=True):
             on = pay.due or accepted.get(pay.on_acceptance or "")
             basis = f"due {pay.due}" if pay.due else f"on acceptance of {pay.on_acceptance!r}"
-            dues.append(Due(pay.name, "change-request", amount, zero, on, basis, cr.id,
-                            pay.percent))
+            dues.append(
+                Due(pay.name, "change-request", amount, zero, on, basis, cr.id, pay.percent)
+            )
     return dues, release
 
 
@@ -132,7 +141,9 @@ def contract_price(
     """The base-scope price billed by the milestones, and where it comes from."""
     settings: Settings = component.settings
     if settings.contract_price is not None:
-        return engagekit.Money(settings.contract_price, project.currency).rounded(), "contract_price"
+        return engagekit.Money(
+            settings.contract_price, project.currency
+        ).rounded(), "contract_price"
     from engagekit_fixed_price.estimation import estimate_component
 
     options = engagekit.EstimateOptions()
@@ -157,8 +168,10 @@ def bill_component(
         dues, release = payment_schedule(settings, price, accepted)
     except engagekit.InputError as err:
         raise engagekit.InputError(
-            f"component {component.name!r}: {err.message}", where=project.source,
-            field=component_field(project, component, err.field or "milestones"), hint=err.hint,
+            f"component {component.name!r}: {err.message}",
+            where=project.source,
+            field=component_field(project, component, err.field or "milestones"),
+            hint=err.hint,
         ) from None
     lines: list[engagekit.InvoiceLine] = []
     ordered = sorted(
@@ -176,19 +189,27 @@ def bill_component(
             price.currency,
         )
         if released:
-            lines.append(engagekit.InvoiceLine(
-                component=component.name,
-                description=f"Retention released on final acceptance of "
-                f"{settings.final_phase!r}",
-                quantity=Decimal(1), unit="release", unit_price=released, amount=released,
-                kind="retention-release",
-                details={"released_on": release, "milestones": [d.name for d in withheld]},
-            ))
+            lines.append(
+                engagekit.InvoiceLine(
+                    component=component.name,
+                    description=f"Retention released on final acceptance of "
+                    f"{settings.final_phase!r}",
+                    quantity=Decimal(1),
+                    unit="release",
+                    unit_price=released,
+                    amount=released,
+                    kind="retention-release",
+                    details={"released_on": release, "milestones": [d.name for d in withheld]},
+                )
+            )
     warnings = _warnings(settings, component, project, dues, period)
     released_by_end = release is not None and release < period.end
     held = engagekit.Money.total(
-        (d.retention for d in withheld
-         if d.on is not None and d.on < period.end and not released_by_end),
+        (
+            d.retention
+            for d in withheld
+            if d.on is not None and d.on < period.end and not released_by_end
+        ),
         price.currency,
     )
     plan = build_plan(settings, component, project.calendar)
@@ -215,7 +236,10 @@ def bill_component(
         ],
     }
     return engagekit.ComponentBill(
-        component=component.name, model=MODEL, lines=tuple(lines), details=details,
+        component=component.name,
+        model=MODEL,
+        lines=tuple(lines),
+        details=details,
         warnings=tuple(warnings),
     )
 
@@ -251,8 +275,13 @@ def _line(component: engagekit.Component, due: Due) -> engagekit.InvoiceLine:
         unit_price=due.amount,
         amount=due.amount,
         kind=due.kind,
-        details={"milestone": due.name, "scope": due.scope, "percent": due.percent,
-                 "due": due.on, "basis": due.basis},
+        details={
+            "milestone": due.name,
+            "scope": due.scope,
+            "percent": due.percent,
+            "due": due.on,
+            "basis": due.basis,
+        },
     )
 
 

@@ -83,8 +83,9 @@ class EarnedValue:
         return self.bac - self.eac
 
     def __add__(self, other: EarnedValue) -> EarnedValue:
-        return EarnedValue(self.bac + other.bac, self.pv + other.pv, self.ev + other.ev,
-                           self.ac + other.ac)
+        return EarnedValue(
+            self.bac + other.bac, self.pv + other.pv, self.ev + other.ev, self.ac + other.ac
+        )
 
 
 def earned_value(bac: Decimal, planned: Decimal, percent: Decimal, ac: Decimal) -> EarnedValue:
@@ -153,7 +154,7 @@ def measure_component(
     acceptances = {n: a.accepted for n, a in read_acceptances(component).items()}
     warnings: list[str] = []
     if settings.progress is None:
-        warnings.append("no progress file (progress = \"...\" in the settings): nothing earned yet")
+        warnings.append('no progress file (progress = "..." in the settings): nothing earned yet')
     if cutoff is not None:
         acceptances = {n: d for n, d in acceptances.items() if d <= cutoff}
     dates = [r.day for r in reports] + list(acceptances.values())
@@ -199,35 +200,56 @@ def measure_component(
         if accepted is None and status_date > group.end:
             status = _worse(status, "at-risk")
         statuses.append(status)
-        state = ("accepted" if accepted else "complete" if percent >= 100
-                 else "in progress" if percent > 0 else "not started")
-        rows.append({
-            "phase": group.name,
-            "state": state,
-            "percent_complete": percent,
-            "planned_percent": (share * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
-            "cpi": _index(ev.cpi),
-            "spi": _index(ev.spi),
-            "planned_end": group.end,
-            "accepted": accepted,
-            "forecast_end": forecast,
-            "slippage_days": slip,
-            "status": status,
-        })
+        state = (
+            "accepted"
+            if accepted
+            else "complete"
+            if percent >= 100
+            else "in progress"
+            if percent > 0
+            else "not started"
+        )
+        rows.append(
+            {
+                "phase": group.name,
+                "state": state,
+                "percent_complete": percent,
+                "planned_percent": (share * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+                "cpi": _index(ev.cpi),
+                "spi": _index(ev.spi),
+                "planned_end": group.end,
+                "accepted": accepted,
+                "forecast_end": forecast,
+                "slippage_days": slip,
+                "status": status,
+            }
+        )
         values.append({"phase": group.name, **_money_figures(ev, currency, indices=False)})
         for pay in settings.milestones:
             if pay.on_acceptance == group.name:
-                milestones.append({
-                    "milestone": pay.name, "phase": group.name, "planned": group.end,
-                    "accepted": accepted, "forecast": forecast, "slippage_days": slip,
-                })
+                milestones.append(
+                    {
+                        "milestone": pay.name,
+                        "phase": group.name,
+                        "planned": group.end,
+                        "accepted": accepted,
+                        "forecast": forecast,
+                        "slippage_days": slip,
+                    }
+                )
         for cr in settings.change_requests:
             for pay in cr.payments:
                 if pay.on_acceptance == group.name:
-                    milestones.append({
-                        "milestone": pay.name, "phase": group.name, "planned": group.end,
-                        "accepted": accepted, "forecast": forecast, "slippage_days": slip,
-                    })
+                    milestones.append(
+                        {
+                            "milestone": pay.name,
+                            "phase": group.name,
+                            "planned": group.end,
+                            "accepted": accepted,
+                            "forecast": forecast,
+                            "slippage_days": slip,
+                        }
+                    )
 
     overall: str | None = _status(total, settings)
     if "off-track" in statuses:
@@ -246,14 +268,17 @@ def measure_component(
         "phases_accepted": sum(1 for r in rows if r["accepted"] is not None),
     }
     if settings.contract_price is not None:
-        price = (settings.contract_price + sum((c.price for c in settings.change_requests),
-                                               Decimal(0))).quantize(q)
+        price = (
+            settings.contract_price + sum((c.price for c in settings.change_requests), Decimal(0))
+        ).quantize(q)
         metrics["price"] = engagekit.Money(price, currency)
         metrics["margin_at_completion"] = engagekit.Money(price - total.eac, currency).rounded()
-    for r in rows:
-        if r["slippage_days"] and r["slippage_days"] > 0 and r["accepted"] is None:
-            warnings.append(f"phase {r['phase']!r} is forecast to end {r['forecast_end']}, "
-                            f"{r['slippage_days']} days after its planned end {r['planned_end']}")
+    for row in rows:
+        if row["slippage_days"] and row["slippage_days"] > 0 and row["accepted"] is None:
+            warnings.append(
+                f"phase {row['phase']!r} is forecast to end {row['forecast_end']}, "
+                f"{row['slippage_days']} days after its planned end {row['planned_end']}"
+            )
     return engagekit.ServiceMeasure(
         component=component.name,
         model=MODEL,
@@ -279,9 +304,17 @@ def _money_figures(ev: EarnedValue, currency: str, *, indices: bool = True) -> d
         return engagekit.Money(x, currency).rounded()
 
     out: dict[str, Any] = {
-        "bac": m(ev.bac), "pv": m(ev.pv), "ev": m(ev.ev), "ac": m(ev.ac),
-        "cv": m(ev.cv), "sv": m(ev.sv), "cpi": _index(ev.cpi), "spi": _index(ev.spi),
-        "eac": m(ev.eac), "etc": m(ev.etc), "vac": m(ev.vac),
+        "bac": m(ev.bac),
+        "pv": m(ev.pv),
+        "ev": m(ev.ev),
+        "ac": m(ev.ac),
+        "cv": m(ev.cv),
+        "sv": m(ev.sv),
+        "cpi": _index(ev.cpi),
+        "spi": _index(ev.spi),
+        "eac": m(ev.eac),
+        "etc": m(ev.etc),
+        "vac": m(ev.vac),
     }
     if not indices:
         del out["cpi"], out["spi"]

@@ -55,7 +55,9 @@ def price_build_up(
     base = base_cost_at_confidence.quantize(q)
     risk = (base * settings.risk_buffer / 100).quantize(q, rounding=ROUND_HALF_UP)
     if settings.contingency == "percent":
-        contingency = (base * settings.contingency_percent / 100).quantize(q, rounding=ROUND_HALF_UP)
+        contingency = (base * settings.contingency_percent / 100).quantize(
+            q, rounding=ROUND_HALF_UP
+        )
     elif settings.contingency == "to-p90":
         contingency = max(base_cost_p90.quantize(q) - base, Decimal(0))
     else:
@@ -69,7 +71,7 @@ def price_build_up(
         )
     unrounded = subtotal + margin
     step = settings.round_to or q
-    rounded = ((unrounded / step).to_integral_value(rounding=_ROUNDING[settings.rounding]) * step)
+    rounded = (unrounded / step).to_integral_value(rounding=_ROUNDING[settings.rounding]) * step
     rounded = rounded.quantize(q, rounding=ROUND_HALF_UP)
     changes = sum((cr.price for cr in settings.change_requests), Decimal(0)).quantize(q)
     return {
@@ -105,14 +107,21 @@ def _stats(column: NDArray[np.float64], target: int) -> dict[str, float]:
     import numpy as np
 
     p50, p80, p90, pt = np.percentile(column, [50, 80, 90, target])
-    return {"p50": float(p50), "p80": float(p80), "p90": float(p90), "target": float(pt),
-            "mean": float(column.mean())}
+    return {
+        "p50": float(p50),
+        "p80": float(p80),
+        "p90": float(p90),
+        "target": float(pt),
+        "mean": float(column.mean()),
+    }
 
 
 def _hours(stats: dict[str, float]) -> engagekit.Distribution:
     tenth = Decimal("0.1")
     return engagekit.Distribution(
-        _dec(stats["p50"], tenth), _dec(stats["p80"], tenth), _dec(stats["p90"], tenth),
+        _dec(stats["p50"], tenth),
+        _dec(stats["p80"], tenth),
+        _dec(stats["p90"], tenth),
         _dec(stats["mean"], tenth),
     )
 
@@ -144,8 +153,7 @@ def finish_days(
         day_hours, per_role = daily_capacity(
             settings.team, plan.roles, component, project.calendar, first, horizon
         )
-        cum = np.cumsum(np.asarray(per_role, dtype=np.float64).reshape(len(plan.roles), -1),
-                        axis=1)
+        cum = np.cumsum(np.asarray(per_role, dtype=np.float64).reshape(len(plan.roles), -1), axis=1)
         enough = cum[:, -1] >= need - 1e-9
         if enough.all() or horizon >= _HORIZON_LIMIT_DAYS:
             break
@@ -186,24 +194,31 @@ def estimate_component(
     low = np.array([float(it.low) for it in plan.items])
     mode = np.array([float(it.mode) for it in plan.items])
     high = np.array([float(it.high) for it in plan.items])
-    sims = simulate(low, mode, high, _weights(plan, rates), trials=options.trials,
-                    seed=options.seed_for(component.name))
+    sims = simulate(
+        low,
+        mode,
+        high,
+        _weights(plan, rates),
+        trials=options.trials,
+        seed=options.seed_for(component.name),
+    )
     effort = np.ascontiguousarray(sims[:, 0])
     cost = np.ascontiguousarray(sims[:, 1])
-    base_cost = sims[:, 2 + g: 2 + g + n_phases].sum(axis=1)
+    base_cost = sims[:, 2 + g : 2 + g + n_phases].sum(axis=1)
 
     effort_stats = _stats(effort, target)
     cost_stats = _stats(cost, target)
     base_stats = _stats(base_cost, target)
-    build = price_build_up(settings, currency, _dec(base_stats["target"], q),
-                           _dec(base_stats["p90"], q))
+    build = price_build_up(
+        settings, currency, _dec(base_stats["target"], q), _dec(base_stats["p90"], q)
+    )
     price = engagekit.Money(build["price"], currency)
     cost_at_target = engagekit.Money(_dec(cost_stats["target"], q), currency)
 
     group_stats = [
         (_stats(sims[:, 2 + i], target), _stats(sims[:, 2 + g + i], target)) for i in range(g)
     ]
-    finish, day_hours, horizon = finish_days(project, component, plan, sims[:, 2 + 2 * g:])
+    finish, day_hours, horizon = finish_days(project, component, plan, sims[:, 2 + 2 * g :])
     del sims, base_cost
     warnings: list[str] = []
     finish_dates = _finish_dates(component.start, finish, day_hours, horizon, target)
@@ -237,9 +252,7 @@ def estimate_component(
         "price_build_up": build,
         "contract_price": settings.contract_price,
         "finish": finish_dates,
-        "phases": [
-            _group_row(plan, i, es, cs, currency) for i, (es, cs) in enumerate(group_stats)
-        ],
+        "phases": [_group_row(plan, i, es, cs, currency) for i, (es, cs) in enumerate(group_stats)],
         "cost_rates": rates,
         "items": _item_rows(plan),
     }

@@ -46,14 +46,19 @@ def read_acceptances(component: engagekit.Component) -> dict[str, engagekit.Mile
     out: dict[str, engagekit.MilestoneAcceptance] = {}
     rows_of: dict[str, int] = {}
     errors: list[engagekit.InputError] = []
-    for row in read_rows(settings.acceptance.path, required=["phase", "accepted"],
-                         optional=["note"], what="acceptance file"):
+    for row in read_rows(
+        settings.acceptance.path,
+        required=["phase", "accepted"],
+        optional=["note"],
+        what="acceptance file",
+    ):
         try:
             name = row.text("phase")
             assert name is not None
             if name not in names:
                 raise row.error(
-                    f"unknown phase {name!r} of component {component.name!r}", "phase",
+                    f"unknown phase {name!r} of component {component.name!r}",
+                    "phase",
                     hint=f"phases and change requests: {', '.join(names)}",
                 )
             accepted = row.date("accepted")
@@ -61,18 +66,21 @@ def read_acceptances(component: engagekit.Component) -> dict[str, engagekit.Mile
             if not component.start <= accepted <= component.end:
                 raise row.error(
                     f"{name!r} accepted on {accepted}, outside the component's timeframe "
-                    f"{_timeframe(component)}", "accepted",
+                    f"{_timeframe(component)}",
+                    "accepted",
                     hint="a fixed price has a fixed timeframe: correct the date, or extend the "
                     "component's end in the project file",
                 )
             if name in crs and accepted < crs[name].approved:
                 raise row.error(
                     f"change request {name!r} accepted on {accepted}, before its approval on "
-                    f"{crs[name].approved}", "accepted",
+                    f"{crs[name].approved}",
+                    "accepted",
                 )
             if name in out:
                 raise row.error(
-                    f"{name!r} is accepted twice (first on row {rows_of[name]})", "phase",
+                    f"{name!r} is accepted twice (first on row {rows_of[name]})",
+                    "phase",
                     hint="keep one acceptance per phase",
                 )
             out[name] = engagekit.MilestoneAcceptance(name, accepted)
@@ -110,16 +118,22 @@ def read_progress(component: engagekit.Component) -> list[ProgressReport]:
     seen: dict[tuple[date, str], int] = {}
     errors: list[engagekit.InputError] = []
     path = settings.progress.path
-    rows = read_rows(path, required=["date", "phase", "percent_complete"],
-                     optional=["actual_hours", "actual_cost"], what="progress report")
+    rows = read_rows(
+        path,
+        required=["date", "phase", "percent_complete"],
+        optional=["actual_hours", "actual_cost"],
+        what="progress report",
+    )
     header_checked = False
     for row in rows:
         if not header_checked:
             header_checked = True
             if "actual_hours" not in row.values and "actual_cost" not in row.values:
                 raise engagekit.InputError(
-                    "a progress report needs a column actual_hours or actual_cost", where=path,
-                    row=1, hint="columns: date, phase, percent_complete, actual_hours, actual_cost",
+                    "a progress report needs a column actual_hours or actual_cost",
+                    where=path,
+                    row=1,
+                    hint="columns: date, phase, percent_complete, actual_hours, actual_cost",
                 )
         try:
             day = row.date("date")
@@ -127,7 +141,8 @@ def read_progress(component: engagekit.Component) -> list[ProgressReport]:
             assert day is not None and name is not None
             if name not in names:
                 raise row.error(
-                    f"unknown phase {name!r} of component {component.name!r}", "phase",
+                    f"unknown phase {name!r} of component {component.name!r}",
+                    "phase",
                     hint=f"phases and change requests: {', '.join(names)}",
                 )
             if day < component.start:
@@ -138,7 +153,8 @@ def read_progress(component: engagekit.Component) -> list[ProgressReport]:
             assert percent is not None
             if percent > 100:
                 raise row.error(
-                    f"percent complete {percent} is above 100", "percent_complete",
+                    f"percent complete {percent} is above 100",
+                    "percent_complete",
                     hint="percent complete is between 0 and 100; extra work goes in the actual "
                     "hours or cost, not above 100%",
                 )
@@ -151,8 +167,9 @@ def read_progress(component: engagekit.Component) -> list[ProgressReport]:
                 raise row.error("give actual_hours or actual_cost to date", "actual_hours")
             key = (day, name)
             if key in seen:
-                raise row.error(f"{name!r} is reported twice on {day} (first on row "
-                                f"{seen[key]})", "phase")
+                raise row.error(
+                    f"{name!r} is reported twice on {day} (first on row {seen[key]})", "phase"
+                )
             seen[key] = row.number
             out.append(ProgressReport(day, name, percent, hours, cost, row.number))
         except engagekit.InputError as err:
@@ -169,8 +186,12 @@ def read_roster(component: engagekit.Component) -> list[TeamMember] | None:
         return None
     out: list[TeamMember] = []
     errors: list[engagekit.InputError] = []
-    for row in read_rows(settings.roster.path, required=["role", "fte"],
-                         optional=["person", "start", "end"], what="roster"):
+    for row in read_rows(
+        settings.roster.path,
+        required=["role", "fte"],
+        optional=["person", "start", "end"],
+        what="roster",
+    ):
         try:
             fte = row.decimal("fte")
             _non_negative(row, "fte", fte, "fte")
@@ -178,12 +199,18 @@ def read_roster(component: engagekit.Component) -> list[TeamMember] | None:
             end = row.date("end", required=False)
             for column, value in (("start", start), ("end", end)):
                 if value is not None and not component.start <= value <= component.end:
-                    raise row.error(f"{column} {value} is outside the component's timeframe "
-                                    f"{_timeframe(component)}", column)
+                    raise row.error(
+                        f"{column} {value} is outside the component's timeframe "
+                        f"{_timeframe(component)}",
+                        column,
+                    )
             try:
                 member = TeamMember(
-                    role=row.text("role") or "", person=row.text("person", required=False),
-                    fte=fte or Decimal(0), start=start, end=end,
+                    role=row.text("role") or "",
+                    person=row.text("person", required=False),
+                    fte=fte or Decimal(0),
+                    start=start,
+                    end=end,
                 )
             except engagekit.InputError as err:
                 raise row.error(err.message, err.field, err.hint) from None

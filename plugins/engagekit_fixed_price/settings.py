@@ -125,12 +125,14 @@ class Phase:
     def __attrs_post_init__(self) -> None:
         if not self.items:
             raise engagekit.InputError(
-                f"phase {self.name!r} has no work items", field="items",
+                f"phase {self.name!r} has no work items",
+                field="items",
                 hint="add [[...phases.items]] tables with a role and hours",
             )
         if self.start and self.end and self.end < self.start:
             raise engagekit.InputError(
-                f"phase {self.name!r} ends ({self.end}) before it starts ({self.start})", field="end"
+                f"phase {self.name!r} ends ({self.end}) before it starts ({self.start})",
+                field="end",
             )
 
 
@@ -245,17 +247,17 @@ class Settings:
         self._check_team()
         for role, rate in self.cost_rates.items():
             if rate < 0:
-                raise _fail(f"cost rate of {role!r} must not be negative (got {rate})",
-                            ("cost_rates", role))
+                raise _fail(
+                    f"cost rate of {role!r} must not be negative (got {rate})", ("cost_rates", role)
+                )
         if self.margin_on == "price" and self.margin >= 100:
             raise _fail(
                 f"a margin of {_fmt(self.margin)}% of the price is impossible",
-                ("margin",), hint="with margin_on = \"price\" the margin must be below 100",
+                ("margin",),
+                hint='with margin_on = "price" the margin must be below 100',
             )
         if self.off_track_below > self.at_risk_below:
-            raise _fail(
-                "off_track_below must not be above at_risk_below", ("off_track_below",)
-            )
+            raise _fail("off_track_below must not be above at_risk_below", ("off_track_below",))
 
     # -- names --------------------------------------------------------------------------------
 
@@ -278,8 +280,11 @@ class Settings:
 
     def _check_names(self) -> None:
         if not self.phases:
-            raise _fail("a fixed-price component needs at least one phase", ("phases",),
-                        hint="add a [[components.settings.phases]] table with items")
+            raise _fail(
+                "a fixed-price component needs at least one phase",
+                ("phases",),
+                hint="add a [[components.settings.phases]] table with items",
+            )
         seen: set[str] = set()
         for i, phase in enumerate(self.phases):
             if phase.name in seen:
@@ -295,7 +300,8 @@ class Settings:
         if self.final_acceptance is not None and self.final_acceptance not in self.phase_names:
             raise _fail(
                 f"final_acceptance names an unknown phase {self.final_acceptance!r}",
-                ("final_acceptance",), hint=f"phases: {', '.join(self.phase_names)}",
+                ("final_acceptance",),
+                hint=f"phases: {', '.join(self.phase_names)}",
             )
 
     # -- the seed's rule ----------------------------------------------------------------------
@@ -303,7 +309,9 @@ class Settings:
     def _check_seed_rule(self) -> None:
         likely_total = sum((it.mode for p in self.phases for it in p.items), Decimal(0))
         new_tech = [
-            (i, j) for i, p in enumerate(self.phases) for j, it in enumerate(p.items)
+            (i, j)
+            for i, p in enumerate(self.phases)
+            for j, it in enumerate(p.items)
             if p.new_technology or it.new_technology
         ]
         if likely_total <= SINGLE_FIGURE_LIMIT and not new_tech:
@@ -340,15 +348,21 @@ class Settings:
     def _check_change_rule(self, k: int, cr: ChangeRequest) -> None:
         likely = sum((it.mode for it in cr.items), Decimal(0))
         if likely > SINGLE_FIGURE_LIMIT:
-            why = (f"change request {cr.id!r} is {_fmt(likely)} hours most likely, more than "
-                   f"{_fmt(SINGLE_FIGURE_LIMIT)}")
+            why = (
+                f"change request {cr.id!r} is {_fmt(likely)} hours most likely, more than "
+                f"{_fmt(SINGLE_FIGURE_LIMIT)}"
+            )
             for j, it in enumerate(cr.items):
-                self._check_range(it, ("change_requests", k, "items", j),
-                                  f"{why}, so its hours need min-max ranges")
+                self._check_range(
+                    it,
+                    ("change_requests", k, "items", j),
+                    f"{why}, so its hours need min-max ranges",
+                )
         for j, it in enumerate(cr.items):
             if it.new_technology:
                 self._check_range(
-                    it, ("change_requests", k, "items", j),
+                    it,
+                    ("change_requests", k, "items", j),
                     f"item {it.label!r} of change request {cr.id!r} is flagged as new technology, "
                     "so its hours need a min-max range",
                 )
@@ -374,12 +388,17 @@ class Settings:
     # -- payments -----------------------------------------------------------------------------
 
     def _check_milestones(self) -> None:
-        self._check_payments(self.milestones, ("milestones",), self.phase_names,
-                             self.contract_price, "the price")
+        self._check_payments(
+            self.milestones, ("milestones",), self.phase_names, self.contract_price, "the price"
+        )
         for k, cr in enumerate(self.change_requests):
-            self._check_payments(cr.payments, ("change_requests", k, "payments"),
-                                 (*self.phase_names, cr.id), cr.price,
-                                 f"the price of {cr.id!r}")
+            self._check_payments(
+                cr.payments,
+                ("change_requests", k, "payments"),
+                (*self.phase_names, cr.id),
+                cr.price,
+                f"the price of {cr.id!r}",
+            )
 
     @staticmethod
     def _check_payments(
@@ -410,15 +429,15 @@ class Settings:
                 f"milestone percentages sum to {_fmt(sum(percents, Decimal(0)))}, not 100 "
                 f"({listed})",
                 (*path, first, "percent"),
-                hint="percentages share " + what
+                hint="percentages share "
+                + what
                 + (" left after the fixed amounts" if amounts else "")
                 + "; make them add up to 100",
             )
         if price is not None and amounts:
             if amounts > price:
                 raise _fail(
-                    f"milestone amounts sum to {_fmt(amounts)}, more than {what} "
-                    f"({_fmt(price)})",
+                    f"milestone amounts sum to {_fmt(amounts)}, more than {what} ({_fmt(price)})",
                     path,
                 )
             if not percents and amounts != price:
@@ -437,8 +456,7 @@ class Settings:
                 "the fixed team has no capacity: "
                 + ("no team members are listed" if not self.team else "every allocation is 0 FTE"),
                 ("team", 0, "fte") if self.team else ("team",),
-                hint='add [[components.settings.team]] entries such as role = "developer", '
-                "fte = 1",
+                hint='add [[components.settings.team]] entries such as role = "developer", fte = 1',
             )
         staffed = {m.role for m in self.team if m.fte > 0}
         for i, p in enumerate(self.phases):
@@ -454,8 +472,7 @@ class Settings:
             for j, it in enumerate(cr.items):
                 if it.role not in staffed:
                     raise _fail(
-                        f"no one in the fixed team has role {it.role!r} (change request "
-                        f"{cr.id!r})",
+                        f"no one in the fixed team has role {it.role!r} (change request {cr.id!r})",
                         ("change_requests", k, "items", j, "role"),
                         hint=f"team roles: {', '.join(sorted(staffed))}",
                     )
@@ -494,13 +511,19 @@ class Settings:
             inside(t.start, ("team", i, "start"), f"start of {t.who}")
             inside(t.end, ("team", i, "end"), f"end of {t.who}")
         for k, cr in enumerate(self.change_requests):
-            inside(cr.approved, ("change_requests", k, "approved"),
-                   f"approval of change request {cr.id!r}")
+            inside(
+                cr.approved,
+                ("change_requests", k, "approved"),
+                f"approval of change request {cr.id!r}",
+            )
             inside(cr.start, ("change_requests", k, "start"), f"start of {cr.id!r}")
             inside(cr.end, ("change_requests", k, "end"), f"end of {cr.id!r}")
             for i, m in enumerate(cr.payments):
-                inside(m.due, ("change_requests", k, "payments", i, "due"),
-                       f"due date of {cr.id!r} payment {m.name!r}")
+                inside(
+                    m.due,
+                    ("change_requests", k, "payments", i, "due"),
+                    f"due date of {cr.id!r} payment {m.name!r}",
+                )
 
 
 #: A settings table that validates, for ``engage init``.
@@ -515,17 +538,21 @@ EXAMPLE: dict[str, Any] = {
             "name": "design",
             "items": [
                 {"name": "workshops", "role": "lead", "min": 16, "likely": 24, "max": 40},
-                {"name": "specification", "role": "developer", "min": 24, "likely": 32,
-                 "max": 56},
+                {"name": "specification", "role": "developer", "min": 24, "likely": 32, "max": 56},
             ],
         },
         {
             "name": "build",
             "items": [
-                {"name": "features", "role": "developer", "min": 120, "likely": 160,
-                 "max": 260},
-                {"name": "new payment API", "role": "developer", "min": 24, "likely": 40,
-                 "max": 90, "new_technology": True},
+                {"name": "features", "role": "developer", "min": 120, "likely": 160, "max": 260},
+                {
+                    "name": "new payment API",
+                    "role": "developer",
+                    "min": 24,
+                    "likely": 40,
+                    "max": 90,
+                    "new_technology": True,
+                },
             ],
         },
     ],

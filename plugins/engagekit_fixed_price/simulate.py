@@ -72,7 +72,7 @@ def simulate(
         last = min(first + step, trials)
         draws = rng.beta(alpha, beta, size=(last - first, n))
         for row in range(0, last - first, block):
-            out[first + row: first + min(row + block, last - first)] += (
-                draws[row: row + block] @ scaled
+            out[first + row : first + min(row + block, last - first)] += (
+                draws[row : row + block] @ scaled
             )
     return out

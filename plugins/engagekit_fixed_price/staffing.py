@@ -77,7 +77,7 @@ def staff_component(
     def index(d: date) -> int:
         return (d - first).days
 
-    period_hours = [sum(day_hours[index(p.start): index(p.last) + 1], Decimal(0)) for p in periods]
+    period_hours = [sum(day_hours[index(p.start) : index(p.last) + 1], Decimal(0)) for p in periods]
 
     rows: list[engagekit.StaffingRow] = []
     capacity: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
@@ -88,22 +88,36 @@ def staff_component(
             lo, hi = max(start, p.start), min(end, p.last)
             if lo > hi or m.fte <= 0:
                 continue
-            hours = sum(day_hours[index(lo): index(hi) + 1], Decimal(0)) * m.fte
+            hours = sum(day_hours[index(lo) : index(hi) + 1], Decimal(0)) * m.fte
             capacity[(m.role, k)] += hours
             fte = hours / period_hours[k] if period_hours[k] else Decimal(0)
-            rows.append(engagekit.StaffingRow(
-                component=component.name, period=p, role=m.role, fte=_q(fte, HUNDREDTH),
-                person=m.person, hours=_q(hours), status="planned",
-            ))
+            rows.append(
+                engagekit.StaffingRow(
+                    component=component.name,
+                    period=p,
+                    role=m.role,
+                    fte=_q(fte, HUNDREDTH),
+                    person=m.person,
+                    hours=_q(hours),
+                    status="planned",
+                )
+            )
 
     uplift = demand_uplift(plan, settings.target_confidence)
     demand = _demand(plan, uplift, component, day_hours, periods)
     for (role, k), hours in sorted(demand.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         fte = hours / period_hours[k] if period_hours[k] else Decimal(0)
-        rows.append(engagekit.StaffingRow(
-            component=component.name, period=periods[k], role=role, fte=_q(fte, HUNDREDTH),
-            person=None, hours=_q(hours), status="demand",
-        ))
+        rows.append(
+            engagekit.StaffingRow(
+                component=component.name,
+                period=periods[k],
+                role=role,
+                fte=_q(fte, HUNDREDTH),
+                person=None,
+                hours=_q(hours),
+                status="demand",
+            )
+        )
 
     table, warnings = _compare(plan.roles, periods, capacity, demand, settings)
     changes = roster_changes(settings.team, actual, component) if actual is not None else []
@@ -119,7 +133,10 @@ def staff_component(
     }
     rows.sort(key=lambda r: (r.period.start, r.status != "planned", r.role, r.person or ""))
     return engagekit.ComponentStaffing(
-        component=component.name, model=MODEL, rows=tuple(rows), details=details,
+        component=component.name,
+        model=MODEL,
+        rows=tuple(rows),
+        details=details,
         warnings=tuple(warnings),
     )
 
@@ -142,7 +159,7 @@ def _demand(
         if lo > hi:
             lo = hi = min(max(group.start, first), last)
         lo_i, hi_i = (lo - first).days, (hi - first).days
-        window = list(day_hours[lo_i: hi_i + 1])
+        window = list(day_hours[lo_i : hi_i + 1])
         total = sum(window, Decimal(0))
         weights = window if total > 0 else [Decimal(1)] * len(window)
         total = total if total > 0 else Decimal(len(window))
@@ -150,7 +167,7 @@ def _demand(
             a, b = max(lo_i, (p.start - first).days), min(hi_i, (p.last - first).days)
             if a > b:
                 continue
-            share = sum(weights[a - lo_i: b - lo_i + 1], Decimal(0)) / total
+            share = sum(weights[a - lo_i : b - lo_i + 1], Decimal(0)) / total
             for role, hours in by_role.items():
                 out[(role, k)] += hours * share
     return out
@@ -181,14 +198,16 @@ def _compare(
                 status = "ok"
             if status != "ok":
                 flagged[(role, status)].append((p.label, cap, need))
-            table.append({
-                "period": p.label,
-                "role": role,
-                "capacity_hours": _q(cap),
-                "demand_hours": _q(need),
-                "utilisation_percent": _q(need / cap * 100) if cap else None,
-                "status": status,
-            })
+            table.append(
+                {
+                    "period": p.label,
+                    "role": role,
+                    "capacity_hours": _q(cap),
+                    "demand_hours": _q(need),
+                    "utilisation_percent": _q(need / cap * 100) if cap else None,
+                    "status": status,
+                }
+            )
     warnings = []
     for (role, status), items in sorted(flagged.items()):
         labels = ", ".join(label for label, _, _ in items)
@@ -211,8 +230,14 @@ def _role_totals(
     for role in sorted(set(roles) | {r for r, _ in capacity}):
         cap = sum((capacity.get((role, k), Decimal(0)) for k in range(len(periods))), Decimal(0))
         need = sum((demand.get((role, k), Decimal(0)) for k in range(len(periods))), Decimal(0))
-        out.append({"role": role, "capacity_hours": _q(cap), "demand_hours": _q(need),
-                    "balance_hours": _q(cap - need)})
+        out.append(
+            {
+                "role": role,
+                "capacity_hours": _q(cap),
+                "demand_hours": _q(need),
+                "balance_hours": _q(cap - need),
+            }
+        )
     return out
 
 
@@ -258,11 +283,13 @@ def roster_changes(
             text = f"{who}: {', '.join(parts)}"
         else:
             text = f"{who}: planned {'; '.join(map(_fmt, p))}, actual {'; '.join(map(_fmt, a))}"
-        out.append({
-            "role": role,
-            "person": person,
-            "planned": [_fmt(x) for x in p],
-            "actual": [_fmt(x) for x in a],
-            "change": text,
-        })
+        out.append(
+            {
+                "role": role,
+                "person": person,
+                "planned": [_fmt(x) for x in p],
+                "actual": [_fmt(x) for x in a],
+                "change": text,
+            }
+        )
     return out

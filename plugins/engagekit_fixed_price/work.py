@@ -78,8 +78,7 @@ class Plan:
         return [it for it in self.items if it.group == index]
 
     def mean_hours(self, index: int | None = None) -> Decimal:
-        return sum((it.mean for it in self.items if index is None or it.group == index),
-                   Decimal(0))
+        return sum((it.mean for it in self.items if index is None or it.group == index), Decimal(0))
 
 
 def component_field(project: engagekit.Project, component: engagekit.Component, key: str) -> str:
@@ -91,8 +90,9 @@ def component_field(project: engagekit.Project, component: engagekit.Component, 
 
 
 def _item(group: int, it: WorkItem, phase_new_tech: bool) -> Item:
-    return Item(group, it.role, it.label, it.low, it.mode, it.high,
-                it.new_technology or phase_new_tech)
+    return Item(
+        group, it.role, it.label, it.low, it.mode, it.high, it.new_technology or phase_new_tech
+    )
 
 
 def build_plan(
@@ -105,8 +105,10 @@ def build_plan(
     offset = len(settings.phases)
     for k, cr in enumerate(settings.change_requests):
         items.extend(_item(offset + k, it, False) for it in cr.items)
-    means = [sum((pert_mean(it.low, it.mode, it.high) for it in p.items), Decimal(0))
-             for p in settings.phases]
+    means = [
+        sum((pert_mean(it.low, it.mode, it.high) for it in p.items), Decimal(0))
+        for p in settings.phases
+    ]
     windows = phase_windows(settings, component, calendar, means)
     groups = [
         Group(p.name, "phase", s, e, p.new_technology)
@@ -193,8 +195,11 @@ def role_cost_rates(
                 field=component_field(project, component, "cost_rates"),
                 hint="give cost_rates in the project currency in the component's settings",
             )
-        per = {"hour": Decimal(1), "day": settings.hours_per_day,
-               "month": settings.hours_per_day * 21}[rate.unit]
+        per = {
+            "hour": Decimal(1),
+            "day": settings.hours_per_day,
+            "month": settings.hours_per_day * 21,
+        }[rate.unit]
         out[role] = rate.cost / per
     return out
 

@@ -45,8 +45,13 @@ def project(
         "project": {"name": "Test", "currency": currency},
         "calendar": calendar or {"timezone": "UTC", "hours": "8x5"},
         "components": [
-            {"name": "fp", "model": "fixed-price", "start": start, "end": end,
-             "settings": component if component is not None else settings()}
+            {
+                "name": "fp",
+                "model": "fixed-price",
+                "start": start,
+                "end": end,
+                "settings": component if component is not None else settings(),
+            }
         ],
     }
     if extra:

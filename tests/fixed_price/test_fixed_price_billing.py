@@ -22,11 +22,14 @@ def pays(*percents: str) -> list[Payment]:
     return [Payment(f"m{i}", percent=D(p), due=date(2026, 3, 2)) for i, p in enumerate(percents)]
 
 
-@pytest.mark.parametrize("currency, total, written, equal", [
-    ("EUR", "100.00", ["33.34", "33.33", "33.33"], ["33.34", "33.33", "33.33"]),
-    ("JPY", "100", ["34", "33", "33"], ["34", "33", "33"]),
-    ("KWD", "100.000", ["33.340", "33.330", "33.330"], ["33.334", "33.333", "33.333"]),
-])
+@pytest.mark.parametrize(
+    "currency, total, written, equal",
+    [
+        ("EUR", "100.00", ["33.34", "33.33", "33.33"], ["33.34", "33.33", "33.33"]),
+        ("JPY", "100", ["34", "33", "33"], ["34", "33", "33"]),
+        ("KWD", "100.000", ["33.340", "33.330", "33.330"], ["33.334", "33.333", "33.333"]),
+    ],
+)
 def test_three_thirds_of_100(currency, total, written, equal):
     # as a project file can write them: 33.34 + 33.33 + 33.33 = 100 percent. In yen the floors
     # 33 + 33 + 33 leave one yen, which goes to the largest remainder (the first, .34)
@@ -40,22 +43,24 @@ def test_three_thirds_of_100(currency, total, written, equal):
     assert sum(p.amount for p in parts) == D(total)
 
 
-@pytest.mark.parametrize("currency, total, expected", [
-    # half of 100.01 is 50.005: one part takes the cent, the other does not
-    ("EUR", "100.01", ["50.01", "50.00"]),
-    ("JPY", "1001", ["501", "500"]),
-    ("KWD", "10.005", ["5.003", "5.002"]),
-    # an unrounded price rounds half up first: 0.005 EUR -> 0.01
-    ("EUR", "0.005", ["0.01", "0.00"]),
-])
+@pytest.mark.parametrize(
+    "currency, total, expected",
+    [
+        # half of 100.01 is 50.005: one part takes the cent, the other does not
+        ("EUR", "100.01", ["50.01", "50.00"]),
+        ("JPY", "1001", ["501", "500"]),
+        ("KWD", "10.005", ["5.003", "5.002"]),
+        # an unrounded price rounds half up first: 0.005 EUR -> 0.01
+        ("EUR", "0.005", ["0.01", "0.00"]),
+    ],
+)
 def test_half_unit_cases(currency, total, expected):
     parts = allocate_payments(pays("50", "50"), engagekit.Money(total, currency))
     assert [p.amount for p in parts] == [D(x) for x in expected]
 
 
 def test_fixed_amounts_are_rounded_and_percentages_share_the_rest():
-    payments = [Payment("deposit", amount=D("10.005"), due=date(2026, 3, 2)),
-                *pays("50", "50")]
+    payments = [Payment("deposit", amount=D("10.005"), due=date(2026, 3, 2)), *pays("50", "50")]
     parts = allocate_payments(payments, engagekit.Money("100.00", "EUR"))
     # 10.005 -> 10.01; the rest 89.99 -> 45.00 + 44.99
     assert [p.amount for p in parts] == [D("10.01"), D("45.00"), D("44.99")]
@@ -74,10 +79,14 @@ def schedules(draw):
     bounds = [0, *cuts, 10_000]
     percents = [D(b - a) / 100 for a, b in itertools.pairwise(bounds)]
     fixed_units = draw(st.lists(st.integers(0, units // 8), max_size=3))
-    payments = [Payment(f"f{i}", amount=engagekit.Money.from_units(u, currency).amount,
-                        due=date(2026, 3, 2)) for i, u in enumerate(fixed_units) if u]
-    payments += [Payment(f"p{i}", percent=p, due=date(2026, 3, 2))
-                 for i, p in enumerate(percents)]
+    payments = [
+        Payment(
+            f"f{i}", amount=engagekit.Money.from_units(u, currency).amount, due=date(2026, 3, 2)
+        )
+        for i, u in enumerate(fixed_units)
+        if u
+    ]
+    payments += [Payment(f"p{i}", percent=p, due=date(2026, 3, 2)) for i, p in enumerate(percents)]
     return total, payments, places
 
 
@@ -99,8 +108,10 @@ def test_milestones_always_sum_to_the_price(case):
 
 def schedule_settings(**kw) -> Settings:
     return Settings(
-        phases=(Phase("design", (WorkItem("dev", hours=D(10)),)),
-                Phase("build", (WorkItem("dev", hours=D(10)),))),
+        phases=(
+            Phase("design", (WorkItem("dev", hours=D(10)),)),
+            Phase("build", (WorkItem("dev", hours=D(10)),)),
+        ),
         team=(TeamMember("dev"),),
         milestones=(
             Payment("signature", percent=D(20), due=date(2026, 3, 2)),
@@ -111,14 +122,18 @@ def schedule_settings(**kw) -> Settings:
     )
 
 
-@given(st.integers(min_value=1, max_value=10**9), st.sampled_from(sorted(CURRENCIES)),
-       st.decimals(min_value=0, max_value=20, places=2))
+@given(
+    st.integers(min_value=1, max_value=10**9),
+    st.sampled_from(sorted(CURRENCIES)),
+    st.decimals(min_value=0, max_value=20, places=2),
+)
 @settings(max_examples=200, deadline=None)
 def test_retention_parts_add_up_and_are_released_in_full(units, currency, percent):
     price = engagekit.Money.from_units(units, currency)
     s = schedule_settings(retention=percent)
     dues, release = payment_schedule(
-        s, price, {"design": date(2026, 4, 1), "build": date(2026, 6, 1)})
+        s, price, {"design": date(2026, 4, 1), "build": date(2026, 6, 1)}
+    )
     assert release == date(2026, 6, 1)
     assert sum(d.amount.amount for d in dues) == price.amount
     withheld = sum(d.retention.amount for d in dues)
@@ -130,12 +145,15 @@ def test_milestones_due_after_the_release_are_not_retained():
     s = Settings(
         phases=(Phase("build", (WorkItem("dev", hours=D(10)),)),),
         team=(TeamMember("dev"),),
-        milestones=(Payment("delivery", percent=D(90), on_acceptance="build"),
-                    Payment("support", percent=D(10), due=date(2026, 9, 1))),
+        milestones=(
+            Payment("delivery", percent=D(90), on_acceptance="build"),
+            Payment("support", percent=D(10), due=date(2026, 9, 1)),
+        ),
         retention=D(10),
     )
-    dues, release = payment_schedule(s, engagekit.Money("1000.00", "EUR"),
-                                     {"build": date(2026, 6, 1)})
+    dues, release = payment_schedule(
+        s, engagekit.Money("1000.00", "EUR"), {"build": date(2026, 6, 1)}
+    )
     assert release == date(2026, 6, 1)
     assert [d.retention.amount for d in dues] == [D("90.00"), D("0")]
 
@@ -152,12 +170,18 @@ def billing_project(tmp_path, acceptance: str, **kw) -> tuple:
             {"name": "a accepted", "percent": D("33.33"), "on_acceptance": "a"},
             {"name": "b accepted", "percent": D("33.33"), "on_acceptance": "b"},
         ],
-        change_requests=[{
-            "id": "CR-1", "approved": date(2026, 4, 1), "price": D("999.99"),
-            "items": [{"role": "developer", "hours": 8}],
-            "payments": [{"name": "CR-1 upfront", "percent": 50, "due": date(2026, 4, 2)},
-                         {"name": "CR-1 done", "percent": 50, "on_acceptance": "CR-1"}],
-        }],
+        change_requests=[
+            {
+                "id": "CR-1",
+                "approved": date(2026, 4, 1),
+                "price": D("999.99"),
+                "items": [{"role": "developer", "hours": 8}],
+                "payments": [
+                    {"name": "CR-1 upfront", "percent": 50, "due": date(2026, 4, 2)},
+                    {"name": "CR-1 done", "percent": 50, "on_acceptance": "CR-1"},
+                ],
+            }
+        ],
         **kw,
     )
     return fp.load(tmp_path, fp.project(s, end=date(2026, 8, 31)))
@@ -168,7 +192,9 @@ def test_a_month_with_a_milestone_and_its_retention(tmp_path):
     bill = engine.bill(project, engagekit.Period.parse("2026-03"))
     lines = bill.invoices[0].lines
     assert [(line.kind, line.amount.amount) for line in lines] == [
-        ("milestone", D("3334.00")), ("retention", D("-166.70"))]
+        ("milestone", D("3334.00")),
+        ("retention", D("-166.70")),
+    ]
     assert bill.invoices[0].total.amount == D("3167.30")
 
 
@@ -177,7 +203,10 @@ def test_change_request_billed_on_its_own_terms_without_retention(tmp_path):
     april = engine.bill(project, engagekit.Period.parse("2026-04")).invoices[0].lines
     # 999.99 split 50/50: 500.00 + 499.99; the upfront half is due on 2026-04-02
     assert [(line.kind, line.amount.amount) for line in april] == [
-        ("change-request", D("500.00")), ("milestone", D("3333.00")), ("retention", D("-166.65"))]
+        ("change-request", D("500.00")),
+        ("milestone", D("3333.00")),
+        ("retention", D("-166.65")),
+    ]
     may = engine.bill(project, engagekit.Period.parse("2026-05")).invoices[0].lines
     assert [(line.kind, line.amount.amount) for line in may] == [("change-request", D("499.99"))]
 
@@ -202,8 +231,12 @@ def test_a_milestone_awaiting_acceptance_is_a_warning(tmp_path):
     assert any("'b accepted' awaits acceptance of 'b'" in w for w in bill.warnings)
     schedule = bill.components[0].details["schedule"]
     assert [s["status"] for s in schedule] == [
-        "billed before", "billed before", "awaiting acceptance", "billed before",
-        "awaiting acceptance"]
+        "billed before",
+        "billed before",
+        "awaiting acceptance",
+        "billed before",
+        "awaiting acceptance",
+    ]
     assert bill.components[0].details["retention_held_after_period"].amount == D("333.35")
 
 
@@ -217,8 +250,9 @@ def test_without_a_contract_price_the_estimate_prices_the_milestones(tmp_path):
 
 def test_no_milestones_means_all_on_final_acceptance(tmp_path):
     name = fp.write_csv(tmp_path, "acceptance.csv", "phase,accepted\nb,2026-05-04\n")
-    engine, project = fp.load(tmp_path, fp.project(fp.settings(contract_price=900,
-                                                               acceptance=name)))
+    engine, project = fp.load(
+        tmp_path, fp.project(fp.settings(contract_price=900, acceptance=name))
+    )
     lines = engine.bill(project, engagekit.Period.parse("2026-05")).invoices[0].lines
     assert [(line.kind, line.amount.amount) for line in lines] == [("milestone", D("900.00"))]
 

@@ -19,18 +19,22 @@ def ev_project(tmp_path, progress: str, acceptance: str = "", **kw):
     Phase b: 40 h developer = BAC 4000, planned 03-16..03-27. Calendar 8x5, no holidays."""
     files = {"progress": fp.write_csv(tmp_path, "progress.csv", progress)}
     if acceptance:
-        files["acceptance"] = fp.write_csv(tmp_path, "acceptance.csv",
-                                           "phase,accepted\n" + acceptance)
+        files["acceptance"] = fp.write_csv(
+            tmp_path, "acceptance.csv", "phase,accepted\n" + acceptance
+        )
     s = fp.settings(
         phases=[
-            {"name": "a", "end": date(2026, 3, 13),
-             "items": [{"role": "developer", "hours": 100}, {"role": "tester", "hours": 50}]},
-            {"name": "b", "end": date(2026, 3, 27),
-             "items": [{"role": "developer", "hours": 40}]},
+            {
+                "name": "a",
+                "end": date(2026, 3, 13),
+                "items": [{"role": "developer", "hours": 100}, {"role": "tester", "hours": 50}],
+            },
+            {"name": "b", "end": date(2026, 3, 27), "items": [{"role": "developer", "hours": 40}]},
         ],
         team=[{"role": "developer", "fte": 1}, {"role": "tester", "fte": 1}],
         cost_rates={"developer": D(100), "tester": D(60)},
-        **files, **kw,
+        **files,
+        **kw,
     )
     return fp.load(tmp_path, fp.project(s))
 
@@ -44,7 +48,8 @@ def test_worked_example_by_hand(tmp_path):
     #   CPI = 5200 / 6000 = 0.8667, SPI = 5200 / 6500 = 0.8
     #   EAC = BAC / CPI = 17000 * 6000 / 5200 = 19615.38, ETC = 13615.38, VAC = -2615.38
     engine, project = ev_project(
-        tmp_path, "date,phase,percent_complete,actual_cost\n2026-03-06,a,40,6000\n")
+        tmp_path, "date,phase,percent_complete,actual_cost\n2026-03-06,a,40,6000\n"
+    )
     m = engine.measure(project).components[0]
     eur = lambda x: engagekit.Money(x, "EUR")  # noqa: E731
     assert m.metrics["status_date"] == date(2026, 3, 6)
@@ -61,8 +66,12 @@ def test_worked_example_by_hand(tmp_path):
     assert m.metrics["vac"] == eur("-2615.38")
     assert m.metrics["percent_complete"] == D("30.6")  # 5200 / 17000
     a, b = m.tables["phases"]
-    assert (a["phase"], a["cpi"], a["spi"], a["planned_percent"]) == ("a", D("0.867"),
-                                                                      D("0.800"), D("50.0"))
+    assert (a["phase"], a["cpi"], a["spi"], a["planned_percent"]) == (
+        "a",
+        D("0.867"),
+        D("0.800"),
+        D("50.0"),
+    )
     # SPI 0.8 is below 0.85: off track; phase b has not started and is on track
     assert a["status"] == "off-track" and b["status"] == "on-track"
     assert b["state"] == "not started" and a["state"] == "in progress"
@@ -77,7 +86,8 @@ def test_worked_example_by_hand(tmp_path):
 def test_actual_hours_are_valued_at_the_blended_rate(tmp_path):
     # blended rate of phase a: 13000 / 150 h = 86.67; 60 h -> AC 5200 = EV: CPI 1
     engine, project = ev_project(
-        tmp_path, "date,phase,percent_complete,actual_hours\n2026-03-06,a,40,60\n")
+        tmp_path, "date,phase,percent_complete,actual_hours\n2026-03-06,a,40,60\n"
+    )
     m = engine.measure(project).components[0]
     assert m.metrics["ac"] == engagekit.Money("5200.00", "EUR")
     assert m.metrics["cpi"] == D("1.000")
@@ -85,8 +95,10 @@ def test_actual_hours_are_valued_at_the_blended_rate(tmp_path):
 
 
 def test_acceptance_completes_a_phase_and_gives_its_slippage(tmp_path):
-    progress = ("date,phase,percent_complete,actual_cost\n2026-03-06,a,40,6000\n"
-                "2026-03-13,a,90,12000\n2026-03-20,b,50,2000\n")
+    progress = (
+        "date,phase,percent_complete,actual_cost\n2026-03-06,a,40,6000\n"
+        "2026-03-13,a,90,12000\n2026-03-20,b,50,2000\n"
+    )
     engine, project = ev_project(tmp_path, progress, "a,2026-03-17\n")
     m = engine.measure(project).components[0]
     a, _b = m.tables["phases"]
@@ -100,8 +112,9 @@ def test_acceptance_completes_a_phase_and_gives_its_slippage(tmp_path):
 
 
 def test_a_period_ignores_later_reports(tmp_path):
-    progress = ("date,phase,percent_complete,actual_cost\n2026-03-06,a,40,6000\n"
-                "2026-04-02,a,100,14000\n")
+    progress = (
+        "date,phase,percent_complete,actual_cost\n2026-03-06,a,40,6000\n2026-04-02,a,100,14000\n"
+    )
     engine, project = ev_project(tmp_path, progress)
     early = engine.measure(project, engagekit.Period.parse("2026-03")).components[0]
     assert early.metrics["status_date"] == date(2026, 3, 6)
@@ -122,8 +135,10 @@ def test_without_progress_nothing_is_earned(tmp_path):
 
 def test_contract_price_gives_the_margin_at_completion(tmp_path):
     engine, project = ev_project(
-        tmp_path, "date,phase,percent_complete,actual_cost\n2026-03-06,a,40,6000\n",
-        contract_price=D(20000))
+        tmp_path,
+        "date,phase,percent_complete,actual_cost\n2026-03-06,a,40,6000\n",
+        contract_price=D(20000),
+    )
     m = engine.measure(project).components[0]
     assert m.metrics["margin_at_completion"] == engagekit.Money("384.62", "EUR")
 
@@ -137,10 +152,16 @@ def test_earned_value_identities():
     assert nothing.cpi == 0 and nothing.eac == D(1050)
 
 
-@pytest.mark.parametrize("on, share", [
-    (date(2026, 3, 1), D(0)), (date(2026, 3, 2), D("0.1")), (date(2026, 3, 8), D("0.5")),
-    (date(2026, 3, 13), D(1)), (date(2026, 4, 1), D(1)),
-])
+@pytest.mark.parametrize(
+    "on, share",
+    [
+        (date(2026, 3, 1), D(0)),
+        (date(2026, 3, 2), D("0.1")),
+        (date(2026, 3, 8), D("0.5")),
+        (date(2026, 3, 13), D(1)),
+        (date(2026, 4, 1), D(1)),
+    ],
+)
 def test_planned_share_follows_working_hours(on, share):
     calendar = engagekit.Calendar()
     assert planned_share(calendar, date(2026, 3, 2), date(2026, 3, 13), on) == share

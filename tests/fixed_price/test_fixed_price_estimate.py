@@ -25,9 +25,14 @@ def make_settings(**kw) -> Settings:
 
 
 def test_price_build_up_by_hand():
-    s = make_settings(risk_buffer=Decimal(5), contingency="percent",
-                      contingency_percent=Decimal(3), margin=Decimal(18),
-                      round_to=Decimal(500), rounding="up")
+    s = make_settings(
+        risk_buffer=Decimal(5),
+        contingency="percent",
+        contingency_percent=Decimal(3),
+        margin=Decimal(18),
+        round_to=Decimal(500),
+        rounding="up",
+    )
     b = price_build_up(s, "EUR", Decimal("10000.00"), Decimal("11000.00"))
     # 10000 + 5% = 500, + 3% = 300 -> 10800; 18% mark-up = 1944 -> 12744; up to 500s -> 13000
     assert b["base_cost"] == Decimal("10000.00")
@@ -39,27 +44,41 @@ def test_price_build_up_by_hand():
 
 
 def test_margin_on_price_contingency_to_p90_and_rounding_modes():
-    s = make_settings(contingency="to-p90", margin=Decimal(20), margin_on="price",
-                      round_to=Decimal(100), rounding="nearest")
+    s = make_settings(
+        contingency="to-p90",
+        margin=Decimal(20),
+        margin_on="price",
+        round_to=Decimal(100),
+        rounding="nearest",
+    )
     b = price_build_up(s, "EUR", Decimal("10000.00"), Decimal("10800.00"))
     # contingency = P90 - P80 = 800 -> 10800; 20% of the price: 10800 / 0.8 = 13500
     assert b["contingency"] == Decimal("800.00")
     assert b["margin"] == Decimal("2700.00")
     assert b["price"] == Decimal("13500.00")
-    down = price_build_up(make_settings(margin=Decimal(10), round_to=Decimal(1000),
-                                        rounding="down"), "EUR", Decimal("10000"), Decimal(0))
+    down = price_build_up(
+        make_settings(margin=Decimal(10), round_to=Decimal(1000), rounding="down"),
+        "EUR",
+        Decimal("10000"),
+        Decimal(0),
+    )
     assert down["price"] == Decimal("11000.00") and down["rounding"] == 0
-    jpy = price_build_up(make_settings(margin=Decimal("12.5")), "JPY", Decimal("1001"),
-                         Decimal(0))
+    jpy = price_build_up(make_settings(margin=Decimal("12.5")), "JPY", Decimal("1001"), Decimal(0))
     # 1001 * 12.5% = 125.125 -> 125 yen; the price in whole yen
     assert jpy["margin"] == Decimal(125) and jpy["price"] == Decimal(1126)
 
 
 def test_change_requests_add_their_own_price(tmp_path):
-    s = fp.settings(change_requests=[{
-        "id": "CR-1", "approved": date(2026, 4, 1), "price": Decimal("1234.56"),
-        "items": [{"role": "developer", "hours": 10}],
-    }])
+    s = fp.settings(
+        change_requests=[
+            {
+                "id": "CR-1",
+                "approved": date(2026, 4, 1),
+                "price": Decimal("1234.56"),
+                "items": [{"role": "developer", "hours": 10}],
+            }
+        ]
+    )
     engine, project = fp.load(tmp_path, fp.project(s))
     est = engine.estimate(project, seed=1, trials=200).components[0]
     build = est.details["price_build_up"]
@@ -77,8 +96,12 @@ def test_finish_date_counts_public_holidays(tmp_path):
     # Tuesday 2026-04-14.
     s = fp.settings(phases=[{"name": "a", "items": [{"role": "developer", "hours": 80}]}])
     plain = fp.project(s, start=date(2026, 3, 30), end=date(2026, 5, 29))
-    german = fp.project(s, start=date(2026, 3, 30), end=date(2026, 5, 29),
-                        calendar={"timezone": "Europe/Berlin", "country": "DE", "hours": "8x5"})
+    german = fp.project(
+        s,
+        start=date(2026, 3, 30),
+        end=date(2026, 5, 29),
+        calendar={"timezone": "Europe/Berlin", "country": "DE", "hours": "8x5"},
+    )
     engine, p1 = fp.load(tmp_path, plain)
     assert engine.estimate(p1, trials=50).components[0].finish == date(2026, 4, 10)
     engine, p2 = fp.load(tmp_path, german)
@@ -109,15 +132,20 @@ def test_finish_after_the_fixed_timeframe_is_a_warning(tmp_path):
 def test_contract_price_below_the_estimate_is_a_warning(tmp_path):
     engine, project = fp.load(tmp_path, fp.project(fp.settings(contract_price=10000)))
     est = engine.estimate(project, trials=20).components[0]
-    assert any("contract price 10,000.00 EUR is below the price at P80" in w
-               for w in est.warnings)
+    assert any("contract price 10,000.00 EUR is below the price at P80" in w for w in est.warnings)
 
 
 def test_rate_card_costs_per_day_are_turned_into_hours(tmp_path):
     s = fp.settings()
     del s["cost_rates"]
-    doc = fp.project(s, extra={"rate_card": {"rates": [
-        {"role": "developer", "bill": 1000, "cost": 640, "unit": "day"}]}})
+    doc = fp.project(
+        s,
+        extra={
+            "rate_card": {
+                "rates": [{"role": "developer", "bill": 1000, "cost": 640, "unit": "day"}]
+            }
+        },
+    )
     engine, project = fp.load(tmp_path, doc)
     est = engine.estimate(project, trials=20).components[0]
     assert est.details["cost_rates"] == {"developer": Decimal(80)}
@@ -136,8 +164,15 @@ def test_cli_estimate_is_deterministic_for_a_seed():
     from typer.testing import CliRunner
 
     runner = CliRunner()
-    args = ["estimate", str(EXAMPLES / "fixed-price.toml"), "--seed", "7", "--trials", "20000",
-            "--json"]
+    args = [
+        "estimate",
+        str(EXAMPLES / "fixed-price.toml"),
+        "--seed",
+        "7",
+        "--trials",
+        "20000",
+        "--json",
+    ]
     one = runner.invoke(app, args)
     two = runner.invoke(build_app(engagekit.create_engine()), args)
     assert one.exit_code == 0, one.output
@@ -150,11 +185,20 @@ def test_cli_estimate_is_deterministic_for_a_seed():
     assert json.loads(other.output)["components"][0]["effort_hours"] != comp["effort_hours"]
 
 
-@pytest.mark.parametrize("command", [
-    ["estimate"], ["estimate", "--json"], ["bill", "--period", "2026-05"],
-    ["bill", "--period", "2026-05", "--json"], ["staff"], ["staff", "--json"], ["measure"],
-    ["measure", "--json"], ["measure", "--period", "2026-05", "--json"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["estimate"],
+        ["estimate", "--json"],
+        ["bill", "--period", "2026-05"],
+        ["bill", "--period", "2026-05", "--json"],
+        ["staff"],
+        ["staff", "--json"],
+        ["measure"],
+        ["measure", "--json"],
+        ["measure", "--period", "2026-05", "--json"],
+    ],
+)
 def test_example_works_through_the_cli(cli, command):
     args = [command[0], str(EXAMPLES / "fixed-price.toml"), *command[1:]]
     result = cli(*args)
@@ -167,7 +211,9 @@ def test_plugin_import_stays_light():
     import subprocess
     import sys
 
-    code = ("import sys, engagekit_fixed_price; "
-            "print(any(m in sys.modules for m in ('numpy', 'polars', 'cattrs')))")
+    code = (
+        "import sys, engagekit_fixed_price; "
+        "print(any(m in sys.modules for m in ('numpy', 'polars', 'cattrs')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -80,8 +80,13 @@ def test_constant_items_are_not_drawn():
 def three_point_settings() -> dict:
     return fp.settings(
         phases=[
-            {"name": "a", "items": [{"role": "developer", "min": 40, "likely": 60, "max": 120},
-                                   {"role": "developer", "min": 10, "likely": 20, "max": 25}]},
+            {
+                "name": "a",
+                "items": [
+                    {"role": "developer", "min": 40, "likely": 60, "max": 120},
+                    {"role": "developer", "min": 10, "likely": 20, "max": 25},
+                ],
+            },
             {"name": "b", "items": [{"role": "developer", "min": 30, "likely": 40, "max": 90}]},
         ]
     )
@@ -105,11 +110,15 @@ def test_percentiles_are_ordered_and_stable_under_a_seed(tmp_path):
 
 def test_estimate_reports_pert_per_item_and_samples_of_the_trials(tmp_path):
     engine, project = fp.load(tmp_path, fp.project(three_point_settings()))
-    est = engine.estimate_component(project, project.components[0],
-                                    engagekit.EstimateOptions(seed=1, trials=3000))
+    est = engine.estimate_component(
+        project, project.components[0], engagekit.EstimateOptions(seed=1, trials=3000)
+    )
     items = est.details["items"]
-    assert [i["expected_hours"] for i in items] == [Decimal("66.67"), Decimal("19.17"),
-                                                   Decimal("46.67")]
+    assert [i["expected_hours"] for i in items] == [
+        Decimal("66.67"),
+        Decimal("19.17"),
+        Decimal("46.67"),
+    ]
     assert [i["sd_hours"] for i in items] == [Decimal("13.33"), Decimal("2.50"), Decimal("10.00")]
     pert = est.details["pert"]
     assert pert["expected_hours"] == Decimal("132.50")

@@ -21,14 +21,18 @@ def test_roster_rows_give_fte_and_hours_of_each_month(tmp_path):
     rows = [r for r in plan.rows if r.status == "planned"]
     # March 2026 from the 2nd: 22 working days * 8 h * 0.5; April: 22 days
     assert [(r.period.label, r.fte, r.hours) for r in rows] == [
-        ("2026-03", D("0.50"), D("88.0")), ("2026-04", D("0.50"), D("88.0"))]
+        ("2026-03", D("0.50"), D("88.0")),
+        ("2026-04", D("0.50"), D("88.0")),
+    ]
 
 
 def test_demand_is_the_expected_hours_raised_to_the_target_confidence(tmp_path):
-    s = dict(phases=[
-        {"name": "a", "items": [{"role": "developer", "min": 40, "likely": 60, "max": 110}]},
-        {"name": "b", "items": [{"role": "developer", "min": 20, "likely": 30, "max": 50}]},
-    ])
+    s = dict(
+        phases=[
+            {"name": "a", "items": [{"role": "developer", "min": 40, "likely": 60, "max": 110}]},
+            {"name": "b", "items": [{"role": "developer", "min": 20, "likely": 30, "max": 50}]},
+        ]
+    )
     plan = staffing(tmp_path, **s)
     demand = sum(r.hours for r in plan.rows if r.status == "demand")
     mean = D(390) / 6 + D(190) / 6  # (40 + 240 + 110) / 6 + (20 + 120 + 50) / 6
@@ -40,27 +44,36 @@ def test_demand_is_the_expected_hours_raised_to_the_target_confidence(tmp_path):
 def test_under_and_over_capacity_are_flagged(tmp_path):
     # 100 h in phase a (March) and 40 h in phase b (April) for one full-time developer with
     # 176 h in each month: idle in both months, beyond the 10% tolerance
-    plan = staffing(tmp_path, phases=[
-        {"name": "a", "end": date(2026, 3, 31), "items": [{"role": "developer", "hours": 100}]},
-        {"name": "b", "end": date(2026, 4, 30), "items": [{"role": "developer", "hours": 40}]},
-    ])
+    plan = staffing(
+        tmp_path,
+        phases=[
+            {"name": "a", "end": date(2026, 3, 31), "items": [{"role": "developer", "hours": 100}]},
+            {"name": "b", "end": date(2026, 4, 30), "items": [{"role": "developer", "hours": 40}]},
+        ],
+    )
     assert any("developer: over-capacity in 2026-03, 2026-04" in w for w in plan.warnings)
-    under = staffing(tmp_path, phases=[
-        {"name": "a", "end": date(2026, 3, 31), "items": [{"role": "developer", "hours": 250}]},
-        {"name": "b", "end": date(2026, 4, 30), "items": [{"role": "developer", "hours": 40}]},
-    ])
-    assert any("developer: under-capacity in 2026-03 (worst 2026-03: the fixed team gives "
-               "176.0 h, the estimate needs 250.0 h, short by 74.0 h)" in w
-               for w in under.warnings)
+    under = staffing(
+        tmp_path,
+        phases=[
+            {"name": "a", "end": date(2026, 3, 31), "items": [{"role": "developer", "hours": 250}]},
+            {"name": "b", "end": date(2026, 4, 30), "items": [{"role": "developer", "hours": 40}]},
+        ],
+    )
+    assert any(
+        "developer: under-capacity in 2026-03 (worst 2026-03: the fixed team gives "
+        "176.0 h, the estimate needs 250.0 h, short by 74.0 h)" in w
+        for w in under.warnings
+    )
     table = {(r["period"], r["role"]): r for r in under.components[0].details["capacity"]}
     assert table[("2026-03", "developer")]["status"] == "under-capacity"
 
 
 def test_a_roster_change_is_reported_as_a_change_to_a_fixed_team(tmp_path):
-    roster = fp.write_csv(tmp_path, "roster.csv",
-                          "role,person,fte,start,end\n"
-                          "developer,Dev,0.5,,2026-03-31\n"
-                          "developer,Neu,1,2026-04-01,\n")
+    roster = fp.write_csv(
+        tmp_path,
+        "roster.csv",
+        "role,person,fte,start,end\ndeveloper,Dev,0.5,,2026-03-31\ndeveloper,Neu,1,2026-04-01,\n",
+    )
     plan = staffing(tmp_path, roster=roster)
     changes = [w for w in plan.warnings if w.startswith("fp: change to a fixed team")]
     assert changes == [
