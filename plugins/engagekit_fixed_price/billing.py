@@ -26,7 +26,7 @@ import attrs
 
 import engagekit
 from engagekit_fixed_price.settings import Payment, Settings
-from engagekit_fixed_price.work import component_field
+from engagekit_fixed_price.work import Plan, component_field
 
 __all__ = ["Due", "allocate_payments", "bill_component", "payment_schedule"]
 
@@ -244,11 +244,11 @@ def bill_component(
     )
 
 
-def _planned(plan: Any, due: Due) -> date | None:
+def _planned(plan: Plan, due: Due) -> date | None:
     if due.basis.startswith("due "):
         return due.on
     try:
-        return plan.group(due.scope).end  # type: ignore[no-any-return]
+        return plan.group(due.scope).end
     except KeyError:
         return None
 
