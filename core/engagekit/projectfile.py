@@ -21,7 +21,7 @@ from engagekit.money import Money
 from engagekit.project import AdjustmentSpec, Component, Project
 from engagekit.ratecard import Rate, RateCard
 from engagekit.results import STAGES, ModelSpec
-from engagekit.settings import SettingsError, format_path, structure
+from engagekit.settings import SettingsError, format_path, parse_path, structure
 from engagekit.tomlmap import TomlMap
 
 __all__ = ["load_project", "project_from_dict", "read_toml"]
@@ -189,7 +189,8 @@ def project_from_dict(
             except SettingsError as err:
                 raise fail(err, (*path, "settings", *err.path)) from None
             except InputError as err:
-                raise fail(err, (*path, "settings", *([err.field] if err.field else []))) from None
+                inner = parse_path(err.field) if err.field else ()
+                raise fail(err, (*path, "settings", *inner)) from None
 
     for i, adj_spec in enumerate(adjustments):
         for name in adj_spec.components:

@@ -7,6 +7,7 @@ relative paths and refuse missing files. Unknown keys are refused with a "did yo
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -45,6 +46,14 @@ class SettingsError(InputError):
     def __init__(self, message: str, path: KeyPath, hint: str | None = None) -> None:
         self.path = path
         super().__init__(message, field=format_path(path) or None, hint=hint)
+
+
+def parse_path(text: str) -> KeyPath:
+    """``positions[1].start`` as ``("positions", 1, "start")``: the inverse of format_path."""
+    out: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", text):
+        out.append(int(index) if index else name)
+    return tuple(out)
 
 
 def format_path(path: Sequence[str | int]) -> str:

@@ -68,7 +68,8 @@ class TomlMap:
             if header:
                 keys = tuple(_split(header[2]))
                 if header[1] == "[[":
-                    parent = self._resolve(keys, counters)
+                    # The array itself is keys[-1]; only the tables above it take their index.
+                    parent = (*self._resolve(keys[:-1], counters), keys[-1])
                     index = counters.get(parent, -1) + 1
                     counters[parent] = index
                     current = (*parent, index)
