@@ -7,9 +7,9 @@ each column means.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs

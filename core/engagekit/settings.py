@@ -296,7 +296,9 @@ def make_converter(base_dir: Path) -> Any:
     conv.register_structure_hook_func(is_union, union)
 
     def attrs_with_checks(cls: type) -> Callable[[Any, Any], Any]:
-        inner: Callable[[Any, Any], Any] = cattrs.gen.make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+        inner: Callable[[Any, Any], Any] = cattrs.gen.make_dict_structure_fn(
+            cls, conv, _cattrs_forbid_extra_keys=True
+        )
 
         def structure_cls(value: Any, tp: Any) -> Any:
             if not isinstance(value, dict):
