@@ -49,6 +49,7 @@ _LAZY: dict[str, str] = {
     "RateCard": "engagekit.ratecard",
     "Release": "engagekit.actuals",
     "STAGES": "engagekit.results",
+    "SettingsError": "engagekit.settings",
     "Samples": "engagekit.results",
     "ServiceMeasure": "engagekit.results",
     "ServiceReport": "engagekit.results",
@@ -97,6 +98,7 @@ __all__ = [
     "RateCard",
     "Release",
     "Samples",
+    "SettingsError",
     "ServiceMeasure",
     "ServiceReport",
     "StaffPlan",
@@ -170,4 +172,4 @@ if TYPE_CHECKING:
         StaffingRow,
         StaffPlan,
     )
-    from engagekit.settings import DataFile
+    from engagekit.settings import DataFile, SettingsError
