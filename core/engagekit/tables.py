@@ -119,8 +119,10 @@ def print_bill(console: Any, bill: ProjectBill) -> None:
                 decimal_text(line.amount.amount),
             )
         table.add_section()
-        for comp, sub in inv.subtotals().items():
-            table.add_row(comp, "subtotal", "", "", "", decimal_text(sub.amount))
+        subtotals = inv.subtotals()
+        if len(subtotals) > 1:
+            for comp, sub in subtotals.items():
+                table.add_row(comp, "subtotal", "", "", "", decimal_text(sub.amount))
         table.add_row("", "subtotal", "", "", "", decimal_text(inv.subtotal.amount))
         for adj in inv.adjustments:
             table.add_row(
