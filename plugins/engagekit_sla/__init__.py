@@ -20,12 +20,14 @@ MODEL = "sla"
 
 @engagekit.hookimpl
 def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
-    register(engagekit.ModelSpec(
-        name=MODEL,
-        summary="Managed services under service levels, with credits",
-        settings=Settings,
-        example=EXAMPLE,
-    ))
+    register(
+        engagekit.ModelSpec(
+            name=MODEL,
+            summary="Managed services under service levels, with credits",
+            settings=Settings,
+            example=EXAMPLE,
+        )
+    )
 
 
 @engagekit.hookimpl
@@ -41,7 +43,9 @@ def estimate(
 
 @engagekit.hookimpl
 def bill(
-    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component,
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
     period: engagekit.Period,
 ) -> engagekit.ComponentBill | None:
     if component.model != MODEL:

@@ -73,7 +73,9 @@ class AvailabilityResult:
         return None if pct is None else pct >= self.target_pct
 
 
-def _weekly(calendar: engagekit.Calendar, spec: Availability, first: date, last: date) -> list[Interval]:
+def _weekly(
+    calendar: engagekit.Calendar, spec: Availability, first: date, last: date
+) -> list[Interval]:
     out = []
     tz = calendar.tz
     d = first
@@ -83,8 +85,11 @@ def _weekly(calendar: engagekit.Calendar, spec: Availability, first: date, last:
                 continue
             start, end = parse_range(m.hours, "hours")
             a = datetime.combine(d, start, tz)
-            b = (datetime.combine(d + timedelta(days=1), datetime.min.time(), tz) if end is None
-                 else datetime.combine(d, end, tz))
+            b = (
+                datetime.combine(d + timedelta(days=1), datetime.min.time(), tz)
+                if end is None
+                else datetime.combine(d, end, tz)
+            )
             out.append((int(a.timestamp()), int(b.timestamp())))
         d += timedelta(days=1)
     return out
@@ -108,12 +113,16 @@ def measure_availability(
     planned = [(int(o.start.timestamp()), int(o.end.timestamp())) for o in outages if o.planned]
     maintenance = merge([*_weekly(window_calendar, spec, first, last), *planned])
     in_window_maint = overlap(window, maintenance)
-    down = merge((int(o.start.timestamp()), int(o.end.timestamp())) for o in outages
-                 if not o.planned)
+    down = merge(
+        (int(o.start.timestamp()), int(o.end.timestamp())) for o in outages if not o.planned
+    )
     down_in_window = overlap(down, window)
     down_in_maint = overlap(down_in_window, maintenance)
-    counted = [o for o in outages if not o.planned and int(o.end.timestamp()) > start
-               and int(o.start.timestamp()) < end]
+    counted = [
+        o
+        for o in outages
+        if not o.planned and int(o.end.timestamp()) > start and int(o.start.timestamp()) < end
+    ]
     return AvailabilityResult(
         window_seconds=length(window) - length(in_window_maint),
         maintenance_seconds=length(in_window_maint),

@@ -18,11 +18,19 @@ __all__ = ["bill_component", "overage_lines"]
 HOUR_UNITS = ("h", "hour", "hours")
 
 
-def _line(component: str, description: str, quantity: Decimal, unit: str,
-          unit_price: engagekit.Money, amount: engagekit.Money, kind: str,
-          details: dict[str, Any] | None = None) -> engagekit.InvoiceLine:
-    return engagekit.InvoiceLine(component, description, quantity, unit, unit_price,
-                                 amount.rounded(), kind, details or {})
+def _line(
+    component: str,
+    description: str,
+    quantity: Decimal,
+    unit: str,
+    unit_price: engagekit.Money,
+    amount: engagekit.Money,
+    kind: str,
+    details: dict[str, Any] | None = None,
+) -> engagekit.InvoiceLine:
+    return engagekit.InvoiceLine(
+        component, description, quantity, unit, unit_price, amount.rounded(), kind, details or {}
+    )
 
 
 def overage_lines(fee: Fee, tickets: int) -> list[tuple[str, int, Decimal]]:
@@ -42,11 +50,12 @@ def overage_lines(fee: Fee, tickets: int) -> list[tuple[str, int, Decimal]]:
 
 
 def bill_component(
-    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component,
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
     period: engagekit.Period,
 ) -> engagekit.ComponentBill:
     s: Settings = component.settings
-    cur = project.currency
     lines: list[engagekit.InvoiceLine] = []
     warnings: list[str] = []
     details: dict[str, Any] = {"months": []}
@@ -58,51 +67,85 @@ def bill_component(
             result = measure_window(project, component, window, data)
             fee = project.money(s.fee.monthly) * share
             partial = "" if share == 1 else f" ({window.first}..{window.last})"
-            lines.append(_line(component.name, f"Monthly service fee {month.label}{partial}",
-                               share.quantize(Decimal("0.0001")), "month",
-                               project.money(s.fee.monthly), fee, "service"))
+            lines.append(
+                _line(
+                    component.name,
+                    f"Monthly service fee {month.label}{partial}",
+                    share.quantize(Decimal("0.0001")),
+                    "month",
+                    project.money(s.fee.monthly),
+                    fee,
+                    "service",
+                )
+            )
             volume = result.opened if s.fee.volume == "incidents" else result.tickets
             for text, qty, price in overage_lines(s.fee, volume):
-                lines.append(_line(component.name, f"Overage {month.label}: {text}",
-                                   Decimal(qty), "ticket", project.money(price),
-                                   project.money(price) * qty, "overage"))
+                lines.append(
+                    _line(
+                        component.name,
+                        f"Overage {month.label}: {text}",
+                        Decimal(qty),
+                        "ticket",
+                        project.money(price),
+                        project.money(price) * qty,
+                        "overage",
+                    )
+                )
             credit = credits_for(s, result)
             avail = result.availability.pct if result.availability else None
             month_details = {
-                "month": month.label, "share": share, "tickets": volume,
+                "month": month.label,
+                "share": share,
+                "tickets": volume,
                 "included_tickets": s.fee.included_tickets,
                 "availability_pct": None if avail is None else avail.quantize(Decimal("0.0001")),
                 "availability_credit_pct": credit.availability_pct,
-                "breaches": dict(zip([p.name for p in s.priorities], result.breaches,
-                                     strict=True)),
+                "breaches": dict(zip([p.name for p in s.priorities], result.breaches, strict=True)),
                 "breach_credit_pct": credit.breach_pct,
-                "credit_pct": credit.total_pct, "credit_capped": credit.capped,
+                "credit_pct": credit.total_pct,
+                "credit_capped": credit.capped,
             }
             details["months"].append(month_details)
             if credit.total_pct > 0:
                 amount = -(fee * credit.total_pct / 100)
                 parts = []
                 if credit.availability_pct:
-                    parts.append(f"availability {avail.quantize(Decimal('0.01'))}% "  # type: ignore[union-attr]
-                                 f"({credit.availability_pct}%)")
+                    parts.append(
+                        f"availability {avail.quantize(Decimal('0.01'))}% "  # type: ignore[union-attr]
+                        f"({credit.availability_pct}%)"
+                    )
                 if credit.breach_pct:
-                    credited = [f"{n} {p.name}" for n, p in zip(result.breaches, s.priorities,
-                                                                 strict=True)
-                                if n and p.breach_credit_pct]
+                    credited = [
+                        f"{n} {p.name}"
+                        for n, p in zip(result.breaches, s.priorities, strict=True)
+                        if n and p.breach_credit_pct
+                    ]
                     parts.append(f"breaches {', '.join(credited)} ({credit.breach_pct}%)")
                 text = ", ".join(parts)
                 if credit.capped:
                     text += f", capped at {credit.cap_pct}%"
-                    warnings.append(f"{month.label}: service credits capped at {credit.cap_pct}% "
-                                    f"of the fee ({credit.uncapped_pct}% earned)")
-                lines.append(_line(component.name, f"Service credit {month.label}: {text}",
-                                   credit.total_pct, "% of fee", fee.rounded(), amount, "credit",
-                                   {"credit_pct": credit.total_pct}))
+                    warnings.append(
+                        f"{month.label}: service credits capped at {credit.cap_pct}% "
+                        f"of the fee ({credit.uncapped_pct}% earned)"
+                    )
+                lines.append(
+                    _line(
+                        component.name,
+                        f"Service credit {month.label}: {text}",
+                        credit.total_pct,
+                        "% of fee",
+                        fee.rounded(),
+                        amount,
+                        "credit",
+                        {"credit_pct": credit.total_pct},
+                    )
+                )
     elif s.fee is None:
         warnings.append("no [fee]: no service fee billed")
     if s.out_of_scope is not None and s.out_of_scope.settings:
-        oos_lines, oos_details, oos_warnings = _out_of_scope(engine, project, component, period,
-                                                             months)
+        oos_lines, oos_details, oos_warnings = _out_of_scope(
+            engine, project, component, period, months
+        )
         lines.extend(oos_lines)
         details["out_of_scope"] = oos_details
         warnings.extend(oos_warnings)
@@ -110,20 +153,32 @@ def bill_component(
 
 
 def _out_of_scope(
-    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component,
-    period: engagekit.Period, months: list[Any],
+    engine: engagekit.Engine,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    period: engagekit.Period,
+    months: list[Any],
 ) -> tuple[list[engagekit.InvoiceLine], dict[str, Any], list[str]]:
     s: Settings = component.settings
     oos = s.out_of_scope
     assert oos is not None
     name = f"{component.name} (out of scope)"
-    sub = engine.make_component(project, name=name, model=oos.model, start=component.start,
-                                end=component.end, settings=oos.settings)
+    sub = engine.make_component(
+        project,
+        name=name,
+        model=oos.model,
+        start=component.start,
+        end=component.end,
+        settings=oos.settings,
+    )
     bill = engine.bill_component(project, sub, period)
     lines = [
-        attrs.evolve(line, component=component.name,
-                     description=f"Out of scope: {line.description}",
-                     details={**line.details, "billed_by": oos.model})
+        attrs.evolve(
+            line,
+            component=component.name,
+            description=f"Out of scope: {line.description}",
+            details={**line.details, "billed_by": oos.model},
+        )
         for line in bill.lines
     ]
     warnings = [f"out of scope: {w}" for w in bill.warnings]
@@ -132,11 +187,24 @@ def _out_of_scope(
     amount = engagekit.Money.total((x.amount for x in hour_lines), project.currency)
     allowance = oos.included_hours * sum((share for _, _, share in months), Decimal(0))
     covered = min(hours, allowance)
-    details: dict[str, Any] = {"model": oos.model, "hours": hours, "included_hours": allowance,
-                               "included_hours_used": covered, "billed": bill.details}
+    details: dict[str, Any] = {
+        "model": oos.model,
+        "hours": hours,
+        "included_hours": allowance,
+        "included_hours_used": covered,
+        "billed": bill.details,
+    }
     if covered > 0 and hours > 0:
         credit = -(amount * covered / hours)
-        lines.append(_line(component.name,
-                           f"Included hours: {covered} of {hours} h out-of-scope work covered "
-                           "by the fee", covered, "h", (amount / hours), credit, "credit"))
+        lines.append(
+            _line(
+                component.name,
+                f"Included hours: {covered} of {hours} h out-of-scope work covered by the fee",
+                covered,
+                "h",
+                (amount / hours),
+                credit,
+                "credit",
+            )
+        )
     return lines, details, warnings

@@ -40,7 +40,11 @@ class SlaClock:
     """
 
     def __init__(
-        self, calendar: engagekit.Calendar | None, lo: int, hi: int, *,
+        self,
+        calendar: engagekit.Calendar | None,
+        lo: int,
+        hi: int,
+        *,
         max_buckets: int = 4_000_000,
     ) -> None:
         import numpy as np

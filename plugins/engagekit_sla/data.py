@@ -44,9 +44,19 @@ def _stamp(source: Source | None) -> Any:
 def load(settings: Settings) -> ServiceData:
     """The component's data (cached while the files are unchanged)."""
     key = (
-        settings.priorities, settings.pause_states, settings.data_timezone,
-        *(_stamp(s) for s in (settings.incidents, settings.problems, settings.changes,
-                              settings.releases, settings.outages)),
+        settings.priorities,
+        settings.pause_states,
+        settings.data_timezone,
+        *(
+            _stamp(s)
+            for s in (
+                settings.incidents,
+                settings.problems,
+                settings.changes,
+                settings.releases,
+                settings.outages,
+            )
+        ),
     )
     hit = _CACHE.get(key)
     if hit is not None:
@@ -59,8 +69,12 @@ def load(settings: Settings) -> ServiceData:
     if settings.incidents is not None:
         src = settings.incidents
         incidents = read_incidents(
-            src.file.path, src.format, zone(src), PriorityMap(settings.priorities),
-            settings.pause_states, src.pauses.path if src.pauses else None,
+            src.file.path,
+            src.format,
+            zone(src),
+            PriorityMap(settings.priorities),
+            settings.pause_states,
+            src.pauses.path if src.pauses else None,
         )
     for name in ("problems", "changes", "releases", "outages"):
         src = getattr(settings, name)
@@ -72,12 +86,15 @@ def load(settings: Settings) -> ServiceData:
     data = ServiceData(
         incidents=incidents,
         problems=read_problems(settings.problems.file.path, zone(settings.problems))
-        if settings.problems else [],
+        if settings.problems
+        else [],
         changes=read_changes(settings.changes.file.path, zone(settings.changes))
-        if settings.changes else [],
+        if settings.changes
+        else [],
         releases=read_releases(settings.releases.file.path) if settings.releases else [],
         outages=read_outages(settings.outages.file.path, zone(settings.outages))
-        if settings.outages else [],
+        if settings.outages
+        else [],
     )
     if len(_CACHE) >= 4:
         _CACHE.pop(next(iter(_CACHE)))

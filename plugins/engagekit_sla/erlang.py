@@ -94,8 +94,9 @@ def agents_needed(
         b = traffic * b / (n + traffic * b)
 
 
-def _unservable(arrivals: float, handling: float, traffic: float, n: int, limit: int,
-                max_agents: int | None) -> engagekit.InputError:
+def _unservable(
+    arrivals: float, handling: float, traffic: float, n: int, limit: int, max_agents: int | None
+) -> engagekit.InputError:
     if max_agents:
         return engagekit.InputError(
             f"{arrivals:g} tickets an hour at {handling * 60:g} minutes each ({traffic:.1f} "

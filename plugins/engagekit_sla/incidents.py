@@ -80,11 +80,15 @@ def _read_csv(path: Path, required: Sequence[str], what: str) -> pl.DataFrame:
 
     try:
         df = pl.read_csv(
-            path, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=False,
+            path,
+            infer_schema=False,
+            encoding="utf8-lossy",
+            truncate_ragged_lines=False,
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
         raise engagekit.InputError(
-            f"cannot read as CSV: {str(exc).splitlines()[0]}", where=path,
+            f"cannot read as CSV: {str(exc).splitlines()[0]}",
+            where=path,
             hint=f"a {what} is a CSV file with a header row",
         ) from None
     df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
@@ -92,7 +96,9 @@ def _read_csv(path: Path, required: Sequence[str], what: str) -> pl.DataFrame:
     if missing:
         raise engagekit.InputError(
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-            where=path, row=1, hint=f"a {what} has the columns {', '.join(required)} (at least)",
+            where=path,
+            row=1,
+            hint=f"a {what} has the columns {', '.join(required)} (at least)",
         )
     return df
 
@@ -124,8 +130,12 @@ def _priorities(
 
 
 def _check_order(
-    earlier: NDArray[np.int64], later: NDArray[np.int64], rows: NDArray[np.int64], where: Path,
-    column: str, message: str,
+    earlier: NDArray[np.int64],
+    later: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    where: Path,
+    column: str,
+    message: str,
 ) -> None:
     import numpy as np
 
@@ -141,7 +151,11 @@ def _iso(t: int) -> str:
 
 
 def read_incidents(
-    path: Path, fmt: str, tz: str | None, pmap: PriorityMap, pause_states: Sequence[str],
+    path: Path,
+    fmt: str,
+    tz: str | None,
+    pmap: PriorityMap,
+    pause_states: Sequence[str],
     pauses_file: Path | None = None,
 ) -> IncidentColumns:
     """Read an incident file of format ``generic``, ``servicenow`` or ``jira``."""
@@ -181,18 +195,26 @@ def _generic(
                 "priority_history"
             )
             idx = parts["i"].to_numpy().astype(np.int64)
-            ranks = _priorities(parts["priority_history"].str.strip_chars(), pmap, path,
-                                "priority_history", rows[idx])
+            ranks = _priorities(
+                parts["priority_history"].str.strip_chars(),
+                pmap,
+                path,
+                "priority_history",
+                rows[idx],
+            )
             np.minimum.at(highest, idx, ranks)
     opened = parse_instants(df["opened"], tz=tz, where=path, column="opened")
     responded = (
-        parse_instants(df["first_response"], tz=tz, where=path, column="first_response",
-                       required=False)
-        if "first_response" in df.columns else np.full(n, MISSING, dtype=np.int64)
+        parse_instants(
+            df["first_response"], tz=tz, where=path, column="first_response", required=False
+        )
+        if "first_response" in df.columns
+        else np.full(n, MISSING, dtype=np.int64)
     )
     resolved = (
         parse_instants(df["resolved"], tz=tz, where=path, column="resolved", required=False)
-        if "resolved" in df.columns else np.full(n, MISSING, dtype=np.int64)
+        if "resolved" in df.columns
+        else np.full(n, MISSING, dtype=np.int64)
     )
     _check_order(opened, resolved, rows, path, "resolved", "resolved before opened")
     _check_order(opened, responded, rows, path, "first_response", "first response before opened")
@@ -215,15 +237,17 @@ def _generic(
         unknown = joined["i"].is_null().to_numpy()
         if unknown.any():
             first = joined["incident"][int(np.flatnonzero(unknown)[0])]
-            raise row_error(pauses_file, f_rows[unknown], "incident",
-                            f"no incident {first!r} in {path.name}")
+            raise row_error(
+                pauses_file, f_rows[unknown], "incident", f"no incident {first!r} in {path.name}"
+            )
         f_owner = joined["i"].to_numpy().astype(np.int64)
         f_start = parse_instants(pf["start"], tz=tz, where=pauses_file, column="start")
         f_end = parse_instants(pf["end"], tz=tz, where=pauses_file, column="end", required=False)
         if len(owner):
             raise engagekit.InputError(
-                "pauses are given both in the incident file's pauses column and in a pauses "
-                "file", where=pauses_file, hint="use one of the two",
+                "pauses are given both in the incident file's pauses column and in a pauses file",
+                where=pauses_file,
+                hint="use one of the two",
             )
         owner, p_start, p_end, p_rows = f_owner, f_start, f_end, f_rows
         p_where, p_column = pauses_file, "end"
@@ -232,14 +256,25 @@ def _generic(
     if "caused_by_change" in df.columns:
         caused = df["caused_by_change"].str.strip_chars()
     return IncidentColumns(
-        ids=ids, rows=rows, priority=priority, highest=highest, opened=opened,
-        responded=responded, resolved=resolved, pause_owner=owner, pause_start=p_start,
-        pause_end=p_end, caused_by_change=caused, source=path,
+        ids=ids,
+        rows=rows,
+        priority=priority,
+        highest=highest,
+        opened=opened,
+        responded=responded,
+        resolved=resolved,
+        pause_owner=owner,
+        pause_start=p_start,
+        pause_end=p_end,
+        caused_by_change=caused,
+        source=path,
     )
 
 
-PAUSES_HINT = ("write start/end pairs separated by ';', e.g. 2026-03-02T10:00/2026-03-02T11:30 "
-               "(an empty end: still paused)")
+PAUSES_HINT = (
+    "write start/end pairs separated by ';', e.g. 2026-03-02T10:00/2026-03-02T11:30 "
+    "(an empty end: still paused)"
+)
 
 
 def _inline_pauses(
@@ -267,8 +302,13 @@ def _inline_pauses(
     cut = values.str.find("/", literal=True)
     if cut.null_count():
         bad = np.flatnonzero(cut.is_null().to_numpy())
-        raise row_error(path, p_rows[bad], "pauses",
-                        f"pause {values[int(bad[0])]!r} is not start/end", PAUSES_HINT)
+        raise row_error(
+            path,
+            p_rows[bad],
+            "pauses",
+            f"pause {values[int(bad[0])]!r} is not start/end",
+            PAUSES_HINT,
+        )
     lo, hi = cut.min(), cut.max()
     if lo == hi:  # fixed-width timestamps (the usual case): slice instead of splitting
         first, second = values.str.slice(0, lo), values.str.slice(lo + 1)  # type: ignore[arg-type]
@@ -277,15 +317,19 @@ def _inline_pauses(
         first, second = pieces["field_0"], pieces["field_1"]
     second = pl.select(pl.when(second.str.len_bytes() > 0).then(second)).to_series()
     p_start = parse_instants(first, tz=tz, where=path, column="pauses", rows=p_rows)
-    p_end = parse_instants(second, tz=tz, where=path, column="pauses", rows=p_rows,
-                           required=False)
+    p_end = parse_instants(second, tz=tz, where=path, column="pauses", rows=p_rows, required=False)
     return owner, p_start, p_end, p_rows
 
 
 def _check_pauses(
-    owner: NDArray[np.int64], start: NDArray[np.int64], end: NDArray[np.int64],
-    rows: NDArray[np.int64], opened: NDArray[np.int64], resolved: NDArray[np.int64],
-    where: Path, column: str,
+    owner: NDArray[np.int64],
+    start: NDArray[np.int64],
+    end: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    opened: NDArray[np.int64],
+    resolved: NDArray[np.int64],
+    where: Path,
+    column: str,
 ) -> None:
     """A pause ends after it starts, lies inside its incident, and overlaps no other of it."""
     import numpy as np
@@ -296,8 +340,12 @@ def _check_pauses(
     bad = np.flatnonzero(has_end & (end < start))
     if len(bad):
         k = int(bad[0])
-        raise row_error(where, rows[bad], column,
-                        f"pause ends ({_iso(int(end[k]))}) before it starts ({_iso(int(start[k]))})")
+        raise row_error(
+            where,
+            rows[bad],
+            column,
+            f"pause ends ({_iso(int(end[k]))}) before it starts ({_iso(int(start[k]))})",
+        )
     inc_open = opened[owner]
     inc_res = resolved[owner]
     done = inc_res != MISSING
@@ -308,16 +356,22 @@ def _check_pauses(
         until = _iso(int(inc_res[k])) if inc_res[k] != MISSING else "open"
         stop = _iso(int(end[k])) if end[k] != MISSING else "open"
         raise row_error(
-            where, rows[bad], column,
+            where,
+            rows[bad],
+            column,
             f"pause {_iso(int(start[k]))}..{stop} is outside its incident "
             f"({_iso(int(inc_open[k]))}..{until})",
             "a pause starts at or after the incident opened and ends by its resolution",
         )
     bad = np.flatnonzero(done & ~has_end)
     if len(bad):
-        raise row_error(where, rows[bad], column,
-                        "pause has no end but its incident is resolved",
-                        "give the pause an end at or before the resolution")
+        raise row_error(
+            where,
+            rows[bad],
+            column,
+            "pause has no end but its incident is resolved",
+            "give the pause an end at or before the resolution",
+        )
     step = np.diff(owner)
     if ((step > 0) | ((step == 0) & (np.diff(start) >= 0))).all():
         order = np.arange(len(owner))  # already in order (the usual case): no sort
@@ -328,9 +382,13 @@ def _check_pauses(
     prev_end = np.where(e[:-1] == MISSING, np.iinfo(np.int64).max, e[:-1])
     bad = np.flatnonzero(same & (s[1:] < prev_end))
     if len(bad):
-        raise row_error(where, rows[order[bad + 1]], column,
-                        "pause overlaps an earlier pause of the same incident",
-                        "merge overlapping pauses into one")
+        raise row_error(
+            where,
+            rows[order[bad + 1]],
+            column,
+            "pause overlaps an earlier pause of the same incident",
+            "merge overlapping pauses into one",
+        )
 
 
 # -- ServiceNow ----------------------------------------------------------------------------------
@@ -342,26 +400,31 @@ def _servicenow(
     import numpy as np
     import polars as pl
 
-    df = _read_csv(path, ("number", "incident_state", "opened_at", "priority"),
-                   "ServiceNow incident export")
+    df = _read_csv(
+        path, ("number", "incident_state", "opened_at", "priority"), "ServiceNow incident export"
+    )
     n = df.height
     df = df.with_columns(
-        pl.when(pl.col(c).str.strip_chars().is_in(["?", ""])).then(None).otherwise(
-            pl.col(c).str.strip_chars()).alias(c)
+        pl.when(pl.col(c).str.strip_chars().is_in(["?", ""]))
+        .then(None)
+        .otherwise(pl.col(c).str.strip_chars())
+        .alias(c)
         for c in df.columns
     )
     rows = np.arange(2, n + 2, dtype=np.int64)
     if df["number"].is_null().any():
         raise row_error(path, rows[df["number"].is_null().to_numpy()], "number", "empty number")
     prio = _priorities(df["priority"], pmap, path, "priority", rows)
-    opened = parse_instants(df["opened_at"], tz=tz, where=path, column="opened_at",
-                            formats=SERVICENOW_FORMATS)
+    opened = parse_instants(
+        df["opened_at"], tz=tz, where=path, column="opened_at", formats=SERVICENOW_FORMATS
+    )
 
     def optional(col: str) -> NDArray[np.int64]:
         if col not in df.columns:
             return np.full(n, MISSING, dtype=np.int64)
-        return parse_instants(df[col], tz=tz, where=path, column=col, formats=SERVICENOW_FORMATS,
-                              required=False)
+        return parse_instants(
+            df[col], tz=tz, where=path, column=col, formats=SERVICENOW_FORMATS, required=False
+        )
 
     updated = optional("sys_updated_at")
     resolved_at = optional("resolved_at")
@@ -370,7 +433,8 @@ def _servicenow(
     updated = np.where(updated == MISSING, opened, np.maximum(updated, opened))
     mod = (
         df["sys_mod_count"].cast(pl.Int64, strict=False).fill_null(0).to_numpy()
-        if "sys_mod_count" in df.columns else np.zeros(n, dtype=np.int64)
+        if "sys_mod_count" in df.columns
+        else np.zeros(n, dtype=np.int64)
     )
     state = df["incident_state"].fill_null("").str.strip_chars()
     state_l = state.str.to_lowercase()
@@ -379,11 +443,21 @@ def _servicenow(
     resolving = state_l.is_in(list(RESOLVED_STATES)).to_numpy()
     is_new = (state_l == "new").to_numpy()
 
-    ev = pl.DataFrame({
-        "number": df["number"], "row": rows, "t": updated, "mod": mod, "opened": opened,
-        "prio": prio, "resolved_at": resolved_at, "closed_at": closed_at, "paused": paused,
-        "resolving": resolving, "new": is_new,
-    })
+    ev = pl.DataFrame(
+        {
+            "number": df["number"],
+            "row": rows,
+            "t": updated,
+            "mod": mod,
+            "opened": opened,
+            "prio": prio,
+            "resolved_at": resolved_at,
+            "closed_at": closed_at,
+            "paused": paused,
+            "resolving": resolving,
+            "new": is_new,
+        }
+    )
     ev = ev.with_columns(pl.col("number").rank("dense").cast(pl.Int64).alias("k") - 1)
     ev = ev.sort(["k", "t", "mod", "row"])
     k = ev["k"].to_numpy()
@@ -408,7 +482,8 @@ def _servicenow(
     closed = np.full(n_inc, MISSING, dtype=np.int64)
     np.maximum.at(closed, k, ev["closed_at"].to_numpy())
     resolved = np.where(
-        res_at != MISSING, res_at,
+        res_at != MISSING,
+        res_at,
         np.where(first_resolving != np.iinfo(np.int64).max, first_resolving, closed),
     )
     resolved = np.where(resolved == MISSING, MISSING, np.maximum(resolved, opened_i))
@@ -427,8 +502,9 @@ def _servicenow(
     p_start = t[p]
     p_end = nxt[p]
     res_o = resolved[owner]
-    p_end = np.where(p_end == MISSING, res_o, np.where(res_o != MISSING,
-                                                       np.minimum(p_end, res_o), p_end))
+    p_end = np.where(
+        p_end == MISSING, res_o, np.where(res_o != MISSING, np.minimum(p_end, res_o), p_end)
+    )
     p_start = np.where(res_o != MISSING, np.minimum(p_start, res_o), p_start)
     keep = (p_end == MISSING) | (p_end > p_start)
     owner, p_start, p_end = owner[keep], p_start[keep], p_end[keep]
@@ -443,10 +519,18 @@ def _servicenow(
             caused = c.sort("k")["c"] if caused is None else caused
             break
     return IncidentColumns(
-        ids=ev["number"].gather(first), rows=ev["row"].to_numpy()[first], priority=priority,
-        highest=highest, opened=opened_i, responded=responded, resolved=resolved,
-        pause_owner=owner.astype(np.int64), pause_start=p_start, pause_end=p_end,
-        caused_by_change=caused, source=path,
+        ids=ev["number"].gather(first),
+        rows=ev["row"].to_numpy()[first],
+        priority=priority,
+        highest=highest,
+        opened=opened_i,
+        responded=responded,
+        resolved=resolved,
+        pause_owner=owner.astype(np.int64),
+        pause_start=p_start,
+        pause_end=p_end,
+        caused_by_change=caused,
+        source=path,
     )
 
 
@@ -459,8 +543,11 @@ def _jira(
     import numpy as np
     import polars as pl
 
-    df = _read_csv(path, ("Issue key", "Issue Type", "Status", "Priority", "Created"),
-                   "Jira Service Management export")
+    df = _read_csv(
+        path,
+        ("Issue key", "Issue Type", "Status", "Priority", "Created"),
+        "Jira Service Management export",
+    )
     rows_all = np.arange(2, df.height + 2, dtype=np.int64)
     kind = df["Issue Type"].fill_null("").str.strip_chars().str.to_lowercase()
     keep = (~kind.is_in(list(JIRA_SKIPPED_TYPES))).to_numpy()
@@ -471,30 +558,49 @@ def _jira(
     ids = df["Issue key"].str.strip_chars()
     bad = np.flatnonzero(ids.is_duplicated().to_numpy()) if _may_repeat(ids) else []
     if len(bad):
-        raise row_error(path, rows[bad[1:]], "Issue key", f"issue {ids[int(bad[0])]!r} appears twice")
+        raise row_error(
+            path, rows[bad[1:]], "Issue key", f"issue {ids[int(bad[0])]!r} appears twice"
+        )
     priority = _priorities(df["Priority"], pmap, path, "Priority", rows)
-    opened = parse_instants(df["Created"], tz=tz, where=path, column="Created",
-                            formats=JIRA_FORMATS, rows=rows)
+    opened = parse_instants(
+        df["Created"], tz=tz, where=path, column="Created", formats=JIRA_FORMATS, rows=rows
+    )
 
     def optional(*cols: str) -> NDArray[np.int64]:
         for col in cols:
             if col in df.columns:
-                return parse_instants(df[col], tz=tz, where=path, column=col,
-                                      formats=JIRA_FORMATS, rows=rows, required=False)
+                return parse_instants(
+                    df[col],
+                    tz=tz,
+                    where=path,
+                    column=col,
+                    formats=JIRA_FORMATS,
+                    rows=rows,
+                    required=False,
+                )
         return np.full(n, MISSING, dtype=np.int64)
 
     resolved = optional("Resolved")
     responded = optional("Date of First Response", "First Response", "First response")
     updated = optional("Updated")
     _check_order(opened, resolved, rows, path, "Resolved", "resolved before created")
-    _check_order(opened, responded, rows, path, "Date of First Response",
-                 "first response before created")
+    _check_order(
+        opened, responded, rows, path, "Date of First Response", "first response before created"
+    )
     status = df["Status"].fill_null("").str.strip_chars().str.to_lowercase()
     waiting = status.is_in([s.casefold() for s in pause_states]).to_numpy()
     p = np.flatnonzero(waiting & (resolved == MISSING) & (updated != MISSING))
     return IncidentColumns(
-        ids=ids, rows=rows, priority=priority, highest=priority.copy(), opened=opened,
-        responded=responded, resolved=resolved, pause_owner=p.astype(np.int64),
+        ids=ids,
+        rows=rows,
+        priority=priority,
+        highest=priority.copy(),
+        opened=opened,
+        responded=responded,
+        resolved=resolved,
+        pause_owner=p.astype(np.int64),
         pause_start=np.maximum(updated[p], opened[p]),
-        pause_end=np.full(len(p), MISSING, dtype=np.int64), source=path, skipped=skipped,
+        pause_end=np.full(len(p), MISSING, dtype=np.int64),
+        source=path,
+        skipped=skipped,
     )

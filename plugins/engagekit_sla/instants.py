@@ -33,11 +33,17 @@ ISO_FORMATS = (
     "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%d %H:%M:%S%.f",
 )
-ACCEPTED = "YYYY-MM-DDTHH:MM[:SS] with an offset (+01:00 or Z), or without one in the file's timezone"
+ACCEPTED = (
+    "YYYY-MM-DDTHH:MM[:SS] with an offset (+01:00 or Z), or without one in the file's timezone"
+)
 
 
 def row_error(
-    where: Path | str, rows: Sequence[int], column: str | None, message: str, hint: str | None = None
+    where: Path | str,
+    rows: Sequence[int],
+    column: str | None,
+    message: str,
+    hint: str | None = None,
 ) -> engagekit.InputError:
     """An error at the first of ``rows`` (spreadsheet numbering), saying how many more there are."""
     more = len(rows) - 1
@@ -87,7 +93,9 @@ def parse_instants(
         if tz is None:
             first = s[int(idx[0])]
             raise row_error(
-                where, row_of[idx], column,
+                where,
+                row_of[idx],
+                column,
                 f"{first!r} has no time zone and none is configured for this file",
                 'add an offset such as +01:00, or set timezone = "Europe/Berlin" on the file '
                 "(or data_timezone in the settings)",
@@ -97,7 +105,9 @@ def parse_instants(
         if gone.any():
             first = s[int(idx[np.flatnonzero(gone)[0]])]
             raise row_error(
-                where, row_of[idx[gone]], column,
+                where,
+                row_of[idx[gone]],
+                column,
                 f"{first!r} does not exist in {tz} (the clocks skip that hour)",
                 "check the time zone of the file",
             )
@@ -148,10 +158,7 @@ def _strptime(
             continue
         if parsed.dtype.time_zone is not None:  # type: ignore[union-attr]
             parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        if result is None:
-            result = parsed
-        else:
-            result = result.scatter(todo, parsed)
+        result = parsed if result is None else result.scatter(todo, parsed)
         todo = np.flatnonzero(result.is_null().to_numpy())
         if not len(todo):
             break

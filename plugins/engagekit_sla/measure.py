@@ -38,12 +38,21 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
-    "Window", "WindowResult", "elapsed_columns", "elapsed_many", "measure_component",
+    "Window",
+    "WindowResult",
+    "elapsed_columns",
+    "elapsed_many",
+    "measure_component",
     "measure_window",
 ]
 
-AGE_BUCKETS = ((1, "age_lt_1d"), (3, "age_1_3d"), (7, "age_3_7d"), (30, "age_7_30d"),
-               (None, "age_over_30d"))
+AGE_BUCKETS = (
+    (1, "age_lt_1d"),
+    (3, "age_1_3d"),
+    (7, "age_3_7d"),
+    (30, "age_7_30d"),
+    (None, "age_over_30d"),
+)
 TWO = Decimal("0.01")
 
 
@@ -127,10 +136,17 @@ def elapsed_columns(
     return elapsed_many(clock, opened, [end], owner, pause_start, pause_end)[0]
 
 
-def _clocks(kinds: Sequence[Sequence[str]], prio: NDArray[np.int64], business: SlaClock,
-            calendar: SlaClock, opened: NDArray[np.int64], ends: Sequence[NDArray[np.int64]],
-            owner: NDArray[np.int64], ps: NDArray[np.int64], pe: NDArray[np.int64]
-            ) -> list[Elapsed]:
+def _clocks(
+    kinds: Sequence[Sequence[str]],
+    prio: NDArray[np.int64],
+    business: SlaClock,
+    calendar: SlaClock,
+    opened: NDArray[np.int64],
+    ends: Sequence[NDArray[np.int64]],
+    owner: NDArray[np.int64],
+    ps: NDArray[np.int64],
+    pe: NDArray[np.int64],
+) -> list[Elapsed]:
     """Elapsed time to each of ``ends``, on the clock that ``kinds[k][priority]`` names."""
     import numpy as np
 
@@ -152,7 +168,9 @@ def _clocks(kinds: Sequence[Sequence[str]], prio: NDArray[np.int64], business: S
 
 
 def measure_window(
-    project: engagekit.Project, component: engagekit.Component, window: Window,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    window: Window,
     data: ServiceData | None = None,
 ) -> WindowResult:
     """Everything measured over one window."""
@@ -176,7 +194,9 @@ def measure_window(
         prio_all = inc.highest if s.priority_rule == "highest" else inc.priority
         comp_start = make_window(coverage, component.start, component.end, "").start
         in_scope = inc.opened >= comp_start
-        opened_count = int((in_scope & (inc.opened >= window.start) & (inc.opened < window.end)).sum())
+        opened_count = int(
+            (in_scope & (inc.opened >= window.start) & (inc.opened < window.end)).sum()
+        )
         res = inc.resolved
         is_res = in_scope & (res != MISSING) & (res >= window.start) & (res < window.end)
         is_open = in_scope & (inc.opened < window.end) & ((res == MISSING) | (res >= window.end))
@@ -205,14 +225,30 @@ def measure_window(
         calendar = SlaClock(None, lo, hi)
         (resp_el, _), (res_el, paused) = _clocks(
             [[p.response_clock for p in s.priorities], [p.resolution_clock for p in s.priorities]],
-            prio, business, calendar, opened, [end_resp, end_res], owner, ps, pe)
+            prio,
+            business,
+            calendar,
+            opened,
+            [end_resp, end_res],
+            owner,
+            ps,
+            pe,
+        )
         big = np.iinfo(np.int64).max
         resp_target = np.array(
-            [big if p.response_minutes is None else int(p.response_minutes * 60)
-             for p in s.priorities], dtype=np.int64)
+            [
+                big if p.response_minutes is None else int(p.response_minutes * 60)
+                for p in s.priorities
+            ],
+            dtype=np.int64,
+        )
         res_target = np.array(
-            [big if p.resolution_hours is None else int(p.resolution_hours * 3600)
-             for p in s.priorities], dtype=np.int64)
+            [
+                big if p.resolution_hours is None else int(p.resolution_hours * 3600)
+                for p in s.priorities
+            ],
+            dtype=np.int64,
+        )
         resp_ok = resp_el <= resp_target[prio]
         res_ok = res_el <= res_target[prio]
         ok = resp_ok & res_ok
@@ -220,46 +256,71 @@ def measure_window(
         backlog = []
         total = met_total = resp_met_total = res_met_total = 0
         open_total = open_breached_total = 0
+        npr = len(s.priorities)
+        # Group by priority once: resolved incidents first, each priority contiguous.
+        group = np.where(resolved_sel, prio, prio + npr)
+        order = np.argsort(group, kind="stable")
+        bounds = np.searchsorted(group[order], np.arange(2 * npr + 1))
+
+        def count(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+            return np.bincount(group[mask], minlength=2 * npr)
+
+        counts = np.bincount(group, minlength=2 * npr)
+        met_c, rmet_c, zmet_c = count(ok), count(resp_ok), count(res_ok)
         age_days = (as_of - opened) / 86400.0
         for i, p in enumerate(s.priorities):
-            m_res = resolved_sel & (prio == i)
-            m_open = ~resolved_sel & (prio == i)
-            k = int(m_res.sum())
-            met = int((ok & m_res).sum())
-            r_met = int((resp_ok & m_res).sum())
-            z_met = int((res_ok & m_res).sum())
+            in_res = order[bounds[i] : bounds[i + 1]]
+            in_open = order[bounds[npr + i] : bounds[npr + i + 1]]
+            k = int(counts[i])
+            met = int(met_c[i])
+            r_met = int(rmet_c[i])
+            z_met = int(zmet_c[i])
             breaches[i] = k - met
-            n_open = int(m_open.sum())
-            n_open_breached = int((m_open & ~ok).sum())
+            n_open = int(counts[npr + i])
+            n_open_breached = n_open - int(met_c[npr + i])
             compliance = _pct(met, k)
             row: dict[str, Any] = {
-                "priority": p.name, "incidents": k, "met": met, "breached": k - met,
-                "compliance_pct": compliance, "target_pct": p.target_pct,
-                "response_met": r_met, "response_breached": k - r_met,
-                "resolution_met": z_met, "resolution_breached": k - z_met,
+                "priority": p.name,
+                "incidents": k,
+                "met": met,
+                "breached": k - met,
+                "compliance_pct": compliance,
+                "target_pct": p.target_pct,
+                "response_met": r_met,
+                "response_breached": k - r_met,
+                "resolution_met": z_met,
+                "resolution_breached": k - z_met,
             }
             if k:
-                r = resp_el[m_res] / 60.0
-                z = res_el[m_res] / 3600.0
+                r50, r90 = np.percentile(resp_el[in_res], [50, 90]) / 60.0
+                z50, z90 = np.percentile(res_el[in_res], [50, 90]) / 3600.0
                 row |= {
-                    "response_median_min": _dec(np.median(r), "0.1"),
-                    "response_p90_min": _dec(np.percentile(r, 90), "0.1"),
-                    "resolution_median_h": _dec(np.median(z)),
-                    "resolution_p90_h": _dec(np.percentile(z, 90)),
-                    "paused_h": _dec(paused[m_res].sum() / 3600.0),
+                    "response_median_min": _dec(r50, "0.1"),
+                    "response_p90_min": _dec(r90, "0.1"),
+                    "resolution_median_h": _dec(z50),
+                    "resolution_p90_h": _dec(z90),
+                    "paused_h": _dec(paused[in_res].sum() / 3600.0),
                 }
             else:
-                row |= {"response_median_min": None, "response_p90_min": None,
-                        "resolution_median_h": None, "resolution_p90_h": None, "paused_h": None}
+                row |= {
+                    "response_median_min": None,
+                    "response_p90_min": None,
+                    "resolution_median_h": None,
+                    "resolution_p90_h": None,
+                    "paused_h": None,
+                }
             row |= {"open": n_open, "open_breached": n_open_breached}
             rows.append(row)
             if compliance is not None and compliance < p.target_pct:
                 off = True
             if n_open_breached:
                 risk = True
-            brow: dict[str, Any] = {"priority": p.name, "open": n_open,
-                                    "open_breached": n_open_breached}
-            ages = age_days[m_open]
+            brow: dict[str, Any] = {
+                "priority": p.name,
+                "open": n_open,
+                "open_breached": n_open_breached,
+            }
+            ages = age_days[in_open]
             lower = 0.0
             for upper, key in AGE_BUCKETS:
                 sel_age = (ages >= lower) if upper is None else ((ages >= lower) & (ages < upper))
@@ -290,9 +351,22 @@ def measure_window(
         if s.list_incidents != "none" and s.max_listed:
             listed = np.flatnonzero(~ok) if s.list_incidents == "breached" else np.arange(n)
             shown = listed[: s.max_listed]
-            tables["incidents"] = _listing(inc, sel, shown, prio, names, opened, end_res,
-                                           resolved_sel, resp_el, res_el, paused, resp_ok,
-                                           res_ok, tz)
+            tables["incidents"] = _listing(
+                inc,
+                sel,
+                shown,
+                prio,
+                names,
+                opened,
+                end_res,
+                resolved_sel,
+                resp_el,
+                res_el,
+                paused,
+                resp_ok,
+                res_ok,
+                tz,
+            )
             metrics["incidents_listed"] = len(shown)
             metrics["incidents_not_listed"] = len(listed) - len(shown)
         if inc.skipped:
@@ -303,12 +377,16 @@ def measure_window(
     tickets = opened_count
     if data.problems:
         risk |= _problems(s, coverage, data.problems, window, metrics)
-        tickets += sum(1 for p in data.problems
-                       if window.start <= int(p.opened.timestamp()) < window.end)
+        tickets += sum(
+            1 for p in data.problems if window.start <= int(p.opened.timestamp()) < window.end
+        )
     if data.changes:
         risk |= _changes(s, data, window, metrics)
-        tickets += sum(1 for c in data.changes if _change_time(c) is not None
-                       and window.start <= _change_time(c) < window.end)  # type: ignore[operator]
+        tickets += sum(
+            1
+            for c in data.changes
+            if _change_time(c) is not None and window.start <= _change_time(c) < window.end
+        )  # type: ignore[operator]
     if data.releases:
         risk |= _releases(s, data.releases, window, metrics)
 
@@ -335,30 +413,51 @@ def measure_window(
     return WindowResult(metrics, tables, breaches, avail, opened_count, tickets, warnings, status)
 
 
-def _listing(inc: Any, sel: Any, shown: Any, prio: Any, names: list[str], opened: Any,
-             end_res: Any, resolved_sel: Any, resp_el: Any, res_el: Any, paused: Any,
-             resp_ok: Any, res_ok: Any, tz: Any) -> list[dict[str, Any]]:
+def _listing(
+    inc: Any,
+    sel: Any,
+    shown: Any,
+    prio: Any,
+    names: list[str],
+    opened: Any,
+    end_res: Any,
+    resolved_sel: Any,
+    resp_el: Any,
+    res_el: Any,
+    paused: Any,
+    resp_ok: Any,
+    res_ok: Any,
+    tz: Any,
+) -> list[dict[str, Any]]:
     out = []
     ids = inc.ids.gather(sel[shown]).to_list() if len(shown) else []
     for j, k in enumerate(shown.tolist()):
-        out.append({
-            "id": ids[j],
-            "priority": names[int(prio[k])],
-            "opened": datetime.fromtimestamp(int(opened[k]), UTC).astimezone(tz),
-            "resolved": datetime.fromtimestamp(int(end_res[k]), UTC).astimezone(tz)
-            if resolved_sel[k] else None,
-            "response_min": Decimal(int(resp_el[k])) / 60,
-            "resolution_h": (Decimal(int(res_el[k])) / 3600).quantize(TWO),
-            "paused_h": (Decimal(int(paused[k])) / 3600).quantize(TWO),
-            "response_met": bool(resp_ok[k]),
-            "resolution_met": bool(res_ok[k]),
-            "state": "resolved" if resolved_sel[k] else "open",
-        })
+        out.append(
+            {
+                "id": ids[j],
+                "priority": names[int(prio[k])],
+                "opened": datetime.fromtimestamp(int(opened[k]), UTC).astimezone(tz),
+                "resolved": datetime.fromtimestamp(int(end_res[k]), UTC).astimezone(tz)
+                if resolved_sel[k]
+                else None,
+                "response_min": Decimal(int(resp_el[k])) / 60,
+                "resolution_h": (Decimal(int(res_el[k])) / 3600).quantize(TWO),
+                "paused_h": (Decimal(int(paused[k])) / 3600).quantize(TWO),
+                "response_met": bool(resp_ok[k]),
+                "resolution_met": bool(res_ok[k]),
+                "state": "resolved" if resolved_sel[k] else "open",
+            }
+        )
     return out
 
 
-def _problems(s: Settings, coverage: engagekit.Calendar, problems: list[engagekit.Problem],
-              window: Window, metrics: dict[str, Any]) -> bool:
+def _problems(
+    s: Settings,
+    coverage: engagekit.Calendar,
+    problems: list[engagekit.Problem],
+    window: Window,
+    metrics: dict[str, Any],
+) -> bool:
     tz = coverage.tz
     days = s.problem_targets.root_cause_days
     opened_in = found_in = on_time = 0
@@ -369,8 +468,9 @@ def _problems(s: Settings, coverage: engagekit.Calendar, problems: list[engageki
         if window.start <= t_open < window.end:
             opened_in += 1
         due_day = coverage.add_working_days(p.opened.astimezone(tz).date(), days)
-        due = int(datetime.combine(due_day + timedelta(days=1), datetime.min.time(), tz)
-                  .timestamp())
+        due = int(
+            datetime.combine(due_day + timedelta(days=1), datetime.min.time(), tz).timestamp()
+        )
         found = int(p.root_cause_found.timestamp()) if p.root_cause_found else None
         if found is not None and window.start <= found < window.end:
             found_in += 1
@@ -388,7 +488,8 @@ def _problems(s: Settings, coverage: engagekit.Calendar, problems: list[engageki
         "problems_opened": opened_in,
         "problems_open": len(open_ages),
         "problems_open_median_age_days": _dec(statistics.median(open_ages), "0.1")
-        if open_ages else None,
+        if open_ages
+        else None,
         "problems_root_cause_due": due_count,
         "problems_root_cause_on_time": on_time,
         "problems_root_cause_on_time_pct": pct,
@@ -405,8 +506,11 @@ def _change_time(c: engagekit.Change) -> int | None:
 def _changes(s: Settings, data: ServiceData, window: Window, metrics: dict[str, Any]) -> bool:
     import numpy as np
 
-    inside = [c for c in data.changes if (t := _change_time(c)) is not None
-              and window.start <= t < window.end]
+    inside = [
+        c
+        for c in data.changes
+        if (t := _change_time(c)) is not None and window.start <= t < window.end
+    ]
     linked: set[str] = set()
     inc = data.incidents
     if inc is not None and inc.caused_by_change is not None:
@@ -430,16 +534,21 @@ def _changes(s: Settings, data: ServiceData, window: Window, metrics: dict[str, 
         "changes_caused_incidents": caused,
     }
     del np
-    return bool((rate is not None and rate < s.change_targets.success_rate_pct)
-                or (share is not None and share > s.change_targets.max_emergency_pct))
+    return bool(
+        (rate is not None and rate < s.change_targets.success_rate_pct)
+        or (share is not None and share > s.change_targets.max_emergency_pct)
+    )
 
 
-def _releases(s: Settings, releases: list[engagekit.Release], window: Window,
-              metrics: dict[str, Any]) -> bool:
-    inside = [r for r in releases if r.released is not None and window.first <= r.released
-              <= window.last]
-    late_unreleased = [r for r in releases if r.released is None and window.first <= r.planned
-                       <= window.last]
+def _releases(
+    s: Settings, releases: list[engagekit.Release], window: Window, metrics: dict[str, Any]
+) -> bool:
+    inside = [
+        r for r in releases if r.released is not None and window.first <= r.released <= window.last
+    ]
+    late_unreleased = [
+        r for r in releases if r.released is None and window.first <= r.planned <= window.last
+    ]
     n = len(inside)
     on_time = sum(r.released <= r.planned for r in inside)  # type: ignore[operator]
     rolled = sum(r.rolled_back for r in inside)
@@ -455,12 +564,15 @@ def _releases(s: Settings, releases: list[engagekit.Release], window: Window,
         "rollback_rate_pct": rb,
         "rollback_max_pct": s.release_targets.max_rollback_pct,
     }
-    return bool((pct is not None and pct < s.release_targets.on_time_pct)
-                or (rb is not None and rb > s.release_targets.max_rollback_pct))
+    return bool(
+        (pct is not None and pct < s.release_targets.on_time_pct)
+        or (rb is not None and rb > s.release_targets.max_rollback_pct)
+    )
 
 
-def month_windows(calendar: engagekit.Calendar, component: engagekit.Component,
-                  first: date, last: date) -> list[tuple[Window, engagekit.Period, Decimal]]:
+def month_windows(
+    calendar: engagekit.Calendar, component: engagekit.Component, first: date, last: date
+) -> list[tuple[Window, engagekit.Period, Decimal]]:
     """The calendar months of [first, last] inside the component, each with the share of its
     month it covers (for prorating a monthly fee)."""
     out = []
@@ -492,7 +604,11 @@ def measure_component(
         part = period.clip(component.start, component.end)
         if part is None:
             return engagekit.ServiceMeasure(
-                component.name, "sla", metrics={}, tables={}, status=None,
+                component.name,
+                "sla",
+                metrics={},
+                tables={},
+                status=None,
                 warnings=(f"the component does not run in {period.label}",),
             )
         first, last, label = part.start, part.last, period.label
@@ -508,8 +624,11 @@ def measure_component(
         credit = Decimal(0)
         capped = False
         for w, _month, share in month_windows(coverage, component, first, last):
-            r = result if (w.start, w.end) == (window.start, window.end) else measure_window(
-                project, component, w, data)
+            r = (
+                result
+                if (w.start, w.end) == (window.start, window.end)
+                else measure_window(project, component, w, data)
+            )
             c = credits_for(s, r)
             month_fee = s.fee.monthly * share
             fee += month_fee
@@ -524,7 +643,11 @@ def measure_component(
         c = credits_for(s, result)
         metrics["credit_pct_of_fee"] = c.total_pct
     return engagekit.ServiceMeasure(
-        component.name, "sla", metrics=metrics, tables=result.tables, status=result.status,
+        component.name,
+        "sla",
+        metrics=metrics,
+        tables=result.tables,
+        status=result.status,
         warnings=tuple(result.warnings),
     )
 

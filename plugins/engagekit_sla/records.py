@@ -36,17 +36,24 @@ def _located(row: CsvRow, err: engagekit.InputError) -> engagekit.InputError:
 def read_problems(path: Path, tz: str | None) -> list[engagekit.Problem]:
     zone = _zone(tz)
     out = []
-    for row in read_rows(path, required=["id", "opened"],
-                         optional=["root_cause_found", "resolved", "priority"], what="problems file"):
+    for row in read_rows(
+        path,
+        required=["id", "opened"],
+        optional=["root_cause_found", "resolved", "priority"],
+        what="problems file",
+    ):
         try:
-            out.append(engagekit.Problem(
-                id=row.text("id") or "",
-                opened=row.datetime("opened", tz=zone, formats=_FORMATS),  # type: ignore[arg-type]
-                root_cause_found=row.datetime("root_cause_found", tz=zone, required=False,
-                                              formats=_FORMATS),
-                resolved=row.datetime("resolved", tz=zone, required=False, formats=_FORMATS),
-                priority=row.text("priority", required=False) or "",
-            ))
+            out.append(
+                engagekit.Problem(
+                    id=row.text("id") or "",
+                    opened=row.datetime("opened", tz=zone, formats=_FORMATS),  # type: ignore[arg-type]
+                    root_cause_found=row.datetime(
+                        "root_cause_found", tz=zone, required=False, formats=_FORMATS
+                    ),
+                    resolved=row.datetime("resolved", tz=zone, required=False, formats=_FORMATS),
+                    priority=row.text("priority", required=False) or "",
+                )
+            )
         except engagekit.InputError as err:
             raise _located(row, err) from None
     return out
@@ -55,22 +62,30 @@ def read_problems(path: Path, tz: str | None) -> list[engagekit.Problem]:
 def read_changes(path: Path, tz: str | None) -> list[engagekit.Change]:
     zone = _zone(tz)
     out = []
-    for row in read_rows(path, required=["id", "kind", "successful"],
-                         optional=["planned", "implemented", "caused_incident"],
-                         what="changes file"):
+    for row in read_rows(
+        path,
+        required=["id", "kind", "successful"],
+        optional=["planned", "implemented", "caused_incident"],
+        what="changes file",
+    ):
         kind = (row.text("kind") or "").lower()
         if kind not in ("standard", "normal", "emergency"):
-            raise row.error(f"unknown kind of change {kind!r}", "kind",
-                            "use standard, normal or emergency")
+            raise row.error(
+                f"unknown kind of change {kind!r}", "kind", "use standard, normal or emergency"
+            )
         try:
-            out.append(engagekit.Change(
-                id=row.text("id") or "",
-                kind=kind,  # type: ignore[arg-type]
-                planned=row.datetime("planned", tz=zone, required=False, formats=_FORMATS),
-                implemented=row.datetime("implemented", tz=zone, required=False, formats=_FORMATS),
-                successful=row.boolean("successful"),
-                caused_incident=row.boolean("caused_incident", default=False),
-            ))
+            out.append(
+                engagekit.Change(
+                    id=row.text("id") or "",
+                    kind=kind,  # type: ignore[arg-type]
+                    planned=row.datetime("planned", tz=zone, required=False, formats=_FORMATS),
+                    implemented=row.datetime(
+                        "implemented", tz=zone, required=False, formats=_FORMATS
+                    ),
+                    successful=row.boolean("successful"),
+                    caused_incident=row.boolean("caused_incident", default=False),
+                )
+            )
         except engagekit.InputError as err:
             raise _located(row, err) from None
     return out
@@ -78,15 +93,18 @@ def read_changes(path: Path, tz: str | None) -> list[engagekit.Change]:
 
 def read_releases(path: Path) -> list[engagekit.Release]:
     out = []
-    for row in read_rows(path, required=["id", "planned"], optional=["released", "rolled_back"],
-                         what="releases file"):
+    for row in read_rows(
+        path, required=["id", "planned"], optional=["released", "rolled_back"], what="releases file"
+    ):
         try:
-            out.append(engagekit.Release(
-                id=row.text("id") or "",
-                planned=row.date("planned"),  # type: ignore[arg-type]
-                released=row.date("released", required=False),
-                rolled_back=row.boolean("rolled_back", default=False),
-            ))
+            out.append(
+                engagekit.Release(
+                    id=row.text("id") or "",
+                    planned=row.date("planned"),  # type: ignore[arg-type]
+                    released=row.date("released", required=False),
+                    rolled_back=row.boolean("rolled_back", default=False),
+                )
+            )
         except engagekit.InputError as err:
             raise _located(row, err) from None
     return out
@@ -95,15 +113,18 @@ def read_releases(path: Path) -> list[engagekit.Release]:
 def read_outages(path: Path, tz: str | None) -> list[engagekit.Outage]:
     zone = _zone(tz)
     out = []
-    for row in read_rows(path, required=["start", "end"], optional=["planned", "service"],
-                         what="outages file"):
+    for row in read_rows(
+        path, required=["start", "end"], optional=["planned", "service"], what="outages file"
+    ):
         try:
-            out.append(engagekit.Outage(
-                start=row.datetime("start", tz=zone, formats=_FORMATS),  # type: ignore[arg-type]
-                end=row.datetime("end", tz=zone, formats=_FORMATS),  # type: ignore[arg-type]
-                planned=row.boolean("planned", default=False),
-                service=row.text("service", required=False) or "",
-            ))
+            out.append(
+                engagekit.Outage(
+                    start=row.datetime("start", tz=zone, formats=_FORMATS),  # type: ignore[arg-type]
+                    end=row.datetime("end", tz=zone, formats=_FORMATS),  # type: ignore[arg-type]
+                    planned=row.boolean("planned", default=False),
+                    service=row.text("service", required=False) or "",
+                )
+            )
         except engagekit.InputError as err:
             raise _located(row, err) from None
     return out

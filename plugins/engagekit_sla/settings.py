@@ -5,6 +5,7 @@ These keys are a public contract; docs/models/sla.md documents each with a full 
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import time
 from decimal import Decimal
@@ -139,7 +140,8 @@ class CreditTier:
     def __attrs_post_init__(self) -> None:
         if self.below_pct <= self.from_pct:
             raise _fail(
-                f"band {self.from_pct}%..{self.below_pct}% is empty", "below_pct",
+                f"band {self.from_pct}%..{self.below_pct}% is empty",
+                "below_pct",
                 "below_pct must be greater than from_pct",
             )
 
@@ -154,23 +156,26 @@ class Credits:
 
     def __attrs_post_init__(self) -> None:
         bands = sorted(self.tiers, key=lambda t: t.from_pct)
-        for a, b in zip(bands, bands[1:], strict=False):
+        for a, b in itertools.pairwise(bands):
             if b.from_pct < a.below_pct:
                 raise _fail(
                     f"credit bands {a.from_pct}%..{a.below_pct}% and {b.from_pct}%..{b.below_pct}% "
-                    "overlap", "tiers",
+                    "overlap",
+                    "tiers",
                     "each band starts where the one below it ends (from_pct = the other's "
                     "below_pct)",
                 )
             if b.from_pct > a.below_pct:
                 raise _fail(
-                    f"credit bands leave a gap between {a.below_pct}% and {b.from_pct}%", "tiers",
+                    f"credit bands leave a gap between {a.below_pct}% and {b.from_pct}%",
+                    "tiers",
                     "each band starts where the one below it ends (from_pct = the other's "
                     "below_pct)",
                 )
         if bands and bands[0].from_pct != 0:
             raise _fail(
-                f"credit bands leave a gap below {bands[0].from_pct}%", "tiers",
+                f"credit bands leave a gap below {bands[0].from_pct}%",
+                "tiers",
                 "the lowest band starts at 0 (leave from_pct out)",
             )
 
@@ -212,7 +217,8 @@ class Fee:
             if tier.up_to <= last:
                 raise _fail(
                     f"overage tier up to {tier.up_to} does not go beyond {last}",
-                    f"overage[{i}].up_to", "tiers rise: each up_to above the one before it",
+                    f"overage[{i}].up_to",
+                    "tiers rise: each up_to above the one before it",
                 )
             last = tier.up_to
 
@@ -279,7 +285,8 @@ class Staffing:
         if self.service_level_pct >= 100:
             raise _fail(
                 "a service level of 100% can never be met: some tickets always wait",
-                "service_level_pct", "use a target below 100, e.g. 80 or 90",
+                "service_level_pct",
+                "use a target below 100, e.g. 80 or 90",
             )
         if self.shrinkage_pct >= 100:
             raise _fail("shrinkage of 100% leaves no time to work", "shrinkage_pct")
@@ -320,7 +327,8 @@ def _check_zone(instance: Any, attribute: Any, value: str | None) -> None:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise _fail(
-            f"unknown time zone {value!r}", attribute.name,
+            f"unknown time zone {value!r}",
+            attribute.name,
             "use an IANA name such as Europe/Berlin, America/New_York or UTC",
         ) from None
 
@@ -360,7 +368,9 @@ class Settings:
 
     def __attrs_post_init__(self) -> None:
         if not self.priorities:
-            raise _fail("give at least one priority", "priorities", 'e.g. [[priorities]] name = "P1"')
+            raise _fail(
+                "give at least one priority", "priorities", 'e.g. [[priorities]] name = "P1"'
+            )
         seen: dict[str, str] = {}
         for i, p in enumerate(self.priorities):
             for label in (p.name, *p.aliases):
@@ -377,12 +387,14 @@ class Settings:
             raise _fail("a margin of 100% of the price or more is impossible", "margin_pct")
         if self.outages is not None and self.availability is None:
             raise _fail(
-                "outages are given but no availability target", "availability",
+                "outages are given but no availability target",
+                "availability",
                 "add [availability] target_pct = 99.9",
             )
         if self.credits and self.credits.tiers and self.availability is None:
             raise _fail(
-                "availability credit bands need an availability target", "availability",
+                "availability credit bands need an availability target",
+                "availability",
                 "add [availability] target_pct = 99.9",
             )
 
@@ -392,13 +404,23 @@ EXAMPLE: dict[str, Any] = {
     "coverage": {"timezone": "Europe/Berlin", "hours": "8x5", "country": "DE"},
     "data_timezone": "Europe/Berlin",
     "priorities": [
-        {"name": "P1", "response_minutes": Decimal(15), "resolution_hours": Decimal(4),
-         "response_clock": "calendar", "resolution_clock": "calendar",
-         "target_pct": Decimal(95), "breach_credit_pct": Decimal(1)},
+        {
+            "name": "P1",
+            "response_minutes": Decimal(15),
+            "resolution_hours": Decimal(4),
+            "response_clock": "calendar",
+            "resolution_clock": "calendar",
+            "target_pct": Decimal(95),
+            "breach_credit_pct": Decimal(1),
+        },
         {"name": "P2", "response_minutes": Decimal(30), "resolution_hours": Decimal(8)},
         {"name": "P3", "response_minutes": Decimal(120), "resolution_hours": Decimal(24)},
-        {"name": "P4", "response_minutes": Decimal(480), "resolution_hours": Decimal(80),
-         "target_pct": Decimal(90)},
+        {
+            "name": "P4",
+            "response_minutes": Decimal(480),
+            "resolution_hours": Decimal(80),
+            "target_pct": Decimal(90),
+        },
     ],
     "availability": {"target_pct": Decimal("99.9")},
     "credits": {
@@ -409,15 +431,23 @@ EXAMPLE: dict[str, Any] = {
             {"below_pct": Decimal("95.0"), "credit_pct": Decimal(50)},
         ],
     },
-    "fee": {"monthly": Decimal(9500), "included_tickets": 300,
-            "overage": [{"up_to": 400, "unit_price": Decimal(30)}, {"unit_price": Decimal(25)}]},
+    "fee": {
+        "monthly": Decimal(9500),
+        "included_tickets": 300,
+        "overage": [{"up_to": 400, "unit_price": Decimal(30)}, {"unit_price": Decimal(25)}],
+    },
     "staffing": {
-        "service_level_pct": Decimal(80), "answer_within_minutes": Decimal(30),
+        "service_level_pct": Decimal(80),
+        "answer_within_minutes": Decimal(30),
         "cost_per_hour": Decimal(38),
         "windows": [
-            {"name": "business hours", "days": ["mon", "tue", "wed", "thu", "fri"],
-             "hours": "08:00-18:00", "arrivals_per_hour": Decimal(2),
-             "handling_minutes": Decimal(40)},
+            {
+                "name": "business hours",
+                "days": ["mon", "tue", "wed", "thu", "fri"],
+                "hours": "08:00-18:00",
+                "arrivals_per_hour": Decimal(2),
+                "handling_minutes": Decimal(40),
+            },
         ],
     },
 }

@@ -101,7 +101,8 @@ def plan(calendar: engagekit.Calendar, staffing: Staffing) -> StaffingPlan:
             )
         except engagekit.InputError as err:
             raise engagekit.InputError(
-                f"window {w.name!r}: {err.message}", field=f"staffing.windows[{i}].{err.field}",
+                f"window {w.name!r}: {err.message}",
+                field=f"staffing.windows[{i}].{err.field}",
                 hint=err.hint,
             ) from None
         needs.append(WindowNeed(w, req))
@@ -129,7 +130,8 @@ def _window_rows(p: StaffingPlan) -> list[dict[str, Any]]:
             "service_level_pct": _pct(n.requirement.service_level),
             "occupancy_pct": _pct(n.requirement.occupancy),
             "average_wait_min": Decimal(repr(n.requirement.average_wait * 60)).quantize(
-                Decimal("0.1")),
+                Decimal("0.1")
+            ),
             "agent_hours_per_week": n.agent_hours_per_week,
         }
         for n in p.needs
@@ -149,7 +151,8 @@ def rota(p: StaffingPlan) -> list[dict[str, Any]]:
         for (a, b), n in on:
             row[f"{_fmt(a)}-{_fmt(b)}"] = n.requirement.agents
         row["agent_hours"] = sum(
-            (n.requirement.agents * n.window.hours_per_day for _, n in on), Decimal(0))
+            (n.requirement.agents * n.window.hours_per_day for _, n in on), Decimal(0)
+        )
         out.append(row)
     return out
 
@@ -164,7 +167,8 @@ def staff_component(
     s: Settings = component.settings
     if s.staffing is None or not s.staffing.windows:
         return engagekit.ComponentStaffing(
-            component.name, "sla", warnings=("no staffing windows: nothing to plan",))
+            component.name, "sla", warnings=("no staffing windows: nothing to plan",)
+        )
     p = plan(_coverage(project, s), s.staffing)
     rows = []
     for month in engagekit.Period.days(component.start, component.end).months():
@@ -172,10 +176,16 @@ def staff_component(
         assert part is not None
         hours = (p.paid_hours_per_week * part.length / 7).quantize(HOURS)
         fte = p.fte * part.length / month.length
-        rows.append(engagekit.StaffingRow(
-            component=component.name, period=part, role=s.staffing.role,
-            fte=fte.quantize(HOURS), hours=hours, status="planned",
-        ))
+        rows.append(
+            engagekit.StaffingRow(
+                component=component.name,
+                period=part,
+                role=s.staffing.role,
+                fte=fte.quantize(HOURS),
+                hours=hours,
+                status="planned",
+            )
+        )
     details = {
         "fte": p.fte,
         "paid_hours_per_week": p.paid_hours_per_week.quantize(HOURS),
@@ -203,7 +213,8 @@ def _cost_per_hour(project: engagekit.Project, s: Settings, on: date) -> Decimal
     if s.staffing.cost_per_hour is not None:
         return s.staffing.cost_per_hour
     raise engagekit.InputError(
-        f"no cost rate for role {s.staffing.role!r}", field="staffing.cost_per_hour",
+        f"no cost rate for role {s.staffing.role!r}",
+        field="staffing.cost_per_hour",
         hint="give the role a cost on the rate card, or set staffing.cost_per_hour",
     )
 
@@ -228,8 +239,12 @@ def estimate_component(
     if s.staffing is None or not s.staffing.windows:
         price = (contract * months).rounded() if contract is not None else zero
         return engagekit.ComponentEstimate(
-            component.name, "sla", cost=zero, price=price,
-            start=component.start, finish=component.end,
+            component.name,
+            "sla",
+            cost=zero,
+            price=price,
+            start=component.start,
+            finish=component.end,
             details={"months": months.quantize(HOURS)},
             warnings=("no staffing windows: the cost of the service is not estimated",),
         )
@@ -242,7 +257,9 @@ def estimate_component(
     price = ((contract or suggested) * months).rounded()
     warnings = list(p.warnings)
     if contract is not None and contract < monthly_cost:
-        warnings.append(f"the monthly fee {contract} is below the staffing cost {monthly_cost.rounded()}")
+        warnings.append(
+            f"the monthly fee {contract} is below the staffing cost {monthly_cost.rounded()}"
+        )
     details = {
         "months": months.quantize(HOURS),
         "fte": p.fte,
@@ -256,7 +273,15 @@ def estimate_component(
         "windows": _window_rows(p),
     }
     return engagekit.ComponentEstimate(
-        component.name, "sla", cost=cost, price=price,
-        effort_hours=engagekit.Distribution.point((monthly_hours * months).quantize(Decimal("0.1"))),
-        start=component.start, finish=component.end, details=details, warnings=tuple(warnings),
+        component.name,
+        "sla",
+        cost=cost,
+        price=price,
+        effort_hours=engagekit.Distribution.point(
+            (monthly_hours * months).quantize(Decimal("0.1"))
+        ),
+        start=component.start,
+        finish=component.end,
+        details=details,
+        warnings=tuple(warnings),
     )

@@ -44,11 +44,19 @@ def engine() -> engagekit.Engine:
 def project_file(tmp_path: Path) -> Callable[..., Path]:
     """Write a project with one sla component: ``project_file(settings_toml, files={...})``."""
 
-    def make(settings: str = "", files: dict[str, str] | None = None, *, priorities: str = PRIORITIES,
-             start: str = "2026-01-01", end: str = "2026-12-31", head: str = "") -> Path:
+    def make(
+        settings: str = "",
+        files: dict[str, str] | None = None,
+        *,
+        priorities: str = PRIORITIES,
+        start: str = "2026-01-01",
+        end: str = "2026-12-31",
+        head: str = "",
+    ) -> Path:
         for name, text in (files or {}).items():
             (tmp_path / name).write_text(textwrap.dedent(text).lstrip())
-        text = textwrap.dedent(f"""
+        text = (
+            textwrap.dedent(f"""
             [project]
             name = "t"
             currency = "EUR"
@@ -59,7 +67,10 @@ def project_file(tmp_path: Path) -> Callable[..., Path]:
             start = {start}
             end = {end}
             [components.settings]
-            """) + textwrap.dedent(settings) + textwrap.dedent(priorities)
+            """)
+            + textwrap.dedent(settings)
+            + textwrap.dedent(priorities)
+        )
         path = tmp_path / "project.toml"
         path.write_text(text)
         return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -16,10 +17,8 @@ from .conftest import EXAMPLE
 
 def text(result: Any) -> str:
     out = result.output
-    try:
+    with contextlib.suppress(ValueError, AttributeError):
         out += result.stderr
-    except (ValueError, AttributeError):
-        pass
     return out
 
 
@@ -81,67 +80,100 @@ def fails(run_cli: Callable, path: Path, *expected: str, command: str = "measure
 
 
 def test_resolved_before_opened(run_cli: Callable, project_file: Callable[..., Path]) -> None:
-    path = project_file(ZONED, {"inc.csv": """
+    path = project_file(
+        ZONED,
+        {
+            "inc.csv": """
         id,priority,opened,resolved
         A,P1,2026-03-02 09:00,2026-03-02 10:00
         B,P2,2026-03-03 09:00,2026-03-03 08:00
-        """})
+        """
+        },
+    )
     fails(run_cli, path, "inc.csv", "row 3", "resolved", "resolved before opened")
 
 
-def test_unknown_priority_lists_the_known_ones(run_cli: Callable,
-                                              project_file: Callable[..., Path]) -> None:
-    path = project_file(ZONED, {"inc.csv": """
+def test_unknown_priority_lists_the_known_ones(
+    run_cli: Callable, project_file: Callable[..., Path]
+) -> None:
+    path = project_file(
+        ZONED,
+        {
+            "inc.csv": """
         id,priority,opened
         A,P1,2026-03-02 09:00
         B,Urgent,2026-03-02 09:00
-        """})
+        """
+        },
+    )
     fails(run_cli, path, "row 3", "unknown priority 'Urgent'", "known priorities: P1; P2; P3; P4")
 
 
-def test_pause_ending_before_it_starts(run_cli: Callable, project_file: Callable[..., Path]) -> None:
-    path = project_file(ZONED, {"inc.csv": """
+def test_pause_ending_before_it_starts(
+    run_cli: Callable, project_file: Callable[..., Path]
+) -> None:
+    path = project_file(
+        ZONED,
+        {
+            "inc.csv": """
         id,priority,opened,resolved,pauses
         A,P1,2026-03-02 09:00,2026-03-02 17:00,2026-03-02T12:00/2026-03-02T11:00
-        """})
+        """
+        },
+    )
     fails(run_cli, path, "row 2", "pauses", "pause ends", "before it starts")
 
 
 def test_pause_outside_the_incident(run_cli: Callable, project_file: Callable[..., Path]) -> None:
-    path = project_file(ZONED.replace('file = "inc.csv"', 'file = "inc.csv"\npauses = "p.csv"'), {
-        "inc.csv": """
+    path = project_file(
+        ZONED.replace('file = "inc.csv"', 'file = "inc.csv"\npauses = "p.csv"'),
+        {
+            "inc.csv": """
             id,priority,opened,resolved
             A,P1,2026-03-02 09:00,2026-03-02 17:00
             """,
-        "p.csv": """
+            "p.csv": """
             incident,start,end
             A,2026-03-02 10:00,2026-03-02 11:00
             A,2026-03-02 16:00,2026-03-02 18:00
-            """})
+            """,
+        },
+    )
     fails(run_cli, path, "p.csv", "row 3", "outside its incident")
 
 
 def test_overlapping_pauses(run_cli: Callable, project_file: Callable[..., Path]) -> None:
-    path = project_file(ZONED, {"inc.csv": """
+    path = project_file(
+        ZONED,
+        {
+            "inc.csv": """
         id,priority,opened,resolved,pauses
         A,P1,2026-03-02 09:00,2026-03-02 17:00,2026-03-02T10:00/2026-03-02T12:00;2026-03-02T11:00/2026-03-02T13:00
-        """})
+        """
+        },
+    )
     fails(run_cli, path, "row 2", "overlaps")
 
 
 def test_timestamps_without_zone_and_no_zone_configured(
     run_cli: Callable, project_file: Callable[..., Path]
 ) -> None:
-    path = project_file(COVERAGE, {"inc.csv": """
+    path = project_file(
+        COVERAGE,
+        {
+            "inc.csv": """
         id,priority,opened
         A,P1,2026-03-02T09:00:00+01:00
         B,P1,2026-03-02 09:00
-        """})
+        """
+        },
+    )
     fails(run_cli, path, "inc.csv", "row 3", "opened", "has no time zone", "timezone")
 
 
-def test_wall_clock_time_in_the_spring_gap(run_cli: Callable,
-                                           project_file: Callable[..., Path]) -> None:
+def test_wall_clock_time_in_the_spring_gap(
+    run_cli: Callable, project_file: Callable[..., Path]
+) -> None:
     path = project_file(ZONED, {"inc.csv": "id,priority,opened\nA,P1,2026-03-29 02:30\n"})
     fails(run_cli, path, "row 2", "does not exist in Europe/Berlin")
 
@@ -175,8 +207,9 @@ def test_credit_bands_with_a_gap(run_cli: Callable, project_file: Callable[..., 
     fails(run_cli, path, "credits.tiers", "gap between 98.0% and 99.0%", command="validate")
 
 
-def test_arrival_rate_the_staff_can_never_serve(run_cli: Callable,
-                                               project_file: Callable[..., Path]) -> None:
+def test_arrival_rate_the_staff_can_never_serve(
+    run_cli: Callable, project_file: Callable[..., Path]
+) -> None:
     path = project_file("""
         [components.settings.staffing]
         max_agents = 10
@@ -187,8 +220,14 @@ def test_arrival_rate_the_staff_can_never_serve(run_cli: Callable,
         arrivals_per_hour = 120
         handling_minutes = 30
         """)
-    fails(run_cli, path, "window 'day'", "more than the 10 agents available", "max_agents",
-          command="staff")
+    fails(
+        run_cli,
+        path,
+        "window 'day'",
+        "more than the 10 agents available",
+        "max_agents",
+        command="staff",
+    )
     fails(run_cli, path, "max_agents", command="estimate")
 
 
@@ -208,18 +247,28 @@ def test_missing_data_file(run_cli: Callable, project_file: Callable[..., Path])
 
 
 def test_duplicate_incident_ids(run_cli: Callable, project_file: Callable[..., Path]) -> None:
-    path = project_file(ZONED, {"inc.csv": """
+    path = project_file(
+        ZONED,
+        {
+            "inc.csv": """
         id,priority,opened
         A,P1,2026-03-02 09:00
         B,P1,2026-03-02 09:00
         A,P2,2026-03-03 09:00
-        """})
+        """
+        },
+    )
     fails(run_cli, path, "row 4", "incident 'A' appears twice")
 
 
 def test_pause_without_slash(run_cli: Callable, project_file: Callable[..., Path]) -> None:
-    path = project_file(ZONED, {"inc.csv": """
+    path = project_file(
+        ZONED,
+        {
+            "inc.csv": """
         id,priority,opened,resolved,pauses
         A,P1,2026-03-02 09:00,2026-03-02 17:00,2026-03-02T10:00
-        """})
+        """
+        },
+    )
     fails(run_cli, path, "row 2", "is not start/end")

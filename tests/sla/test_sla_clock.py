@@ -17,8 +17,12 @@ from engagekit_sla.measure import elapsed_columns
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def naive_minutes(cal: engagekit.Calendar | None, a: datetime, b: datetime,
-                  pauses: list[tuple[datetime, datetime]]) -> int:
+def naive_minutes(
+    cal: engagekit.Calendar | None,
+    a: datetime,
+    b: datetime,
+    pauses: list[tuple[datetime, datetime]],
+) -> int:
     """Working minutes in [a, b) outside pauses, one minute at a time on the local wall clock."""
     out = 0
     t = a.astimezone(UTC)
@@ -44,8 +48,12 @@ def _working(cal: engagekit.Calendar, t: datetime) -> bool:
     return False
 
 
-def kernel_minutes(cal: engagekit.Calendar | None, a: datetime, b: datetime,
-                   pauses: list[tuple[datetime, datetime]]) -> int:
+def kernel_minutes(
+    cal: engagekit.Calendar | None,
+    a: datetime,
+    b: datetime,
+    pauses: list[tuple[datetime, datetime]],
+) -> int:
     opened = np.array([int(a.timestamp())])
     end = np.array([int(b.timestamp())])
     owner = np.zeros(len(pauses), dtype=np.int64)
@@ -58,15 +66,23 @@ def kernel_minutes(cal: engagekit.Calendar | None, a: datetime, b: datetime,
 
 
 CALENDARS = {
-    "8x5 Berlin DE-BE": engagekit.Calendar.preset("8x5", timezone="Europe/Berlin", country="DE",
-                                                  subdivision="BE"),
+    "8x5 Berlin DE-BE": engagekit.Calendar.preset(
+        "8x5", timezone="Europe/Berlin", country="DE", subdivision="BE"
+    ),
     "24x7 Berlin": engagekit.Calendar.preset("24x7", timezone="Europe/Berlin"),
     "split days Berlin": engagekit.Calendar.from_hours(
-        {"mon": ["00:00-01:30", "08:00-12:00", "13:00-18:00", "22:00-24:00"],
-         "tue": "08:00-18:00", "sat": "03:00-09:00", "sun": ["01:00-03:30", "20:00-24:00"]},
-        timezone="Europe/Berlin", closed_dates=frozenset({date(2026, 3, 30)})),
-    "12x5 New York US": engagekit.Calendar.preset("12x5", timezone="America/New_York",
-                                                  country="US"),
+        {
+            "mon": ["00:00-01:30", "08:00-12:00", "13:00-18:00", "22:00-24:00"],
+            "tue": "08:00-18:00",
+            "sat": "03:00-09:00",
+            "sun": ["01:00-03:30", "20:00-24:00"],
+        },
+        timezone="Europe/Berlin",
+        closed_dates=frozenset({date(2026, 3, 30)}),
+    ),
+    "12x5 New York US": engagekit.Calendar.preset(
+        "12x5", timezone="America/New_York", country="US"
+    ),
 }
 
 BASES = [
@@ -108,8 +124,10 @@ def test_calendar_clock_is_wall_clock_minus_pauses(case: tuple) -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.sampled_from(sorted(CALENDARS)), st.lists(st.integers(0, 60 * 86400), min_size=1,
-                                                     max_size=50))
+@given(
+    st.sampled_from(sorted(CALENDARS)),
+    st.lists(st.integers(0, 60 * 86400), min_size=1, max_size=50),
+)
 def test_fast_lookup_equals_core_business_clock(name: str, offsets: list[int]) -> None:
     cal = CALENDARS[name]
     lo = int(datetime(2026, 3, 1, tzinfo=UTC).timestamp())
@@ -182,8 +200,9 @@ def test_regression_hold_time_is_business_time_not_wall_clock() -> None:
 def test_regression_holiday_does_not_stretch_a_deadline() -> None:
     """A deadline moves by exactly the holiday's working hours, and not at all on a calendar
     clock or when the holiday falls on a closed day."""
-    clock = SlaClock(EIGHT_FIVE, int(at(2026, 5, 1, 0).timestamp()),
-                     int(at(2026, 6, 1, 0).timestamp()))
+    clock = SlaClock(
+        EIGHT_FIVE, int(at(2026, 5, 1, 0).timestamp()), int(at(2026, 6, 1, 0).timestamp())
+    )
     # Ascension Day, Thursday 14 May 2026: 8 business hours from Wed 16:00 end Fri 16:00
     # (Wed 16-17, Fri 9-16), not Monday.
     start = np.array([int(at(2026, 5, 13, 16).timestamp())])
@@ -202,14 +221,16 @@ def test_regression_time_zones_are_not_mixed() -> None:
     resolved = at(2026, 3, 2, 5, tz=ny)  # 11:00 in Berlin
     assert kernel_minutes(EIGHT_FIVE, opened, resolved, []) == 120
     # Read as Berlin wall-clock time (the bug) it would be 03:00-05:00: no business time.
-    wrong = kernel_minutes(EIGHT_FIVE, opened.replace(tzinfo=BERLIN),
-                           resolved.replace(tzinfo=BERLIN), [])
+    wrong = kernel_minutes(
+        EIGHT_FIVE, opened.replace(tzinfo=BERLIN), resolved.replace(tzinfo=BERLIN), []
+    )
     assert wrong == 0
 
 
 def test_position_refuses_instants_outside_the_clock() -> None:
-    clock = SlaClock(EIGHT_FIVE, int(at(2026, 3, 1, 0).timestamp()),
-                     int(at(2026, 3, 10, 0).timestamp()))
+    clock = SlaClock(
+        EIGHT_FIVE, int(at(2026, 3, 1, 0).timestamp()), int(at(2026, 3, 10, 0).timestamp())
+    )
     with pytest.raises(engagekit.InputError, match="outside"):
         clock.position(np.array([int(at(2027, 1, 1, 0).timestamp())]))
 

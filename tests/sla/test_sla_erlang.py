@@ -61,11 +61,18 @@ def test_call_centre_textbook_example() -> None:
 
 @pytest.mark.parametrize(
     ("transactions", "aht", "asa", "target", "occupancy"),
-    [(100, 3, 20 / 60, 0.8, 0.85), (40, 25, 30, 0.8, 0.85), (600, 6, 0.5, 0.9, 0.9),
-     (12, 40, 30, 0.8, 0.85), (3, 60, 15, 0.95, 0.8), (250, 12, 1, 0.8, 0.85)],
+    [
+        (100, 3, 20 / 60, 0.8, 0.85),
+        (40, 25, 30, 0.8, 0.85),
+        (600, 6, 0.5, 0.9, 0.9),
+        (12, 40, 30, 0.8, 0.85),
+        (3, 60, 15, 0.95, 0.8),
+        (250, 12, 1, 0.8, 0.85),
+    ],
 )
-def test_against_pyworkforce(transactions: int, aht: float, asa: float, target: float,
-                             occupancy: float) -> None:
+def test_against_pyworkforce(
+    transactions: int, aht: float, asa: float, target: float, occupancy: float
+) -> None:
     queuing = pytest.importorskip("pyworkforce.queuing")
     ref = queuing.ErlangC(transactions=transactions, asa=asa, aht=aht, interval=60, shrinkage=0.0)
     expected = ref.required_positions(service_level=target, max_occupancy=occupancy)
@@ -141,8 +148,9 @@ def test_24x7_rota_and_fte(engine: engagekit.Engine, project_file: Callable[...,
     assert staffing.rows[0].fte == staffing.details["fte"]
 
 
-def test_unstaffed_coverage_hours_are_warned(engine: engagekit.Engine,
-                                             project_file: Callable[..., Path]) -> None:
+def test_unstaffed_coverage_hours_are_warned(
+    engine: engagekit.Engine, project_file: Callable[..., Path]
+) -> None:
     settings = """
         [components.settings.coverage]
         hours = "24x5"
@@ -161,4 +169,6 @@ def test_unstaffed_coverage_hours_are_warned(engine: engagekit.Engine,
     est = engine.estimate_component(project, project.components[0])
     assert est.cost.amount > 0 and est.price > est.cost
     margin = est.details["suggested_monthly_fee"].amount - est.details["monthly_cost"].amount
-    assert float(margin / est.details["suggested_monthly_fee"].amount) == pytest.approx(0.20, abs=1e-3)
+    assert float(margin / est.details["suggested_monthly_fee"].amount) == pytest.approx(
+        0.20, abs=1e-3
+    )

@@ -60,9 +60,11 @@ def test_servicenow_incident_history_by_hand() -> None:
 
 
 @pytest.mark.skipif(not SERVICENOW.exists(), reason="shared data not present")
-def test_servicenow_measures_through_the_cli(project_file: Callable[..., Path],
-                                             run_cli: Callable) -> None:
-    path = project_file(f"""
+def test_servicenow_measures_through_the_cli(
+    project_file: Callable[..., Path], run_cli: Callable
+) -> None:
+    path = project_file(
+        f"""
         data_timezone = "UTC"
         [components.settings.coverage]
         timezone = "UTC"
@@ -70,7 +72,10 @@ def test_servicenow_measures_through_the_cli(project_file: Callable[..., Path],
         [components.settings.incidents]
         file = "{SERVICENOW}"
         format = "servicenow"
-        """, start="2016-02-01", end="2017-03-31")
+        """,
+        start="2016-02-01",
+        end="2017-03-31",
+    )
     result = run_cli("measure", path, "--json")
     assert result.exit_code == 0, result.output
     import json
@@ -89,22 +94,35 @@ def _event_log(tmp_path: Path, events: list[tuple[str, str, str, str]]) -> Path:
     path = tmp_path / "events.csv"
     with path.open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["number", "incident_state", "sys_mod_count", "opened_at", "sys_updated_at",
-                    "priority", "resolved_at", "closed_at"])
+        w.writerow(
+            [
+                "number",
+                "incident_state",
+                "sys_mod_count",
+                "opened_at",
+                "sys_updated_at",
+                "priority",
+                "resolved_at",
+                "closed_at",
+            ]
+        )
         for i, (state, prio, updated, resolved) in enumerate(events):
             w.writerow(["INC1", state, i, "02-03-2026 09:00", updated, prio, resolved, "?"])
     return path
 
 
 def test_servicenow_pause_lasts_until_the_next_update(tmp_path: Path) -> None:
-    path = _event_log(tmp_path, [
-        ("New", "3 - Moderate", "02-03-2026 09:00", "?"),
-        ("Active", "3 - Moderate", "02-03-2026 09:20", "?"),
-        ("Awaiting User Info", "2 - High", "02-03-2026 10:00", "?"),
-        ("Active", "2 - High", "02-03-2026 13:30", "?"),
-        ("Awaiting Vendor", "1 - Critical", "02-03-2026 14:00", "?"),
-        ("Resolved", "2 - High", "02-03-2026 16:00", "02-03-2026 15:30"),
-    ])
+    path = _event_log(
+        tmp_path,
+        [
+            ("New", "3 - Moderate", "02-03-2026 09:00", "?"),
+            ("Active", "3 - Moderate", "02-03-2026 09:20", "?"),
+            ("Awaiting User Info", "2 - High", "02-03-2026 10:00", "?"),
+            ("Active", "2 - High", "02-03-2026 13:30", "?"),
+            ("Awaiting Vendor", "1 - Critical", "02-03-2026 14:00", "?"),
+            ("Resolved", "2 - High", "02-03-2026 16:00", "02-03-2026 15:30"),
+        ],
+    )
     cols = read_incidents(path, "servicenow", "Europe/Berlin", PMAP, DEFAULT_PAUSE_STATES)
     assert len(cols) == 1
     assert cols.priority[0] == 1 and cols.highest[0] == 0  # final P2, highest P1
@@ -138,10 +156,13 @@ def test_generic_with_pauses_file(tmp_path: Path) -> None:
         "A,P2,2026-03-02T09:00:00+01:00,2026-03-02T09:10:00+01:00,2026-03-02T12:00:00+01:00\n"
         "B,P3,2026-03-02 10:00,,\n"
     )
-    (tmp_path / "p.csv").write_text("incident,start,end,reason\nA,2026-03-02 10:00,"
-                                    "2026-03-02 11:00,customer\nB,2026-03-02 11:00,,vendor\n")
-    cols = read_incidents(tmp_path / "inc.csv", "generic", "Europe/Berlin", PMAP, (),
-                          tmp_path / "p.csv")
+    (tmp_path / "p.csv").write_text(
+        "incident,start,end,reason\nA,2026-03-02 10:00,"
+        "2026-03-02 11:00,customer\nB,2026-03-02 11:00,,vendor\n"
+    )
+    cols = read_incidents(
+        tmp_path / "inc.csv", "generic", "Europe/Berlin", PMAP, (), tmp_path / "p.csv"
+    )
     assert cols.pause_owner.tolist() == [0, 1]
     assert cols.pause_end[1] == MISSING
     assert cols.pause_end[0] - cols.pause_start[0] == 3600

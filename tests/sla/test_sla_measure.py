@@ -22,7 +22,9 @@ file = "inc.csv"
 """
 
 
-def measure(engine: engagekit.Engine, path: Path, period: str = "2026-03") -> engagekit.ServiceMeasure:
+def measure(
+    engine: engagekit.Engine, path: Path, period: str = "2026-03"
+) -> engagekit.ServiceMeasure:
     project = engine.load_project(path)
     return engine.measure_component(project, project.components[0], engagekit.Period.parse(period))
 
@@ -31,15 +33,21 @@ def by_priority(m: engagekit.ServiceMeasure) -> dict[str, dict]:
     return {r["priority"]: r for r in m.tables["priorities"]}
 
 
-def test_priorities_table_shape_and_compliance(engine: engagekit.Engine,
-                                               project_file: Callable[..., Path]) -> None:
-    path = project_file(BUSINESS, {"inc.csv": """
+def test_priorities_table_shape_and_compliance(
+    engine: engagekit.Engine, project_file: Callable[..., Path]
+) -> None:
+    path = project_file(
+        BUSINESS,
+        {
+            "inc.csv": """
         id,priority,opened,first_response,resolved
         A,P2,2026-03-02 09:00,2026-03-02 09:30,2026-03-02 16:00
         B,P2,2026-03-02 16:30,2026-03-03 09:45,2026-03-03 12:00
         C,P3,2026-03-05 10:00,2026-03-05 10:05,2026-03-09 10:00
         D,P3,2026-03-31 16:00,,
-        """})
+        """
+        },
+    )
     m = measure(engine, path)
     rows = m.tables["priorities"]
     assert list(rows[0])[:5] == ["priority", "incidents", "met", "breached", "compliance_pct"]
@@ -63,10 +71,12 @@ def test_priority_change_mid_ticket_final_and_highest_rules(
 ) -> None:
     """Raised from P3 to P1 and lowered to P2: the elapsed time and its pauses stay the
     incident's; the rule picks which targets apply."""
-    files = {"inc.csv": """
+    files = {
+        "inc.csv": """
         id,priority,opened,first_response,resolved,pauses,priority_history
         X,P2,2026-03-02 09:00,2026-03-02 09:20,2026-03-02 15:00,2026-03-02T10:00/2026-03-02T11:00,P3>P1
-        """}
+        """
+    }
     final = measure(engine, project_file(BUSINESS, files))
     row = by_priority(final)["P2"]
     # 6 business hours minus a 1 hour pause = 5 h <= 8 h (P2): met; the pause is not lost.
@@ -84,10 +94,15 @@ def test_priority_change_mid_ticket_final_and_highest_rules(
 def test_open_incident_already_past_its_target_counts_as_open_breached(
     engine: engagekit.Engine, project_file: Callable[..., Path]
 ) -> None:
-    path = project_file(BUSINESS, {"inc.csv": """
+    path = project_file(
+        BUSINESS,
+        {
+            "inc.csv": """
         id,priority,opened,first_response
         A,P1,2026-03-30 09:00,2026-03-30 09:10
-        """})
+        """
+        },
+    )
     m = measure(engine, path)
     assert m.metrics["open_breached"] == 1 and m.status == "at-risk"
     backlog = {r["priority"]: r for r in m.tables["backlog"]}
@@ -119,8 +134,15 @@ monthly = 10000
 
 @pytest.mark.parametrize(
     ("down_minutes", "credit"),
-    [(0, "0"), (4, "0"), (5, "1000.00"), (432, "1000.00"), (433, "3000.00"),
-     (2160, "3000.00"), (2161, "10000.00")],
+    [
+        (0, "0"),
+        (4, "0"),
+        (5, "1000.00"),
+        (432, "1000.00"),
+        (433, "3000.00"),
+        (2160, "3000.00"),
+        (2161, "10000.00"),
+    ],
 )
 def test_availability_credits_follow_the_aws_ec2_region_table(
     engine: engagekit.Engine, project_file: Callable[..., Path], down_minutes: int, credit: str
@@ -131,8 +153,10 @@ def test_availability_credits_follow_the_aws_ec2_region_table(
     start = datetime(2026, 4, 10, 0, 0)
     end = start + timedelta(minutes=down_minutes)
     rows = f"start,end,planned\n{start:%Y-%m-%d %H:%M},{end:%Y-%m-%d %H:%M},false\n"
-    path = project_file('data_timezone = "UTC"\n[components.settings.coverage]\ntimezone = "UTC"\n'
-                        + AVAILABILITY, {"out.csv": rows})
+    path = project_file(
+        'data_timezone = "UTC"\n[components.settings.coverage]\ntimezone = "UTC"\n' + AVAILABILITY,
+        {"out.csv": rows},
+    )
     m = measure(engine, path, "2026-04")
     assert m.metrics["window_minutes"] == 43200
     assert m.metrics["downtime_minutes"] == down_minutes
@@ -146,13 +170,18 @@ def test_availability_credits_follow_the_aws_ec2_region_table(
 def test_maintenance_and_planned_outages_are_excluded(
     engine: engagekit.Engine, project_file: Callable[..., Path]
 ) -> None:
-    rows = ("start,end,planned\n"
-            "2026-04-05 02:30,2026-04-05 03:30,false\n"  # inside Sunday maintenance: not counted
-            "2026-04-08 22:00,2026-04-08 23:00,true\n"   # planned: out of the window
-            "2026-04-09 10:00,2026-04-09 10:30,false\n")
-    settings = ('data_timezone = "UTC"\n[components.settings.coverage]\ntimezone = "UTC"\n'
-                + AVAILABILITY + '[[components.settings.availability.maintenance]]\n'
-                'day = "sun"\nhours = "02:00-04:00"\n')
+    rows = (
+        "start,end,planned\n"
+        "2026-04-05 02:30,2026-04-05 03:30,false\n"  # inside Sunday maintenance: not counted
+        "2026-04-08 22:00,2026-04-08 23:00,true\n"  # planned: out of the window
+        "2026-04-09 10:00,2026-04-09 10:30,false\n"
+    )
+    settings = (
+        'data_timezone = "UTC"\n[components.settings.coverage]\ntimezone = "UTC"\n'
+        + AVAILABILITY
+        + "[[components.settings.availability.maintenance]]\n"
+        'day = "sun"\nhours = "02:00-04:00"\n'
+    )
     m = measure(engine, project_file(settings, {"out.csv": rows}), "2026-04")
     window = 43200 - 4 * 120 - 60
     assert m.metrics["maintenance_minutes"] == 4 * 120 + 60
@@ -162,8 +191,9 @@ def test_maintenance_and_planned_outages_are_excluded(
     assert m.metrics["availability_pct"] == expected
 
 
-def test_breach_credits_are_capped(engine: engagekit.Engine,
-                                   project_file: Callable[..., Path]) -> None:
+def test_breach_credits_are_capped(
+    engine: engagekit.Engine, project_file: Callable[..., Path]
+) -> None:
     priorities = """
         [[components.settings.priorities]]
         name = "P1"
@@ -171,10 +201,14 @@ def test_breach_credits_are_capped(engine: engagekit.Engine,
         breach_credit_pct = 4
         """
     inc = "id,priority,opened,resolved\n" + "".join(
-        f"I{i},P1,2026-03-{i + 2:02d} 09:00,2026-03-{i + 2:02d} 15:00\n" for i in range(5))
-    path = project_file(BUSINESS + "[components.settings.fee]\nmonthly = 5000\n"
-                        "[components.settings.credits]\ncap_pct = 15\n",
-                        {"inc.csv": inc}, priorities=priorities)
+        f"I{i},P1,2026-03-{i + 2:02d} 09:00,2026-03-{i + 2:02d} 15:00\n" for i in range(5)
+    )
+    path = project_file(
+        BUSINESS + "[components.settings.fee]\nmonthly = 5000\n"
+        "[components.settings.credits]\ncap_pct = 15\n",
+        {"inc.csv": inc},
+        priorities=priorities,
+    )
     project = engine.load_project(path)
     bill = engine.bill_component(project, project.components[0], engagekit.Period.parse("2026-03"))
     credit = [x for x in bill.lines if x.kind == "credit"]
@@ -182,10 +216,12 @@ def test_breach_credits_are_capped(engine: engagekit.Engine,
     assert "capped" in credit[0].description and any("capped" in w for w in bill.warnings)
 
 
-def test_overage_tiers_are_graduated(engine: engagekit.Engine,
-                                     project_file: Callable[..., Path]) -> None:
+def test_overage_tiers_are_graduated(
+    engine: engagekit.Engine, project_file: Callable[..., Path]
+) -> None:
     inc = "id,priority,opened\n" + "".join(
-        f"I{i},P4,2026-03-02 09:{i % 60:02d}\n" for i in range(17))
+        f"I{i},P4,2026-03-02 09:{i % 60:02d}\n" for i in range(17)
+    )
     fee = """
         [components.settings.fee]
         monthly = 1000
@@ -202,8 +238,9 @@ def test_overage_tiers_are_graduated(engine: engagekit.Engine,
     assert over == [(5, Decimal("100.00")), (7, Decimal("105.00"))]
 
 
-def test_partial_first_month_prorates_the_fee(engine: engagekit.Engine,
-                                              project_file: Callable[..., Path]) -> None:
+def test_partial_first_month_prorates_the_fee(
+    engine: engagekit.Engine, project_file: Callable[..., Path]
+) -> None:
     path = project_file("[components.settings.fee]\nmonthly = 3100\n", start="2026-03-21")
     project = engine.load_project(path)
     bill = engine.bill_component(project, project.components[0], engagekit.Period.parse("2026-03"))
@@ -225,12 +262,14 @@ def test_out_of_scope_work_is_billed_by_time_material_with_included_hours(
         format = "generic"
         rates = [{ role = "engineer", bill = 100 }]
         """
-    files = {"time.csv": """
+    files = {
+        "time.csv": """
         date,person,hours,role
         2026-03-03,Ana,3,engineer
         2026-03-10,Ana,2,engineer
         2026-04-01,Ana,9,engineer
-        """}
+        """
+    }
     project = engine.load_project(project_file(settings, files))
     bill = engine.bill_component(project, project.components[0], engagekit.Period.parse("2026-03"))
     assert all(x.component == "svc" for x in bill.lines)
