@@ -105,10 +105,7 @@ def _read_csv(path: Path, required: Sequence[str], what: str) -> pl.DataFrame:
 
 def _may_repeat(ids: pl.Series) -> bool:
     """Whether any id may appear twice: equal 64-bit hashes (exact check only then)."""
-    import numpy as np
-
-    h = np.sort(ids.hash(seed=20260101).to_numpy())
-    return bool((h[1:] == h[:-1]).any())
+    return bool(ids.hash(seed=20260101).n_unique() != len(ids))
 
 
 def _priorities(

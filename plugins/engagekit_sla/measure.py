@@ -200,25 +200,37 @@ def measure_window(
         res = inc.resolved
         is_res = in_scope & (res != MISSING) & (res >= window.start) & (res < window.end)
         is_open = in_scope & (inc.opened < window.end) & ((res == MISSING) | (res >= window.end))
-        sel = np.flatnonzero(is_res | is_open)
+        chosen = is_res | is_open
+        sel = np.flatnonzero(chosen)
         as_of = window.end
         n = len(sel)
-        newidx = np.full(len(inc), -1, dtype=np.int64)
-        newidx[sel] = np.arange(n, dtype=np.int64)
-        pk = newidx[inc.pause_owner] if len(inc.pause_owner) else np.zeros(0, np.int64)
-        pmask = pk >= 0
-        owner = pk[pmask]
-        ps = inc.pause_start[pmask]
-        pe = inc.pause_end[pmask]
+        if n == len(inc):  # every incident counts (a whole-period measure): no copies
+
+            def take(a: Any) -> Any:
+                return a
+
+            owner, ps, pe = inc.pause_owner, inc.pause_start, inc.pause_end
+        else:
+
+            def take(a: Any) -> Any:
+                return a[sel]
+
+            newidx = np.full(len(inc), -1, dtype=np.int64)
+            newidx[sel] = np.arange(n, dtype=np.int64)
+            pk = newidx[inc.pause_owner] if len(inc.pause_owner) else np.zeros(0, np.int64)
+            pmask = pk >= 0
+            owner = pk[pmask]
+            ps = inc.pause_start[pmask]
+            pe = inc.pause_end[pmask]
         pe = np.where((pe == MISSING) | (pe > as_of), as_of, pe)
         ps = np.minimum(ps, as_of)
-        opened = inc.opened[sel]
-        resolved_sel = is_res[sel]
-        end_res = np.where(resolved_sel, res[sel], as_of)
-        resp = inc.responded[sel]
+        opened = take(inc.opened)
+        resolved_sel = take(is_res)
+        end_res = np.where(resolved_sel, take(res), as_of)
+        resp = take(inc.responded)
         has_resp = (resp != MISSING) & (resp <= end_res)
         end_resp = np.where(has_resp, resp, end_res)
-        prio = prio_all[sel]
+        prio = take(prio_all)
         lo = int(opened.min()) if n else window.start
         hi = max(as_of, int(end_res.max()) if n else as_of)
         business = SlaClock(coverage, lo, hi)
