@@ -79,8 +79,8 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
         return [0.0, 1.0]
     if hi < lo:
         lo, hi = hi, lo
-    if hi == lo:
-        hi = lo + (abs(lo) or 1.0)
+    if hi - lo <= 1e-9 * max(1.0, abs(lo), abs(hi)):  # no visible range: make one
+        hi = lo + (abs(lo) if abs(lo) > 1e-12 else 1.0)
     raw = (hi - lo) / max(count, 1)
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
