@@ -31,7 +31,7 @@ def _stamp(source: Source | None) -> Any:
     if source is None:
         return None
     parts = [source.file.path, source.pauses.path if source.pauses else None]
-    out = []
+    out: list[Any] = []
     for p in parts:
         if p is None:
             out.append(None)

@@ -179,7 +179,7 @@ def _generic(
     empty = ids.is_null() | (ids.str.len_bytes() == 0)
     if empty.any():
         raise row_error(path, rows[np.flatnonzero(empty.to_numpy())], "id", "empty id")
-    bad = np.flatnonzero(ids.is_duplicated().to_numpy()) if _may_repeat(ids) else []
+    bad: Any = np.flatnonzero(ids.is_duplicated().to_numpy()) if _may_repeat(ids) else []
     if len(bad):
         raise row_error(path, rows[bad[1:]], "id", f"incident {ids[int(bad[0])]!r} appears twice")
     priority = _priorities(df["priority"], pmap, path, "priority", rows)
@@ -306,9 +306,9 @@ def _inline_pauses(
             f"pause {values[int(bad[0])]!r} is not start/end",
             PAUSES_HINT,
         )
-    lo, hi = cut.min(), cut.max()
+    lo, hi = int(cut.min()), int(cut.max())  # type: ignore[arg-type]
     if lo == hi:  # fixed-width timestamps (the usual case): slice instead of splitting
-        first, second = values.str.slice(0, lo), values.str.slice(lo + 1)  # type: ignore[arg-type]
+        first, second = values.str.slice(0, lo), values.str.slice(lo + 1)
     else:
         pieces = values.str.split_exact("/", 1).struct.unnest()
         first, second = pieces["field_0"], pieces["field_1"]
@@ -553,7 +553,7 @@ def _jira(
     rows = rows_all[keep]
     n = df.height
     ids = df["Issue key"].str.strip_chars()
-    bad = np.flatnonzero(ids.is_duplicated().to_numpy()) if _may_repeat(ids) else []
+    bad: Any = np.flatnonzero(ids.is_duplicated().to_numpy()) if _may_repeat(ids) else []
     if len(bad):
         raise row_error(
             path, rows[bad[1:]], "Issue key", f"issue {ids[int(bad[0])]!r} appears twice"

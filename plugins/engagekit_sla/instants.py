@@ -40,7 +40,7 @@ ACCEPTED = (
 
 def row_error(
     where: Path | str,
-    rows: Sequence[int],
+    rows: Sequence[int] | NDArray[np.int64],
     column: str | None,
     message: str,
     hint: str | None = None,
@@ -156,7 +156,7 @@ def _strptime(
             parsed = part.str.to_datetime(format=fmt, strict=False, time_unit="us")
         except pl.exceptions.ComputeError:
             continue
-        if parsed.dtype.time_zone is not None:  # type: ignore[union-attr]
+        if getattr(parsed.dtype, "time_zone", None) is not None:
             parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
         result = parsed if result is None else result.scatter(todo, parsed)
         todo = np.flatnonzero(result.is_null().to_numpy())

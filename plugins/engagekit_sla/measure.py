@@ -394,11 +394,8 @@ def measure_window(
         )
     if data.changes:
         risk |= _changes(s, data, window, metrics)
-        tickets += sum(
-            1
-            for c in data.changes
-            if _change_time(c) is not None and window.start <= _change_time(c) < window.end
-        )  # type: ignore[operator]
+        times = [_change_time(c) for c in data.changes]
+        tickets += sum(1 for t in times if t is not None and window.start <= t < window.end)
     if data.releases:
         risk |= _releases(s, data.releases, window, metrics)
 
@@ -419,7 +416,7 @@ def measure_window(
         }
         if avail.met is False:
             off = True
-    status = "off-track" if off else ("at-risk" if risk else "on-track")
+    status: str | None = "off-track" if off else ("at-risk" if risk else "on-track")
     if inc is None and s.availability is None:
         status = None
     return WindowResult(metrics, tables, breaches, avail, opened_count, tickets, warnings, status)
