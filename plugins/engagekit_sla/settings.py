@@ -432,7 +432,7 @@ EXAMPLE: dict[str, Any] = {
         ],
     },
     "fee": {
-        "monthly": Decimal(9500),
+        "monthly": Decimal(16500),
         "included_tickets": 300,
         "overage": [{"up_to": 400, "unit_price": Decimal(30)}, {"unit_price": Decimal(25)}],
     },
@@ -445,7 +445,7 @@ EXAMPLE: dict[str, Any] = {
                 "name": "business hours",
                 "days": ["mon", "tue", "wed", "thu", "fri"],
                 "hours": "08:00-18:00",
-                "arrivals_per_hour": Decimal(2),
+                "arrivals_per_hour": Decimal("0.3"),
                 "handling_minutes": Decimal(40),
             },
         ],
