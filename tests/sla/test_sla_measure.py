@@ -66,7 +66,7 @@ def test_priorities_table_shape_and_compliance(
     assert m.status == "off-track"
 
 
-def test_priority_change_mid_ticket_final_and_highest_rules(
+def test_regression_pending_time_kept_when_priority_changes_mid_ticket(
     engine: engagekit.Engine, project_file: Callable[..., Path]
 ) -> None:
     """Raised from P3 to P1 and lowered to P2: the elapsed time and its pauses stay the
