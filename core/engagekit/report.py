@@ -35,6 +35,7 @@ from engagekit.report_svg import (
     color,
     hbars_svg,
     histogram_svg,
+    nice_ticks,
     stacked_bars_svg,
 )
 from engagekit.results import (
@@ -526,7 +527,12 @@ def _staff_section(data: ReportData) -> str:
     if demand:
         line = (
             "demand",
-            [float(sum((month_share(r, m) for r in demand), Decimal(0))) for m in months],
+            [
+                float(sum((month_share(r, m) for r in demand), Decimal(0)))
+                if any(r.period.overlaps(m.start, m.last) for r in demand)
+                else None
+                for m in months
+            ],
         )
     out.append(
         stacked_bars_svg(
@@ -558,7 +564,10 @@ def _staff_section(data: ReportData) -> str:
     rows = []
     for key in ordered[:MAX_HEAT_ROWS]:
         comp, role, person, status = key
-        cells = [e(comp), e(role), e(person), e(status)]
+        who = f"{person} ({role})" if person else role
+        if status != "planned":
+            who += f" · {status}"
+        cells = [e(comp), e(who)]
         for i, v in enumerate(keys[key]):
             if not v:
                 cells.append("")
@@ -571,9 +580,7 @@ def _staff_section(data: ReportData) -> str:
             )
         rows.append(cells)
     out.append('<div class="scroll">')
-    out.append(
-        _table(("component", "role", "person", "status", *labels), rows, numeric_from=4, css="heat")
-    )
+    out.append(_heat_table(months, rows))
     out.append("</div>")
     if len(ordered) > MAX_HEAT_ROWS:
         out.append(_note(f"{len(ordered) - MAX_HEAT_ROWS} more rows: see engage staff --csv."))
@@ -585,6 +592,33 @@ def _staff_section(data: ReportData) -> str:
         )
     out.append(_warnings(plan.warnings))
     return "".join(out) + "</section>"
+
+
+def _heat_table(months: Sequence[Period], rows: Sequence[Sequence[str]]) -> str:
+    """The staffing heat table: years over month numbers, so that two years of months fit."""
+    years: list[tuple[int, int]] = []  # (year, months in it)
+    for m in months:
+        if years and years[-1][0] == m.start.year:
+            years[-1] = (m.start.year, years[-1][1] + 1)
+        else:
+            years.append((m.start.year, 1))
+    labels = ("component", "role / person")
+    head = "".join(f'<th rowspan="2">{e(h)}</th>' for h in labels)
+    head += "".join(f'<th class="num year" colspan="{n}">{y}</th>' for y, n in years)
+    sub = "".join(f'<th class="num" title="{e(m.label)}">{m.start.month:02d}</th>' for m in months)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{c}</td>' if i >= len(labels) else f"<td>{c}</td>"
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<table class="heat"><thead><tr>{head}</tr><tr>{sub}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def _over_allocated_cells(
@@ -610,21 +644,32 @@ def _metric_text(value: Any) -> str:
 def _sla_block(m: ServiceMeasure) -> str:
     rows = m.tables.get("priorities") or []
     out = []
-    bars = []
+    bars: list[tuple[str, float | None, str, float | None]] = []
+    targets = any(r.get("target_pct") is not None for r in rows)
     for row in rows:
         incidents = row.get("incidents")
         breached = row.get("breached")
         note = f"{incidents} incidents" if incidents is not None else ""
         if breached:
             note += f", {breached} breached"
-        bars.append((str(row.get("priority", "?")), _to_float(row.get("compliance_pct")), note))
+        bars.append(
+            (
+                str(row.get("priority", "?")),
+                _to_float(row.get("compliance_pct")),
+                note,
+                _to_float(row.get("target_pct")),
+            )
+        )
     avail = _to_float(m.metrics.get("availability_pct"))
     avail_target = _to_float(m.metrics.get("availability_target_pct"))
     if bars:
         out.append(hbars_svg(bars, title=f"{m.component}: SLA compliance by priority"))
+        header = ["priority", "incidents", "met", "breached", "compliance %"]
+        if targets:
+            header.append("target %")
         out.append(
             _table(
-                ("priority", "incidents", "met", "breached", "compliance %"),
+                header,
                 (
                     [
                         e(r.get("priority", "")),
@@ -632,6 +677,7 @@ def _sla_block(m: ServiceMeasure) -> str:
                         e(r.get("met", "")),
                         e(r.get("breached", "")),
                         e(_pct_text(r.get("compliance_pct"))),
+                        *([e(_pct_text(r.get("target_pct")))] if targets else []),
                     ]
                     for r in rows
                 ),
@@ -645,11 +691,21 @@ def _sla_block(m: ServiceMeasure) -> str:
                 [("availability", avail, "")],
                 title=f"{m.component}: availability",
                 target=avail_target,
-                lo=min(90.0, avail, avail_target or 100.0),
+                lo=availability_floor(avail, avail_target),
                 hi=100.0,
+                places=3,
             )
         )
     return "".join(out)
+
+
+def availability_floor(value: float, target: float | None) -> float:
+    """The left end of the availability scale: low enough to show the value and the target with
+    room to spare (99.95 against 99.9 on a 99.7-100 scale, not 0-100)."""
+    low = min(value, target if target is not None else value, 100.0)
+    gap = max(100.0 - low, 0.05)
+    floor = max(0.0, low - 1.5 * gap)
+    return nice_ticks(floor, 100.0, 5)[0] if floor > 0 else 0.0
 
 
 def _pct_text(value: Any) -> str:
@@ -721,7 +777,8 @@ td.num, th.num { text-align: right; }
 tfoot td { border-top: 2px solid #c9ced6; font-weight: 600; }
 table.heat { font-size: 12px; }
 table.heat td, table.heat th { padding: 2px 4px; }
-table.heat td span { display: inline-block; min-width: 34px; padding: 1px 4px; border-radius: 3px;
+table.heat th.year { text-align: center; border-left: 1px solid #d5d9df; }
+table.heat td span { display: inline-block; min-width: 28px; padding: 1px 4px; border-radius: 3px;
   color: #0b1a2a; }
 table.heat td span.over { outline: 2px solid #B2182B; }
 .scroll { overflow-x: auto; }
@@ -740,6 +797,8 @@ figcaption { color: #5a6270; font-size: 12px; }
 .kpi .v { font-size: 18px; font-weight: 600; }
 .metrics { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 12px; }
 .metric-card { border: 1px solid #eceef1; border-radius: 6px; padding: 8px 10px; overflow-x: auto; }
+.metric-card table { width: 100%; }
+.metric-card td { white-space: normal; overflow-wrap: anywhere; }
 .status { font-size: 12px; padding: 1px 8px; border-radius: 10px; background: #e1e4e8; }
 .status.on-track { background: #d9f0d3; } .status.at-risk { background: #fde9b6; }
 .status.off-track { background: #f8c9c4; }

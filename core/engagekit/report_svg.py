@@ -8,6 +8,7 @@ Charts scale with the page (``viewBox`` plus ``width: 100%`` in the report's CSS
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from html import escape
@@ -91,6 +92,21 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     return [round(k * step, digits) for k in range(k0, k1 + 1)]
 
 
+def tick_text(value: float, ticks: Sequence[float], unit: str = "") -> str:
+    """A tick label with as many decimals as the ticks' spacing needs (99.75%, not 99.8%)."""
+    steps = [b - a for a, b in itertools.pairwise(ticks) if b > a]
+    step = min(steps) if steps else 1.0
+    if step >= 1 or abs(value) >= 1e4:
+        return fmt_number(value, unit)
+    places = min(6, max(0, -math.floor(math.log10(step) + 1e-9)))
+    if abs(round(step * 10**places) - step * 10**places) > 1e-6:
+        places += 1  # steps such as 0.25
+    text = f"{value:.{places}f}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
 class _Frame:
     """The plotting area of a chart and its value-to-pixel maps."""
 
@@ -140,7 +156,7 @@ def _y_axis(
         )
         out.append(
             f'<text x="{frame.x0 - 8}" y="{_f(y + 4)}" text-anchor="end" fill="#555">'
-            f"{_e(fmt_number(t, unit))}</text>"
+            f"{_e(tick_text(t, ticks, unit))}</text>"
         )
     if label:
         out.append(
@@ -326,23 +342,29 @@ def stacked_bars_svg(
     if line is not None:
         name, values = line
         pts = []
+        runs: list[list[tuple[float, float]]] = [[]]
         for i, v in enumerate(values):
-            if v is None:
+            if v is None:  # a gap: the line breaks here
+                if runs[-1]:
+                    runs.append([])
                 continue
             x = frame.x0 + slot * (i + 0.5)
             y = ymap(float(v))
             pts.append((x, y, float(v), categories[i]))
-        if pts:
+            runs[-1].append((x, y))
+        for run in runs:
+            if len(run) < 2:
+                continue
             out.append(
                 f'<polyline class="line" data-series="{_e(name)}" points="'
-                + " ".join(f"{_f(x)},{_f(y)}" for x, y, _, _ in pts)
+                + " ".join(f"{_f(x)},{_f(y)}" for x, y in run)
                 + '" fill="none" stroke="#222" stroke-width="2"/>'
             )
-            for x, y, v, cat in pts:
-                out.append(
-                    f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="#222">'
-                    f"<title>{_e(cat)} · {_e(name)}: {_e(fmt_number(v, unit))}</title></circle>"
-                )
+        for x, y, v, cat in pts:
+            out.append(
+                f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="#222" data-series="{_e(name)}">'
+                f"<title>{_e(cat)} · {_e(name)}: {_e(fmt_number(v, unit))}</title></circle>"
+            )
         extra.append(
             (name, '<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="#222" stroke-width="2"/>')
         )
@@ -352,23 +374,26 @@ def stacked_bars_svg(
 
 
 def hbars_svg(
-    rows: Sequence[tuple[str, float | None, str]],
+    rows: Sequence[tuple[str, float | None, str] | tuple[str, float | None, str, float | None]],
     *,
     title: str,
     target: float | None = None,
     lo: float = 0.0,
     hi: float = 100.0,
     unit: str = "%",
+    places: int = 1,
 ) -> str:
-    """Horizontal bars, one per (label, value or None, annotation), on a fixed scale [lo, hi]
-    (a percentage by default), with an optional vertical ``target`` line. A None value draws
-    no bar and says "n/a"."""
+    """Horizontal bars, one per (label, value or None, annotation[, row target]), on a fixed
+    scale [lo, hi] (a percentage by default), with an optional vertical ``target`` line for all
+    rows, or a target tick per row. A bar at or above its target is green, below it red, and
+    blue without a target. A None value draws no bar and says "n/a"."""
     row_h = 30
     height = 40 + row_h * max(len(rows), 1) + 34
-    frame = _Frame(height, left=150, right=280, top=30, bottom=34)
+    frame = _Frame(height, left=150, right=330, top=30, bottom=34)
     out = _open(frame, title, "hbars")
     xmap = frame.xmap(lo, hi)
-    for t in nice_ticks(lo, hi, 5):
+    xticks = nice_ticks(lo, hi, 5)
+    for t in xticks:
         if lo <= t <= hi:
             x = xmap(t)
             out.append(
@@ -377,9 +402,11 @@ def hbars_svg(
             )
             out.append(
                 f'<text x="{_f(x)}" y="{frame.y0 + 18}" text-anchor="middle" fill="#555">'
-                f"{_e(fmt_number(t, unit))}</text>"
+                f"{_e(tick_text(t, xticks, unit))}</text>"
             )
-    for i, (label, value, note) in enumerate(rows):
+    for i, row in enumerate(rows):
+        label, value, note = row[0], row[1], row[2]
+        row_target = row[3] if len(row) > 3 else target  # type: ignore[misc]
         y = frame.y1 + row_h * i
         out.append(
             f'<text x="{frame.x0 - 10}" y="{_f(y + 19)}" text-anchor="end" fill="#333">'
@@ -393,16 +420,28 @@ def hbars_svg(
             shown = "n/a"
         else:
             v = min(max(float(value), lo), hi)
-            if target is None:
+            if row_target is None:
                 fill = PALETTE[0]
             else:
-                fill = "#1b7837" if float(value) >= target else "#B2182B"
+                fill = "#1b7837" if float(value) >= row_target else "#B2182B"
             out.append(
                 f'<rect x="{frame.x0}" y="{_f(y + 5)}" width="{_f(xmap(v) - frame.x0)}" '
                 f'height="{row_h - 10}" fill="{fill}" data-value="{_e(repr(float(value)))}">'
                 f"<title>{_e(label)}: {_e(fmt_number(float(value), unit))}</title></rect>"
             )
-            shown = f"{float(value):.1f}{unit}"
+            shown = f"{float(value):.{places}f}{unit}"
+        if len(row) > 3 and row_target is not None and lo <= row_target <= hi:
+            x = xmap(row_target)
+            out.append(
+                f'<line class="row-target" x1="{_f(x)}" x2="{_f(x)}" y1="{_f(y + 1)}" '
+                f'y2="{_f(y + row_h - 1)}" stroke="#222" stroke-width="2">'
+                f"<title>{_e(label)} target: {_e(fmt_number(row_target, unit))}</title></line>"
+            )
+            note = (
+                f"{note}, target {fmt_number(row_target, unit)}"
+                if note
+                else (f"target {fmt_number(row_target, unit)}")
+            )
         out.append(
             f'<text x="{frame.x1 + 8}" y="{_f(y + 19)}" fill="#333">'
             f"{_e(shown)}{' · ' + _e(note) if note else ''}</text>"
@@ -413,7 +452,7 @@ def hbars_svg(
             f'<g class="target"><line x1="{_f(x)}" x2="{_f(x)}" y1="{frame.y1 - 8}" '
             f'y2="{frame.y0}" stroke="#222" stroke-width="2" stroke-dasharray="4 3"/>'
             f'<text x="{_f(x)}" y="{frame.y1 - 12}" text-anchor="middle" fill="#222">'
-            f"target {_e(fmt_number(target, unit))}</text></g>"
+            f"target {_e(f'{target:g}{unit}')}</text></g>"
         )
     out.append("</svg>")
     return "\n".join(out)

@@ -375,7 +375,10 @@ def test_staffing_flags_over_allocation_and_draws_demand() -> None:
     assert [s.all_text() for s in over] == ["0.70", "0.60"]  # ana in January, both components
     assert "ana is over-allocated in 2026-01" in staffing.all_text()
     chart = next(staffing.iter("svg"))
-    assert any(p.attrs.get("data-series") == "demand" for p in chart.iter("polyline"))
+    # demand only in February: a dot, no line to nowhere
+    demand = [c for c in chart.iter("circle") if c.attrs.get("data-series") == "demand"]
+    assert [next(c.iter("title")).all_text() for c in demand] == ["2026-02 · demand: 3"]
+    assert not [p for p in chart.iter("polyline") if p.attrs.get("data-series") == "demand"]
 
 
 def test_sla_bars_show_compliance_by_priority() -> None:
