@@ -209,14 +209,20 @@ class Calendar:
         return bool(self.spans_on(day))
 
     def utc_spans_on(self, day: date) -> list[tuple[datetime, datetime]]:
-        """The working spans of ``day`` as aware UTC datetimes (DST-correct)."""
+        """The working spans of ``day`` as aware UTC datetimes (DST-correct).
+
+        A wall time that happens twice (clocks going back) starts a span at its first
+        occurrence and ends one at its second; a wall time the clocks skip starts or ends a
+        span at the instant of the jump. Either way a span holds every instant whose wall
+        time reads inside it.
+        """
         out = []
         for start, end in self.spans_on(day):
-            a = datetime.combine(day, start, self.tz).astimezone(UTC)
+            a = _wall_to_utc(day, start, self.tz, end=False)
             if end is None:
-                b = datetime.combine(day + timedelta(days=1), MIDNIGHT, self.tz).astimezone(UTC)
+                b = _wall_to_utc(day + timedelta(days=1), MIDNIGHT, self.tz, end=False)
             else:
-                b = datetime.combine(day, end, self.tz).astimezone(UTC)
+                b = _wall_to_utc(day, end, self.tz, end=True)
             if b > a:
                 out.append((a, b))
         return out
@@ -321,6 +327,25 @@ class Calendar:
         from engagekit.clock import BusinessClock
 
         return BusinessClock.from_calendar(self, start, end)
+
+
+def _wall_to_utc(day: date, wall: time, tz: ZoneInfo, *, end: bool) -> datetime:
+    naive = datetime.combine(day, wall)
+    first = naive.replace(tzinfo=tz).astimezone(UTC)
+    second = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    if first == second:
+        return first
+    lo, hi = min(first, second), max(first, second)
+    if first.astimezone(tz).replace(tzinfo=None) == naive:  # happens twice
+        return hi if end else lo
+    # Skipped by the clocks: find the jump, the first instant whose wall time is past ``wall``.
+    while (hi - lo).total_seconds() > 1:
+        mid = lo + (hi - lo) / 2
+        if mid.astimezone(tz).replace(tzinfo=None) >= naive:
+            hi = mid
+        else:
+            lo = mid
+    return hi.replace(microsecond=0)
 
 
 def _require_aware(value: datetime, name: str) -> None:

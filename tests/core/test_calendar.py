@@ -28,6 +28,10 @@ CALENDARS = {
         },
         timezone="Europe/Berlin",
     ),
+    "berlin-dst-edges": Calendar.from_hours(
+        {d: ["00:30-02:30", "03:00-05:00"] for d in ("sat", "sun")},
+        timezone="Europe/Berlin",
+    ),
     "new-york-split": Calendar.from_hours(
         {"mon": ["08:00-12:00", "13:00-17:30"], "wed": "10:00-16:00", "sat": "01:30-02:30"},
         timezone="America/New_York",
@@ -57,6 +61,15 @@ def test_dst_spring_forward_day_is_23_hours_on_24x7():
     assert cal.working_hours_on(date(2026, 3, 29)) == 23
     assert cal.working_hours_on(date(2026, 10, 25)) == 25
     assert cal.working_hours_on(date(2026, 3, 30)) == 24
+
+
+def test_spans_ending_in_repeated_or_skipped_wall_times():
+    cal = CALENDARS["berlin-dst-edges"]
+    # 29 Mar 2026: 02:00-03:00 is skipped, so 00:30-02:30 holds 1.5 h, 03:00-05:00 2 h.
+    assert cal.working_hours_on(date(2026, 3, 29)) == Decimal("3.5")
+    # 25 Oct 2026: 02:00-03:00 happens twice; 00:30-02:30 reads true for 3 h.
+    assert cal.working_hours_on(date(2026, 10, 25)) == Decimal("5")
+    assert cal.working_hours_on(date(2026, 10, 24)) == Decimal("4")
 
 
 def test_office_hours_are_eight_hours_on_both_dst_mondays():
