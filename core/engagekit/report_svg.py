@@ -257,17 +257,31 @@ def histogram_svg(
         f'<text x="{_f((frame.x0 + frame.x1) / 2)}" y="{frame.height - 10}" '
         f'text-anchor="middle" fill="#333">{_e(x_label)}</text>'
     )
-    # percentile markers, labels staggered so that close ones don't overlap
-    for i, (name, value) in enumerate(markers):
+    # percentile markers; each label goes right of its line, or left of it near the right edge,
+    # in the first of three rows where it overlaps no other label
+    taken: list[list[tuple[float, float]]] = [[], [], []]
+    for name, value in sorted(markers, key=lambda m: m[1]):
         x = xmap(value)
         col = MARKER_COLORS.get(name, "#B2182B")
-        label_y = frame.y1 - 22 + 12 * (i % 3)
+        shown = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+        text = f"{name} {shown}" + (f" {unit}" if unit else "")
+        width = 7.8 * len(text)
+        if x + 4 + width <= frame.x1:
+            span, anchor, tx = (x + 2, x + 6 + width), "start", x + 4
+        else:
+            span, anchor, tx = (x - 6 - width, x - 2), "end", x - 4
+        row = next(
+            (r for r, used in enumerate(taken) if all(span[1] < a or span[0] > b for a, b in used)),
+            len(taken) - 1,
+        )
+        taken[row].append(span)
+        label_y = frame.y1 - 22 + 13 * row
         out.append(
             f'<g class="marker" data-marker="{_e(name)}" data-value="{_e(repr(float(value)))}">'
             f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{frame.y0}" y2="{_f(label_y + 4)}" '
             f'stroke="{col}" stroke-width="2" stroke-dasharray="6 3"/>'
-            f'<text x="{_f(x + 4)}" y="{_f(label_y)}" fill="{col}" font-weight="bold">'
-            f"{_e(name)} {_e(fmt_number(value, unit))}</text></g>"
+            f'<text x="{_f(tx)}" y="{_f(label_y)}" fill="{col}" font-weight="bold" '
+            f'text-anchor="{anchor}">{_e(text)}</text></g>'
         )
     out.append("</svg>")
     return "\n".join(out)

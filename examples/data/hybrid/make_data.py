@@ -66,8 +66,13 @@ BUILD_TEAM = [
 ]
 VACATION = {
     "Anton Weiss": {date(2026, 5, 26), date(2026, 5, 27), date(2026, 5, 28), date(2026, 5, 29)},
-    "Mira Kovac": {date(2026, 7, 20), date(2026, 7, 21), date(2026, 7, 22), date(2026, 7, 23),
-                   date(2026, 7, 24)},
+    "Mira Kovac": {
+        date(2026, 7, 20),
+        date(2026, 7, 21),
+        date(2026, 7, 22),
+        date(2026, 7, 23),
+        date(2026, 7, 24),
+    },
 }
 
 
@@ -100,8 +105,9 @@ def build(rng: random.Random) -> None:
         if removed is None:
             done_day += timedelta(days=rng.choice([1, 2, 3, 4]))
             done = done_day if done_day <= date(2026, 8, 28) else None
-        items.append([f"ORD-{i:03d}", f"Story {i}", rng.choice(sizes), added, removed or "",
-                      done or ""])
+        items.append(
+            [f"ORD-{i:03d}", f"Story {i}", rng.choice(sizes), added, removed or "", done or ""]
+        )
     write(HERE / "build-backlog.csv", ["id", "title", "size", "added", "removed", "done"], items)
     # the same team's velocity on its previous release, in two-week sprints
     start = date(2025, 11, 17)
@@ -136,8 +142,9 @@ def _safe(t: datetime) -> datetime:
     return t + timedelta(hours=1) if t.hour == 2 else t
 
 
-def incidents(rng: random.Random, first: date, last: date, per_month: int, prefix: str,
-              as_of: date) -> list[list[object]]:
+def incidents(
+    rng: random.Random, first: date, last: date, per_month: int, prefix: str, as_of: date
+) -> list[list[object]]:
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     count = round(per_month * len(days) / 30.4)
     names, weights = list(PRIORITIES), [p[0] for p in PRIORITIES.values()]
@@ -160,19 +167,38 @@ def incidents(rng: random.Random, first: date, last: date, per_month: int, prefi
         if resolved.date() > as_of:
             resolved, pauses = None, ""
         history = "P3" if prio == "P2" and rng.random() < 0.15 else ""
-        rows.append([f"{prefix}{n:04d}", prio, stamp(opened), stamp(response), stamp(resolved),
-                     pauses, history])
+        rows.append(
+            [
+                f"{prefix}{n:04d}",
+                prio,
+                stamp(opened),
+                stamp(response),
+                stamp(resolved),
+                pauses,
+                history,
+            ]
+        )
     return rows
 
 
-INCIDENT_HEADER = ["id", "priority", "opened", "first_response", "resolved", "pauses",
-                   "priority_history"]
+INCIDENT_HEADER = [
+    "id",
+    "priority",
+    "opened",
+    "first_response",
+    "resolved",
+    "pauses",
+    "priority_history",
+]
 
 
 def run(rng: random.Random) -> None:
     as_of = date(2026, 12, 31)
-    write(HERE / "run-incidents.csv", INCIDENT_HEADER,
-          incidents(rng, date(2026, 9, 1), as_of, 34, "INC", as_of))
+    write(
+        HERE / "run-incidents.csv",
+        INCIDENT_HEADER,
+        incidents(rng, date(2026, 9, 1), as_of, 34, "INC", as_of),
+    )
     write(
         HERE / "run-outages.csv",
         ["start", "end", "planned", "service"],
@@ -209,8 +235,11 @@ def run(rng: random.Random) -> None:
 
 def odc(rng: random.Random) -> None:
     as_of = date(2026, 10, 31)
-    write(HERE / "odc" / "incidents.csv", INCIDENT_HEADER,
-          incidents(rng, date(2026, 4, 1), as_of, 22, "SUP", as_of))
+    write(
+        HERE / "odc" / "incidents.csv",
+        INCIDENT_HEADER,
+        incidents(rng, date(2026, 4, 1), as_of, 22, "SUP", as_of),
+    )
     write(
         HERE / "odc" / "outages.csv",
         ["start", "end", "planned", "service"],
