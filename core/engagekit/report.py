@@ -519,9 +519,9 @@ def _staff_section(data: ReportData) -> str:
     comps = _component_order(data, (r.component for r in supply))
     series = []
     for c in comps:
-        rows = [r for r in supply if r.component == c]
+        mine = [r for r in supply if r.component == c]
         series.append(
-            (c, [float(sum((month_share(r, m) for r in rows), Decimal(0))) for m in months])
+            (c, [float(sum((month_share(r, m) for r in mine), Decimal(0))) for m in months])
         )
     line = None
     if demand:

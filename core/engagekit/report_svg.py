@@ -354,33 +354,37 @@ def stacked_bars_svg(
         )
     extra: list[tuple[str, str]] = []
     if line is not None:
-        name, values = line
+        line_name, line_values = line
         pts = []
         runs: list[list[tuple[float, float]]] = [[]]
-        for i, v in enumerate(values):
-            if v is None:  # a gap: the line breaks here
+        for i, lv in enumerate(line_values):
+            if lv is None:  # a gap: the line breaks here
                 if runs[-1]:
                     runs.append([])
                 continue
-            x = frame.x0 + slot * (i + 0.5)
-            y = ymap(float(v))
-            pts.append((x, y, float(v), categories[i]))
-            runs[-1].append((x, y))
+            lx = frame.x0 + slot * (i + 0.5)
+            ly = ymap(float(lv))
+            pts.append((lx, ly, float(lv), categories[i]))
+            runs[-1].append((lx, ly))
         for run in runs:
             if len(run) < 2:
                 continue
             out.append(
-                f'<polyline class="line" data-series="{_e(name)}" points="'
-                + " ".join(f"{_f(x)},{_f(y)}" for x, y in run)
+                f'<polyline class="line" data-series="{_e(line_name)}" points="'
+                + " ".join(f"{_f(px)},{_f(py)}" for px, py in run)
                 + '" fill="none" stroke="#222" stroke-width="2"/>'
             )
-        for x, y, v, cat in pts:
+        for px, py, pv, cat in pts:
             out.append(
-                f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="#222" data-series="{_e(name)}">'
-                f"<title>{_e(cat)} · {_e(name)}: {_e(fmt_number(v, unit))}</title></circle>"
+                f'<circle cx="{_f(px)}" cy="{_f(py)}" r="3.5" fill="#222" '
+                f'data-series="{_e(line_name)}">'
+                f"<title>{_e(cat)} · {_e(line_name)}: {_e(fmt_number(pv, unit))}</title></circle>"
             )
         extra.append(
-            (name, '<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="#222" stroke-width="2"/>')
+            (
+                line_name,
+                '<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="#222" stroke-width="2"/>',
+            )
         )
     out += _legend(frame, [s[0] for s in series], fills, 20, extra)
     out.append("</svg>")
@@ -420,7 +424,7 @@ def hbars_svg(
             )
     for i, row in enumerate(rows):
         label, value, note = row[0], row[1], row[2]
-        row_target = row[3] if len(row) > 3 else target  # type: ignore[misc]
+        row_target = row[3] if len(row) > 3 else target
         y = frame.y1 + row_h * i
         out.append(
             f'<text x="{frame.x0 - 10}" y="{_f(y + 19)}" text-anchor="end" fill="#333">'
