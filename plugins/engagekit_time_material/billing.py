@@ -63,8 +63,8 @@ def cycles_between(
     out: list[engagekit.Period] = []
     day = first
     while day < end:
-        lo, hi = cycle_of(day, frequency, anchor)
-        lo, hi = max(lo, first), min(hi, end)
+        _, hi = cycle_of(day, frequency, anchor)
+        lo, hi = day, min(hi, end)
         if cut is not None and lo < cut < hi:
             hi = cut
         out.append(engagekit.Period(lo, hi, _label(lo, hi)))
