@@ -172,7 +172,7 @@ def _timed(df: pl.DataFrame, err: Callable[..., None]) -> None:
     if flagged.height == 0:
         return
     info = df.join(flagged.select("row"), on="row", how="semi").select(
-        "row", "person", "date", "start", "end", "minutes"
+        "row", "person", "start", "end"
     )
     by_row = {r[0]: r for r in info.iter_rows()}
     people = {r[1] for r in by_row.values()}
