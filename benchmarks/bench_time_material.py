@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import harness  # noqa: E402
+import harness
 
 START = date(2025, 4, 1)
 END = date(2026, 6, 30)
@@ -55,8 +55,20 @@ def generate(path: Path, rows: int, seed: int = 4) -> None:
     written = 0
     with path.open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["date", "person", "role", "minutes", "billable", "approved", "category",
-                    "start", "end", "notes"])
+        w.writerow(
+            [
+                "date",
+                "person",
+                "role",
+                "minutes",
+                "billable",
+                "approved",
+                "category",
+                "start",
+                "end",
+                "notes",
+            ]
+        )
         for day in days:
             iso = day.isoformat()
             for name in names:
@@ -66,12 +78,20 @@ def generate(path: Path, rows: int, seed: int = 4) -> None:
                         return
                     m = rnd.choice((60, 75, 90, 105, 120, 150))
                     cat = cats[rnd.randrange(len(cats))]
-                    w.writerow([
-                        iso, name, roles[name], m, "false" if cat == "Internal" else "true",
-                        "true" if rnd.random() > 0.01 else "false", cat,
-                        f"{t // 60:02d}:{t % 60:02d}", f"{(t + m) // 60:02d}:{(t + m) % 60:02d}",
-                        f"ticket {k}",
-                    ])
+                    w.writerow(
+                        [
+                            iso,
+                            name,
+                            roles[name],
+                            m,
+                            "false" if cat == "Internal" else "true",
+                            "true" if rnd.random() > 0.01 else "false",
+                            cat,
+                            f"{t // 60:02d}:{t % 60:02d}",
+                            f"{(t + m) // 60:02d}:{(t + m) % 60:02d}",
+                            f"ticket {k}",
+                        ]
+                    )
                     t += m + 15
                     written += 1
 
@@ -86,25 +106,37 @@ def project_and_component(path: Path):  # type: ignore[no-untyped-def]
         "project": {"name": "bench", "currency": "EUR"},
         "calendar": {"country": "DE", "timezone": "Europe/Berlin"},
         "rate_card": {
-            "overtime": Decimal("1.5"), "weekend": Decimal("1.25"),
+            "overtime": Decimal("1.5"),
+            "weekend": Decimal("1.25"),
             "rates": [
                 {"role": r, "bill": Decimal(90 + 10 * i), "cost": Decimal(50 + 5 * i)}
                 for i, r in enumerate(ROLES)
-            ] + [
-                {"role": "developer", "bill": Decimal(99), "cost": Decimal(52),
-                 "valid_from": date(2026, 3, 16)},
+            ]
+            + [
+                {
+                    "role": "developer",
+                    "bill": Decimal(99),
+                    "cost": Decimal(52),
+                    "valid_from": date(2026, 3, 16),
+                },
             ],
         },
-        "components": [{
-            "name": "Build", "model": "time-material", "start": START, "end": END,
-            "settings": {
-                "time_entries": str(path), "format": "generic",
-                "rounding": {"increment": 15, "mode": "up"},
-                "overtime": {"after_hours": Decimal(8)},
-                "non_billable": ["Internal"],
-                "cap": {"money": Decimal(150_000_000)},
-            },
-        }],
+        "components": [
+            {
+                "name": "Build",
+                "model": "time-material",
+                "start": START,
+                "end": END,
+                "settings": {
+                    "time_entries": str(path),
+                    "format": "generic",
+                    "rounding": {"increment": 15, "mode": "up"},
+                    "overtime": {"after_hours": Decimal(8)},
+                    "non_billable": ["Internal"],
+                    "cap": {"money": Decimal(150_000_000)},
+                },
+            }
+        ],
     }
     project = engine.project_from_dict(data, base_dir=path.parent)
     return engine, project, project.components[0]
@@ -176,8 +208,10 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    print(f"time-material bill from a {args.rows:,}-row timesheet ({harness.cpu_note()}; "
-          "medians, other work on the machine adds noise)")
+    print(
+        f"time-material bill from a {args.rows:,}-row timesheet ({harness.cpu_note()}; "
+        "medians, other work on the machine adds noise)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "entries.csv"
         generate(path, args.rows)
@@ -185,20 +219,27 @@ def main() -> int:
         print(f"  file: {size / 1e6:.1f} MB")
         engine, project, component = project_and_component(path)
         result = bill_once(engine, project, component)
-        print(f"  bill: {len(result.lines)} lines, total "
-              f"{sum(line.amount.amount for line in result.lines)} EUR")
-        t_ours = harness.median_time(lambda: bill_once(engine, project, component),
-                                     repeat=args.repeat)
+        print(
+            f"  bill: {len(result.lines)} lines, total "
+            f"{sum(line.amount.amount for line in result.lines)} EUR"
+        )
+        t_ours = harness.median_time(
+            lambda: bill_once(engine, project, component), repeat=args.repeat
+        )
         t_polars = harness.median_time(lambda: polars_baseline(path), repeat=args.repeat)
         t_csv = harness.median_time(lambda: csv_baseline(path), repeat=1, warmup=0)
-        print(f"  engagekit {t_ours:.3f}s, polars read+group-by {t_polars:.3f}s, "
-              f"csv loop {t_csv:.3f}s")
+        print(
+            f"  engagekit {t_ours:.3f}s, polars read+group-by {t_polars:.3f}s, "
+            f"csv loop {t_csv:.3f}s"
+        )
         harness.check("bill / polars read+group-by", t_ours / t_polars, 2.0)
         harness.check("csv loop / bill", t_csv / t_ours, 3.0, better="higher")
         before, after = extra_peak_rss(path)
         extra = max(0, after - before)
-        print(f"  child peak RSS {before / 1e6:.0f} MB after imports, {after / 1e6:.0f} MB "
-              f"after the bill")
+        print(
+            f"  child peak RSS {before / 1e6:.0f} MB after imports, {after / 1e6:.0f} MB "
+            f"after the bill"
+        )
         harness.check("extra peak memory / file size", extra / size, 4.0)
     harness.save("bench_time_material")
     return 1 if harness.failed() else 0

@@ -8,6 +8,7 @@ throughput file, the history is derived from the backlog's ``done`` dates.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -97,7 +98,7 @@ def read_throughput(path: Path) -> list[tuple[date, Decimal, int]]:
             problems.append(exc)
     _raise(problems)
     out.sort()
-    for (a, _, _), (b, _, row) in zip(out, out[1:], strict=False):
+    for (a, _, _), (b, _, row) in itertools.pairwise(out):
         if a == b:
             problems.append(
                 engagekit.InputError(

@@ -132,12 +132,16 @@ def day_total_problems(entries: TimeEntries, totals: pl.DataFrame) -> list[engag
     )
     out = []
     for person, day, rs, minutes in rows.select("person", "date", "row", "minutes").iter_rows():
-        out.append(engagekit.InputError(
-            f"{person} has {minutes / 60:.2f} hours on {day}, more than a day holds "
-            f"(rows {', '.join(map(str, rs[:10]))}{' ...' if len(rs) > 10 else ''})",
-            where=entries.path, row=rs[0], field="minutes",
-            hint="one person records at most 24 hours on one date",
-        ))
+        out.append(
+            engagekit.InputError(
+                f"{person} has {minutes / 60:.2f} hours on {day}, more than a day holds "
+                f"(rows {', '.join(map(str, rs[:10]))}{' ...' if len(rs) > 10 else ''})",
+                where=entries.path,
+                row=rs[0],
+                field="minutes",
+                hint="one person records at most 24 hours on one date",
+            )
+        )
     return out
 
 

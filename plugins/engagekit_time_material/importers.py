@@ -732,11 +732,19 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
         wanted = [c for c in wanted if c != "hours"]
     if "start" in h and "end" in h:
         wanted = [c for c in wanted if c != "notes"]  # duplicates are found by their times
-    types = {"date": pl.Date, "minutes": pl.Int64, "hours": pl.Float64, "billable": pl.Boolean,
-             "approved": pl.Boolean}
+    types = {
+        "date": pl.Date,
+        "minutes": pl.Int64,
+        "hours": pl.Float64,
+        "billable": pl.Boolean,
+        "approved": pl.Boolean,
+    }
     try:
-        lf = pl.scan_csv(reader.path, infer_schema=False,
-                         schema_overrides={c: types[c] for c in wanted if c in types})
+        lf = pl.scan_csv(
+            reader.path,
+            infer_schema=False,
+            schema_overrides={c: types[c] for c in wanted if c in types},
+        )
         if lf.collect_schema().names() != h:
             return None
     except (pl.exceptions.PolarsError, ValueError):
@@ -755,13 +763,15 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
         "minutes": minutes,
         "billable": pl.col("billable").fill_null(True) if "billable" in h else pl.lit(True),
         "approved": pl.col("approved").fill_null(True) if "approved" in h else pl.lit(True),
-        "category": pl.col("category") if "category" in h else (
-            pl.col("task") if "task" in h else pl.lit(None, dtype=pl.String)),
+        "category": pl.col("category")
+        if "category" in h
+        else (pl.col("task") if "task" in h else pl.lit(None, dtype=pl.String)),
         "tags": pl.col("tags") if "tags" in h else pl.lit(None, dtype=pl.String),
         "notes": pl.col("notes") if "notes" in wanted else pl.lit(None, dtype=pl.String),
         "start": pl.lit(None, dtype=pl.Int64),
         "end": pl.lit(None, dtype=pl.Int64),
-        "currency": pl.col("currency").str.to_uppercase() if "currency" in h
+        "currency": pl.col("currency").str.to_uppercase()
+        if "currency" in h
         else pl.lit(None, dtype=pl.String),
     }
     # a value the typed reading could not take: the careful reader reports it

@@ -19,8 +19,12 @@ DATA = Path(__file__).parent / "data"
 
 RATES = [
     {"role": "developer", "bill": Decimal(95), "cost": Decimal(55)},
-    {"role": "developer", "bill": Decimal(100), "cost": Decimal(58),
-     "valid_from": date(2026, 3, 4)},
+    {
+        "role": "developer",
+        "bill": Decimal(100),
+        "cost": Decimal(58),
+        "valid_from": date(2026, 3, 4),
+    },
     {"role": "lead", "bill": Decimal(120), "cost": Decimal(70)},
     {"role": "qa", "bill": Decimal(80), "cost": Decimal(50)},
 ]
@@ -36,16 +40,27 @@ def project_data(
     calendar: dict[str, Any] | None = None,
     currency: str = "EUR",
 ) -> dict[str, Any]:
-    card = {"overtime": Decimal("1.5"), "weekend": Decimal("1.25"), "holiday": Decimal(2),
-            "rates": RATES if rates is None else rates}
+    card = {
+        "overtime": Decimal("1.5"),
+        "weekend": Decimal("1.25"),
+        "holiday": Decimal(2),
+        "rates": RATES if rates is None else rates,
+    }
     if rate_card:
         card.update(rate_card)
     return {
         "project": {"name": "T&M test", "currency": currency},
         "calendar": calendar or {"timezone": "Europe/Berlin", "country": "DE"},
         "rate_card": card,
-        "components": [{"name": "Build", "model": "time-material", "start": start, "end": end,
-                        "settings": settings}],
+        "components": [
+            {
+                "name": "Build",
+                "model": "time-material",
+                "start": start,
+                "end": end,
+                "settings": settings,
+            }
+        ],
     }
 
 
@@ -97,5 +112,7 @@ def bill(engine: engagekit.Engine, project: engagekit.Project, period: str) -> A
 
 
 def amounts(result: Any, kind: str | None = None) -> Decimal:
-    return sum((line.amount.amount for line in result.lines
-                if kind is None or line.kind == kind), Decimal(0))
+    return sum(
+        (line.amount.amount for line in result.lines if kind is None or line.kind == kind),
+        Decimal(0),
+    )

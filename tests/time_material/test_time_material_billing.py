@@ -17,6 +17,7 @@ from 4 March; lead 120; qa 80; weekend x1.25, holiday x2, overtime x1.5):
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -26,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engagekit
-from engagekit_time_material.billing import cycles_between, run_cap, Cycle
+from engagekit_time_material.billing import Cycle, cycles_between, run_cap
 
 from .conftest import DATA, amounts, bill
 
@@ -57,14 +58,18 @@ def test_plain_bill_by_hand(load):
 
 
 def test_rounding_up_to_quarter_hours_per_entry(load):
-    engine, project, _ = load({"time_entries": "t.csv", "rounding": {"increment": 15, "mode": "up"}},
-                              {"t.csv": GENERIC})
+    engine, project, _ = load(
+        {"time_entries": "t.csv", "rounding": {"increment": 15, "mode": "up"}}, {"t.csv": GENERIC}
+    )
     # only Ben's 70 minutes move: to 75, so 165 min at 120 = 330.00
     assert amounts(bill(engine, project, "2026-03")) == D("3413.75")
 
 
 def test_rounding_down_per_day(load):
-    settings = {"time_entries": "t.csv", "rounding": {"increment": 60, "mode": "down", "per": "day"}}
+    settings = {
+        "time_entries": "t.csv",
+        "rounding": {"increment": 60, "mode": "down", "per": "day"},
+    }
     engine, project, _ = load(settings, {"t.csv": GENERIC})
     # per person and day: Ana 390->360, 465->420, 600->600, 120->120; Ben 90->60, 70->60;
     # Chen 360->360. Ana: (360+420) at 95 = 1235.00, 600 at 100 = 1000, 120 at 125 = 250
@@ -82,8 +87,10 @@ def test_overtime_per_day(load):
 
 
 def test_overtime_per_week_goes_to_the_latest_hours(load):
-    settings = {"time_entries": "t.csv", "overtime": {"after_hours": 16, "per": "week",
-                                                      "multiplier": D(2)}}
+    settings = {
+        "time_entries": "t.csv",
+        "overtime": {"after_hours": 16, "per": "week", "multiplier": D(2)},
+    }
     engine, project, _ = load(settings, {"t.csv": GENERIC})
     result = bill(engine, project, "2026-03")
     # Ana's week: 390 + 465 + 600 + 120 minutes; 960 at the plain rate. Overtime starts 105
@@ -94,8 +101,11 @@ def test_overtime_per_week_goes_to_the_latest_hours(load):
 
 def test_holidays_of_the_calendar_bill_at_the_holiday_multiplier(load):
     settings = {"time_entries": "t.csv"}
-    engine, project, _ = load(settings, {"t.csv": GENERIC},
-                              calendar={"timezone": "Europe/Berlin", "holidays": [date(2026, 3, 3)]})
+    engine, project, _ = load(
+        settings,
+        {"t.csv": GENERIC},
+        calendar={"timezone": "Europe/Berlin", "holidays": [date(2026, 3, 3)]},
+    )
     result = bill(engine, project, "2026-03")
     # 3 March closed: Ana's 465 min at 95 x 2 = 1472.50; Ben's 70 min at 240 = 280.00
     assert ("Ana Lima (developer), holiday ×2", D("1472.50")) in _lines(result)
@@ -110,8 +120,7 @@ def test_non_billable_categories_and_tags(load):
 
 
 def test_unapproved_time_bills_when_approval_is_not_required(load):
-    engine, project, _ = load({"time_entries": "t.csv", "approved_only": False},
-                              {"t.csv": GENERIC})
+    engine, project, _ = load({"time_entries": "t.csv", "approved_only": False}, {"t.csv": GENERIC})
     assert amounts(bill(engine, project, "2026-03")) == D("3403.75") + 160
 
 
@@ -119,14 +128,20 @@ def test_lines_per_role(load):
     engine, project, _ = load({"time_entries": "t.csv", "invoice_by": "role"}, {"t.csv": GENERIC})
     result = bill(engine, project, "2026-03")
     assert {line.description for line in result.lines} == {
-        "developer", "developer, rate from 2026-03-04", "developer, weekend ×1.25", "lead", "qa"}
+        "developer",
+        "developer, rate from 2026-03-04",
+        "developer, weekend ×1.25",
+        "lead",
+        "qa",
+    }
     assert amounts(result) == D("3403.75")
 
 
 def test_people_give_roles_to_exports_without_them(load):
-    settings = {"time_entries": "toggl.csv", "people": {"Ana Lima": "developer",
-                                                        "Ben Okafor": "lead",
-                                                        "Chen Wei": "qa"}}
+    settings = {
+        "time_entries": "toggl.csv",
+        "people": {"Ana Lima": "developer", "Ben Okafor": "lead", "Chen Wei": "qa"},
+    }
     engine, project, _ = load(settings, {"toggl.csv": (DATA / "toggl_detailed.csv").read_text()})
     result = bill(engine, project, "2026-03")
     # Ana 3.5+3 h on 2 March and 3.5 on 3 March at 95; 4.25 h on 3 March at 95
@@ -136,8 +151,9 @@ def test_people_give_roles_to_exports_without_them(load):
 
 
 def test_weekly_cycles_give_one_set_of_lines_per_week(load):
-    engine, project, _ = load({"time_entries": "t.csv", "billing_period": "weekly"},
-                              {"t.csv": GENERIC})
+    engine, project, _ = load(
+        {"time_entries": "t.csv", "billing_period": "weekly"}, {"t.csv": GENERIC}
+    )
     result = bill(engine, project, "2026-03")
     assert amounts(result) == D("3403.75")
     labels = {line.description.rsplit("[", 1)[1].rstrip("]") for line in result.lines}
@@ -147,10 +163,11 @@ def test_weekly_cycles_give_one_set_of_lines_per_week(load):
 
 def test_cycles_between_cover_the_span_without_gaps():
     for freq in ("monthly", "weekly", "biweekly"):
-        cycles = cycles_between(date(2026, 1, 7), date(2026, 4, 1), freq, date(2026, 1, 7),
-                                cut=date(2026, 3, 1))
+        cycles = cycles_between(
+            date(2026, 1, 7), date(2026, 4, 1), freq, date(2026, 1, 7), cut=date(2026, 3, 1)
+        )
         assert cycles[0].start == date(2026, 1, 7) and cycles[-1].end == date(2026, 4, 1)
-        for a, b in zip(cycles, cycles[1:], strict=False):
+        for a, b in itertools.pairwise(cycles):
             assert a.end == b.start
         assert any(c.start == date(2026, 3, 1) for c in cycles)
 
@@ -166,7 +183,9 @@ def test_expenses_pass_through_with_markup(load):
     engine, project, _ = load({"expenses": "e.csv", "expense_markup": 10}, {"e.csv": expenses})
     result = bill(engine, project, "2026-03")
     assert [(line.kind, line.amount.amount) for line in result.lines] == [
-        ("expense", D("110.00")), ("expense", D("11.06"))]  # 11.055 rounds half up
+        ("expense", D("110.00")),
+        ("expense", D("11.06")),
+    ]  # 11.055 rounds half up
     assert result.details["expenses"]["spent"] == D("110.05")
 
 
@@ -255,13 +274,19 @@ def test_a_component_built_from_a_dict_by_another_model_bills(engine, tmp_path: 
     shutil.copy(DATA / "harvest_detailed.csv", tmp_path / "harvest.csv")
     project = engagekit.Project(name="p", currency="EUR", components=(), base_dir=tmp_path)
     component = engine.make_component(
-        project, name="team (T&M)", model="time-material",
-        start=date(2026, 3, 1), end=date(2026, 3, 31),
+        project,
+        name="team (T&M)",
+        model="time-material",
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
         settings={
-            "time_entries": "harvest.csv", "format": "harvest",
-            "rates": [{"role": "Developer", "bill": D(90), "unit": "hour"},
-                      {"role": "Lead", "bill": D(880), "unit": "day"},
-                      {"role": "QA", "bill": D(70)}],
+            "time_entries": "harvest.csv",
+            "format": "harvest",
+            "rates": [
+                {"role": "Developer", "bill": D(90), "unit": "hour"},
+                {"role": "Lead", "bill": D(880), "unit": "day"},
+                {"role": "QA", "bill": D(70)},
+            ],
             "hours_per_day": D(8),
             "people": {"Chen Wei": "QA"},
             "rounding": {"increment": 6, "mode": "up"},
@@ -271,11 +296,15 @@ def test_a_component_built_from_a_dict_by_another_model_bills(engine, tmp_path: 
     result = engine.bill_component(project, component, engagekit.Period.parse("2026-03"))
     by_person = {}
     for line in result.lines:
-        by_person[line.details["person"]] = by_person.get(line.details["person"], 0) + (
-            line.details["minutes"])
+        by_person[line.details["person"]] = (
+            by_person.get(line.details["person"], 0) + (line.details["minutes"])
+        )
     # Harvest hours rounded up to 6 minutes: 7.75 h = 465 min -> 468; 1.17 h = 70 min -> 72;
     # 5.33 h = 320 min -> 324
-    assert by_person == {"Ana Lima": 390 + 468 + 480 + 324, "Ben Okafor": 90 + 72 + 120,
-                         "Chen Wei": 360}
+    assert by_person == {
+        "Ana Lima": 390 + 468 + 480 + 324,
+        "Ben Okafor": 90 + 72 + 120,
+        "Chen Wei": 360,
+    }
     lead = next(line for line in result.lines if line.details["person"] == "Ben Okafor")
     assert lead.unit_price.amount == D(110)  # 880 a day / 8 hours

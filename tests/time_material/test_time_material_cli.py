@@ -22,8 +22,7 @@ def _fails(result, *needles: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _bill(cli, write_project, text: str, **kw):  # type: ignore[no-untyped-def]
-    path = write_project({"time_entries": "t.csv", **kw.pop("settings", {})}, {"t.csv": text},
-                         **kw)
+    path = write_project({"time_entries": "t.csv", **kw.pop("settings", {})}, {"t.csv": text}, **kw)
     return cli("bill", path, "--period", "2026-03")
 
 
@@ -35,17 +34,25 @@ def test_every_row_without_a_rate_is_listed(cli, write_project):
         "2026-03-03,Dee,designer,30\n"
         "2026-03-03,Zed,,45\n"
     )
-    out = _fails(_bill(cli, write_project, text), "3 problems", "t.csv, row 3, role",
-                 "no rate for Dee (role 'designer') on 2026-03-02", "t.csv, row 4, role",
-                 "t.csv, row 5, role: no rate for Zed (no role) on 2026-03-03")
+    out = _fails(
+        _bill(cli, write_project, text),
+        "3 problems",
+        "t.csv, row 3, role",
+        "no rate for Dee (role 'designer') on 2026-03-02",
+        "t.csv, row 4, role",
+        "t.csv, row 5, role: no rate for Zed (no role) on 2026-03-03",
+    )
     assert "row 2," not in out
 
 
 def test_a_role_with_a_rate_only_from_a_later_date_has_no_rate_before_it(cli, write_project):
     text = "date,person,role,minutes\n2026-03-02,Ana,senior,60\n"
     rates = [{"role": "senior", "bill": Decimal(130), "valid_from": "2026-04-01"}]
-    _fails(_bill(cli, write_project, text, rates=rates), "row 2, role",
-           "no rate for Ana (role 'senior') on 2026-03-02")
+    _fails(
+        _bill(cli, write_project, text, rates=rates),
+        "row 2, role",
+        "no rate for Ana (role 'senior') on 2026-03-02",
+    )
 
 
 def test_zero_negative_and_over_a_day_durations(cli, write_project):
@@ -56,10 +63,13 @@ def test_zero_negative_and_over_a_day_durations(cli, write_project):
         "2026-03-04,Ana,developer,1500\n"
         "2026-03-05,Ana,developer,60\n"
     )
-    _fails(_bill(cli, write_project, text), "3 problems",
-           "row 2, minutes: duration must be positive (got 0 minutes)",
-           "row 3, minutes: duration must be positive (got -30 minutes)",
-           "row 4, minutes: a duration of 25.00 hours is more than a day holds")
+    _fails(
+        _bill(cli, write_project, text),
+        "3 problems",
+        "row 2, minutes: duration must be positive (got 0 minutes)",
+        "row 3, minutes: duration must be positive (got -30 minutes)",
+        "row 4, minutes: a duration of 25.00 hours is more than a day holds",
+    )
 
 
 def test_more_than_24_hours_of_one_person_on_one_date(cli, write_project):
@@ -69,14 +79,20 @@ def test_more_than_24_hours_of_one_person_on_one_date(cli, write_project):
         "2026-03-02,Ana,developer,700\n"
         "2026-03-02,Ben,lead,700\n"
     )
-    _fails(_bill(cli, write_project, text), "row 2, minutes",
-           "Ana has 25.00 hours on 2026-03-02, more than a day holds (rows 2, 3)")
+    _fails(
+        _bill(cli, write_project, text),
+        "row 2, minutes",
+        "Ana has 25.00 hours on 2026-03-02, more than a day holds (rows 2, 3)",
+    )
 
 
 def test_harvest_hours_over_a_day(cli, write_project):
     text = (DATA / "harvest_detailed.csv").read_text().replace(",6.5,6.5,", ",25,25,", 1)
-    _fails(_bill(cli, write_project, text), "row 2, Hours",
-           "a duration of 25.00 hours is more than a day holds")
+    _fails(
+        _bill(cli, write_project, text),
+        "row 2, Hours",
+        "a duration of 25.00 hours is more than a day holds",
+    )
 
 
 def test_entries_outside_the_component_are_listed(cli, write_project):
@@ -86,9 +102,13 @@ def test_entries_outside_the_component_are_listed(cli, write_project):
         "2026-03-02,Ana,developer,60\n"
         "2026-07-01,Ana,developer,60\n"
     )
-    _fails(_bill(cli, write_project, text), "2 problems",
-           "row 2, date: entry of Ana on 2025-12-31 is outside the component's timeframe "
-           "2026-01-01..2026-06-30", "row 4, date")
+    _fails(
+        _bill(cli, write_project, text),
+        "2 problems",
+        "row 2, date: entry of Ana on 2025-12-31 is outside the component's timeframe "
+        "2026-01-01..2026-06-30",
+        "row 4, date",
+    )
 
 
 def test_duplicate_entries_without_times(cli, write_project):
@@ -98,8 +118,9 @@ def test_duplicate_entries_without_times(cli, write_project):
         "2026-03-02,Ana,developer,60,Dev,API\n"
         "2026-03-02,Ana,developer,60,Dev,UI\n"
     )
-    _fails(_bill(cli, write_project, text),
-           "row 3: duplicate of row 2: Ana, 2026-03-02, 60 minutes")
+    _fails(
+        _bill(cli, write_project, text), "row 3: duplicate of row 2: Ana, 2026-03-02, 60 minutes"
+    )
 
 
 def test_duplicate_and_overlapping_entries_with_times(cli, write_project):
@@ -110,33 +131,47 @@ def test_duplicate_and_overlapping_entries_with_times(cli, write_project):
         "2026-03-02,Ben,lead,60,Dev,10:30,11:30\n"
         "2026-03-02,Ana,developer,60,Dev,13:00,14:00\n"
     )
-    out = _fails(_bill(cli, write_project, text), "2 problems",
-                 "row 3: duplicate of row 2: Ana, 2026-03-02 09:00-11:00",
-                 "row 4, start: entry of Ana 2026-03-02 10:30-11:30 overlaps row 2")
+    out = _fails(
+        _bill(cli, write_project, text),
+        "2 problems",
+        "row 3: duplicate of row 2: Ana, 2026-03-02 09:00-11:00",
+        "row 4, start: entry of Ana 2026-03-02 10:30-11:30 overlaps row 2",
+    )
     assert "row 5" not in out and "row 6" not in out
 
 
 def test_an_export_in_another_currency(cli, write_project):
     harvest = (DATA / "harvest_detailed.csv").read_text()
     usd = harvest.replace("Euro - EUR", "United States Dollar - USD")
-    _fails(_bill(cli, write_project, usd), "row 2, currency: currency USD is not the project's "
-           "currency EUR")
+    _fails(
+        _bill(cli, write_project, usd),
+        "row 2, currency: currency USD is not the project's currency EUR",
+    )
     toggl = (DATA / "toggl_detailed.csv").read_text().replace("Amount (EUR)", "Amount (USD)")
-    _fails(_bill(cli, write_project, toggl), "row 1, currency: the export is in USD, the "
-           "project in EUR")
+    _fails(
+        _bill(cli, write_project, toggl),
+        "row 1, currency: the export is in USD, the project in EUR",
+    )
 
 
 def test_a_rate_card_in_another_currency(cli, write_project):
-    _fails(_bill(cli, write_project, (DATA / "generic.csv").read_text(),
-                 rate_card={"currency": "USD"}),
-           "rate_card.currency: the rate card is in USD, the project in EUR")
+    _fails(
+        _bill(
+            cli, write_project, (DATA / "generic.csv").read_text(), rate_card={"currency": "USD"}
+        ),
+        "rate_card.currency: the rate card is in USD, the project in EUR",
+    )
 
 
 def test_an_unknown_export_header(cli, write_project):
-    _fails(_bill(cli, write_project, "Day,Employee,Duration\n2026-03-02,Ana,1:00\n"),
-           "t.csv, row 1: the header matches no known time-entry format",
-           "harvest (Harvest detailed time report) lacks Date, Hours, First Name",
-           "toggl (Toggl Track detailed report) lacks User", "generic", "known formats")
+    _fails(
+        _bill(cli, write_project, "Day,Employee,Duration\n2026-03-02,Ana,1:00\n"),
+        "t.csv, row 1: the header matches no known time-entry format",
+        "harvest (Harvest detailed time report) lacks Date, Hours, First Name",
+        "toggl (Toggl Track detailed report) lacks User",
+        "generic",
+        "known formats",
+    )
 
 
 def test_a_malformed_date_in_row_n(cli, write_project):
@@ -146,8 +181,11 @@ def test_a_malformed_date_in_row_n(cli, write_project):
         "2026-03-02,Ana,developer,60\n"
         "2026-13-02,Ana,developer,60\n"
     )
-    _fails(_bill(cli, write_project, text),
-           "t.csv, row 4, date: '2026-13-02' is not a date", "hint: write dates as YYYY-MM-DD")
+    _fails(
+        _bill(cli, write_project, text),
+        "t.csv, row 4, date: '2026-13-02' is not a date",
+        "hint: write dates as YYYY-MM-DD",
+    )
 
 
 def test_a_malformed_date_in_a_harvest_export(cli, write_project):
@@ -156,20 +194,25 @@ def test_a_malformed_date_in_a_harvest_export(cli, write_project):
 
 
 def test_a_settings_typo_is_named(cli, write_project):
-    _fails(_bill(cli, write_project, "date,person,minutes\n", settings={"roundng": {}}),
-           "unknown key 'roundng' (did you mean 'rounding'?)")
+    _fails(
+        _bill(cli, write_project, "date,person,minutes\n", settings={"roundng": {}}),
+        "unknown key 'roundng' (did you mean 'rounding'?)",
+    )
 
 
 EXAMPLE = DATA.parents[2] / "examples" / "time-material.toml"
 
 
-@pytest.mark.parametrize("args", [
-    ("bill", "--period", "2026-03"),
-    ("estimate", "--trials", "2000"),
-    ("staff",),
-    ("measure",),
-    ("measure", "--period", "2026-03"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("bill", "--period", "2026-03"),
+        ("estimate", "--trials", "2000"),
+        ("staff",),
+        ("measure",),
+        ("measure", "--period", "2026-03"),
+    ],
+)
 def test_the_example_works_in_table_and_json(cli, args):
     table = cli(*args[:1], EXAMPLE, *args[1:])
     assert table.exit_code == 0, table.output

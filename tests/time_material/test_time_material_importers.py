@@ -38,8 +38,9 @@ def test_harvest_detailed_report_imports():
     assert df.filter(df["row"] == 4)["billable"].item() is False  # Internal, "No"
     assert df.filter(df["row"] == 8)["approved"].item() is False
     assert df["start"].null_count() == df.height  # Harvest has no times of day
-    assert df["minutes"].sum() == round(60 * sum([6.5, 1.5, 0.25, 7.75, 1.17, 8.0, 2.0, 5.33,
-                                                  2.0, 6.0, 2.0]))
+    assert df["minutes"].sum() == round(
+        60 * sum([6.5, 1.5, 0.25, 7.75, 1.17, 8.0, 2.0, 5.33, 2.0, 6.0, 2.0])
+    )
 
 
 def test_toggl_detailed_report_imports():
@@ -101,8 +102,9 @@ def test_generic_format_with_hours_and_yes_no(tmp_path: Path):
     assert df["approved"].to_list() == [False, True]
 
 
-@pytest.mark.parametrize("name", ["harvest_detailed", "toggl_detailed", "clockify_detailed",
-                                  "generic"])
+@pytest.mark.parametrize(
+    "name", ["harvest_detailed", "toggl_detailed", "clockify_detailed", "generic"]
+)
 def test_the_format_setting_reads_the_same_as_detection(name: str):
     detected = read_time_entries(DATA / f"{name}.csv")
     chosen = read_time_entries(DATA / f"{name}.csv", format=detected.format)

@@ -20,8 +20,9 @@ UTC = {"timezone": "UTC", "hours": "8x5"}
 
 
 def _measure(load, settings, period="2026-03", **kw):  # type: ignore[no-untyped-def]
-    engine, project, comp = load({"time_entries": "t.csv", **settings}, {"t.csv": GENERIC},
-                                 calendar=UTC, **kw)
+    engine, project, comp = load(
+        {"time_entries": "t.csv", **settings}, {"t.csv": GENERIC}, calendar=UTC, **kw
+    )
     p = engagekit.Period.parse(period) if period else None
     return engine.measure_component(project, comp, p)
 
@@ -74,8 +75,11 @@ def test_to_date_without_a_period_ends_at_the_last_entry(load):
     m = _measure(load, {"cap": {"hours": 100}}, period=None)
     assert m.metrics["as_of"] == date(2026, 3, 9)
     assert m.metrics["cap_hours_used_percent"] == D("34.9")  # 2095 min of 6000
-    assert [c["cycle"] for c in m.tables["cycles"]] == ["2026-01", "2026-02",
-                                                        "2026-03-01..2026-03-09"]
+    assert [c["cycle"] for c in m.tables["cycles"]] == [
+        "2026-01",
+        "2026-02",
+        "2026-03-01..2026-03-09",
+    ]
 
 
 def test_the_team_plan_drives_the_forecast_at_completion_and_capacity(load):
