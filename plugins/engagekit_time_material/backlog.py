@@ -98,11 +98,11 @@ def read_throughput(path: Path) -> list[tuple[date, Decimal, int]]:
             problems.append(exc)
     _raise(problems)
     out.sort()
-    for (a, _, _), (b, _, row) in itertools.pairwise(out):
+    for (a, _, _), (b, _, number) in itertools.pairwise(out):
         if a == b:
             problems.append(
                 engagekit.InputError(
-                    f"two history periods start on {a}", where=path, row=row, field="start"
+                    f"two history periods start on {a}", where=path, row=number, field="start"
                 )
             )
     _raise(problems)

@@ -156,8 +156,8 @@ def priced_cycles(
     out = []
     for i, period in enumerate(cycles):
         if i < first_detailed:
-            m, g, c, has = totals.get(i, (0, Decimal(0), Decimal(0), True))
-            out.append(Cycle(period, (), m, g, c, has))
+            m, g, spent, has = totals.get(i, (0, Decimal(0), Decimal(0), True))
+            out.append(Cycle(period, (), m, g, spent, has))
             continue
         recs = per_cycle.get(i, [])
         # (who, role, kind) with more than one rate in the cycle: name the rate's start date

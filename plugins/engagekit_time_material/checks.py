@@ -71,7 +71,9 @@ def check_entries(
                 "rates and amounts of one component are in the project currency",
             )
 
-    if df.height and (df["date"].min() < component.start or df["date"].max() > component.end):
+    first: date | None = df["date"].min()  # type: ignore[assignment]
+    last: date | None = df["date"].max()  # type: ignore[assignment]
+    if first is not None and last is not None and (first < component.start or last > component.end):
         outside = df.filter((pl.col("date") < component.start) | (pl.col("date") > component.end))
         for row, day, person in outside.select("row", "date", "person").iter_rows():
             err(

@@ -166,7 +166,9 @@ def estimate(
         plan_td = daily_plan(
             project, component, settings, book, component.start, as_of - timedelta(days=1)
         )
-        hours_td, price_td, cost_td = sum(plan_td.hours), sum(plan_td.price), sum(plan_td.cost)
+        hours_td = sum(plan_td.hours, Decimal(0))
+        price_td = sum(plan_td.price, Decimal(0))
+        cost_td = sum(plan_td.cost, Decimal(0))
         details["to_date_basis"] = "team plan (no time entries)"
     else:
         details["to_date_basis"] = "time entries" if entries is not None else "none"

@@ -440,7 +440,7 @@ def _finish(reader: _Reader, df: pl.DataFrame, exprs: dict[str, pl.Expr]) -> pl.
             reader.add(
                 joined["row"].to_list(),
                 raw,
-                lambda v, w=what: f"{v!r} is not {w}",
+                lambda v, w=what: f"{v!r} is not {w}",  # type: ignore[misc]
                 joined[raw].to_list(),
                 hint,
             )

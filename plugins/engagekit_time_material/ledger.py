@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -208,14 +208,15 @@ def build_ledger(
         return Ledger(entries, empty, (), multipliers, book, upto)
 
     # rates: intervals of constant rate per (person, role), joined on the pair, filtered by date
-    first, last = days["date"].min(), days["date"].max()
+    first: date = days["date"].min()  # type: ignore[assignment]
+    last: date = days["date"].max()  # type: ignore[assignment]
     pairs = days.select("person", "role").unique().sort("person", "role", nulls_last=True)
-    intervals = book.intervals(pairs.iter_rows(), first, last)  # type: ignore[arg-type]
+    intervals = book.intervals(pairs.iter_rows(), first, last)
     refs: dict[tuple[Decimal, Decimal | None, date | None], int] = {}
-    rows = []
+    rows: list[tuple[str, str, date, date, int | None]] = []
     for person, role, lo, hi, bill, cost, since in intervals:
-        rid = None if bill is None else refs.setdefault((bill, cost, since), len(refs))
-        rows.append((person, role or "", lo, hi, rid))
+        ref_id = None if bill is None else refs.setdefault((bill, cost, since), len(refs))
+        rows.append((person, role or "", lo, hi, ref_id))
     table = pl.DataFrame(
         rows,
         schema={
@@ -265,8 +266,8 @@ def build_ledger(
         # running sum at each group's first row carried forward
         gkey = pid * (1 << 21) + group.cast(pl.Int64)
         cs = pl.col("minutes").cum_sum()
-        first = (pl.col("gkey") != pl.col("gkey").shift(1)).fill_null(True)
-        base = pl.when(first).then(cs - pl.col("minutes")).otherwise(None).forward_fill()
+        starts = (pl.col("gkey") != pl.col("gkey").shift(1)).fill_null(True)
+        base = pl.when(starts).then(cs - pl.col("minutes")).otherwise(None).forward_fill()
         rated = (
             rated.with_columns(gkey.alias("gkey"))
             .sort("gkey", "start", "row", nulls_last=False)
@@ -281,7 +282,7 @@ def build_ledger(
 
     # the premium of overtime on a weekend or holiday: the higher multiplier wins
     kind_mult = [multipliers[k] for k in range(3)]
-    ot_kind = pl.when(pl.col("day_kind") == 0).then(3 if book.overtime > 1 else 0)
+    ot_kind: Any = pl.when(pl.col("day_kind") == 0).then(3 if book.overtime > 1 else 0)
     for k in (1, 2):
         ot_kind = ot_kind.when(pl.col("day_kind") == k).then(
             3 if book.overtime > kind_mult[k] else k

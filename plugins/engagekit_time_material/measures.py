@@ -67,7 +67,11 @@ def measure(
                 None,
             )
     else:
-        last = entries.frame["date"].max() if entries is not None and len(entries) else None
+        last: date | None = (
+            entries.frame["date"].max()  # type: ignore[assignment]
+            if entries is not None and len(entries)
+            else None
+        )
         window = engagekit.Period.days(component.start, last or component.start)
     as_of: date = window.last
 

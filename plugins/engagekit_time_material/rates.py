@@ -74,7 +74,9 @@ class RateBook:
     ) -> list[tuple[str, str | None, date, date, Decimal | None, Decimal | None, date | None]]:
         """For each (person, role): (person, role, from, until, bill, cost, valid_from) covering
         [first, last]; bill is None where no rate applies."""
-        out = []
+        out: list[
+            tuple[str, str | None, date, date, Decimal | None, Decimal | None, date | None]
+        ] = []
         for person, role in pairs:
             starts = [first] + [d for d in self.breakpoints(role, person) if first < d <= last]
             for i, lo in enumerate(starts):
