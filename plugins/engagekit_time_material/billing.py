@@ -221,23 +221,81 @@ def priced_cycles(
     return out
 
 
+def _fraction(per_hour: Decimal, q: Decimal) -> tuple[int, int]:
+    """``per_hour / q / 60`` as an exact fraction (numerator, denominator) of integers: the
+    minor units one minute earns."""
+    units = per_hour / q  # exact: both are finite decimals
+    sign, digits, exp = units.as_tuple()
+    num = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
+    assert isinstance(exp, int)
+    if exp >= 0:
+        return num * 10**exp, 60
+    return num, 60 * 10**-exp
+
+
 def _totals_only(
     keyed: Any, ledger: Ledger, who: list[str], q: Decimal
 ) -> dict[int, tuple[int, Decimal, Decimal, bool]]:
     """Per cycle: minutes, gross (sum of the rounded line amounts), cost, and whether every
-    line had a cost rate; computed like the lines, without building them."""
+    line had a cost rate; computed like the lines, without building them.
+
+    Each line's amount is ``minutes * rate * multiplier / 60`` rounded half up to the minor
+    unit; with the rate as an exact fraction of integers that rounding is integer arithmetic,
+    done columnar: ``(2 * minutes * num + den) // (2 * den)`` minor units.
+    """
     import polars as pl
 
     sums = keyed.group_by("cycle", *who, "rate", "kind").agg(pl.col("minutes").sum())
-    price: dict[tuple[int, int], Decimal] = {}
+    if sums.height == 0:
+        return {}
+    pairs = sums.select("rate", "kind").unique().rows()
+    table = []
+    for rate, kind in pairs:
+        ref = ledger.rates[rate]
+        bn, bd = _fraction(ref.bill * ledger.multipliers[kind], q)
+        cn, cd = _fraction(ref.cost, q) if ref.cost is not None else (0, 1)
+        table.append((rate, kind, bn, bd, cn, cd, ref.cost is not None))
+    big = max(max(abs(t[2]), t[3], abs(t[4]), t[5]) for t in table)
+    if big * int(sums["minutes"].max() or 0) * 4 >= 2**62:
+        return _totals_slow(sums, ledger, q)  # numbers too large for int64: Decimal loop
+    rates = pl.DataFrame(
+        table,
+        schema={
+            "rate": pl.Int64,
+            "kind": pl.Int64,
+            "bn": pl.Int64,
+            "bd": pl.Int64,
+            "cn": pl.Int64,
+            "cd": pl.Int64,
+            "has": pl.Boolean,
+        },
+        orient="row",
+    )
+    m = pl.col("minutes")
+    per = (
+        sums.join(rates, on=["rate", "kind"], how="left")
+        .group_by("cycle")
+        .agg(
+            m.sum().alias("minutes"),
+            ((2 * m * pl.col("bn") + pl.col("bd")) // (2 * pl.col("bd"))).sum().alias("gross"),
+            ((2 * m * pl.col("cn") + pl.col("cd")) // (2 * pl.col("cd"))).sum().alias("cost"),
+            pl.col("has").all().alias("has"),
+        )
+    )
+    return {
+        cycle: (int(minutes), Decimal(gross) * q, Decimal(cost) * q, bool(has))
+        for cycle, minutes, gross, cost, has in per.iter_rows()
+    }
+
+
+def _totals_slow(
+    sums: Any, ledger: Ledger, q: Decimal
+) -> dict[int, tuple[int, Decimal, Decimal, bool]]:
     out: dict[int, tuple[int, Decimal, Decimal, bool]] = {}
     for cycle, rate, kind, m in sums.select("cycle", "rate", "kind", "minutes").iter_rows():
-        key = (rate, kind)
-        if key not in price:
-            price[key] = ledger.rates[rate].bill * ledger.multipliers[kind]
         ref = ledger.rates[rate]
         minutes, gross, cost, has = out.get(cycle, (0, Decimal(0), Decimal(0), True))
-        gross += (m * price[key] / 60).quantize(q, ROUND_HALF_UP)
+        gross += (m * ref.bill * ledger.multipliers[kind] / 60).quantize(q, ROUND_HALF_UP)
         if ref.cost is None:
             has = False
         else:

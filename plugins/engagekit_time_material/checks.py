@@ -126,8 +126,9 @@ def day_total_problems(entries: TimeEntries, totals: pl.DataFrame) -> list[engag
     over = totals.filter(pl.col("minutes") > 24 * 60)
     if over.height == 0:
         return []
+    keys = over.select(pl.col("person").cast(entries.frame.schema["person"]), "date")
     rows = (
-        entries.frame.join(over.select("person", "date"), on=["person", "date"], how="semi")
+        entries.frame.join(keys, on=["person", "date"], how="semi")
         .group_by("person", "date")
         .agg(pl.col("row").sort(), pl.col("minutes").sum())
         .sort(pl.col("row").list.first())

@@ -31,7 +31,8 @@ __all__ = [
     "read_time_entries",
 ]
 
-#: The normalised columns: ``row`` (spreadsheet row), ``date``, ``person``, ``role`` (or null),
+#: The normalised columns: ``row`` (spreadsheet row), ``date``, ``person``, ``role`` (or null;
+#: ``person``, ``role`` and ``category`` are categorical),
 #: ``minutes`` (int), ``billable``, ``approved``, ``category`` (task), ``tags`` (comma
 #: separated), ``notes``, ``start``/``end`` (minutes since the Unix epoch in local time, or null),
 #: ``currency`` (or null).
@@ -459,12 +460,12 @@ def _finish(reader: _Reader, df: pl.DataFrame, exprs: dict[str, pl.Expr]) -> pl.
     return out.select(
         pl.col("row"),
         pl.col("date"),
-        pl.col("person").cast(pl.String),
-        pl.col("role").cast(pl.String),
+        pl.col("person").cast(pl.Categorical),
+        pl.col("role").cast(pl.String).cast(pl.Categorical),
         pl.col("minutes").cast(pl.Int64),
         pl.col("billable").cast(pl.Boolean),
         pl.col("approved").cast(pl.Boolean),
-        pl.col("category").cast(pl.String),
+        pl.col("category").cast(pl.String).cast(pl.Categorical),
         pl.col("tags").cast(pl.String),
         pl.col("notes").cast(pl.String),
         pl.col("start").cast(pl.Int64),
@@ -738,6 +739,11 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
         "hours": pl.Float64,
         "billable": pl.Boolean,
         "approved": pl.Boolean,
+        # names repeat: categorical columns hash and group as integers
+        "person": pl.Categorical,
+        "role": pl.Categorical,
+        "category": pl.Categorical,
+        "task": pl.Categorical,
     }
     try:
         lf = pl.scan_csv(
@@ -774,29 +780,31 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
         if "currency" in h
         else pl.lit(None, dtype=pl.String),
     }
-    # a value the typed reading could not take: the careful reader reports it
-    bad = pl.col("date").is_null() | pl.col("person").is_null() | exprs["minutes"].is_null()
+    # times are parsed strictly: a malformed one raises, and the careful reader reports it
     if "start" in wanted:
         day = pl.col("date").cast(pl.Int64) * 1440
-        start = pl.col("start").str.to_time("%H:%M", strict=False)
+        start = pl.col("start").str.to_time("%H:%M", strict=True)
         exprs["start"] = day + start.dt.hour().cast(pl.Int64) * 60 + start.dt.minute()
-        bad = bad | (pl.col("start").is_not_null() & start.is_null())
         if "end" in wanted:
-            end = pl.col("end").str.to_time("%H:%M", strict=False)
+            end = pl.col("end").str.to_time("%H:%M", strict=True)
             same = day + end.dt.hour().cast(pl.Int64) * 60 + end.dt.minute()
             exprs["end"] = pl.when(same <= exprs["start"]).then(same + 1440).otherwise(same)
-            bad = bad | (pl.col("end").is_not_null() & end.is_null())
     try:
         out = (
             lf.select(wanted)
             .with_row_index("row", offset=2)
-            .select(*[e.alias(name) for name, e in exprs.items()], bad.alias("bad"))
+            .select(*[e.alias(name) for name, e in exprs.items()])
             .collect()
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    if out["bad"].any():
+    # a missing date, person or duration (null counts are known without a pass)
+    if out["date"].null_count() or out["person"].null_count() or out["minutes"].null_count():
         return None
-    out = out.drop("bad")
     _check_minutes(reader, out)
-    return out.select(COLUMNS)
+    return out.select(
+        *[
+            pl.col(c).cast(pl.Categorical) if c in ("role", "category") else pl.col(c)
+            for c in COLUMNS
+        ]
+    )

@@ -42,7 +42,8 @@ class RateRef:
 @attrs.frozen(eq=False)
 class Ledger:
     """Billable time of a component: ``parts`` has date, person, role, rate (index into
-    ``rates``), kind (index into ``KINDS``) and minutes; ``multipliers`` by kind."""
+    ``rates``), kind (index into ``KINDS``) and minutes; ``multipliers`` by kind. One key
+    may have two rows (sum them)."""
 
     entries: TimeEntries | None
     parts: pl.DataFrame
@@ -127,8 +128,12 @@ def with_roles(settings: Settings) -> pl.Expr:
 
     if not settings.people:
         return pl.col("role")
-    return pl.col("person").replace_strict(
-        settings.people, default=pl.col("role"), return_dtype=pl.String
+    return (
+        pl.col("person")
+        .cast(pl.String)
+        .replace_strict(
+            settings.people, default=pl.col("role").cast(pl.String), return_dtype=pl.String
+        )
     )
 
 
@@ -198,6 +203,7 @@ def build_ledger(
         entries, days.group_by("person", "date").agg(pl.col("total").sum().alias("minutes"))
     )
     raise_all(problems)
+    days = days.with_columns(pl.col("person", "role").cast(pl.String))
     if upto is not None:
         days = days.filter(pl.col("date") <= upto)
     days = days.drop("total")
@@ -303,17 +309,11 @@ def build_ledger(
         ot_kind.otherwise(0).cast(pl.Int64).alias("kind"),
         pl.col("ot").alias("minutes"),
     )
+    # a (date, person, role, rate, kind) may appear twice (plain and overtime of one kind):
+    # every reader sums the parts it groups
     parts = pl.concat([plain, over]).filter(pl.col("minutes") > 0)
-    parts = parts.group_by("date", "person", "role", "rate", "kind").agg(pl.col("minutes").sum())
     rates = tuple(RateRef(*key) for key in refs)
-    return Ledger(
-        entries,
-        parts.sort("date", "person", "role", "rate", "kind"),
-        rates,
-        multipliers,
-        book,
-        upto,
-    )
+    return Ledger(entries, parts, rates, multipliers, book, upto)
 
 
 def _missing_rates(
@@ -329,7 +329,10 @@ def _missing_rates(
     keys = missing.select("date", "person", pl.col("role").fill_null("").alias("role_key"))
     rows = (
         frame.filter(billable_mask(settings, frame))
-        .with_columns(with_roles(settings).fill_null("").alias("role_key"))
+        .with_columns(
+            pl.col("person").cast(pl.String),
+            with_roles(settings).cast(pl.String).fill_null("").alias("role_key"),
+        )
         .join(keys, on=["date", "person", "role_key"], how="semi")
         .sort("row")
     )

@@ -308,3 +308,47 @@ def test_a_component_built_from_a_dict_by_another_model_bills(engine, tmp_path: 
     }
     lead = next(line for line in result.lines if line.details["person"] == "Ben Okafor")
     assert lead.unit_price.amount == D(110)  # 880 a day / 8 hours
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),  # cycle
+            st.integers(0, 2),  # rate
+            st.integers(0, 3),  # kind
+            st.integers(1, 20_000),  # minutes
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.lists(st.decimals("0", "2500", places=3), min_size=3, max_size=3),
+    st.lists(st.decimals("1", "3", places=2), min_size=4, max_size=4),
+)
+def test_columnar_cycle_totals_equal_the_decimal_loop(rows, bills, mults):
+    import polars as pl
+
+    from engagekit_time_material.billing import _totals_only, _totals_slow
+    from engagekit_time_material.ledger import Ledger, RateRef
+
+    rates = (
+        RateRef(bills[0], bills[1], None),
+        RateRef(bills[1], None, None),
+        RateRef(bills[2], D("12.345"), None),
+    )
+    ledger = Ledger(None, pl.DataFrame(), rates, tuple(mults), None, None)  # type: ignore[arg-type]
+    keyed = pl.DataFrame(
+        [(c, "Ana", "dev", r, k, m) for c, r, k, m in rows],
+        schema={
+            "cycle": pl.Int64,
+            "person": pl.String,
+            "role": pl.String,
+            "rate": pl.Int64,
+            "kind": pl.Int64,
+            "minutes": pl.Int64,
+        },
+        orient="row",
+    )
+    q = D("0.01")
+    sums = keyed.group_by("cycle", "person", "role", "rate", "kind").agg(pl.col("minutes").sum())
+    assert _totals_only(keyed, ledger, ["person", "role"], q) == _totals_slow(sums, ledger, q)
