@@ -352,3 +352,32 @@ def test_columnar_cycle_totals_equal_the_decimal_loop(rows, bills, mults):
     q = D("0.01")
     sums = keyed.group_by("cycle", "person", "role", "rate", "kind").agg(pl.col("minutes").sum())
     assert _totals_only(keyed, ledger, ["person", "role"], q) == _totals_slow(sums, ledger, q)
+
+
+def test_hours_and_money_caps_together(load):
+    settings = {"time_entries": "t.csv", "cap": {"hours": D(60), "money": D(5500)}}
+    engine, project, _ = load(settings, {"t.csv": _three_months()}, rates=RATE)
+    mar = bill(engine, project, "2026-03")
+    # the hours cap withholds 920 of March's 1513 minutes: 2454.84 x 920 / 1513 = 1492.6985
+    # -> 1492.70, leaving 962.14; the money cap then allows 5500 - 4878.86 = 621.14
+    assert amounts(mar) == D("621.14")
+    line = next(line for line in mar.lines if line.kind == "cap")
+    assert line.details["withheld_for_hours"] == D("1492.70")
+    assert line.details["withheld_for_money"] == D("341.00")
+    assert mar.details["cap"]["billed_to_date"] == D("5500.00")
+
+
+def test_biweekly_cycles_start_on_the_monday_of_the_first_week(load):
+    engine, project, _ = load(
+        {"time_entries": "t.csv", "billing_period": "biweekly"}, {"t.csv": GENERIC}
+    )
+    result = bill(engine, project, "2026-03")
+    # the component starts Thursday 1 January: cycles from Monday 29 December, two weeks each
+    assert result.details["cycles"] == [
+        "2026-03-01..2026-03-08",
+        "2026-03-09..2026-03-22",
+        "2026-03-23..2026-03-31",
+    ]
+    assert amounts(result) == D("3403.75")
+    chen = next(line for line in result.lines if "Chen" in line.description)
+    assert chen.description.endswith("[2026-03-09..2026-03-22]")
