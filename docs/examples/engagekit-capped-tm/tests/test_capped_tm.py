@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import random
 import textwrap
 from datetime import date, timedelta
 from decimal import Decimal
@@ -66,17 +67,21 @@ def test_the_examples_months_by_hand(engagekit_engine: engagekit.Engine) -> None
     assert any("ceiling reached" in w for w in april.warnings)
 
 
-def test_the_ceiling_holds_however_the_timeframe_is_cut(engagekit_engine: engagekit.Engine) -> None:
-    """Cuts of February-April into consecutive periods: the bills add up to
-    min(ceiling, T&M total) exactly, and no period bills a negative amount.
-
-    The cuts are at month starts: time-material (as of this writing) loops forever on a period
-    that starts in the middle of a month after the component's start (its ``cycles_between``
-    clips each cycle's start to the component's start instead of to the current day)."""
+def test_the_ceiling_holds_however_the_timeframe_is_cut(
+    engagekit_engine: engagekit.Engine,
+) -> None:
+    """Seeded random cuts of February-April into consecutive periods (mid-month too): the bills
+    add up to min(ceiling, T&M total) exactly, and no period bills a negative amount."""
     project = engagekit_engine.load_project(EXAMPLE)
     first, last = date(2026, 2, 1), date(2026, 4, 30)
-    month_starts = [date(2026, 3, 1), date(2026, 4, 1)]
-    for cuts in ([], month_starts[:1], month_starts[1:], month_starts):
+    rng = random.Random(7)
+    days = (last - first).days
+    cut_sets = [[], [date(2026, 3, 1), date(2026, 4, 1)]]
+    cut_sets += [
+        sorted(first + timedelta(days=c) for c in rng.sample(range(1, days), rng.randint(1, 4)))
+        for _ in range(5)
+    ]
+    for cuts in cut_sets:
         bounds = [first, *cuts, last + timedelta(days=1)]
         parts = [engagekit.Period(a, b) for a, b in itertools.pairwise(bounds)]
         amounts = [billed(engagekit_engine, project, p) for p in parts]
