@@ -107,16 +107,8 @@ def rate_book(settings: Settings, project: engagekit.Project, where: str) -> Rat
                 field="rate_card.currency",
                 hint="time and material bills in the project currency; give the rates in it",
             )
-        if card is not None:
-            for i, rate in enumerate(card.rates):
-                if rate.unit == "month":
-                    raise engagekit.InputError(
-                        f"the rate of {rate.person or rate.role!r} is per month; time and "
-                        "material bills hours",
-                        where=where,
-                        field=f"rate_card.rates[{i}].unit",
-                        hint="give this component its own hourly rates in settings.rates",
-                    )
+        # a monthly rate on the project's card (for another model) is fine until an entry
+        # needs it: ``find`` refuses it then
 
     def pick(own: Decimal | None, attr: str) -> Decimal:
         if own is not None:

@@ -231,3 +231,14 @@ def test_the_example_bill_of_march(cli):
     assert any("weekend" in line["description"] for line in lines)
     total = sum(Decimal(line["amount"]) for line in lines)
     assert Decimal(doc["invoices"][0]["total"]) == total
+
+
+def test_a_monthly_rate_on_the_project_card_is_refused_only_when_used(cli, write_project):
+    rates = [
+        {"role": "developer", "bill": Decimal(95)},
+        {"role": "manager", "bill": Decimal(9000), "unit": "month"},
+    ]
+    ok = "date,person,role,minutes\n2026-03-02,Ana,developer,60\n"
+    assert _bill(cli, write_project, ok, rates=rates).exit_code == 0
+    used = ok + "2026-03-03,Max,manager,60\n"
+    _fails(_bill(cli, write_project, used, rates=rates), "is per month")
