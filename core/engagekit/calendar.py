@@ -211,21 +211,49 @@ class Calendar:
     def utc_spans_on(self, day: date) -> list[tuple[datetime, datetime]]:
         """The working spans of ``day`` as aware UTC datetimes (DST-correct).
 
-        A wall time that happens twice (clocks going back) starts a span at its first
-        occurrence and ends one at its second; a wall time the clocks skip starts or ends a
-        span at the instant of the jump. Either way a span holds every instant whose wall
-        time reads inside it.
+        A span holds exactly the instants whose wall-clock reading falls inside it: on the day
+        the clocks go back, a span around the repeated hour may come out as two intervals;
+        on the day they go forward, the skipped hour holds nothing.
         """
-        out = []
-        for start, end in self.spans_on(day):
-            a = _wall_to_utc(day, start, self.tz, end=False)
-            if end is None:
-                b = _wall_to_utc(day + timedelta(days=1), MIDNIGHT, self.tz, end=False)
-            else:
-                b = _wall_to_utc(day, end, self.tz, end=True)
-            if b > a:
-                out.append((a, b))
+        spans = self.spans_on(day)
+        if not spans:
+            return []
+        out: list[tuple[datetime, datetime]] = []
+        midnight = datetime.combine(day, MIDNIGHT)
+        for lo, hi, offset in self._segments(day):
+            for start, end in spans:
+                wall_end = (
+                    midnight + timedelta(days=1) if end is None else datetime.combine(day, end)
+                )
+                a = (datetime.combine(day, start) - offset).replace(tzinfo=UTC)
+                b = (wall_end - offset).replace(tzinfo=UTC)
+                a, b = max(a, lo), min(b, hi)
+                if b > a:
+                    if out and out[-1][1] == a:
+                        out[-1] = (out[-1][0], b)
+                    else:
+                        out.append((a, b))
+        out.sort()
         return out
+
+    def _segments(self, day: date) -> list[tuple[datetime, datetime, timedelta]]:
+        """The local day as UTC intervals of constant UTC offset (two on a DST change day)."""
+        lo = _wall_to_utc(day, MIDNIGHT, self.tz)
+        hi = _wall_to_utc(day + timedelta(days=1), MIDNIGHT, self.tz)
+        first = lo.astimezone(self.tz).utcoffset()
+        last = (hi - timedelta(seconds=1)).astimezone(self.tz).utcoffset()
+        assert first is not None and last is not None
+        if first == last:
+            return [(lo, hi, first)]
+        a, b = lo, hi
+        while (b - a).total_seconds() > 1:
+            mid = a + (b - a) / 2
+            if mid.astimezone(self.tz).utcoffset() == first:
+                a = mid
+            else:
+                b = mid
+        change = b.replace(microsecond=0)
+        return [(lo, change, first), (change, hi, last)]
 
     def working_seconds_on(self, day: date) -> int:
         return sum(int((b - a).total_seconds()) for a, b in self.utc_spans_on(day))
@@ -329,7 +357,8 @@ class Calendar:
         return BusinessClock.from_calendar(self, start, end)
 
 
-def _wall_to_utc(day: date, wall: time, tz: ZoneInfo, *, end: bool) -> datetime:
+def _wall_to_utc(day: date, wall: time, tz: ZoneInfo) -> datetime:
+    """The first instant whose wall time in ``tz`` is ``wall`` on ``day`` (or just past it)."""
     naive = datetime.combine(day, wall)
     first = naive.replace(tzinfo=tz).astimezone(UTC)
     second = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
@@ -337,7 +366,7 @@ def _wall_to_utc(day: date, wall: time, tz: ZoneInfo, *, end: bool) -> datetime:
         return first
     lo, hi = min(first, second), max(first, second)
     if first.astimezone(tz).replace(tzinfo=None) == naive:  # happens twice
-        return hi if end else lo
+        return lo
     # Skipped by the clocks: find the jump, the first instant whose wall time is past ``wall``.
     while (hi - lo).total_seconds() > 1:
         mid = lo + (hi - lo) / 2

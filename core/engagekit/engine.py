@@ -474,13 +474,14 @@ class Engine:
         return attrs.evolve(draft, adjustments=tuple(applied), total=running)
 
     def staff(self, project: Project) -> StaffPlan:
-        """One staffing plan across components; a person over 100% in a month is flagged."""
+        """One staffing plan across components; a person over 100% in a month, or a role
+        beyond the project's ``capacity``, is flagged."""
         from engagekit.results import StaffPlan
 
         staffing = self._each("staff", project, lambda c: self.staff_component(project, c))
         rows = tuple(r for s in staffing for r in s.rows)
         warnings = [f"{s.component}: {w}" for s in staffing for w in s.warnings]
-        warnings += over_allocation(rows)
+        warnings += over_allocation(rows, project.capacity)
         return StaffPlan(project.name, rows, tuple(staffing), tuple(warnings))
 
     def measure(self, project: Project, period: Period | None = None) -> ServiceReport:
@@ -536,29 +537,49 @@ def _combine_effort(
     return Distribution.from_samples(effort), Samples(effort, cost), warnings
 
 
-def over_allocation(rows: Iterable[StaffingRow], limit: Decimal = Decimal(1)) -> list[str]:
-    """Warnings for each person whose FTE summed over components exceeds ``limit`` in a month.
+def _monthly_load(
+    rows: Iterable[StaffingRow], key: Callable[[StaffingRow], str | None]
+) -> dict[tuple[str, str], tuple[Decimal, set[str]]]:
+    """Planned FTE per (key, month) and the components it comes from.
 
     Rows of any length (weeks, months) are weighted by the days they share with each month.
     """
     load: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     parts: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in rows:
-        if row.person is None or row.status != "planned":
+        name = key(row)
+        if name is None or row.status != "planned":
             continue
         for calendar_month in row.period.months():
             shared = calendar_month.clip(row.period.start, row.period.last)
             if shared is None:
                 continue
-            key = (row.person, calendar_month.label)
-            load[key] += row.fte * Decimal(shared.length) / Decimal(calendar_month.length)
-            parts[key].add(row.component)
+            k = (name, calendar_month.label)
+            load[k] += row.fte * Decimal(shared.length) / Decimal(calendar_month.length)
+            parts[k].add(row.component)
+    return {k: (fte, parts[k]) for k, fte in load.items()}
+
+
+def over_allocation(
+    rows: Iterable[StaffingRow], capacity: Mapping[str, Decimal] | None = None
+) -> list[str]:
+    """Warnings for each person over 1 FTE in a month across components, and each role of
+    ``capacity`` (role -> FTE the firm has) planned beyond it."""
+    rows = list(rows)
+    tolerance = Decimal("0.005")
     out = []
-    for (person, month), fte in sorted(load.items()):
-        if fte > limit + Decimal("0.005"):
-            comps = ", ".join(sorted(parts[(person, month)]))
+    for (person, month), (fte, comps) in sorted(_monthly_load(rows, lambda r: r.person).items()):
+        if fte > 1 + tolerance:
             out.append(
                 f"{person} is over-allocated in {month}: {fte.quantize(Decimal('0.01'))} FTE "
-                f"across {comps}"
+                f"across {', '.join(sorted(comps))}"
+            )
+    capacity = capacity or {}
+    by_role = _monthly_load(rows, lambda r: r.role if r.role in capacity else None)
+    for (role, month), (fte, comps) in sorted(by_role.items()):
+        if fte > capacity[role] + tolerance:
+            out.append(
+                f"role {role} is over-allocated in {month}: {fte.quantize(Decimal('0.01'))} FTE "
+                f"planned across {', '.join(sorted(comps))}, capacity {capacity[role]}"
             )
     return out

@@ -61,6 +61,8 @@ class Project:
     calendar: Calendar = attrs.Factory(Calendar)
     rate_card: RateCard | None = None
     adjustments: tuple[AdjustmentSpec, ...] = ()
+    #: FTE the firm can staff per role, across all components (``[capacity]``).
+    capacity: dict[str, Decimal] = attrs.field(factory=dict)
     source: Path | None = None
     base_dir: Path = attrs.Factory(Path.cwd)
     extra: dict[str, Any] = attrs.field(factory=dict, eq=False)

@@ -71,6 +71,7 @@ class ProjectFile:
     calendar: Calendar | None = None
     rate_card: RateCardTable | None = None
     adjustments: tuple[AdjustmentTable, ...] = ()
+    capacity: dict[str, Decimal] = attrs.Factory(dict)
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -199,6 +200,10 @@ def project_from_dict(
                     InputError(f"no component named {name!r}"), ("adjustments", i, "components")
                 )
 
+    for role, fte in table.capacity.items():
+        if fte < 0:
+            raise fail(InputError(f"must not be negative (got {fte})"), ("capacity", role))
+
     try:
         return Project(
             name=table.project.name,
@@ -207,6 +212,7 @@ def project_from_dict(
             calendar=table.calendar or Calendar(),
             rate_card=rate_card,
             adjustments=tuple(adjustments),
+            capacity=dict(table.capacity),
             components=tuple(components),
             source=source,
             base_dir=base,

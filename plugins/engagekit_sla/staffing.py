@@ -175,13 +175,13 @@ def staff_component(
         part = month.clip(component.start, component.end)
         assert part is not None
         hours = (p.paid_hours_per_week * part.length / 7).quantize(HOURS)
-        fte = p.fte * part.length / month.length
+        # A row's FTE is the staffing during its own period: a part month keeps the full FTE.
         rows.append(
             engagekit.StaffingRow(
                 component=component.name,
-                period=part,
+                period=month if part == month else part,
                 role=s.staffing.role,
-                fte=fte.quantize(HOURS),
+                fte=p.fte.quantize(HOURS),
                 hours=hours,
                 status="planned",
             )

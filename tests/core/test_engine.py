@@ -212,3 +212,25 @@ def test_engines_are_independent():
     a = engagekit.create_engine(plugins=[Fixed()], entry_points=False)
     b = engagekit.create_engine(entry_points=False)
     assert "toy" in a.models and "toy" not in b.models
+
+
+def test_people_and_roles_over_allocated_across_components():
+    from engagekit import Period, StaffingRow
+    from engagekit.engine import over_allocation
+
+    march = Period.parse("2026-03")
+    weeks = Period.parse("2026-03").split("week")
+    rows = [
+        StaffingRow("A", march, "developer", Decimal("0.6"), person="ana"),
+        StaffingRow("B", march, "developer", Decimal("0.5"), person="ana"),
+        StaffingRow("B", march, "developer", Decimal("3"), status="planned"),
+        StaffingRow("C", march, "developer", Decimal("9"), status="demand"),
+        # a week of 1.0 FTE is a quarter of March at most: ben stays under 1
+        StaffingRow("A", weeks[1], "qa", Decimal("1"), person="ben"),
+        StaffingRow("B", march, "qa", Decimal("0.7"), person="ben"),
+    ]
+    warnings = over_allocation(rows, {"developer": Decimal(4), "qa": Decimal(2)})
+    assert warnings == [
+        "ana is over-allocated in 2026-03: 1.10 FTE across A, B",
+        "role developer is over-allocated in 2026-03: 4.10 FTE planned across A, B, capacity 4",
+    ]

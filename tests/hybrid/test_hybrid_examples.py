@@ -82,10 +82,16 @@ def test_estimate_is_joint_and_not_a_sum_of_percentiles() -> None:
     assert D(est["total"]["margin"]) == D(est["total"]["price"]) - D(est["total"]["cost"])
 
 
-def test_staffing_flags_the_person_on_two_components() -> None:
+def test_staffing_flags_the_person_and_the_role_on_two_components() -> None:
     staff = doc("staff", str(HYBRID))
     flagged = [w for w in staff["warnings"] if "over-allocated" in w]
-    assert flagged == ["Anton Weiss is over-allocated in 2026-03: 1.14 FTE across Build, Discovery"]
+    # Anton: 1.0 FTE on Build from 2 March, 0.4 FTE on Discovery to 13 March (9/31 of it).
+    # Developers: [capacity] has 2; Build plans 2.0 from 2 March while Discovery still has one.
+    assert flagged == [
+        "Anton Weiss is over-allocated in 2026-03: 1.14 FTE across Build, Discovery",
+        "role developer is over-allocated in 2026-03: 2.10 FTE planned across Build, Discovery, "
+        "capacity 2",
+    ]
 
 
 def test_one_service_report_across_components() -> None:
