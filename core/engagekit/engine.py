@@ -267,7 +267,11 @@ class Engine:
                 raise InputError(
                     f"component {name!r} ({model}): {err.message}", field=err.field, hint=err.hint
                 ) from None
-        return Component(name, model, start, end, settings)
+        component = Component(name, model, start, end, settings)
+        check = getattr(settings, "check_component", None)
+        if check is not None:
+            check(component)
+        return component
 
     # -- per component ------------------------------------------------------------------------
 

@@ -16,8 +16,9 @@ class EngageError(Exception):
 class InputError(EngageError, ValueError):
     """A problem with the user's input, located as precisely as known.
 
-    ``where`` is a file (or any source name), ``line``/``column`` (1-based) or ``row`` (1-based data
-    row of a CSV, the header being row 0 is never reported), and ``field`` a column or dotted key path.
+    ``where`` is a file (or any source name), ``line``/``column`` (1-based) or ``row`` (a CSV row
+    as a spreadsheet numbers it: the header is row 1, the first data row 2), and ``field`` a
+    column or dotted key path.
     """
 
     def __init__(

@@ -8,12 +8,16 @@ from typing import Any
 import attrs
 
 
+def _resolve(reference: str, what: str) -> Any:
+    module, _, name = reference.partition(":")
+    if not name:
+        raise TypeError(f"{what} {reference!r}: write a lazy reference as 'package.module:name'")
+    return getattr(importlib.import_module(module), name)
+
+
 def _check_settings(value: type | str) -> type:
     if isinstance(value, str):
-        module, _, name = value.partition(":")
-        if not name:
-            raise TypeError(f"settings {value!r}: write a lazy reference as 'package.module:Class'")
-        value = getattr(importlib.import_module(module), name)
+        value = _resolve(value, "settings")
     if not isinstance(value, type) or not attrs.has(value):
         raise TypeError(f"settings must be an attrs class, got {value!r}")
     return value
@@ -25,7 +29,8 @@ class ModelSpec:
 
     ``settings`` is the attrs class a component's ``[components.settings]`` table is read
     into, or a reference ``"package.module:Class"`` imported the first time a project uses
-    the model (so that ``engage --version`` doesn't import every model's settings). It may
+    the model (so that ``engage --version`` doesn't import every model's settings); ``example``
+    may be a reference too. The settings class may
     define ``check_component(component)`` to check settings against the component's dates
     (raise ``InputError``). ``example`` is a settings table that validates, used by
     ``engage init`` (TOML-able values only). ``plugin`` is filled in by the engine.
@@ -36,7 +41,7 @@ class ModelSpec:
     _settings: type | str = attrs.field(alias="settings")
     version: str | None = None
     plugin: str | None = None
-    example: dict[str, Any] | None = attrs.field(default=None, eq=False)
+    _example: dict[str, Any] | str | None = attrs.field(default=None, eq=False, alias="example")
     _resolved: list[type] = attrs.field(init=False, factory=list, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -49,3 +54,13 @@ class ModelSpec:
         if not self._resolved:
             self._resolved.append(_check_settings(self._settings))
         return self._resolved[0]
+
+    @property
+    def example(self) -> dict[str, Any] | None:
+        """The example settings table (imported now if it was given as a reference)."""
+        if isinstance(self._example, str):
+            value = _resolve(self._example, "example")
+            if not isinstance(value, dict):
+                raise TypeError(f"example {self._example!r} is not a table (dict)")
+            return value
+        return self._example

@@ -15,9 +15,7 @@ from collections.abc import Callable
 
 import engagekit
 
-from .settings import EXAMPLE, Settings
-
-__all__ = ["MODEL", "Settings"]
+__all__ = ["MODEL"]
 
 MODEL = "dedicated-team"
 VERSION = "1.0.0"
@@ -29,9 +27,9 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
         engagekit.ModelSpec(
             name=MODEL,
             summary="A dedicated team (offshore development centre), billed T&M or Cost+",
-            settings=Settings,
+            settings="engagekit_dedicated_team.settings:Settings",  # imported when a project uses it
             version=VERSION,
-            example=EXAMPLE,
+            example="engagekit_dedicated_team.settings:EXAMPLE",
         )
     )
 

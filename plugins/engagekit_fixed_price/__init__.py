@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 import engagekit
-from engagekit_fixed_price.settings import EXAMPLE, Settings
 
-__all__ = ["MODEL", "Settings"]
+__all__ = ["MODEL"]
 
 MODEL = "fixed-price"
 VERSION = "1.0.0"
@@ -27,9 +26,9 @@ def register_models(register: Any) -> None:
         engagekit.ModelSpec(
             name=MODEL,
             summary="A defined scope for a fixed price, phased min-max estimates",
-            settings=Settings,
+            settings="engagekit_fixed_price.settings:Settings",  # imported when a project uses it
             version=VERSION,
-            example=EXAMPLE,
+            example="engagekit_fixed_price.settings:EXAMPLE",
         )
     )
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import engagekit
-from engagekit_sla.settings import EXAMPLE, Settings
 
-__all__ = ["MODEL", "Settings"]
+__all__ = ["MODEL"]
 
 MODEL = "sla"
 
@@ -24,8 +23,8 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
         engagekit.ModelSpec(
             name=MODEL,
             summary="Managed services under service levels, with credits",
-            settings=Settings,
-            example=EXAMPLE,
+            settings="engagekit_sla.settings:Settings",  # imported when a project uses it
+            example="engagekit_sla.settings:EXAMPLE",
         )
     )
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import engagekit
-from engagekit_time_material.settings import EXAMPLE, Settings
 
-__all__ = ["MODEL", "Settings"]
+__all__ = ["MODEL"]
 
 MODEL = "time-material"
 VERSION = "1.0.0"
@@ -19,8 +18,8 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
         engagekit.ModelSpec(
             name=MODEL,
             summary="Hours of work at agreed rates, billed from timesheets",
-            settings=Settings,
-            example=EXAMPLE,
+            settings="engagekit_time_material.settings:Settings",  # imported when a project uses it
+            example="engagekit_time_material.settings:EXAMPLE",
         )
     )
 
