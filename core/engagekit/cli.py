@@ -2,6 +2,7 @@
 tests get a fresh app. Exit codes: 0 success, 1 a problem with the input or a plugin, 2 usage.
 """
 
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -91,6 +92,21 @@ def _render(build: Callable[[Any], None], output: Path | None) -> None:
     _emit(console.export_text(), output)
 
 
+def _listing(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A rich table on a terminal; plain aligned columns in a pipe."""
+    if not sys.stdout.isatty():
+        from engagekit.listing import columns
+
+        _emit(columns(header, rows), None)
+        return
+    from rich.table import Table
+
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
+    _console().print(table)
+
+
 @contextmanager
 def _progress(engine: Engine) -> Iterator[None]:
     """A progress bar over components on a terminal; nothing in a pipe."""
@@ -161,42 +177,38 @@ def build_app(engine: Engine) -> typer.Typer:
     @app.command()
     def models(json_: JsonOpt = False) -> None:
         """List the collaboration models the installed plugins provide."""
-        from engagekit.output import dumps, models_doc
+        from engagekit.listing import models_doc
 
         doc = models_doc(engine)
         if json_:
-            _emit(dumps(doc), None)
+            _emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None)
             return
-        from rich.table import Table
-
-        table = Table("model", "summary", "plugin", "version")
-        for m in doc:
-            table.add_row(m["name"], m["summary"], m["plugin"], m["version"] or "")
-        _console().print(table)
+        header = ("model", "summary", "plugin", "version")
+        rows = [(m["name"], m["summary"], m["plugin"], m["version"] or "") for m in doc]
+        _listing(header, rows)
 
     @app.command()
     def plugins(json_: JsonOpt = False) -> None:
         """List plugins, including the ones that failed to load or are blocked."""
-        from engagekit.output import dumps, plugins_doc
+        from engagekit.listing import plugins_doc
 
         doc = plugins_doc(engine)
         if json_:
-            _emit(dumps(doc), None)
+            _emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None)
             return
-        from rich.table import Table
-
-        table = Table("plugin", "distribution", "version", "status", "models", "hooks / error")
-        for p in doc:
-            detail = p["error"] if p["status"] == "failed" else ", ".join(p["hooks"])
-            table.add_row(
+        header = ("plugin", "distribution", "version", "status", "models", "hooks / error")
+        rows = [
+            (
                 p["name"],
                 p["distribution"] or "(in-process)",
                 p["version"] or "",
                 p["status"],
                 ", ".join(p["models"]),
-                detail or "",
+                (p["error"] if p["status"] == "failed" else ", ".join(p["hooks"])) or "",
             )
-        _console().print(table)
+            for p in doc
+        ]
+        _listing(header, rows)
 
     @app.command()
     def init(

@@ -21,7 +21,6 @@ from typing import Any
 
 import attrs
 
-from engagekit.engine import Engine
 from engagekit.money import Money
 from engagekit.period import Period
 from engagekit.results import (
@@ -41,8 +40,6 @@ __all__ = [
     "estimate_doc",
     "jsonable",
     "measure_doc",
-    "models_doc",
-    "plugins_doc",
     "staff_doc",
     "write_atomic",
 ]
@@ -223,28 +220,6 @@ def measure_doc(report: ServiceReport) -> dict[str, Any]:
         ],
         "warnings": list(report.warnings),
     }
-
-
-def models_doc(engine: Engine) -> list[dict[str, Any]]:
-    return [
-        {"name": m.name, "summary": m.summary, "plugin": m.plugin, "version": m.version}
-        for m in sorted(engine.models.values(), key=lambda m: m.name)
-    ]
-
-
-def plugins_doc(engine: Engine) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": p.name,
-            "distribution": p.distribution,
-            "version": p.version,
-            "status": p.status,
-            "error": p.error,
-            "hooks": list(p.hooks),
-            "models": list(p.models),
-        }
-        for p in engine.plugins
-    ]
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -18,7 +18,6 @@ import engagekit
 __all__ = ["MODEL"]
 
 MODEL = "dedicated-team"
-VERSION = "1.0.0"
 
 
 @engagekit.hookimpl
@@ -28,7 +27,6 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="A dedicated team (offshore development centre), billed T&M or Cost+",
             settings="engagekit_dedicated_team.settings:Settings",  # imported when a project uses it
-            version=VERSION,
             example="engagekit_dedicated_team.settings:EXAMPLE",
         )
     )

@@ -17,7 +17,6 @@ import engagekit
 __all__ = ["MODEL"]
 
 MODEL = "fixed-price"
-VERSION = "1.0.0"
 
 
 @engagekit.hookimpl
@@ -27,7 +26,6 @@ def register_models(register: Any) -> None:
             name=MODEL,
             summary="A defined scope for a fixed price, phased min-max estimates",
             settings="engagekit_fixed_price.settings:Settings",  # imported when a project uses it
-            version=VERSION,
             example="engagekit_fixed_price.settings:EXAMPLE",
         )
     )
