@@ -37,7 +37,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy, strict on the core."""
-    session.install(".", "mypy>=1.10")
+    session.install(".[test]", "mypy>=1.10")
     session.run("mypy", "core/engagekit")
 
 

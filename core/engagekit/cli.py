@@ -5,7 +5,7 @@ tests get a fresh app. Exit codes: 0 success, 1 a problem with the input or a pl
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -92,7 +92,7 @@ def _render(build: Callable[[Any], None], output: Path | None) -> None:
     _emit(console.export_text(), output)
 
 
-def _listing(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _listing(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """A rich table on a terminal; plain aligned columns in a pipe."""
     if not sys.stdout.isatty():
         from engagekit.listing import columns
