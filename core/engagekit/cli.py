@@ -31,7 +31,9 @@ OutOpt = Annotated[
         "--output", "-o", help="Write the output to this file (atomically) instead of stdout."
     ),
 ]
-FileArg = Annotated[Path, typer.Argument(help="The project file (TOML).", show_default=False)]
+FileArg = Annotated[
+    Path, typer.Argument(help="The project file (TOML).", metavar="FILE", show_default=False)
+]
 PeriodOpt = Annotated[
     str, typer.Option("--period", "-p", help="Billing period: YYYY-MM, YYYY-Www, YYYY-Qn or A..B.")
 ]

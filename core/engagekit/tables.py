@@ -217,6 +217,14 @@ def staff_csv(plan: StaffPlan) -> str:
     return csv_text(header, rows)
 
 
+def _cell(value: Any) -> str:
+    """A metric as a table shows it: "n/a" for a figure that can't be computed."""
+    if value is None:
+        return "n/a"
+    shown = jsonable(value)
+    return shown if isinstance(shown, str) else str(shown)
+
+
 def print_measure(console: Any, report: ServiceReport) -> None:
     from rich.table import Table
 
@@ -224,15 +232,14 @@ def print_measure(console: Any, report: ServiceReport) -> None:
         title = f"{m.component} [{m.model}]" + (f": {m.status}" if m.status else "")
         table = Table("metric", "value", title=title)
         for key, value in m.metrics.items():
-            shown = jsonable(value)
-            table.add_row(key, shown if isinstance(shown, str) else str(shown))
+            table.add_row(key, _cell(value))
         console.print(table)
         for name, rows in m.tables.items():
             if not rows:
                 continue
             sub = Table(*[str(k) for k in rows[0]], title=f"{m.component}: {name}")
             for row in rows[:50]:
-                sub.add_row(*[str(jsonable(v)) if v is not None else "" for v in row.values()])
+                sub.add_row(*[_cell(v) for v in row.values()])
             if len(rows) > 50:
                 sub.caption = f"{len(rows) - 50} more rows in --json"
             console.print(sub)

@@ -154,7 +154,9 @@ def measure_component(
     acceptances = {n: a.accepted for n, a in read_acceptances(component).items()}
     warnings: list[str] = []
     if settings.progress is None:
-        warnings.append('no progress file (progress = "..." in the settings): nothing earned yet')
+        warnings.append(
+            'no progress file (progress = "..." in the settings): only accepted phases are earned'
+        )
     if cutoff is not None:
         acceptances = {n: d for n, d in acceptances.items() if d <= cutoff}
     dates = [r.day for r in reports] + list(acceptances.values())
@@ -175,6 +177,8 @@ def measure_component(
     milestones: list[dict[str, Any]] = []
     values: list[dict[str, Any]] = []
     hours_to_date = Decimal(0)
+    # Without any reported hours or cost, AC is unknown, not zero: no CV, CPI, EAC, ETC, VAC.
+    actuals_known = any(r.cost is not None or r.hours is not None for r in latest.values())
     for g, group in enumerate(plan.groups):
         items = plan.items_of(g)
         hours = plan.mean_hours(g)
@@ -224,7 +228,12 @@ def measure_component(
                 "status": status,
             }
         )
-        values.append({"phase": group.name, **_money_figures(ev, currency, indices=False)})
+        values.append(
+            {
+                "phase": group.name,
+                **_money_figures(ev, currency, indices=False, actuals=actuals_known),
+            }
+        )
         for pay in settings.milestones:
             if pay.on_acceptance == group.name:
                 milestones.append(
@@ -261,18 +270,25 @@ def measure_component(
         "status_date": status_date,
         "percent_complete": _pct(total.ev, total.bac),
         "percent_planned": _pct(total.pv, total.bac),
-        **_money_figures(total, currency),
+        **_money_figures(total, currency, actuals=actuals_known),
         "actual_hours": hours_to_date,
         "max_slippage_days": max(slips, default=0),
         "phases_late": sum(1 for s in slips if s > 0),
         "phases_accepted": sum(1 for r in rows if r["accepted"] is not None),
     }
+    if not actuals_known:
+        warnings.append(
+            "no actual hours or cost reported: AC-based figures (AC, CV, CPI, EAC, ETC, VAC) "
+            "are not computed"
+        )
     if settings.contract_price is not None:
         price = (
             settings.contract_price + sum((c.price for c in settings.change_requests), Decimal(0))
         ).quantize(q)
         metrics["price"] = engagekit.Money(price, currency)
-        metrics["margin_at_completion"] = engagekit.Money(price - total.eac, currency).rounded()
+        metrics["margin_at_completion"] = (
+            engagekit.Money(price - total.eac, currency).rounded() if actuals_known else None
+        )
     for row in rows:
         if row["slippage_days"] and row["slippage_days"] > 0 and row["accepted"] is None:
             warnings.append(
@@ -299,7 +315,9 @@ def _index(value: Decimal | None) -> Decimal | None:
     return value.quantize(INDEX, rounding=ROUND_HALF_UP) if value is not None else None
 
 
-def _money_figures(ev: EarnedValue, currency: str, *, indices: bool = True) -> dict[str, Any]:
+def _money_figures(
+    ev: EarnedValue, currency: str, *, indices: bool = True, actuals: bool = True
+) -> dict[str, Any]:
     def m(x: Decimal) -> engagekit.Money:
         return engagekit.Money(x, currency).rounded()
 
@@ -316,6 +334,9 @@ def _money_figures(ev: EarnedValue, currency: str, *, indices: bool = True) -> d
         "etc": m(ev.etc),
         "vac": m(ev.vac),
     }
+    if not actuals:
+        for key in ("ac", "cv", "cpi", "eac", "etc", "vac"):
+            out[key] = None
     if not indices:
         del out["cpi"], out["spi"]
     return out
