@@ -17,6 +17,7 @@ from engagekit.engine import Engine, create_engine
 from engagekit.errors import EngageError
 
 if TYPE_CHECKING:
+    from engagekit.period import Period
     from engagekit.project import Project
 
 __all__ = ["build_app", "main"]
@@ -33,6 +34,10 @@ OutOpt = Annotated[
 ]
 FileArg = Annotated[
     Path, typer.Argument(help="The project file (TOML).", metavar="FILE", show_default=False)
+]
+SeedOpt = Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simulations.")]
+TrialsOpt = Annotated[
+    int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
 ]
 PeriodOpt = Annotated[
     str, typer.Option("--period", "-p", help="Billing period: YYYY-MM, YYYY-Www, YYYY-Qn or A..B.")
@@ -260,33 +265,60 @@ def build_app(engine: Engine) -> typer.Typer:
                 + ")"
             )
 
+    def run(
+        file: Path,
+        compute: "Callable[[Project], Any]",
+        *,
+        doc: Callable[[Any], Any],
+        show: Callable[[Any, Any], None],
+        rows: Callable[[Any], str] | None = None,
+        json_: bool,
+        csv_: bool = False,
+        output: Path | None,
+    ) -> None:
+        """Load, compute with a progress bar, then print JSON, CSV rows or a table."""
+        from engagekit.output import dumps
+
+        with _errors(state):
+            project = load(file)
+            with _progress(engine):
+                result = compute(project)
+            if json_:
+                _emit(dumps(doc(result)), output)
+            elif csv_ and rows is not None:
+                _emit(rows(result), output)
+            else:
+                _render(lambda console: show(console, result), output)
+
+    def period_of(text: str | None) -> "Period | None":
+        from engagekit.period import Period
+
+        with _errors(state):
+            return Period.parse(text) if text else None
+
     @app.command()
     def estimate(
         file: FileArg,
         json_: JsonOpt = False,
         csv_: CsvOpt = False,
         output: OutOpt = None,
-        seed: Annotated[
-            int | None, typer.Option(help="Seed of the Monte Carlo simulations.")
-        ] = None,
-        trials: Annotated[
-            int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
-        ] = None,
+        seed: SeedOpt = None,
+        trials: TrialsOpt = None,
     ) -> None:
         """Estimate effort, cost, price and margin per component and for the project."""
         from engagekit import output as out
         from engagekit import tables
 
-        with _errors(state):
-            project = load(file)
-            with _progress(engine):
-                result = engine.estimate(project, seed=seed, trials=trials)
-            if json_:
-                _emit(out.dumps(out.estimate_doc(result)), output)
-            elif csv_:
-                _emit(tables.estimate_csv(result), output)
-            else:
-                _render(lambda c: tables.print_estimate(c, result), output)
+        run(
+            file,
+            lambda project: engine.estimate(project, seed=seed, trials=trials),
+            doc=out.estimate_doc,
+            rows=tables.estimate_csv,
+            show=tables.print_estimate,
+            json_=json_,
+            csv_=csv_,
+            output=output,
+        )
 
     @app.command()
     def bill(
@@ -299,19 +331,19 @@ def build_app(engine: Engine) -> typer.Typer:
         """Bill a period: one invoice per currency, lines per component, adjustments, total."""
         from engagekit import output as out
         from engagekit import tables
-        from engagekit.period import Period
 
-        with _errors(state):
-            p = Period.parse(period)
-            project = load(file)
-            with _progress(engine):
-                result = engine.bill(project, p)
-            if json_:
-                _emit(out.dumps(out.bill_doc(result)), output)
-            elif csv_:
-                _emit(tables.bill_csv(result), output)
-            else:
-                _render(lambda c: tables.print_bill(c, result), output)
+        p = period_of(period)
+        assert p is not None
+        run(
+            file,
+            lambda project: engine.bill(project, p),
+            doc=out.bill_doc,
+            rows=tables.bill_csv,
+            show=tables.print_bill,
+            json_=json_,
+            csv_=csv_,
+            output=output,
+        )
 
     @app.command()
     def staff(
@@ -321,16 +353,16 @@ def build_app(engine: Engine) -> typer.Typer:
         from engagekit import output as out
         from engagekit import tables
 
-        with _errors(state):
-            project = load(file)
-            with _progress(engine):
-                result = engine.staff(project)
-            if json_:
-                _emit(out.dumps(out.staff_doc(result)), output)
-            elif csv_:
-                _emit(tables.staff_csv(result), output)
-            else:
-                _render(lambda c: tables.print_staff(c, result), output)
+        run(
+            file,
+            engine.staff,
+            doc=out.staff_doc,
+            rows=tables.staff_csv,
+            show=tables.print_staff,
+            json_=json_,
+            csv_=csv_,
+            output=output,
+        )
 
     @app.command()
     def measure(
@@ -344,17 +376,16 @@ def build_app(engine: Engine) -> typer.Typer:
         """Measure delivery, burn and service levels per component."""
         from engagekit import output as out
         from engagekit import tables
-        from engagekit.period import Period
 
-        with _errors(state):
-            p = Period.parse(period) if period else None
-            project = load(file)
-            with _progress(engine):
-                result = engine.measure(project, p)
-            if json_:
-                _emit(out.dumps(out.measure_doc(result)), output)
-            else:
-                _render(lambda c: tables.print_measure(c, result), output)
+        p = period_of(period)
+        run(
+            file,
+            lambda project: engine.measure(project, p),
+            doc=out.measure_doc,
+            show=tables.print_measure,
+            json_=json_,
+            output=output,
+        )
 
     @app.command()
     def report(
@@ -362,12 +393,8 @@ def build_app(engine: Engine) -> typer.Typer:
         output: Annotated[
             Path, typer.Option("--output", "-o", help="The HTML file to write (atomically).")
         ] = Path("report.html"),
-        seed: Annotated[
-            int | None, typer.Option(help="Seed of the Monte Carlo simulations.")
-        ] = None,
-        trials: Annotated[
-            int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
-        ] = None,
+        seed: SeedOpt = None,
+        trials: TrialsOpt = None,
     ) -> None:
         """Write one self-contained HTML report: estimate, billing forecast, staffing, SLAs."""
         from engagekit.output import write_atomic
