@@ -143,6 +143,18 @@ def _stderr_console() -> Any:
     return Console(stderr=True)
 
 
+def _guarded(command: Callable[..., Any], state: State) -> Callable[..., Any]:
+    """A plugin's command whose input errors print as one message and exit 1."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with _errors(state):
+            return command(*args, **kwargs)
+
+    return run
+
+
 def build_app(engine: Engine) -> typer.Typer:
     """The ``engage`` application wired to ``engine``; plugins' commands are added last."""
     state = State()
@@ -407,10 +419,21 @@ def build_app(engine: Engine) -> typer.Typer:
             write_atomic(output, html)
             typer.echo(f"wrote {output}")
 
-    try:
-        engine.pm.hook.register_commands(app=app, engine=engine)
-    except Exception as exc:
-        typer.echo(f"warning: a plugin failed to add its commands: {exc}", err=True)
+    # One plugin at a time, so that a broken one is named and the others' commands still come.
+    for impl in engine.pm.hook.register_commands.get_hookimpls():
+        args = {"app": app, "engine": engine}
+        before = len(app.registered_commands)
+        try:
+            impl.function(**{name: args[name] for name in impl.argnames})
+            for info in app.registered_commands[before:]:
+                if info.callback is not None:
+                    info.callback = _guarded(info.callback, state)
+        except Exception as exc:  # a broken plugin must not take the CLI down
+            typer.echo(
+                f"warning: plugin {impl.plugin_name!r} failed to add its commands: "
+                f"{type(exc).__name__}: {exc}",
+                err=True,
+            )
     return app
 
 
@@ -427,4 +450,10 @@ def main(argv: list[str] | None = None) -> None:
     for problem in engine.problems:
         typer.echo(f"warning: {problem}", err=True)
     app = build_app(engine)
-    app(args=argv, prog_name="engage")
+    try:
+        app(args=argv, prog_name="engage")
+    except EngageError as exc:  # raised by a plugin's command outside the guard (a group)
+        if debug:
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None

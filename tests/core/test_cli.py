@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import engagekit
+
 
 def test_version_lists_plugins(cli):
     result = cli("--version")
@@ -171,3 +173,50 @@ def test_output_file_is_written_atomically(cli, tmp_path):
     result = cli("estimate", str(tmp_path / "none.toml"), "-o", str(out))
     assert result.exit_code == 1 and out.read_text() == "previous"
     assert not [p for p in Path(tmp_path).iterdir() if p.name.startswith(".models")]
+
+
+class ImporterCommand:
+    """A plugin adding a command, as an importer for one tool's export would."""
+
+    @engagekit.hookimpl
+    def register_commands(self, app, engine):
+        @app.command("import-hours")
+        def import_hours(path: str) -> None:
+            """Import hours from AcmeTime."""
+            if not path.endswith(".csv"):
+                raise engagekit.InputError("not a CSV export", where=path)
+            print(f"imported {path} with {len(engine.models)} models known")
+
+
+class BrokenCommand:
+    @engagekit.hookimpl
+    def register_commands(self, app):
+        raise RuntimeError("cannot add my command")
+
+
+def test_plugins_add_commands_and_a_broken_one_is_named():
+    from typer.testing import CliRunner
+
+    from engagekit.cli import build_app
+
+    engine = engagekit.create_engine(
+        plugins=[("importer", ImporterCommand()), ("broken", BrokenCommand())]
+    )
+    runner = CliRunner()
+    app = build_app(engine)
+    result = runner.invoke(app, ["import-hours", "hours.csv"])
+    assert result.exit_code == 0, result.output
+    assert "imported hours.csv with 4 models known" in result.output
+    result = runner.invoke(app, ["import-hours", "hours.xlsx"])
+    assert result.exit_code == 1 and "hours.xlsx: not a CSV export" in result.output
+    assert "Traceback" not in result.output
+    assert "import-hours" in runner.invoke(app, ["--help"]).output
+
+
+def test_a_broken_command_plugin_is_named_and_the_cli_still_works(capsys):
+    from engagekit.cli import build_app
+
+    engine = engagekit.create_engine(plugins=[("broken", BrokenCommand())])
+    build_app(engine)
+    err = capsys.readouterr().err
+    assert "plugin 'broken' failed to add its commands: RuntimeError: cannot add my command" in err
