@@ -6,10 +6,11 @@ plugin at fault. Build one with ``create_engine()``; there is no global engine.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import types
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from importlib import metadata
@@ -20,7 +21,7 @@ import attrs
 import pluggy
 
 from engagekit import hookspecs
-from engagekit.errors import EngageError, InputError, PluginError
+from engagekit.errors import EngageError, InputError, PluginError, UnknownModelError
 from engagekit.modelspec import ModelSpec
 
 if TYPE_CHECKING:
@@ -233,12 +234,37 @@ class Engine:
         """Read and validate a project file (components' settings by their models)."""
         from engagekit.projectfile import load_project
 
-        return load_project(path, self._models)
+        with self._missing_plugins_explained():
+            return load_project(path, self._models)
 
     def project_from_dict(self, data: Mapping[str, Any], base_dir: Path | None = None) -> Project:
         from engagekit.projectfile import project_from_dict
 
-        return project_from_dict(data, self._models, base_dir=base_dir)
+        with self._missing_plugins_explained():
+            return project_from_dict(data, self._models, base_dir=base_dir)
+
+    @contextlib.contextmanager
+    def _missing_plugins_explained(self) -> Iterator[None]:
+        """An unknown model may be one of a plugin that is blocked or failed: say so."""
+        try:
+            yield
+        except UnknownModelError as err:
+            absent = [
+                f"{p.name} ({p.status}" + (f": {p.error}" if p.error else "") + ")"
+                for p in self._plugins
+                if p.status != "ok"
+            ]
+            if not absent:
+                raise
+            hint = f"{err.hint}; not loaded: {'; '.join(absent)}"
+            raise UnknownModelError(
+                err.message,
+                where=err.where,
+                line=err.line,
+                column=err.column,
+                field=err.field,
+                hint=hint,
+            ) from None
 
     def make_component(
         self,

@@ -119,7 +119,8 @@ def project_from_dict(
     def fail(err: InputError, path: tuple[str | int, ...]) -> InputError:
         line = lines.line_of(path) if lines else None
         field = format_path(path) or err.field
-        return InputError(err.message, where=where, line=line, field=field, hint=err.hint)
+        kind = UnknownModelError if isinstance(err, UnknownModelError) else InputError
+        return kind(err.message, where=where, line=line, field=field, hint=err.hint)
 
     try:
         table: ProjectFile = structure(dict(data), ProjectFile, base)

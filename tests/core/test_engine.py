@@ -234,3 +234,16 @@ def test_people_and_roles_over_allocated_across_components():
         "ana is over-allocated in 2026-03: 1.10 FTE across A, B",
         "role developer is over-allocated in 2026-03: 4.10 FTE planned across A, B, capacity 4",
     ]
+
+
+def test_a_model_of_a_blocked_plugin_says_the_plugin_is_blocked(tmp_path, monkeypatch):
+    monkeypatch.setenv("ENGAGEKIT_DISABLE_PLUGINS", "sla")
+    path = tmp_path / "p.toml"
+    path.write_text(
+        '[project]\nname = "p"\ncurrency = "EUR"\n[[components]]\nname = "Run"\nmodel = "sla"\n'
+        "start = 2026-01-01\nend = 2026-12-31\n"
+    )
+    with pytest.raises(engagekit.UnknownModelError) as info:
+        engagekit.create_engine().load_project(path)
+    assert "p.toml:6, components[0].model: unknown model 'sla'" in str(info.value)
+    assert "not loaded: sla (blocked)" in str(info.value)
