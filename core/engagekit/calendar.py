@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -380,15 +380,3 @@ def _wall_to_utc(day: date, wall: time, tz: ZoneInfo) -> datetime:
 def _require_aware(value: datetime, name: str) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise InputError(f"{name} {value.isoformat()} has no time zone", field=name)
-
-
-def calendar_week_hours(calendar: Calendar) -> Sequence[Decimal]:
-    """Nominal working hours of each weekday (Monday first), before holidays and DST."""
-    out = []
-    for spans in calendar.week:
-        secs = 0
-        for a, b in spans:
-            end = 24 * 3600 if b is None else b.hour * 3600 + b.minute * 60
-            secs += end - (a.hour * 3600 + a.minute * 60)
-        out.append(Decimal(secs) / 3600)
-    return out

@@ -2,6 +2,7 @@
 tests get a fresh app. Exit codes: 0 success, 1 a problem with the input or a plugin, 2 usage.
 """
 
+import io
 import json
 import os
 import sys
@@ -94,7 +95,7 @@ def _render(build: Callable[[Any], None], output: Path | None) -> None:
         return
     from rich.console import Console
 
-    console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
+    console = Console(record=True, width=120, file=io.StringIO())
     build(console)
     _emit(console.export_text(), output)
 

@@ -25,12 +25,3 @@ MINOR_UNITS: dict[str, int] = {
     **{code: 3 for code in _THREE.split()},
     **{code: 4 for code in _FOUR.split()},
 }
-
-
-def minor_units(code: str) -> int:
-    """Decimal places of the ISO 4217 currency ``code``; KeyError if the code is unknown."""
-    return MINOR_UNITS[code]
-
-
-def is_currency(code: object) -> bool:
-    return isinstance(code, str) and code in MINOR_UNITS

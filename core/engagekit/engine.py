@@ -567,13 +567,23 @@ def _combine_effort(
     return Distribution.from_samples(effort), Samples(effort, cost), warnings
 
 
-def _monthly_load(
+#: Planned FTE may exceed a limit by this much before it counts as over-allocation.
+OVER_ALLOCATION_TOLERANCE = Decimal("0.005")
+
+
+def month_share(row: StaffingRow, month: Period) -> Decimal:
+    """The FTE ``row`` contributes to ``month``, weighted by the days they share (a weekly row
+    of 1 FTE adds 7/31 to a 31-day month)."""
+    shared = month.clip(row.period.start, row.period.last)
+    if shared is None:
+        return Decimal(0)
+    return row.fte * Decimal(shared.length) / Decimal(month.length)
+
+
+def monthly_load(
     rows: Iterable[StaffingRow], key: Callable[[StaffingRow], str | None]
 ) -> dict[tuple[str, str], tuple[Decimal, set[str]]]:
-    """Planned FTE per (key, month) and the components it comes from.
-
-    Rows of any length (weeks, months) are weighted by the days they share with each month.
-    """
+    """Planned FTE per (key, month label) and the components it comes from."""
     load: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     parts: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in rows:
@@ -581,11 +591,8 @@ def _monthly_load(
         if name is None or row.status != "planned":
             continue
         for calendar_month in row.period.months():
-            shared = calendar_month.clip(row.period.start, row.period.last)
-            if shared is None:
-                continue
             k = (name, calendar_month.label)
-            load[k] += row.fte * Decimal(shared.length) / Decimal(calendar_month.length)
+            load[k] += month_share(row, calendar_month)
             parts[k].add(row.component)
     return {k: (fte, parts[k]) for k, fte in load.items()}
 
@@ -596,18 +603,17 @@ def over_allocation(
     """Warnings for each person over 1 FTE in a month across components, and each role of
     ``capacity`` (role -> FTE the firm has) planned beyond it."""
     rows = list(rows)
-    tolerance = Decimal("0.005")
     out = []
-    for (person, month), (fte, comps) in sorted(_monthly_load(rows, lambda r: r.person).items()):
-        if fte > 1 + tolerance:
+    for (person, month), (fte, comps) in sorted(monthly_load(rows, lambda r: r.person).items()):
+        if fte > 1 + OVER_ALLOCATION_TOLERANCE:
             out.append(
                 f"{person} is over-allocated in {month}: {fte.quantize(Decimal('0.01'))} FTE "
                 f"across {', '.join(sorted(comps))}"
             )
     capacity = capacity or {}
-    by_role = _monthly_load(rows, lambda r: r.role if r.role in capacity else None)
+    by_role = monthly_load(rows, lambda r: r.role if r.role in capacity else None)
     for (role, month), (fte, comps) in sorted(by_role.items()):
-        if fte > capacity[role] + tolerance:
+        if fte > capacity[role] + OVER_ALLOCATION_TOLERANCE:
             out.append(
                 f"role {role} is over-allocated in {month}: {fte.quantize(Decimal('0.01'))} FTE "
                 f"planned across {', '.join(sorted(comps))}, capacity {capacity[role]}"

@@ -24,7 +24,9 @@ import attrs
 from engagekit.money import Money
 from engagekit.period import Period
 from engagekit.results import (
+    ComponentBill,
     ComponentEstimate,
+    ComponentStaffing,
     Distribution,
     Invoice,
     ProjectBill,
@@ -154,6 +156,15 @@ def _invoice(inv: Invoice) -> dict[str, Any]:
     }
 
 
+def _component_summary(result: ComponentBill | ComponentStaffing) -> dict[str, Any]:
+    return {
+        "name": result.component,
+        "model": result.model,
+        "details": jsonable(result.details),
+        "warnings": list(result.warnings),
+    }
+
+
 def bill_doc(bill: ProjectBill) -> dict[str, Any]:
     return {
         "project": bill.project,
@@ -161,15 +172,7 @@ def bill_doc(bill: ProjectBill) -> dict[str, Any]:
         "period_start": bill.period.start.isoformat(),
         "period_end": bill.period.last.isoformat(),
         "invoices": [_invoice(inv) for inv in bill.invoices],
-        "components": [
-            {
-                "name": b.component,
-                "model": b.model,
-                "details": jsonable(b.details),
-                "warnings": list(b.warnings),
-            }
-            for b in bill.components
-        ],
+        "components": [_component_summary(b) for b in bill.components],
         "warnings": list(bill.warnings),
     }
 
@@ -190,15 +193,7 @@ def staff_doc(plan: StaffPlan) -> dict[str, Any]:
             }
             for r in plan.rows
         ],
-        "components": [
-            {
-                "name": s.component,
-                "model": s.model,
-                "details": jsonable(s.details),
-                "warnings": list(s.warnings),
-            }
-            for s in plan.components
-        ],
+        "components": [_component_summary(s) for s in plan.components],
         "warnings": list(plan.warnings),
     }
 

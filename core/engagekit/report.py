@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 
 from engagekit._version import __version__
-from engagekit.engine import Engine
+from engagekit.engine import OVER_ALLOCATION_TOLERANCE, Engine, month_share, monthly_load
 from engagekit.money import Money
 from engagekit.output import jsonable
 from engagekit.period import Period
@@ -122,15 +122,6 @@ def _to_float(value: Any) -> float | None:
         return float(Decimal(str(value)))
     except (ArithmeticError, ValueError):
         return None
-
-
-def month_share(row: StaffingRow, month: Period) -> Decimal:
-    """The FTE ``row`` contributes to ``month``, weighted by the days they share (a weekly row
-    of 1 FTE adds 7/31 to a 31-day month)."""
-    shared = month.clip(row.period.start, row.period.last)
-    if shared is None:
-        return Decimal(0)
-    return row.fte * Decimal(shared.length) / Decimal(month.length)
 
 
 def _note(text: str) -> str:
@@ -236,18 +227,6 @@ def _kpis(data: ReportData) -> str:
             for k, v in tiles
         )
         + "</div>"
-    )
-
-
-def _percentiles(values: Any) -> Distribution:
-    import numpy as np
-
-    p50, p80, p90 = (float(x) for x in np.percentile(values, [50, 80, 90]))
-    return Distribution(
-        Decimal(repr(p50)),
-        Decimal(repr(p80)),
-        Decimal(repr(p90)),
-        Decimal(repr(float(np.mean(values)))),
     )
 
 
@@ -366,7 +345,8 @@ def _estimate_section(data: ReportData) -> str:
             "trials at or below); dashed: P50, P80, P90.</figcaption></figure>"
         )
         if est.samples.cost is not None and len(est.samples.cost):
-            cost = _percentiles(est.samples.cost)
+            # Places enough that the labels, rounded again for display, are not double-rounded.
+            cost = Distribution.from_samples(est.samples.cost, places=6)
             out.append('<figure class="chart-box">')
             out.append(
                 _histogram(
@@ -625,13 +605,12 @@ def _over_allocated_cells(
     rows: Sequence[StaffingRow], months: Sequence[Period]
 ) -> set[tuple[str, str]]:
     """(person, month label) pairs whose planned FTE across components exceeds 1."""
-    load: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for r in rows:
-        if r.person is None or r.status != "planned":
-            continue
-        for m in months:
-            load[(r.person, m.label)] += month_share(r, m)
-    return {k for k, v in load.items() if v > Decimal("1.005")}
+    labels = {m.label for m in months}
+    return {
+        key
+        for key, (fte, _) in monthly_load(rows, lambda r: r.person).items()
+        if key[1] in labels and fte > 1 + OVER_ALLOCATION_TOLERANCE
+    }
 
 
 def _metric_text(value: Any) -> str:

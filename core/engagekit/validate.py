@@ -11,7 +11,7 @@ from typing import Any
 
 from engagekit.errors import InputError
 
-__all__ = ["at_most", "between", "non_negative", "percentage", "positive"]
+__all__ = ["between", "non_negative", "percentage", "positive"]
 
 
 def _fail(attribute: Any, message: str, hint: str | None = None) -> InputError:
@@ -37,13 +37,5 @@ def between(lo: Any, hi: Any) -> Callable[[Any, Any, Any], None]:
     def check(instance: Any, attribute: Any, value: Any) -> None:
         if value is not None and not lo <= value <= hi:
             raise _fail(attribute, f"must be between {lo} and {hi} (got {value})")
-
-    return check
-
-
-def at_most(hi: Any) -> Callable[[Any, Any, Any], None]:
-    def check(instance: Any, attribute: Any, value: Any) -> None:
-        if value is not None and value > hi:
-            raise _fail(attribute, f"must be at most {hi} (got {value})")
 
     return check
