@@ -7,6 +7,7 @@ relative paths and refuse missing files. Unknown keys are refused with a "did yo
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import typing
@@ -246,8 +247,13 @@ def _unknown_key_message(key: str, known: Sequence[str]) -> tuple[str, str | Non
     return message, f"known keys: {', '.join(known)}"
 
 
+@functools.lru_cache(maxsize=16)
 def make_converter(base_dir: Path) -> Any:
-    """A cattrs converter for settings read from a project file in ``base_dir``."""
+    """A cattrs converter for settings read from a project file in ``base_dir``.
+
+    Cached: cattrs generates a structuring function per class on first use, and one project
+    structures several tables (and tools load the same project again and again).
+    """
     import cattrs
 
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
