@@ -34,7 +34,9 @@ class Period:
         if self.end <= self.start:
             raise InputError(f"period {self.start}..{self.end} is empty", field="period")
         if not self.label:
-            object.__setattr__(self, "label", f"{self.start}..{self.last}")
+            whole_month = self.start.day == 1 and self.end == _next_month(self.start)
+            label = f"{self.start:%Y-%m}" if whole_month else f"{self.start}..{self.last}"
+            object.__setattr__(self, "label", label)
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:

@@ -179,7 +179,7 @@ def staff_component(
         rows.append(
             engagekit.StaffingRow(
                 component=component.name,
-                period=month if part == month else part,
+                period=part,
                 role=s.staffing.role,
                 fte=p.fte.quantize(HOURS),
                 hours=hours,

@@ -35,6 +35,12 @@ def test_split_into_weeks_and_months():
     assert weeks[0].start == date(2026, 2, 23) and weeks[-1].last == date(2026, 4, 5)
 
 
+def test_a_whole_month_is_labelled_as_a_month_however_it_is_made():
+    assert Period.days(date(2026, 2, 1), date(2026, 2, 28)).label == "2026-02"
+    assert Period.parse("2026-03").clip(date(2026, 1, 1), date(2026, 12, 31)).label == "2026-03"
+    assert Period.days(date(2026, 2, 1), date(2026, 2, 27)).label == "2026-02-01..2026-02-27"
+
+
 def test_clip_and_contains():
     m = Period.parse("2026-03")
     assert date(2026, 3, 31) in m and date(2026, 4, 1) not in m
