@@ -57,8 +57,10 @@ _LAZY: dict[str, str] = {
     "StaffingRow": "engagekit.results",
     "TimeEntry": "engagekit.actuals",
     "UnknownModelError": "engagekit.errors",
+    "Workspace": "engagekit.workspace",
     "allocate_units": "engagekit.money",
     "create_engine": "engagekit.engine",
+    "open_workspace": "engagekit.workspace",
     "quantum": "engagekit.money",
 }
 
@@ -105,10 +107,12 @@ __all__ = [
     "StaffingRow",
     "TimeEntry",
     "UnknownModelError",
+    "Workspace",
     "__version__",
     "allocate_units",
     "create_engine",
     "hookimpl",
+    "open_workspace",
     "quantum",
 ]
 
@@ -173,3 +177,4 @@ if TYPE_CHECKING:
         StaffPlan,
     )
     from engagekit.settings import DataFile, SettingsError
+    from engagekit.workspace import Workspace, open_workspace
