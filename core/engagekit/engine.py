@@ -485,7 +485,9 @@ class Engine:
         currencies = sorted(by_currency, key=lambda c: (c != project.currency, c))
         for currency in currencies or [project.currency]:
             lines = tuple(
-                line if line.vat is not None else attrs.evolve(line, vat=project.vat_of(line.component))
+                line
+                if line.vat is not None
+                else attrs.evolve(line, vat=project.vat_of(line.component))
                 for line in by_currency.get(currency, ())
             )
             subtotal = Money.total((line.amount for line in lines), currency)

@@ -238,7 +238,7 @@ def project_from_dict(
                     raise fail(
                         InputError(
                             f"component {c.name!r} has a VAT category but {others[0]!r} has none",
-                            hint="give the project a default: [vat] category = \"S\", rate = 19",
+                            hint='give the project a default: [vat] category = "S", rate = 19',
                         ),
                         ("components", i, "vat"),
                     )

@@ -66,9 +66,7 @@ class Vat:
         value = None if rate is None else Decimal(str(rate))
         if code == "S":
             if value is None or value <= 0:
-                raise InputError(
-                    "category S (standard rate) needs a positive rate", field="rate"
-                )
+                raise InputError("category S (standard rate) needs a positive rate", field="rate")
         elif code == "O":
             if value not in (None, 0):
                 raise InputError("category O (not subject to VAT) has no rate", field="rate")
@@ -135,7 +133,9 @@ def allocate(amount: Money, weights: Mapping[Vat, Money], fallback: Vat) -> tupl
     if not positive:
         return (VatShare(fallback, amount),)
     parts = amount.allocate([w.amount for _, w in positive])
-    return tuple(VatShare(vat, part) for (vat, _), part in zip(positive, parts, strict=True) if part)
+    return tuple(
+        VatShare(vat, part) for (vat, _), part in zip(positive, parts, strict=True) if part
+    )
 
 
 def breakdown(
