@@ -36,27 +36,56 @@ class FlatModel:
             return engagekit.ComponentBill(component.name, "flat")
         price = project.money(s.price)
         line = engagekit.InvoiceLine(
-            component.name, f"{component.name} work", s.quantity, s.unit, price, (price * s.quantity).rounded()
+            component.name,
+            f"{component.name} work",
+            s.quantity,
+            s.unit,
+            price,
+            (price * s.quantity).rounded(),
         )
         return engagekit.ComponentBill(component.name, "flat", (line,))
 
 
 CLIENTS = {
     "kuwait": Client(
-        "Gulf Freight K.S.C.", "kuwait", "Al Soor Street 5", "Kuwait City", "13001", "KW",
-        registration="CR 123456", email="ap@gulf-freight.example",
+        "Gulf Freight K.S.C.",
+        "kuwait",
+        "Al Soor Street 5",
+        "Kuwait City",
+        "13001",
+        "KW",
+        registration="CR 123456",
+        email="ap@gulf-freight.example",
     ),
     "tokyo": Client(
-        "Sakura Systems KK", "tokyo", "1-2-3 Marunouchi", "Tokyo", "100-0005", "JP",
-        registration="0100-01-123456", email="keiri@sakura.example",
+        "Sakura Systems KK",
+        "tokyo",
+        "1-2-3 Marunouchi",
+        "Tokyo",
+        "100-0005",
+        "JP",
+        registration="0100-01-123456",
+        email="keiri@sakura.example",
     ),
     "paris": Client(
-        "Contoso Retail S.A.", "paris", "12 rue de la Paix", "Paris", "75002", "FR",
-        vat_id="FR40303265045", email="fournisseurs@contoso-retail.example",
+        "Contoso Retail S.A.",
+        "paris",
+        "12 rue de la Paix",
+        "Paris",
+        "75002",
+        "FR",
+        vat_id="FR40303265045",
+        email="fournisseurs@contoso-retail.example",
     ),
     "berlin": Client(
-        "Spree Analytics GmbH", "berlin", "Am Kupfergraben 6", "Berlin", "10117", "DE",
-        vat_id="DE815678901", email="buchhaltung@spree.example",
+        "Spree Analytics GmbH",
+        "berlin",
+        "Am Kupfergraben 6",
+        "Berlin",
+        "10117",
+        "DE",
+        vat_id="DE815678901",
+        email="buchhaltung@spree.example",
     ),
 }
 
@@ -81,16 +110,26 @@ def issue(engine: engagekit.Engine) -> Any:
         invoice = engine.bill(p, Period.parse("2026-03")).invoices[0]
         models = {c.name: c.model for c in p.components}
         return records.record(
-            ws, records.EXAMPLES / "case.toml", invoice, p.name, p.client, number,
-            date(2026, 3, 31), models,
+            ws,
+            records.EXAMPLES / "case.toml",
+            invoice,
+            p.name,
+            p.client,
+            number,
+            date(2026, 3, 31),
+            models,
         )
 
     return make
 
 
-def flat(name: str, quantity: str, price: str, vat: dict[str, Any] | None = None, unit: str = "h") -> dict[str, Any]:
+def flat(
+    name: str, quantity: str, price: str, vat: dict[str, Any] | None = None, unit: str = "h"
+) -> dict[str, Any]:
     c: dict[str, Any] = {
-        "name": name, "model": "flat", "start": date(2026, 3, 1),
+        "name": name,
+        "model": "flat",
+        "start": date(2026, 3, 1),
         "end": date(2026, 3, 31),
         "settings": {"quantity": Decimal(quantity), "price": Decimal(price), "unit": unit},
     }
@@ -99,8 +138,14 @@ def flat(name: str, quantity: str, price: str, vat: dict[str, Any] | None = None
     return c
 
 
-def project(client: str, currency: str, components: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {"project": {"name": f"Case {client}", "client": client, "currency": currency}, "components": components, **extra}
+def project(
+    client: str, currency: str, components: list[dict[str, Any]], **extra: Any
+) -> dict[str, Any]:
+    return {
+        "project": {"name": f"Case {client}", "client": client, "currency": currency},
+        "components": components,
+        **extra,
+    }
 
 
 HERE = Path(__file__).parent

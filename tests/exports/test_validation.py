@@ -58,8 +58,12 @@ def amounts(xml: bytes, path: str) -> list[str]:
 def test_totals_are_the_ledgers_to_the_cent(year):
     for record in year[:10]:
         xml = ubl.export(record)
-        assert amounts(xml, "//cac:LegalMonetaryTotal/cbc:PayableAmount") == [format(record.total, "f")]
-        assert amounts(xml, "//cac:LegalMonetaryTotal/cbc:LineExtensionAmount") == [format(record.subtotal, "f")]
+        assert amounts(xml, "//cac:LegalMonetaryTotal/cbc:PayableAmount") == [
+            format(record.total, "f")
+        ]
+        assert amounts(xml, "//cac:LegalMonetaryTotal/cbc:LineExtensionAmount") == [
+            format(record.subtotal, "f")
+        ]
         vat = sum((v.amount for v in record.vat_breakdown), Decimal(0))
         assert amounts(xml, "/*/cac:TaxTotal/cbc:TaxAmount") == [format(vat, "f")]
 
@@ -77,12 +81,19 @@ def test_multi_rate_vat_with_a_discount_and_a_fee(issue):
             vat={"category": "S", "rate": Decimal(19)},
             adjustments=[
                 {"name": "loyalty", "stage": "discount", "percent": Decimal("-2.5")},
-                {"name": "admin fee", "stage": "fee", "amount": Decimal("49.90"), "vat": {"category": "S", "rate": Decimal(19)}},
+                {
+                    "name": "admin fee",
+                    "stage": "fee",
+                    "amount": Decimal("49.90"),
+                    "vat": {"category": "S", "rate": Decimal(19)},
+                },
             ],
         )
     )
     assert {(v.category, v.rate) for v in record.vat_breakdown} == {
-        ("S", Decimal(19)), ("S", Decimal(7)), ("Z", Decimal(0))
+        ("S", Decimal(19)),
+        ("S", Decimal(7)),
+        ("Z", Decimal(0)),
     }
     discount = next(a for a in record.adjustments if a.stage == "discount")
     assert len(discount.vat) == 3 and sum(v.amount for v in discount.vat) == discount.amount
@@ -90,7 +101,9 @@ def test_multi_rate_vat_with_a_discount_and_a_fee(issue):
         xml = assert_valid(record, syntax)
     assert len(amounts(xml, "//cbc:AllowanceTotalAmount")) == 0  # CII here; UBL below
     ubl_xml = assert_valid(record, "ubl")
-    assert amounts(ubl_xml, "//cac:LegalMonetaryTotal/cbc:AllowanceTotalAmount") == [format(-discount.amount, "f")]
+    assert amounts(ubl_xml, "//cac:LegalMonetaryTotal/cbc:AllowanceTotalAmount") == [
+        format(-discount.amount, "f")
+    ]
     assert amounts(ubl_xml, "//cac:LegalMonetaryTotal/cbc:ChargeTotalAmount") == ["49.90"]
 
 
@@ -99,7 +112,10 @@ def test_a_reverse_charged_component_beside_a_standard_rated_one(issue):
         project(
             "paris",
             "EUR",
-            [flat("Build", "160", "95"), flat("Cloud resale", "1", "2400", {"category": "AE"}, unit="month")],
+            [
+                flat("Build", "160", "95"),
+                flat("Cloud resale", "1", "2400", {"category": "AE"}, unit="month"),
+            ],
             vat={"category": "S", "rate": Decimal(19)},
         )
     )
@@ -119,7 +135,9 @@ def test_a_credit_note_references_the_invoice_it_corrects(year):
     note = next(r for r in year if r.kind == "credit_note")
     xml = assert_valid(note, "ubl")
     assert etree.fromstring(xml).tag.endswith("CreditNote")
-    assert amounts(xml, "//cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID") == [note.corrects.number]
+    assert amounts(xml, "//cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID") == [
+        note.corrects.number
+    ]
     cii_xml = assert_valid(note, "cii")
     assert b"<ram:TypeCode>381</ram:TypeCode>" in cii_xml
     assert note.corrects.number.encode() in cii_xml
@@ -133,7 +151,9 @@ def test_jpy_has_no_minor_unit(issue):
 
 
 def test_a_client_outside_the_eu_in_kwd(issue):
-    record = issue(project("kuwait", "KWD", [flat("Build", "120", "38.250")], vat={"category": "O"}))
+    record = issue(
+        project("kuwait", "KWD", [flat("Build", "120", "38.250")], vat={"category": "O"})
+    )
     assert record.total == Decimal("4590.000")
     xml = assert_valid(record, "ubl")
     # EN 16931 writes two decimals (BR-DEC); 4590.000 is 4590.00 exactly.
@@ -154,7 +174,7 @@ def test_a_kwd_amount_with_three_decimals_is_refused_not_rounded(issue):
 def test_the_schematron_catches_a_total_that_does_not_add_up(year):
     xml = ubl.export(year[0])
     wrong = xml.replace(
-        f"<cbc:PayableAmount currencyID=\"EUR\">{year[0].total}</cbc:PayableAmount>".encode(),
+        f'<cbc:PayableAmount currencyID="EUR">{year[0].total}</cbc:PayableAmount>'.encode(),
         b'<cbc:PayableAmount currencyID="EUR">1.00</cbc:PayableAmount>',
     )
     assert wrong != xml

@@ -19,7 +19,9 @@ def generate(data: dict[str, object]) -> bytes:
     from facturx import generate_ubl_xml
 
     try:
-        xml: bytes = generate_ubl_xml(data, level="en16931", check_xsd=False, check_schematron=False)
+        xml: bytes = generate_ubl_xml(
+            data, level="en16931", check_xsd=False, check_schematron=False
+        )
     except (ValueError, KeyError, TypeError) as exc:  # factur-x refusing the terms
         raise validation.InvalidExport(f"{data['BT-1']} as ubl: {exc}") from exc
     return xml

@@ -115,10 +115,14 @@ def xsd(xml: bytes, syntax: Syntax, credit_note: bool) -> None:
     ``InvalidExport`` with the schema's first complaint."""
     from lxml import etree
 
-    flavor = "factur-x" if syntax == "cii" else f"ubl-2.1-{'creditnote' if credit_note else 'invoice'}"
+    flavor = (
+        "factur-x" if syntax == "cii" else f"ubl-2.1-{'creditnote' if credit_note else 'invoice'}"
+    )
     schema = _schema(flavor)
     if not schema.validate(etree.fromstring(xml)):
-        raise InvalidExport(f"the {syntax} XML fails the official XSD: {schema.error_log.last_error}")
+        raise InvalidExport(
+            f"the {syntax} XML fails the official XSD: {schema.error_log.last_error}"
+        )
 
 
 def check(xml: bytes, syntax: Syntax, number: str, credit_note: bool) -> None:

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SCHEMA",
-    "Books",
     "AdjustmentVat",
+    "Books",
     "Buyer",
     "IssuedInvoice",
     "LineVat",
