@@ -61,10 +61,12 @@ _LAZY: dict[str, str] = {
     "StaffingRow": "engagekit.results",
     "TimeEntry": "engagekit.actuals",
     "UnknownModelError": "engagekit.errors",
+    "Workspace": "engagekit.workspace",
     "allocate_units": "engagekit.money",
     "create_engine": "engagekit.engine",
     # Lazy too: `engage` installs its signal handlers before pluggy is imported.
     "hookimpl": "engagekit.markers",
+    "open_workspace": "engagekit.workspace",
     "quantum": "engagekit.money",
 }
 
@@ -111,10 +113,12 @@ __all__ = [
     "StaffingRow",
     "TimeEntry",
     "UnknownModelError",
+    "Workspace",
     "__version__",
     "allocate_units",
     "create_engine",
     "hookimpl",
+    "open_workspace",
     "quantum",
 ]
 
@@ -179,3 +183,4 @@ if TYPE_CHECKING:
         StaffPlan,
     )
     from engagekit.settings import DataFile, SettingsError
+    from engagekit.workspace import Workspace, open_workspace

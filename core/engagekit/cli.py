@@ -258,11 +258,23 @@ def build_app(engine: Engine) -> typer.Typer:
         name: Annotated[str, typer.Option(help="The project's name.")] = "New project",
         currency: Annotated[str, typer.Option(help="ISO 4217 currency code.")] = "EUR",
         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+        workspace: Annotated[
+            Path | None,
+            typer.Option(
+                "--workspace", help="Write a starter workspace (engage.toml) here instead."
+            ),
+        ] = None,
     ) -> None:
-        """Write a commented starter project that validates."""
+        """Write a commented starter project (or workspace) that validates."""
         from engagekit.starter import starter_text
 
         with _errors(state):
+            if workspace is not None:
+                from engagekit.workspace.starter import write_starter
+
+                written = write_starter(workspace, force=force)
+                typer.echo(f"wrote {written}; put project files in {written.parent / 'projects'}")
+                return
             if path.exists() and not force:
                 _fail(f"{path} exists; pass --force to overwrite it")
             text = starter_text(engine, model or ["time-material"], name=name, currency=currency)

@@ -82,7 +82,7 @@ def write_hostile(tmp_path: Path) -> Path:
     doc = project_dict(
         [
             {
-                "name": "Build\r=HYPERLINK(\"http://x\")",
+                "name": 'Build\r=HYPERLINK("http://x")',
                 "settings": {
                     "monthly": Decimal("100.00"),
                     "description": "fee;@SUM(A1:A9)",
@@ -115,7 +115,9 @@ def test_cli_csv_has_no_formula_cell_in_any_dialect(tmp_path: Path, args: tuple[
 
 
 @pytest.mark.parametrize("command", [("bill", "-p", "2026-01"), ("staff",), ("estimate",)])
-def test_human_output_carries_no_control_character(tmp_path: Path, command: tuple[str, ...]) -> None:
+def test_human_output_carries_no_control_character(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
     result = run(command[0], str(write_hostile(tmp_path)), *command[1:])
     assert result.exit_code == 0, result.output
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", result.stdout)

@@ -83,7 +83,9 @@ def test_sigterm_and_sighup_during_a_write_remove_the_temporary_file(
     tmp_path: Path, signum: int, code: int
 ) -> None:
     (tmp_path / "out.json").write_text("old")
-    result = engage(on_fsync(signum), "estimate", str(PROJECT), "--json", "-o", "out.json", cwd=tmp_path)
+    result = engage(
+        on_fsync(signum), "estimate", str(PROJECT), "--json", "-o", "out.json", cwd=tmp_path
+    )
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
