@@ -6,10 +6,14 @@ implementation's parameters by name: an implementation may accept any subset of 
 parameters, but never one the spec lacks, and never a parameter with a default value (pluggy
 would not fill it).
 
-The per-component hooks (``estimate``, ``bill``, ``staff``, ``measure_service``) stop at the first
-non-None result: the plugin that owns ``component.model`` answers, every other plugin returns
-None. Plugins never import each other; a model that builds on another (a dedicated team billed
-as time and material) asks the engine, which dispatches to the owner.
+The per-component hooks (``estimate``, ``bill``, ``staff``, ``measure_service``) are dispatched
+to the owner only: the engine calls the implementation of the plugin that registered
+``component.model``, and no other plugin's. A model therefore needs no "is this mine?" check
+(a plugin with several models branches on ``component.model``), cannot answer for another
+model's components, and is the one blamed when a result breaks the contract. Plugins never
+import each other; a model that builds on another (a dedicated team billed as time and
+material) asks the engine, which dispatches to that model's owner. Cross-cutting hooks
+(``invoice_adjustments``, ``register_commands``) are called on every plugin.
 """
 
 from __future__ import annotations
@@ -71,14 +75,12 @@ def estimate(
     :param options: ``seed`` and ``trials`` for Monte Carlo simulations. Seed a component's
         generator with ``options.seed_for(component.name)`` so runs are reproducible.
 
-    Return a :class:`engagekit.ComponentEstimate` if ``component.model`` is yours. A
+    Return a :class:`engagekit.ComponentEstimate`. A
     probabilistic model sets ``effort_hours`` (P50/P80/P90) and ``samples`` (per-trial effort and
     cost, ``options.trials`` long), which the engine sums per trial across components so that the
     project's percentiles are those of the sum.
 
-    Return None if the component belongs to another model.
-
-    Stops at the first non-None result.
+    Called only on the plugin that registered ``component.model``.
     """
 
 
@@ -98,9 +100,7 @@ def bill(
     currency's minor unit. A component with nothing to bill in the period returns a bill with no
     lines, not None.
 
-    Return None if the component belongs to another model.
-
-    Stops at the first non-None result.
+    Called only on the plugin that registered ``component.model``.
     """
 
 
@@ -116,9 +116,7 @@ def staff(engine: Engine, project: Project, component: Component) -> ComponentSt
     role or person and period (FTE, hours), plus warnings for under- or over-capacity. The engine
     merges all components into one plan and flags a person over-allocated across components.
 
-    Return None if the component belongs to another model.
-
-    Stops at the first non-None result.
+    Called only on the plugin that registered ``component.model``.
     """
 
 
@@ -136,9 +134,7 @@ def measure_service(
     Return a :class:`engagekit.ServiceMeasure` with the model's ``metrics`` (scalars),
     ``tables`` (lists of rows) and a ``status`` where the model can judge one.
 
-    Return None if the component belongs to another model.
-
-    Stops at the first non-None result.
+    Called only on the plugin that registered ``component.model``.
     """
 
 

@@ -103,22 +103,32 @@ def _reject_bool(value: Any, tp: Any) -> None:
         raise TypeError(f"expected {describe_type(tp)}, got {str(value).lower()}")
 
 
+# Money is computed at 28 significant digits (decimal's default context) and rounded to a
+# minor unit; a setting at or above 10**15 would leave too few digits for the cents of a
+# product, so it is refused here rather than failing deep inside a computation.
+LARGEST = Decimal(10) ** 15
+
+
+def _bounded(out: Decimal, shown: object) -> Decimal:
+    if not out.is_finite():
+        raise ValueError(f"expected a finite number, got {shown}")
+    if abs(out) >= LARGEST:
+        raise ValueError(f"expected a number below 10^15, got {shown}")
+    return out
+
+
 def _decimal(value: Any, _: Any) -> Decimal:
     _reject_bool(value, Decimal)
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"expected a finite number, got {value}")
-        return value
+        return _bounded(value, value)
     if isinstance(value, int):
-        return Decimal(value)
+        return _bounded(Decimal(value), value)
     if isinstance(value, str):
         try:
             out = Decimal(value.strip().replace("_", ""))
         except InvalidOperation:
             raise ValueError(f"expected a number, got {value!r}") from None
-        if not out.is_finite():
-            raise ValueError(f"expected a finite number, got {value!r}")
-        return out
+        return _bounded(out, repr(value))
     raise TypeError(f"expected a number, got {_what(value)}")
 
 
