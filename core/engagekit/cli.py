@@ -449,6 +449,9 @@ def build_app(engine: Engine) -> typer.Typer:
             _write(output, html)
             typer.echo(f"wrote {output}")
 
+    from engagekit.compare.command import add_compare
+
+    add_compare(app, engine, state)
     # One plugin at a time, so that a broken one is named and the others' commands still come.
     for impl in engine.pm.hook.register_commands.get_hookimpls():
         args = {"app": app, "engine": engine}
