@@ -20,6 +20,9 @@ import attrs
 from engagekit.csvfile import CsvFormat, number_hint, open_csv, parse_number
 from engagekit.errors import InputError
 
+# As in settings: beyond this, a product's cents no longer fit in decimal's 28 digits.
+LARGEST = Decimal(10) ** 15
+
 __all__ = ["CsvFormat", "CsvRow", "read_rows"]
 
 
@@ -51,6 +54,8 @@ class CsvRow:
         out = parse_number(value, self.decimal_mark)
         if out is None:
             raise self.error(f"{value!r} is not a number", column, number_hint(self.decimal_mark))
+        if abs(out) >= LARGEST:
+            raise self.error(f"{value!r} is too large (numbers must be below 10^15)", column)
         return out
 
     def date(
