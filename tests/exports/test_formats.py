@@ -62,22 +62,29 @@ def test_facturx_embeds_exactly_the_cii_export(engine, year):
         xmp = root["/Metadata"].get_object().get_data()
         assert b"<pdfaid:part>3</pdfaid:part>" in xmp  # PDF/A-3 ...
         assert b"<pdfaid:conformance>B</pdfaid:conformance>" in xmp
-        assert b"<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>" in xmp  # ... Factur-X EN 16931
+        assert (
+            b"<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>" in xmp
+        )  # ... Factur-X EN 16931
         assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
 
 
 def test_json_is_the_canonical_record(engine, year):
     data = export(engine, year[0], "json")
     assert from_document(json.loads(data)) == year[0]
-    assert data.rstrip(b"\n") == json.dumps(
-        json.loads(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode()
+    assert (
+        data.rstrip(b"\n")
+        == json.dumps(
+            json.loads(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+    )
 
 
 def test_the_built_in_formats_register_through_the_hook(engine):
     formats = exporters(engine)
     assert {"ubl", "cii", "facturx", "pdf", "json"} <= set(formats)
-    assert {formats[f].plugin for f in ("ubl", "cii", "facturx", "pdf", "json")} == {"engagekit.exports"}
+    assert {formats[f].plugin for f in ("ubl", "cii", "facturx", "pdf", "json")} == {
+        "engagekit.exports"
+    }
 
 
 def test_an_unknown_format_lists_the_installed_ones(engine):
@@ -90,7 +97,9 @@ def test_an_unknown_format_lists_the_installed_ones(engine):
 class Csv:
     @engagekit.hookimpl
     def register_exporters(self, register):
-        register(ExporterSpec("csv", "one row", ".csv", lambda r: f"{r.number},{r.total}\n".encode()))
+        register(
+            ExporterSpec("csv", "one row", ".csv", lambda r: f"{r.number},{r.total}\n".encode())
+        )
 
 
 class Thief:
@@ -121,7 +130,10 @@ def test_a_missing_seller_vat_id_names_the_term_and_where_to_add_it(engine, year
     for fmt in ("ubl", "cii", "facturx"):
         with pytest.raises(MissingTerms) as err:
             export(engine, record, fmt)
-        assert "BT-31 seller VAT identifier (VAT category S): add vat_id to [firm] in engage.toml" in str(err.value)
+        assert (
+            "BT-31 seller VAT identifier (VAT category S): add vat_id to [firm] in engage.toml"
+            in str(err.value)
+        )
         assert f"cannot be exported as {fmt}" in str(err.value)
     export(engine, record, "pdf")  # the human-readable invoice needs no such term
 
@@ -129,13 +141,22 @@ def test_a_missing_seller_vat_id_names_the_term_and_where_to_add_it(engine, year
 def test_reverse_charge_needs_the_buyers_vat_id(engine, issue):
     record = issue(project("paris", "EUR", [flat("Build", "10", "100")], vat={"category": "AE"}))
     record = attrs.evolve(record, buyer=attrs.evolve(record.buyer, vat_id=""))
-    with pytest.raises(MissingTerms, match=r"BT-48 buyer VAT identifier \(VAT category AE\): add vat_id to \[clients.paris\]"):
+    with pytest.raises(
+        MissingTerms,
+        match=r"BT-48 buyer VAT identifier \(VAT category AE\): add vat_id to \[clients.paris\]",
+    ):
         export(engine, record, "ubl")
 
 
 def test_an_invoice_billed_without_vat_categories_cannot_be_an_e_invoice(engine, issue):
-    record = issue(project("berlin", "EUR", [flat("Build", "10", "100")],
-                           adjustments=[{"name": "VAT 19%", "stage": "tax", "percent": Decimal(19)}]))
+    record = issue(
+        project(
+            "berlin",
+            "EUR",
+            [flat("Build", "10", "100")],
+            adjustments=[{"name": "VAT 19%", "stage": "tax", "percent": Decimal(19)}],
+        )
+    )
     with pytest.raises(MissingTerms) as err:
         export(engine, record, "cii")
     assert "BT-151 VAT category of line 1 (Build): add [vat]" in str(err.value)

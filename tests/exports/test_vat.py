@@ -53,11 +53,13 @@ def test_a_component_category_needs_a_project_default_for_the_others(engine):
         engine.project_from_dict(data)
 
 
-@given(st.integers(-10**9, 10**9), st.lists(st.integers(0, 10**7), min_size=1, max_size=5))
+@given(st.integers(-(10**9), 10**9), st.lists(st.integers(0, 10**7), min_size=1, max_size=5))
 def test_shares_add_up_to_the_adjustment(units, weights):
     vats = [Vat.of("S", r) for r in (19, 7, 16, 21, 5)][: len(weights)]
     amount = Money.from_units(units, "EUR")
-    shares = allocate(amount, {v: Money.from_units(w, "EUR") for v, w in zip(vats, weights, strict=True)}, vats[0])
+    shares = allocate(
+        amount, {v: Money.from_units(w, "EUR") for v, w in zip(vats, weights, strict=True)}, vats[0]
+    )
     assert sum((s.amount for s in shares), Money.zero("EUR")) == amount
 
 
@@ -65,7 +67,12 @@ def test_vat_is_rounded_once_per_category_not_per_line(engine):
     # Three lines of 0.03 at 19%: per line 0.0057 rounds to 0.01 (0.03 in all); on their sum,
     # 0.09, VAT is 0.0171, 0.02: what EN 16931's BR-CO-17 checks.
     p = engine.project_from_dict(
-        project("berlin", "EUR", [flat(n, "1", "0.03") for n in "ABC"], vat={"category": "S", "rate": Decimal(19)})
+        project(
+            "berlin",
+            "EUR",
+            [flat(n, "1", "0.03") for n in "ABC"],
+            vat={"category": "S", "rate": Decimal(19)},
+        )
     )
     invoice = engine.bill(p, Period.parse("2026-03")).invoices[0]
     (row,) = invoice.vat_breakdown
@@ -98,7 +105,13 @@ def test_en16931_totals_hold_on_any_bill(engine, lines, discount, fee, currency)
         {"name": "discount", "stage": "discount", "percent": discount},
         {"name": "fee", "stage": "fee", "amount": fee},
     ]
-    data = project("berlin", currency, components, vat={"category": "S", "rate": Decimal(19)}, adjustments=adjustments)
+    data = project(
+        "berlin",
+        currency,
+        components,
+        vat={"category": "S", "rate": Decimal(19)},
+        adjustments=adjustments,
+    )
     invoice = engine.bill(engine.project_from_dict(data), Period.parse("2026-03")).invoices[0]
     cur = invoice.currency
     zero = Money.zero(cur)
@@ -122,7 +135,12 @@ def test_en16931_totals_hold_on_any_bill(engine, lines, discount, fee, currency)
 
 def test_a_credit_line_reduces_its_categorys_basis(engine):
     p = engine.project_from_dict(
-        project("berlin", "EUR", [flat("A", "10", "100"), flat("B", "-2", "100")], vat={"category": "S", "rate": Decimal(19)})
+        project(
+            "berlin",
+            "EUR",
+            [flat("A", "10", "100"), flat("B", "-2", "100")],
+            vat={"category": "S", "rate": Decimal(19)},
+        )
     )
     invoice = engine.bill(p, Period.parse("2026-03")).invoices[0]
     assert invoice.vat_breakdown[0].basis.amount == Decimal("800.00")

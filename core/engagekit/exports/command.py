@@ -43,9 +43,7 @@ def select(
     url = ws.database_url()
     where = _ledger_name(ws)
     if not Ledger.exists(url):
-        raise InputError(
-            f"the ledger {where} has no invoices yet", hint="engage issue issues some"
-        )
+        raise InputError(f"the ledger {where} has no invoices yet", hint="engage issue issues some")
     ledger = open_ledger(ws)
     try:
         if all_:
@@ -112,7 +110,11 @@ def export_records(
         if failures:
             raise InputError(
                 "\n".join(failures)
-                + (f"\nnothing was written ({len(documents)} others were fine)" if documents else "")
+                + (
+                    f"\nnothing was written ({len(documents)} others were fine)"
+                    if documents
+                    else ""
+                )
             )
     for path, data in documents:
         _write_bytes(path, data)
