@@ -9,10 +9,14 @@ do not pay for the parts of engagekit they never touch.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from engagekit._version import __version__
-from engagekit.markers import hookimpl
+
+# Not `from typing import TYPE_CHECKING`: importing typing costs `engage` ~10 ms before it can
+# install its signal handlers (mypy reads this name as typing's).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _LAZY: dict[str, str] = {
     "Adjustment": "engagekit.results",
@@ -57,8 +61,12 @@ _LAZY: dict[str, str] = {
     "StaffingRow": "engagekit.results",
     "TimeEntry": "engagekit.actuals",
     "UnknownModelError": "engagekit.errors",
+    "Workspace": "engagekit.workspace",
     "allocate_units": "engagekit.money",
     "create_engine": "engagekit.engine",
+    # Lazy too: `engage` installs its signal handlers before pluggy is imported.
+    "hookimpl": "engagekit.markers",
+    "open_workspace": "engagekit.workspace",
     "quantum": "engagekit.money",
 }
 
@@ -105,10 +113,12 @@ __all__ = [
     "StaffingRow",
     "TimeEntry",
     "UnknownModelError",
+    "Workspace",
     "__version__",
     "allocate_units",
     "create_engine",
     "hookimpl",
+    "open_workspace",
     "quantum",
 ]
 
@@ -173,3 +183,4 @@ if TYPE_CHECKING:
         StaffPlan,
     )
     from engagekit.settings import DataFile, SettingsError
+    from engagekit.workspace import Workspace, open_workspace

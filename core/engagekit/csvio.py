@@ -18,6 +18,9 @@ import attrs
 
 from engagekit.errors import InputError
 
+# As in settings: beyond this, a product's cents no longer fit in decimal's 28 digits.
+LARGEST = Decimal(10) ** 15
+
 __all__ = ["CsvRow", "read_rows"]
 
 
@@ -54,6 +57,8 @@ class CsvRow:
             raise self.error(f"{value!r} is not a number", column) from None
         if not out.is_finite():
             raise self.error(f"{value!r} is not a finite number", column)
+        if abs(out) >= LARGEST:
+            raise self.error(f"{value!r} is too large (numbers must be below 10^15)", column)
         return out
 
     def date(

@@ -85,7 +85,13 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", where=path) from None
     try:
-        return tomllib.loads(text, parse_float=Decimal), text
+        data = tomllib.loads(text, parse_float=Decimal)
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise InputError(
+            f"arrays or inline tables nested more than {MAX_DEPTH} levels deep",
+            where=path,
+            line=_deep_line(text),
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         # Python < 3.14 puts the position only in the message: "... (at line 3, column 7)".
         import re
@@ -94,6 +100,44 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         message = str(exc)[: found.start()].strip() if found else str(exc)
         line, col = (int(found[1]), int(found[2])) if found else (None, None)
         raise InputError(f"invalid TOML: {message}", where=path, line=line, column=col) from None
+    _check_depth(data, path, text)
+    return data, text
+
+
+MAX_DEPTH = 32
+
+
+def _deep_line(text: str) -> int | None:
+    """The line where brackets first open past ``MAX_DEPTH`` (strings aside, roughly: this
+    only locates an error tomllib has already found)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for ch in line.split("#", 1)[0]:
+            depth += (ch in "[{") - (ch in "]}")
+            if depth > MAX_DEPTH:
+                return number
+    return None
+
+
+def _check_depth(data: Mapping[str, Any], path: Path, text: str) -> None:
+    """Refuse nesting no project needs, before anything walks it recursively."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, keys = stack.pop()
+        if len(keys) > MAX_DEPTH:
+            raise InputError(
+                f"nested more than {MAX_DEPTH} levels deep",
+                where=path,
+                line=min(
+                    (n for p, n in TomlMap(text).lines.items() if p[: len(keys)] == keys),
+                    default=None,
+                ),
+                field=format_path(keys[:3]) + "...",
+            )
+        if isinstance(value, Mapping):
+            stack.extend((v, (*keys, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, (*keys, i)) for i, v in enumerate(value))
 
 
 def load_project(path: str | Path, models: Mapping[str, ModelSpec]) -> Project:

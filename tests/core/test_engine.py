@@ -47,8 +47,6 @@ class Fixed:
 
     @engagekit.hookimpl
     def estimate(self, project, component, options):
-        if component.model != self.model:
-            return None
         return ComponentEstimate(
             component.name,
             self.model,
@@ -171,10 +169,83 @@ def test_a_hook_returning_the_wrong_type_breaks_the_contract():
         engine.estimate(project_with("toy"))
 
 
-def test_nobody_answering_lists_installed_models():
-    engine = engagekit.create_engine(plugins=[Fixed()], entry_points=False)
-    with pytest.raises(PluginError, match=r"no plugin answered 'bill'.*installed models: toy"):
+def test_an_owner_without_the_hook_is_named():
+    engine = engagekit.create_engine(plugins=[("toys", Fixed())], entry_points=False)
+    with pytest.raises(
+        PluginError, match=r"plugin 'toys' registered model 'toy' but did not answer 'bill'"
+    ) as info:
         engine.bill(project_with("toy"), engagekit.Period.parse("2026-01"))
+    assert info.value.plugin == "toys"
+
+
+class Greedy:
+    """A plugin that answers every hook for every component, whoever owns it."""
+
+    @engagekit.hookimpl
+    def estimate(self, project, component, options):
+        raise AssertionError("a per-component hook reached a plugin that does not own the model")
+
+    @engagekit.hookimpl
+    def bill(self, project, component, period):
+        return engagekit.ComponentBill(component.name, "greedy", ())
+
+
+def test_per_component_hooks_reach_the_owner_only():
+    engine = engagekit.create_engine(
+        plugins=[("toys", Fixed()), ("greedy", Greedy())], entry_points=False
+    )
+    est = engine.estimate(project_with("toy"))
+    assert est.price == Money.of("150", "EUR")
+    # the greedy plugin cannot bill a component of a model it did not register
+    with pytest.raises(PluginError, match="plugin 'toys' registered model 'toy'"):
+        engine.bill(project_with("toy"), engagekit.Period.parse("2026-01"))
+
+
+def test_a_contract_break_blames_the_owner_not_the_last_plugin():
+    class Wrong(Fixed):
+        @engagekit.hookimpl
+        def estimate(self, project, component, options):
+            return None
+
+    engine = engagekit.create_engine(
+        plugins=[("wrong", Wrong()), ("toys", Fixed("other"))], entry_points=False
+    )
+    with pytest.raises(PluginError) as info:
+        engine.estimate(project_with("toy"))
+    assert info.value.plugin == "wrong"
+
+
+def test_one_plugin_with_two_models_branches_on_the_model():
+    class Two:
+        @engagekit.hookimpl
+        def register_models(self, register):
+            register(engagekit.ModelSpec("a", "toy a", Empty))
+            register(engagekit.ModelSpec("b", "toy b", Empty))
+
+        @engagekit.hookimpl
+        def estimate(self, project, component, options):
+            price = "1" if component.model == "a" else "2"
+            return ComponentEstimate(
+                component.name, component.model, project.money(0), project.money(price)
+            )
+
+    engine = engagekit.create_engine(plugins=[Two()], entry_points=False)
+    assert engine.estimate(project_with("b")).price == Money.of("2", "EUR")
+
+
+def test_a_third_party_entry_point_named_like_a_builtin_is_refused(install_plugin):
+    install_plugin(
+        "engagekit-impostor", "time-material", "engagekit_impostor", GOOD.format(model="tm2")
+    )
+    engine = engagekit.create_engine()
+    infos = [p for p in engine.plugins if p.name == "time-material"]
+    assert [(p.distribution, p.status) for p in infos] == [
+        ("engagekit", "ok"),
+        ("engagekit-impostor", "failed"),
+    ]
+    assert "built-in" in infos[1].error and "tm2" not in engine.models
+    assert engine.models["time-material"].plugin == "time-material"
+    assert any("engagekit-impostor" in p and "refused" in p for p in engine.problems)
 
 
 def test_unknown_model_in_code_is_an_input_error():

@@ -38,9 +38,6 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
     )
 
 
-def _mine(component: engagekit.Component) -> bool:
-    return component.model == MODEL
-
 
 def inner_component(
     engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
@@ -102,9 +99,7 @@ def bill(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period,
-) -> engagekit.ComponentBill | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ComponentBill:
     s: Settings = component.settings
     _check_ceiling(s, project)
     cur = project.currency
@@ -162,9 +157,7 @@ def estimate(
     project: engagekit.Project,
     component: engagekit.Component,
     options: engagekit.EstimateOptions,
-) -> engagekit.ComponentEstimate | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ComponentEstimate:
     s: Settings = component.settings
     _check_ceiling(s, project)
     work = engine.estimate_component(project, inner_component(engine, project, component), options)
@@ -206,9 +199,7 @@ def estimate(
 @engagekit.hookimpl
 def staff(
     engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
-) -> engagekit.ComponentStaffing | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ComponentStaffing:
     work = engine.staff_component(project, inner_component(engine, project, component))
     return engagekit.ComponentStaffing(
         component.name, MODEL, work.rows, work.details, work.warnings
@@ -221,9 +212,7 @@ def measure_service(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period | None,
-) -> engagekit.ServiceMeasure | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ServiceMeasure:
     s: Settings = component.settings
     _check_ceiling(s, project)
     inner = inner_component(engine, project, component)
