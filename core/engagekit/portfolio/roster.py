@@ -7,7 +7,7 @@ separated by ``;``). Capacity is an FTE on a working calendar, from ``start`` to
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -203,6 +203,20 @@ def read_people_csv(path: Path) -> list[tuple[int | None, dict[str, Any]]]:
         raise InputError(f"not UTF-8 text ({exc.reason})", where=path) from None
 
 
-def people_refs(rows: Sequence[Mapping[str, Any]]) -> set[str]:
-    """The person references (ids or names) in staffing summary rows."""
-    return {str(r["person"]) for r in rows if r.get("person")}
+def roster_of_workspace(value: Any, root: Path, file: Path, lines: Any) -> Roster:
+    """The roster of ``engage.toml``'s ``people``: a list of tables, or a CSV file's path
+    (relative to the workspace folder)."""
+    if value is None:
+        return Roster()
+    if isinstance(value, str):
+        path = (root / value).resolve()
+        return roster_from_rows(read_people_csv(path), where=path, kind="row")
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise InputError(
+            "expected [[people]] tables or the path of a people CSV",
+            where=file,
+            line=lines.line_of(("people",)),
+            field="people",
+        )
+    numbered = [(lines.line_of(("people", i)), row) for i, row in enumerate(value)]
+    return roster_from_rows(numbered, where=file)

@@ -242,7 +242,11 @@ def utilisation_of(workspace: Any, result: PortfolioResult) -> Utilisation:
 
     cells: list[Cell] = []
     over = []
-    for pid in sorted(people, key=lambda k: people[k].name if people[k] else k):
+    def label_of(pid: str) -> str:
+        person = people[pid]
+        return person.name if person else pid
+
+    for pid in sorted(people, key=label_of):
         person = people[pid]
         label = person.name if person else pid
         for month in ordered:
