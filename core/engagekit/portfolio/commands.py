@@ -13,9 +13,8 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
-import click
 import typer
 
 from engagekit.errors import InputError
@@ -120,9 +119,7 @@ def _with_all(callback: Callable[..., Any], engine: Engine, state: Any) -> Calla
         file = kwargs.get("file")
         if not options["all_"]:
             if file is None:
-                raise click.UsageError(
-                    f"Missing argument 'FILE' (or --all). Try: engage {kind} --help"
-                )
+                usage_error(f"Missing argument 'FILE' (or --all). Try: engage {kind} --help")
             if options["workspace"] is not None:
                 from engagekit.cli import _errors
 
@@ -130,7 +127,7 @@ def _with_all(callback: Callable[..., Any], engine: Engine, state: Any) -> Calla
                     inside_workspace(file, options["workspace"])
             return callback(**kwargs)
         if file is not None:
-            raise click.UsageError("give FILE or --all, not both")
+            usage_error("give FILE or --all, not both")
         return _run_all(kind, engine, state, kwargs, options)
 
     command.__name__ = kind
@@ -141,6 +138,12 @@ def _with_all(callback: Callable[..., Any], engine: Engine, state: Any) -> Calla
     command.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in params}
     return command
+
+
+def usage_error(message: str) -> NoReturn:
+    """Exit 2, as the command line's own usage errors do."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(2)
 
 
 # -- the workspace's projects ---------------------------------------------------------------------

@@ -24,15 +24,17 @@ if TYPE_CHECKING:
 
 __all__ = ["KINDS", "Operation"]
 
-Kind = Literal["estimate", "bill", "staff", "measure"]
-KINDS: tuple[Kind, ...] = ("estimate", "bill", "staff", "measure")
+Kind = Literal["estimate", "bill", "staff", "measure", "status", "report"]
+KINDS: tuple[Kind, ...] = ("estimate", "bill", "staff", "measure", "status", "report")
 
 
 @attrs.frozen
 class Operation:
     """One of the four operations with its options.
 
-    :param kind: ``estimate``, ``bill``, ``staff`` or ``measure``.
+    :param kind: ``estimate``, ``bill``, ``staff``, ``measure``, or ``status`` (the month of
+        ``engage status``: bills to date, measures, estimate; see ``engagekit.portfolio.status``),
+        or ``report`` (all of it per month, for ``engage report --all``).
     :param period: The billing period (``bill``, required) or the measured one (``measure``).
     :param seed: Seed of the Monte Carlo simulations (``estimate``).
     :param trials: Trials of the simulations (``estimate``).
@@ -52,7 +54,7 @@ class Operation:
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
             raise InputError(f"unknown operation {self.kind!r}", hint=f"use one of {KINDS}")
-        if self.kind == "bill" and not self.period:
+        if self.kind in ("bill", "status", "report") and not self.period:
             raise InputError("billing needs a period", field="period")
         if self.period:
             from engagekit.period import Period
@@ -78,6 +80,16 @@ class Operation:
             if self.actuals_until is not None:
                 summary["actual_hours"] = actual_hours(engine, project, self.actuals_until)
             return (output.staff_doc(plan) if self.documents else None), summary
+        if self.kind == "status":
+            from engagekit.portfolio.status import project_status
+
+            assert period is not None
+            return None, project_status(engine, project, period, self.seed, self.trials)
+        if self.kind == "report":
+            from engagekit.portfolio.report import project_report
+
+            assert period is not None
+            return None, project_report(engine, project, period, self.seed, self.trials)
         report = engine.measure(project, period)
         return (output.measure_doc(report) if self.documents else None), measure_summary(report)
 

@@ -242,6 +242,7 @@ def utilisation_of(workspace: Any, result: PortfolioResult) -> Utilisation:
 
     cells: list[Cell] = []
     over = []
+
     def label_of(pid: str) -> str:
         person = people[pid]
         return person.name if person else pid
@@ -267,7 +268,8 @@ def utilisation_of(workspace: Any, result: PortfolioResult) -> Utilisation:
                     actual.get((pid, month), Decimal(0)), tuple(sorted(projects_of.get((pid, month), ()))),
                 )
             )  # fmt: skip
-            limit = person.fte if person else Decimal(1)
+            # Planned beyond the person's FTE, or at all outside their start..end, is too much.
+            limit = cap_fte if person else Decimal(1)
             if fte > limit + OVER_ALLOCATION_TOLERANCE:
                 over.append((label, month, fte, limit, tuple(sorted(projects_of[(pid, month)]))))
 
