@@ -11,10 +11,11 @@ from engagekit import output
 from engagekit.errors import InputError
 from engagekit.period import Period
 from engagekit.portfolio import EngineSpec, Operation, ProjectFailure, run_portfolio
+from engagekit.workspace import open_workspace
 from tests.conftest import EXAMPLES
 
 CRASH = EngineSpec(plugins=("tests.portfolio.crashing:plugin",))
-BUNDLED = sorted(p for p in EXAMPLES.glob("*.toml") if p.name != "embed.toml")
+BUNDLED = open_workspace(EXAMPLES).project_files()
 
 
 def test_each_project_answers_as_alone() -> None:

@@ -67,6 +67,7 @@ PORTFOLIO_PARAMS = {
 
 def add_portfolio_commands(app: typer.Typer, engine: Engine, state: Any) -> None:
     """Give the project commands ``--all``; add ``engage status``."""
+    _roster_aware(engine)
     for info in app.registered_commands:
         callback = info.callback
         if callback is not None and (info.name or callback.__name__) in WRAPPED:
@@ -95,6 +96,25 @@ def add_portfolio_commands(app: typer.Typer, engine: Engine, state: Any) -> None
             else:
                 _render(lambda console: print_status(console, doc), None)
             _fail_on(doc["failures"], len(files.paths))
+
+
+def _roster_aware(engine: Engine) -> None:
+    """A project loaded by a single-project command inside a workspace gets the roster's
+    dimensions on its rate card, as under ``--all``. A workspace that does not load is left to
+    the commands that need it (they name its error); the project loads as it is."""
+    load = engine.load_project
+
+    def load_project(path: str | Path) -> Any:
+        from engagekit.portfolio.roster import with_roster, workspace_roster
+
+        project = load(path)
+        try:
+            roster = workspace_roster(Path(path))
+        except InputError:
+            return project
+        return with_roster(project, roster)
+
+    engine.load_project = load_project  # type: ignore[method-assign]
 
 
 def _with_all(callback: Callable[..., Any], engine: Engine, state: Any) -> Callable[..., Any]:

@@ -220,3 +220,34 @@ def roster_of_workspace(value: Any, root: Path, file: Path, lines: Any) -> Roste
         )
     numbered = [(lines.line_of(("people", i)), row) for i, row in enumerate(value)]
     return roster_from_rows(numbered, where=file)
+
+
+# -- projects inside a workspace ------------------------------------------------------------------
+
+_ROSTERS: dict[Path, Roster] = {}
+
+
+def workspace_roster(project_file: Path) -> Roster:
+    """The roster of the workspace ``project_file`` lives in (empty outside one); read once per
+    workspace and process."""
+    from engagekit.workspace import find_workspace, open_workspace
+
+    root = find_workspace(project_file)
+    if root is None:
+        return Roster()
+    roster = _ROSTERS.get(root)
+    if roster is None:
+        roster = _ROSTERS[root] = open_workspace(root).people or Roster()
+    return roster
+
+
+def with_roster(project: Any, roster: Roster) -> Any:
+    """``project`` whose rate card knows each person's seniority and location."""
+    card = project.rate_card
+    if card is None or not roster or not any(r.seniority or r.location for r in card.rates):
+        return project
+    people: dict[str, tuple[str | None, str | None]] = {}
+    for p in roster.people:
+        people.setdefault(p.id, (p.seniority, p.location))
+        people.setdefault(p.name, (p.seniority, p.location))
+    return attrs.evolve(project, rate_card=attrs.evolve(card, people=people))

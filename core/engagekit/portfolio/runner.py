@@ -103,7 +103,7 @@ def run_one(
     engine = engine or _engine(spec)
     name: str | None = None
     try:
-        project = engine.load_project(file)
+        project = load_in_workspace(engine, file)
         name = project.name
         doc, summary = operation.run(engine, project)
     except EngageError as exc:
@@ -111,6 +111,15 @@ def run_one(
     except Exception as exc:  # a bug in a plugin or in engagekit: named, the others go on
         return ProjectFailure(file, f"{type(exc).__name__}: {exc}", name)
     return ProjectResult(file, name, summary, doc)
+
+
+def load_in_workspace(engine: Engine, file: str | Path) -> Any:
+    """Load a project; inside a workspace its rate card learns the roster's seniority and
+    location of each person."""
+    from engagekit.portfolio.roster import with_roster, workspace_roster
+
+    project = engine.load_project(file)
+    return with_roster(project, workspace_roster(Path(file)))
 
 
 # -- many projects ------------------------------------------------------------------------------
