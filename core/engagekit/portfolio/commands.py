@@ -105,9 +105,11 @@ def _roster_aware(engine: Engine) -> None:
     load = engine.load_project
 
     def load_project(path: str | Path) -> Any:
-        from engagekit.portfolio.roster import with_roster, workspace_roster
+        from engagekit.portfolio.roster import has_dimensions, with_roster, workspace_roster
 
         project = load(path)
+        if not has_dimensions(project):  # the common case: no workspace to read
+            return project
         try:
             roster = workspace_roster(Path(path))
         except InputError:

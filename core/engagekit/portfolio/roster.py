@@ -241,10 +241,16 @@ def workspace_roster(project_file: Path) -> Roster:
     return roster
 
 
+def has_dimensions(project: Any) -> bool:
+    """Whether the project's rate card has rates by seniority or location."""
+    card = project.rate_card
+    return card is not None and any(r.seniority or r.location for r in card.rates)
+
+
 def with_roster(project: Any, roster: Roster) -> Any:
     """``project`` whose rate card knows each person's seniority and location."""
     card = project.rate_card
-    if card is None or not roster or not any(r.seniority or r.location for r in card.rates):
+    if card is None or not roster or not has_dimensions(project):
         return project
     people: dict[str, tuple[str | None, str | None]] = {}
     for p in roster.people:

@@ -116,9 +116,11 @@ def run_one(
 def load_in_workspace(engine: Engine, file: str | Path) -> Any:
     """Load a project; inside a workspace its rate card learns the roster's seniority and
     location of each person."""
-    from engagekit.portfolio.roster import with_roster, workspace_roster
+    from engagekit.portfolio.roster import has_dimensions, with_roster, workspace_roster
 
     project = engine.load_project(file)
+    if not has_dimensions(project):
+        return project
     return with_roster(project, workspace_roster(Path(file)))
 
 
