@@ -440,9 +440,17 @@ class Engine:
     # -- per project --------------------------------------------------------------------------
 
     def estimate(
-        self, project: Project, *, seed: int | None = None, trials: int | None = None
+        self,
+        project: Project,
+        *,
+        seed: int | None = None,
+        trials: int | None = None,
+        workers: int = 1,
     ) -> ProjectEstimate:
-        """Estimate every component and the project; simulated components are summed per trial."""
+        """Estimate every component and the project; simulated components are summed per trial.
+
+        ``workers``: processes a Monte Carlo simulation may use (results depend on it, see
+        ``EstimateOptions``)."""
         from engagekit.money import Money
         from engagekit.results import EstimateOptions, ProjectEstimate
 
@@ -450,9 +458,12 @@ class Engine:
         options = EstimateOptions(
             seed=defaults.seed if seed is None else seed,
             trials=defaults.trials if trials is None else trials,
+            workers=workers,
         )
         if options.trials < 1:
             raise InputError("trials must be at least 1", field="trials")
+        if options.workers < 1:
+            raise InputError("workers must be at least 1", field="workers")
         results = self._each(
             "estimate", project, lambda c: self.estimate_component(project, c, options)
         )

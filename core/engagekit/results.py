@@ -53,10 +53,14 @@ Stage = Literal["discount", "surcharge", "fee", "tax"]
 
 @attrs.frozen
 class EstimateOptions:
-    """How to run estimates: ``seed`` and ``trials`` of every Monte Carlo simulation."""
+    """How to run estimates: ``seed`` and ``trials`` of every Monte Carlo simulation, and the
+    ``workers`` (processes) a simulation may use. A simulation's results depend on the seed,
+    the trials and the workers only (each worker draws its own range of trials from a child
+    seed), never on the machine or the load."""
 
     seed: int = 20260101
     trials: int = 10_000
+    workers: int = 1
 
     def seed_for(self, component: str) -> int:
         """A seed of this run for one component, stable across runs and Python processes."""
