@@ -57,6 +57,8 @@ PeriodOpt = Annotated[
 
 class State:
     debug = False
+    #: How many problems of a file an error lists (``--max-errors``); None: all.
+    max_errors: int | None = None
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -74,7 +76,9 @@ def _errors(state: State) -> Iterator[None]:
     except EngageError as exc:
         if state.debug:
             raise
-        _fail(str(exc))
+        from engagekit.errors import InputErrors
+
+        _fail(exc.render_all(state.max_errors) if isinstance(exc, InputErrors) else str(exc))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except (OverflowError, decimal.DecimalException) as exc:
@@ -213,8 +217,18 @@ def build_app(engine: Engine) -> typer.Typer:
             ),
         ] = False,
         debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+        max_errors: Annotated[
+            int | None,
+            typer.Option(
+                "--max-errors",
+                min=1,
+                metavar="N",
+                help="List at most N problems of a file (default: every one).",
+            ),
+        ] = None,
     ) -> None:
         state.debug = debug
+        state.max_errors = max_errors
 
     def load(file: Path) -> "Project":
         return engine.load_project(file)

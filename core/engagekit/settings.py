@@ -271,6 +271,7 @@ def make_converter() -> Any:
     Data file paths resolve against the folder that ``structure`` was given.
     """
     import cattrs
+    import cattrs.cols
 
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(Decimal, _decimal)
@@ -330,6 +331,32 @@ def make_converter() -> Any:
         return structure_cls
 
     conv.register_structure_hook_factory(attrs.has, attrs_with_checks)
+
+    def is_list(tp: Any) -> bool:
+        args = typing.get_args(tp)
+        if typing.get_origin(tp) is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return False  # a fixed-length tuple: cattrs' own handling
+        return bool(cattrs.cols.is_sequence(tp))
+
+    def list_of(tp: Any) -> Callable[[Any, Any], Any]:
+        """A list never comes from a string: ``"Internal"`` is not ``["I", "n", ...]``."""
+        inner = (
+            cattrs.cols.homogenous_tuple_structure_factory(tp, conv)
+            if typing.get_origin(tp) is tuple
+            else cattrs.cols.list_structure_factory(tp, conv)
+        )
+
+        def structure_list(value: Any, t: Any) -> Any:
+            if isinstance(value, str | bytes | dict):
+                raise TypeError(
+                    f"expected a list, got {_what(value)}"
+                    + (f' (write ["{value}"] for a list of one)' if isinstance(value, str) else "")
+                )
+            return inner(value, t)
+
+        return structure_list
+
+    conv.register_structure_hook_factory(is_list, list_of)
     return conv
 
 
