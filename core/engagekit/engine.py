@@ -278,14 +278,17 @@ class Engine:
             if not absent:
                 raise
             hint = f"{err.hint}; not loaded: {'; '.join(absent)}"
-            raise UnknownModelError(
+            explained = UnknownModelError(
                 err.message,
                 where=err.where,
                 line=err.line,
                 column=err.column,
                 field=err.field,
                 hint=hint,
-            ) from None
+            )
+            if err.component is not None:
+                raise explained.in_component(err.project, err.component, err.model) from None
+            raise explained from None
 
     def make_component(
         self,
@@ -296,28 +299,49 @@ class Engine:
         start: date,
         end: date,
         settings: Mapping[str, Any] | object,
+        key: str | None = None,
     ) -> Component:
         """A component of ``model`` built in code, e.g. by a composite model that hands part of
         its work to another model. ``settings`` may be a table (read by the model's settings
-        class, relative paths against the project's folder) or a settings instance."""
+        class, relative paths against the project's folder) or a settings instance.
+
+        ``key`` is where the table sits in the calling component's settings
+        (``"time_material"`` for ``[components.settings.time_material]``): a problem in it is
+        then reported at its key path in the project file, ``settings.time_material.rates[0]``.
+        Errors name the component ``name`` and ``model``; raised inside the calling model's
+        hook, the engine then names the calling component (``(capped-tm via time-material)``).
+        """
         from engagekit.project import Component
         from engagekit.projectfile import unknown_model
-        from engagekit.settings import SettingsError, structure
+        from engagekit.settings import SettingsError, format_path, parse_path, structure
 
         spec = self._models.get(model)
         if spec is None:
             raise unknown_model(model, self._models)
+        prefix: tuple[str | int, ...] = ("settings", *parse_path(key)) if key else ("settings",)
+
+        def placed(err: InputError, path: tuple[str | int, ...]) -> InputError:
+            field = format_path((*prefix, *path))
+            return InputError(err.message, field=field, hint=err.hint).in_component(
+                project.source, name, model
+            )
+
         if isinstance(settings, Mapping):
             try:
                 settings = structure(dict(settings), spec.settings, project.base_dir)
             except SettingsError as err:
-                raise InputError(
-                    f"component {name!r} ({model}): {err.message}", field=err.field, hint=err.hint
-                ) from None
+                raise placed(err, err.path) from None
         component = Component(name, model, start, end, settings)
         check = getattr(settings, "check_component", None)
         if check is not None:
-            check(component)
+            try:
+                check(component)
+            except SettingsError as err:
+                raise placed(err, err.path) from None
+            except InputError as err:
+                if err.where is not None:
+                    raise err.in_component(project.source, name, model) from None
+                raise placed(err, parse_path(err.field) if err.field else ()) from None
         return component
 
     # -- per component ------------------------------------------------------------------------
@@ -354,6 +378,8 @@ class Engine:
         hook = self._owner_hook(hook_name, spec)
         try:
             result = hook(engine=self, component=component, **kw)
+        except InputError as err:
+            raise err.in_component(project_source(kw), component.name, component.model) from err
         except EngageError:
             raise
         except Exception as exc:
@@ -479,7 +505,8 @@ class Engine:
             effort_hours=effort,
             options=options,
             samples=samples,
-            warnings=tuple(w for r in results for w in r.warnings) + tuple(warnings),
+            warnings=tuple(f"{r.component}: {w}" for r in results for w in r.warnings)
+            + tuple(warnings),
         )
 
     def bill(self, project: Project, period: Period) -> ProjectBill:
@@ -563,6 +590,12 @@ class Engine:
         )
         warnings = tuple(f"{m.component}: {w}" for m in measures for w in m.warnings)
         return ServiceReport(project.name, period, tuple(measures), warnings)
+
+
+def project_source(kw: Mapping[str, Any]) -> Path | None:
+    """The project file of a hook call's keyword arguments, if the project came from one."""
+    project = kw.get("project")
+    return getattr(project, "source", None)
 
 
 def _combine_effort(

@@ -163,9 +163,16 @@ def project_from_dict(
 
     def fail(err: InputError, path: tuple[str | int, ...]) -> InputError:
         line = lines.line_of(path) if lines else None
-        field = format_path(path) or err.field
         kind = UnknownModelError if isinstance(err, UnknownModelError) else InputError
-        return kind(err.message, where=where, line=line, field=field, hint=err.hint)
+        named = _named_component(data, models, path)
+        if named is None:
+            field = format_path(path) or err.field
+            return kind(err.message, where=where, line=line, field=field, hint=err.hint)
+        name, model = named
+        located = kind(
+            err.message, where=where, line=line, field=format_path(path[2:]) or None, hint=err.hint
+        )
+        return located.in_component(where, name, model)
 
     try:
         table: ProjectFile = structure(dict(data), ProjectFile, base)
@@ -265,6 +272,24 @@ def project_from_dict(
         )
     except InputError as err:
         raise fail(err, (err.field or "components",)) from None
+
+
+def _named_component(
+    data: Mapping[str, Any], models: Mapping[str, ModelSpec], path: tuple[str | int, ...]
+) -> tuple[str, str | None] | None:
+    """The name and model of the component a key path is in (``components[2]...``), when the
+    component has a name to call it by; the model only if it is installed."""
+    if len(path) < 2 or path[0] != "components" or not isinstance(path[1], int):
+        return None
+    tables = data.get("components")
+    if not isinstance(tables, list) or not 0 <= path[1] < len(tables):
+        return None
+    table = tables[path[1]]
+    name = table.get("name") if isinstance(table, dict) else None
+    if not isinstance(name, str) or path[2:3] == ("name",):
+        return None
+    model = table.get("model")
+    return name, model if isinstance(model, str) and model in models else None
 
 
 def unknown_model(name: str, models: Mapping[str, ModelSpec]) -> UnknownModelError:
