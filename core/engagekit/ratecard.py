@@ -92,7 +92,11 @@ class RateCard:
             if rate.person is not None:
                 if rate.person != person:
                     continue
-            elif rate.role != role or (rate.seniority is not None and rate.seniority != seniority) or (rate.location is not None and rate.location != location):
+            elif (
+                rate.role != role
+                or (rate.seniority is not None and rate.seniority != seniority)
+                or (rate.location is not None and rate.location != location)
+            ):
                 continue
             if best is None or _rank(rate) > _rank(best):
                 best = rate

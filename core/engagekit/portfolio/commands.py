@@ -131,13 +131,21 @@ def _with_all(callback: Callable[..., Any], engine: Engine, state: Any) -> Calla
         else p.replace(kind=kw)
         for p in sig.parameters.values()
     ]
+    # A command may have an option of the same name already (estimate's --workers, for its
+    # simulation): with --all it is the portfolio's, without it the command's own.
+    own = set(sig.parameters)
+    added = [name for name in PORTFOLIO_PARAMS if name not in own]
     params += [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=ann, default=default)
-        for name, (ann, default) in PORTFOLIO_PARAMS.items()
+        inspect.Parameter(
+            name, kw, annotation=PORTFOLIO_PARAMS[name][0], default=PORTFOLIO_PARAMS[name][1]
+        )
+        for name in added
     ]
 
     def command(**kwargs: Any) -> Any:
-        options = {name: kwargs.pop(name) for name in PORTFOLIO_PARAMS}
+        options = {
+            name: kwargs.pop(name) if name in added else kwargs[name] for name in PORTFOLIO_PARAMS
+        }
         file = kwargs.get("file")
         if not options["all_"]:
             if file is None:
