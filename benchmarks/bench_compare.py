@@ -70,9 +70,7 @@ def generate(folder: str) -> None:
         "scope": {"name": "bench", "project": "rates.toml", "requirements": "evolving"},
         "window": {"earliest_start": date(2026, 1, 5), "deadline": date(2026, 12, 18)},
         "items": items,
-        "risks": [
-            {"name": "r", "role": "developer", "probability": Decimal("0.2"), "impact": 200}
-        ],
+        "risks": [{"name": "r", "role": "developer", "probability": Decimal("0.2"), "impact": 200}],
         "run": {"months": 12, "incidents_per_month": 30, "handling_hours": 2, "role": "tester"},
     }
     Path(folder, "rates.toml").write_text(tomli_w.dumps(rates))

@@ -133,9 +133,9 @@ def draw(scope: Scope, *, trials: int, seed: int) -> Draws:
 
     order = {p: i for i, p in enumerate(scope.phases)}
     items = sorted(scope.items, key=lambda it: order[it.phase])
-    risks = sorted(scope.risks, key=lambda r: order.get(r.phase, len(order)))
+    risks = sorted(scope.risks, key=lambda r: order.get(r.phase or "", len(order)))
     columns = [Column("item", it.name, it.role, it.phase) for it in items]
-    columns += [Column("risk", r.name, r.role, r.phase) for r in risks]
+    columns += [Column("risk", r.name, r.role, r.phase or "") for r in risks]
     rng = np.random.Generator(np.random.PCG64(seed))
     low = np.array([float(it.min) for it in items])
     mode = np.array([float(it.likely) for it in items])
