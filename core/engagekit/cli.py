@@ -41,6 +41,15 @@ SeedOpt = Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simul
 TrialsOpt = Annotated[
     int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
 ]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Processes a Monte Carlo simulation may use; results are the same for a given "
+        "seed, trials and workers.",
+    ),
+]
 PeriodOpt = Annotated[
     str, typer.Option("--period", "-p", help="Billing period: YYYY-MM, YYYY-Www, YYYY-Qn or A..B.")
 ]
@@ -48,6 +57,8 @@ PeriodOpt = Annotated[
 
 class State:
     debug = False
+    #: How many problems of a file an error lists (``--max-errors``); None: all.
+    max_errors: int | None = None
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -65,7 +76,9 @@ def _errors(state: State) -> Iterator[None]:
     except EngageError as exc:
         if state.debug:
             raise
-        _fail(str(exc))
+        from engagekit.errors import InputErrors
+
+        _fail(exc.render_all(state.max_errors) if isinstance(exc, InputErrors) else str(exc))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except (OverflowError, decimal.DecimalException) as exc:
@@ -204,8 +217,18 @@ def build_app(engine: Engine) -> typer.Typer:
             ),
         ] = False,
         debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+        max_errors: Annotated[
+            int | None,
+            typer.Option(
+                "--max-errors",
+                min=1,
+                metavar="N",
+                help="List at most N problems of a file (default: every one).",
+            ),
+        ] = None,
     ) -> None:
         state.debug = debug
+        state.max_errors = max_errors
 
     def load(file: Path) -> "Project":
         return engine.load_project(file)
@@ -360,6 +383,7 @@ def build_app(engine: Engine) -> typer.Typer:
         output: OutOpt = None,
         seed: SeedOpt = None,
         trials: TrialsOpt = None,
+        workers: WorkersOpt = 1,
     ) -> None:
         """Estimate effort, cost, price and margin per component and for the project."""
         from engagekit import output as out
@@ -367,7 +391,7 @@ def build_app(engine: Engine) -> typer.Typer:
 
         run(
             file,
-            lambda project: engine.estimate(project, seed=seed, trials=trials),
+            lambda project: engine.estimate(project, seed=seed, trials=trials, workers=workers),
             doc=out.estimate_doc,
             rows=tables.estimate_csv,
             show=tables.print_estimate,
