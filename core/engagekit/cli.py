@@ -297,6 +297,14 @@ def build_app(engine: Engine) -> typer.Typer:
                 "--workspace", help="Write a starter workspace (engage.toml) here instead."
             ),
         ] = None,
+        scope: Annotated[
+            Path | None,
+            typer.Option(
+                "--scope",
+                help="Write a starter scope for engage compare here (and PATH, the project "
+                "file it prices with, if there is none).",
+            ),
+        ] = None,
     ) -> None:
         """Write a commented starter project (or workspace) that validates."""
         from engagekit.starter import starter_text
@@ -307,6 +315,11 @@ def build_app(engine: Engine) -> typer.Typer:
 
                 written = write_starter(workspace, force=force)
                 typer.echo(f"wrote {written}; put project files in {written.parent / 'projects'}")
+                return
+            if scope is not None:
+                from engagekit.compare.command import init_scope
+
+                init_scope(engine, scope, path, name=name, currency=currency, force=force)
                 return
             if path.exists() and not force:
                 _fail(f"{path} exists; pass --force to overwrite it")
