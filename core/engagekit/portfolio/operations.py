@@ -100,6 +100,13 @@ def _text(value: Decimal) -> str:
     return decimal_text(value)
 
 
+def _money(value: Any) -> str:
+    """Money as the JSON documents write it."""
+    from engagekit.output import jsonable
+
+    return str(jsonable(value))
+
+
 def blended_rate(price: Decimal, hours: Decimal | None) -> str | None:
     """Price per hour of effort, to the cent; None without effort."""
     if not hours:
@@ -111,9 +118,9 @@ def estimate_summary(est: ProjectEstimate) -> dict[str, Any]:
     effort = est.effort_hours
     return {
         "currency": est.currency,
-        "price": _text(est.price.amount),
-        "cost": _text(est.cost.amount),
-        "margin": _text(est.margin.amount),
+        "price": _money(est.price),
+        "cost": _money(est.cost),
+        "margin": _money(est.margin),
         "effort_p50": _text(effort.p50) if effort else None,
         "effort_p80": _text(effort.p80) if effort else None,
         "effort_p90": _text(effort.p90) if effort else None,
@@ -122,7 +129,7 @@ def estimate_summary(est: ProjectEstimate) -> dict[str, Any]:
             {
                 "name": c.component,
                 "model": c.model,
-                "price": _text(c.price.amount),
+                "price": _money(c.price),
                 "effort_p50": _text(c.effort_hours.p50) if c.effort_hours else None,
                 "blended_rate": blended_rate(
                     c.price.amount, c.effort_hours.p50 if c.effort_hours else None
@@ -141,8 +148,8 @@ def bill_summary(bill: Any) -> dict[str, Any]:
             {
                 "currency": inv.currency,
                 "lines": len(inv.lines),
-                "subtotal": _text(inv.subtotal.amount),
-                "total": _text(inv.total.amount),
+                "subtotal": _money(inv.subtotal),
+                "total": _money(inv.total),
             }
             for inv in bill.invoices
         ],
