@@ -171,6 +171,8 @@ def project_from_dict(
     except SettingsError as err:
         raise fail(err, err.path) from None
 
+    if not table.project.name.strip():
+        raise fail(InputError("the project needs a name (it is blank)"), ("project", "name"))
     currency = table.project.currency
     try:
         Money.zero(currency)
@@ -201,6 +203,16 @@ def project_from_dict(
             )
         if (adj.percent is None) == (adj.amount is None):
             raise fail(InputError("give exactly one of percent or amount"), path)
+        if adj.percent is not None and adj.stage in ("discount", "tax") and adj.percent > 100:
+            # A discount beyond the whole invoice, or a tax of more than the price: no rate in
+            # force is either, so it is a slip (300 for 3.00, or a fraction written as percent).
+            raise fail(
+                InputError(
+                    f"a {adj.stage} of {adj.percent}% is more than the whole amount",
+                    hint="percent is in percent: write 19 for 19%",
+                ),
+                (*path, "percent"),
+            )
         adjustments.append(
             AdjustmentSpec(
                 name=adj.name,
@@ -213,8 +225,12 @@ def project_from_dict(
         )
 
     components = []
+    names: set[str] = set()
     for i, ct in enumerate(table.components):
         path = ("components", i)
+        if ct.name in names:
+            raise fail(InputError(f"two components are named {ct.name!r}"), (*path, "name"))
+        names.add(ct.name)
         spec = models.get(ct.model)
         if spec is None:
             raise fail(unknown_model(ct.model, models), (*path, "model"))
