@@ -48,6 +48,8 @@ PeriodOpt = Annotated[
 
 class State:
     debug = False
+    #: How many problems of a file an error lists (``--max-errors``); None: all.
+    max_errors: int | None = None
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -65,7 +67,9 @@ def _errors(state: State) -> Iterator[None]:
     except EngageError as exc:
         if state.debug:
             raise
-        _fail(str(exc))
+        from engagekit.errors import InputErrors
+
+        _fail(exc.render_all(state.max_errors) if isinstance(exc, InputErrors) else str(exc))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except (OverflowError, decimal.DecimalException) as exc:
@@ -204,8 +208,18 @@ def build_app(engine: Engine) -> typer.Typer:
             ),
         ] = False,
         debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+        max_errors: Annotated[
+            int | None,
+            typer.Option(
+                "--max-errors",
+                min=1,
+                metavar="N",
+                help="List at most N problems of a file (default: every one).",
+            ),
+        ] = None,
     ) -> None:
         state.debug = debug
+        state.max_errors = max_errors
 
     def load(file: Path) -> "Project":
         return engine.load_project(file)
@@ -449,6 +463,9 @@ def build_app(engine: Engine) -> typer.Typer:
             _write(output, html)
             typer.echo(f"wrote {output}")
 
+    from engagekit.compare.command import add_compare
+
+    add_compare(app, engine, state)
     # One plugin at a time, so that a broken one is named and the others' commands still come.
     for impl in engine.pm.hook.register_commands.get_hookimpls():
         args = {"app": app, "engine": engine}

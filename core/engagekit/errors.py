@@ -76,18 +76,29 @@ class InputError(EngageError, ValueError):
 
 
 class InputErrors(InputError):
-    """Several input errors found in one pass (all bad rows, not just the first)."""
+    """Several input errors found in one pass: every bad row, not just the first.
 
-    def __init__(self, errors: Sequence[InputError], *, limit: int = 20) -> None:
+    The message lists all of them; ``render_all(limit)`` lists the first ``limit`` (the CLI's
+    ``--max-errors``) and says how many more there are.
+    """
+
+    def __init__(self, errors: Sequence[InputError], *, limit: int | None = None) -> None:
         self.errors = list(errors)
+        super().__init__(self._text(limit))
+
+    def _text(self, limit: int | None) -> str:
         shown = "\n".join(f"  {e.render()}" for e in self.errors[:limit])
-        more = len(self.errors) - limit
+        more = len(self.errors) - limit if limit is not None else 0
         if more > 0:
-            shown += f"\n  ... and {more} more"
-        super().__init__(f"{len(self.errors)} problems:\n{shown}")
+            shown += f"\n  ... and {more} more (--max-errors sets how many are shown)"
+        return f"{len(self.errors)} problems:\n{shown}"
 
     def render(self) -> str:
         return self.message
+
+    def render_all(self, limit: int | None = None) -> str:
+        """Every error, or the first ``limit`` of them."""
+        return self._text(limit)
 
     def located(self, **kw: object) -> InputError:
         """Each error is located already; a second location would only blur them."""

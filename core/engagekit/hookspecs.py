@@ -26,6 +26,7 @@ import pluggy
 if TYPE_CHECKING:
     import typer
 
+    from engagekit.compare import Proposal, ProposeOptions, Scope
     from engagekit.engine import Engine
     from engagekit.period import Period
     from engagekit.project import Component, Project
@@ -168,4 +169,35 @@ def register_commands(app: typer.Typer, engine: Engine) -> None:
 
     Return nothing. Raise ``engagekit.InputError`` from a command for a problem with the user's
     input: the CLI prints it and exits 1.
+    """
+
+
+@hookspec
+def propose(
+    engine: Engine, project: Project, scope: Scope, options: ProposeOptions
+) -> Proposal | None:
+    """Propose how your model would carry a scope: a component of it with sensible terms.
+
+    Called by ``engage compare`` (and ``engagekit.compare.compare``) once per scope or part of
+    a scope (a mixed proposal asks for its phases separately); every plugin may answer.
+
+    :param engine: The engine.
+    :param project: The project the scope prices with: currency, calendar, rate card and
+        adjustments, no components.
+    :param scope: The :class:`engagekit.compare.Scope`: work items with min / likely / max
+        hours of a role, risk events, the window, how settled the requirements are, the
+        expected change rate, an optional run phase, and the firm's ``terms`` (target
+        confidence, margins, a cap).
+    :param options: A :class:`engagekit.compare.ProposeOptions`: ``draws``, the trials of this
+        scope that every proposal is settled on (price at a confidence from them, never draw
+        again), and ``plan``, the shared delivery plan (team FTE per role, start, planned finish).
+
+    Return a :class:`engagekit.compare.Proposal`: the ``component`` (of your model, with the
+    proposed terms), ``settle`` (draws -> :class:`engagekit.compare.Outcome`: the client's billing
+    per month and the firm's cost in every trial, from those terms), the terms and the team
+    flexibility in words, and the model's ``fit`` to the collaboration-models text's criteria.
+    A model for support after delivery sets ``covers = "run"`` and settles the run phase only.
+
+    Return None if your model cannot carry this scope (an SLA without a run phase, a fixed
+    price the text's rules forbid).
     """

@@ -77,7 +77,8 @@ class ProjectFile:
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Parse a TOML file, with decimals kept exact; syntax errors name line and column."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark (Windows editors write one) is not part of the TOML
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("no such file", where=path) from None
     except IsADirectoryError:

@@ -1,11 +1,13 @@
 """Reading settings tables into attrs classes, with errors that name the key path.
 
-A cattrs converter per load: it knows the project's folder, so ``DataFile`` fields resolve
-relative paths and refuse missing files. Unknown keys are refused with a "did you mean".
+One cattrs converter per process (cattrs generates a structuring function per class on first
+use); the folder of the project being read is a context variable, so ``DataFile`` fields
+resolve relative paths and refuse missing files. Unknown keys are refused with a "did you mean".
 """
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import functools
 import re
@@ -26,6 +28,9 @@ from engagekit.money import Money
 __all__ = ["DataFile", "KeyPath", "SettingsError", "describe_type", "make_converter", "structure"]
 
 KeyPath = tuple[str | int, ...]
+
+#: The folder of the project file whose settings are being structured.
+_BASE_DIR: contextvars.ContextVar[Path] = contextvars.ContextVar("engagekit_settings_base_dir")
 
 
 @attrs.frozen
@@ -258,14 +263,16 @@ def _unknown_key_message(key: str, known: Sequence[str]) -> tuple[str, str | Non
     return message, f"known keys: {', '.join(known)}"
 
 
-@functools.lru_cache(maxsize=16)
-def make_converter(base_dir: Path) -> Any:
-    """A cattrs converter for settings read from a project file in ``base_dir``.
+@functools.cache
+def make_converter() -> Any:
+    """The cattrs converter of settings, built once per process.
 
     Cached: cattrs generates a structuring function per class on first use, and one project
-    structures several tables (and tools load the same project again and again).
+    structures several tables (and a portfolio loads many projects, each in its own folder).
+    Data file paths resolve against the folder that ``structure`` was given.
     """
     import cattrs
+    import cattrs.cols
 
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(Decimal, _decimal)
@@ -282,7 +289,7 @@ def make_converter(base_dir: Path) -> Any:
     def data_file(value: Any, _: Any) -> DataFile:
         if not isinstance(value, str):
             raise TypeError(f"expected a path to a data file, got {_what(value)}")
-        path = (base_dir / value).resolve()
+        path = (_BASE_DIR.get() / value).resolve()
         if not path.is_file():
             raise InputError(
                 f"data file {value!r} does not exist (looked for {path})",
@@ -327,12 +334,39 @@ def make_converter(base_dir: Path) -> Any:
         return structure_cls
 
     conv.register_structure_hook_factory(attrs.has, attrs_with_checks)
+
+    def is_list(tp: Any) -> bool:
+        args = typing.get_args(tp)
+        if typing.get_origin(tp) is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return False  # a fixed-length tuple: cattrs' own handling
+        return bool(cattrs.cols.is_sequence(tp))
+
+    def list_of(tp: Any) -> Callable[[Any, Any], Any]:
+        """A list never comes from a string: ``"Internal"`` is not ``["I", "n", ...]``."""
+        inner = (
+            cattrs.cols.homogenous_tuple_structure_factory(tp, conv)
+            if typing.get_origin(tp) is tuple
+            else cattrs.cols.list_structure_factory(tp, conv)
+        )
+
+        def structure_list(value: Any, t: Any) -> Any:
+            if isinstance(value, str | bytes | dict):
+                raise TypeError(
+                    f"expected a list, got {_what(value)}"
+                    + (f' (write ["{value}"] for a list of one)' if isinstance(value, str) else "")
+                )
+            return inner(value, t)
+
+        return structure_list
+
+    conv.register_structure_hook_factory(is_list, list_of)
     return conv
 
 
 def structure(table: Any, cls: type, base_dir: Path, path: KeyPath = ()) -> Any:
     """Structure ``table`` into ``cls``; any problem becomes a ``SettingsError`` with its path."""
-    conv = make_converter(base_dir)
+    conv = make_converter()
+    token = _BASE_DIR.set(base_dir)
     try:
         return conv.structure(table, cls)
     except Exception as exc:
@@ -345,6 +379,8 @@ def structure(table: Any, cls: type, base_dir: Path, path: KeyPath = ()) -> Any:
         err = SettingsError(message, first_path, hint)
         err.others = problems[1:]  # type: ignore[attr-defined]
         raise err from None
+    finally:
+        _BASE_DIR.reset(token)
 
 
 def _flatten(

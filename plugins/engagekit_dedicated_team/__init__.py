@@ -12,6 +12,7 @@ package, and an engine created afterwards would not see it.) Billing by day or h
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import engagekit
 
@@ -75,3 +76,10 @@ def measure_service(
     from .measure import measure_team
 
     return measure_team(engine, project, component, period)
+
+
+@engagekit.hookimpl
+def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, options: Any) -> Any:
+    from engagekit_dedicated_team.proposing import propose_scope
+
+    return propose_scope(engine, project, scope, options)

@@ -74,3 +74,10 @@ def measure_service(
     from engagekit_fixed_price.earned_value import measure_component
 
     return measure_component(project, component, period)
+
+
+@engagekit.hookimpl
+def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, options: Any) -> Any:
+    from engagekit_fixed_price.proposing import propose_scope
+
+    return propose_scope(engine, project, scope, options)

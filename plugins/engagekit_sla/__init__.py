@@ -9,6 +9,7 @@ the engine, and Erlang C staffing. Documented in docs/models/sla.md.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import engagekit
 
@@ -66,3 +67,10 @@ def measure_service(
     from engagekit_sla.measure import measure_component
 
     return measure_component(project, component, period)
+
+
+@engagekit.hookimpl
+def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, options: Any) -> Any:
+    from engagekit_sla.proposing import propose_scope
+
+    return propose_scope(engine, project, scope, options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import engagekit
 
@@ -67,3 +68,10 @@ def measure_service(
     from engagekit_time_material.measures import measure
 
     return measure(engine, project, component, period)
+
+
+@engagekit.hookimpl
+def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, options: Any) -> Any:
+    from engagekit_time_material.proposing import propose_scope
+
+    return propose_scope(engine, project, scope, options)
