@@ -39,7 +39,13 @@ FileArg = Annotated[
 ]
 SeedOpt = Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simulations.")]
 TrialsOpt = Annotated[
-    int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
+    int | None,
+    typer.Option(
+        # engagekit.results.MAX_TRIALS, not imported here for start-up's sake (a test compares).
+        min=1,
+        max=1_000_000,
+        help="Trials of the Monte Carlo simulations (at most 1,000,000).",
+    ),
 ]
 PeriodOpt = Annotated[
     str, typer.Option("--period", "-p", help="Billing period: YYYY-MM, YYYY-Www, YYYY-Qn or A..B.")
@@ -312,8 +318,11 @@ def build_app(engine: Engine) -> typer.Typer:
         """Check a project file: syntax, keys, types, every component's settings."""
         with _errors(state):
             project = load(file)
+            from engagekit.questionable import calendar_warnings
             from engagekit.terminal import printable
 
+            for warning in calendar_warnings(project):
+                typer.echo(printable(f"warning: {warning}"), err=True)
             typer.echo(
                 printable(
                     f"{file}: ok ({project.name}, {len(project.components)} components: "

@@ -488,7 +488,10 @@ class Engine:
             subtotal = Money.total((line.amount for line in lines), currency)
             draft = Invoice(period=period, currency=currency, lines=lines, subtotal=subtotal)
             invoices.append(self._adjust(project, period, draft))
+        from engagekit.questionable import bill_warnings
+
         warnings = tuple(f"{b.component}: {w}" for b in bills for w in b.warnings)
+        warnings += tuple(bill_warnings(bills))
         return ProjectBill(project.name, period, tuple(invoices), tuple(bills), warnings)
 
     def _adjust(self, project: Project, period: Period, draft: Invoice) -> Invoice:
@@ -541,6 +544,9 @@ class Engine:
         rows = tuple(r for s in staffing for r in s.rows)
         warnings = [f"{s.component}: {w}" for s in staffing for w in s.warnings]
         warnings += over_allocation(rows, project.capacity)
+        from engagekit.questionable import calendar_warnings
+
+        warnings += calendar_warnings(project)
         return StaffPlan(project.name, rows, tuple(staffing), tuple(warnings))
 
     def measure(self, project: Project, period: Period | None = None) -> ServiceReport:

@@ -23,7 +23,7 @@ import attrs
 
 from engagekit.calendar import Calendar, parse_hours
 from engagekit.errors import InputError
-from engagekit.money import Money
+from engagekit.money import LARGEST, Money
 
 __all__ = ["DataFile", "KeyPath", "SettingsError", "describe_type", "make_converter", "structure"]
 
@@ -106,12 +106,6 @@ def describe_type(tp: Any) -> str:
 def _reject_bool(value: Any, tp: Any) -> None:
     if isinstance(value, bool):
         raise TypeError(f"expected {describe_type(tp)}, got {str(value).lower()}")
-
-
-# Money is computed at 28 significant digits (decimal's default context) and rounded to a
-# minor unit; a setting at or above 10**15 would leave too few digits for the cents of a
-# product, so it is refused here rather than failing deep inside a computation.
-LARGEST = Decimal(10) ** 15
 
 
 def _bounded(out: Decimal, shown: object) -> Decimal:

@@ -35,7 +35,10 @@ def main() -> None:
             print(f"{result:10} {case.id}\n    " + "\n    ".join(last))
     print(f"{time.perf_counter() - start:.1f} s")
     for kind, c in counts.items():
-        print(f"{kind:16} {sum(c.values()):4} cases: " + ", ".join(f"{k} {v}" for k, v in c.most_common()))
+        print(
+            f"{kind:16} {sum(c.values()):4} cases: "
+            + ", ".join(f"{k} {v}" for k, v in c.most_common())
+        )
 
 
 if __name__ == "__main__":

@@ -64,15 +64,18 @@ class Case:
             for path in re.findall(r'"(data/[^"]+)"', source.read_text()):
                 dest = folder / path
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                if not dest.exists():
-                    shutil.copyfile(EXAMPLES / path, dest)
+                if not dest.exists():  # linked, not copied: most cases leave the data alone
+                    dest.symlink_to(EXAMPLES / path)
         for edit in self.edits:
             path = folder / edit.file if edit.file else target
             if edit.hex is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                path.unlink(missing_ok=True)
                 path.write_bytes(bytes.fromhex(edit.hex))
                 continue
             text = path.read_text(encoding="utf-8") if path.exists() else ""
+            if path.is_symlink():  # write a copy, never the example it links to
+                path.unlink()
             if edit.whole is not None:
                 text = edit.whole
             if edit.line is not None:
@@ -208,33 +211,30 @@ def _csv_line(values: list[str]) -> str:
 
 
 def structure_cases(table: dict[str, Any]) -> Iterator[Case]:
-    """Every data file: empty, a header of nonsense, an unclosed quote, a ragged row, a bad
-    value after a blank line (rows are numbered as a spreadsheet shows them)."""
+    """Every data file: empty, a header of nonsense, an unclosed quote, a ragged row."""
+    known = table.get("known_structure", {})
     for key, command in table["readers"].items():
         project, data = key.split(":", 1)
         name = Path(data).name
-        text = (EXAMPLES / data).read_text(encoding="utf-8-sig")
-        lines = text.splitlines(keepends=True)
-        args = (shlex.split(command)[0], "{project}", *_rest(command))
-        known = table.get("known_structure", {})
-
-        def case(what: str, whole: str, says: tuple[str, ...], name: str = name) -> Case:
-            return Case(
+        lines = (EXAMPLES / data).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        ragged = lines[1].rstrip("\r\n") + ",extra,fields\n"
+        variants = (
+            ("empty", "", (name,)),
+            ("nonsense header", "zz,yy\n1,2\n", (name, "row 1")),
+            ("unclosed quote", lines[0] + '"' + "".join(lines[1:]), (name, "row 2")),
+            ("ragged row", lines[0] + ragged + "".join(lines[2:]), (name, "row 2")),
+        )
+        for what, whole, says in variants:
+            yield Case(
                 id=f"structure:{project}:{data}:{what}",
                 project=project,
-                args=args,
+                args=(shlex.split(command)[0], "{project}", *_rest(command)),
                 exit=1,
                 says=says,
                 edits=(Edit(file=data, whole=whole),),
                 kind="data structure",
                 known=known.get(f"{data}:{what}", ""),
             )
-
-        yield case("empty", "", (name,))
-        yield case("nonsense header", "zz,yy\n1,2\n", (name, "row 1"))
-        yield case("unclosed quote", lines[0] + '"' + "".join(lines[1:]), (name, "row 2"))
-        ragged = lines[1].rstrip("\r\n") + ",extra,fields\n"
-        yield case("ragged row", lines[0] + ragged + "".join(lines[2:]), (name, "row 2"))
 
 
 def cases() -> list[Case]:
