@@ -47,6 +47,15 @@ TrialsOpt = Annotated[
         help="Trials of the Monte Carlo simulations (at most 1,000,000).",
     ),
 ]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Processes a Monte Carlo simulation may use; results are the same for a given "
+        "seed, trials and workers.",
+    ),
+]
 PeriodOpt = Annotated[
     str, typer.Option("--period", "-p", help="Billing period: YYYY-MM, YYYY-Www, YYYY-Qn or A..B.")
 ]
@@ -370,6 +379,7 @@ def build_app(engine: Engine) -> typer.Typer:
         output: OutOpt = None,
         seed: SeedOpt = None,
         trials: TrialsOpt = None,
+        workers: WorkersOpt = 1,
     ) -> None:
         """Estimate effort, cost, price and margin per component and for the project."""
         from engagekit import output as out
@@ -377,7 +387,7 @@ def build_app(engine: Engine) -> typer.Typer:
 
         run(
             file,
-            lambda project: engine.estimate(project, seed=seed, trials=trials),
+            lambda project: engine.estimate(project, seed=seed, trials=trials, workers=workers),
             doc=out.estimate_doc,
             rows=tables.estimate_csv,
             show=tables.print_estimate,

@@ -278,14 +278,17 @@ class Engine:
             if not absent:
                 raise
             hint = f"{err.hint}; not loaded: {'; '.join(absent)}"
-            raise UnknownModelError(
+            explained = UnknownModelError(
                 err.message,
                 where=err.where,
                 line=err.line,
                 column=err.column,
                 field=err.field,
                 hint=hint,
-            ) from None
+            )
+            if err.component is not None:
+                raise explained.in_component(err.project, err.component, err.model) from None
+            raise explained from None
 
     def make_component(
         self,
@@ -296,28 +299,49 @@ class Engine:
         start: date,
         end: date,
         settings: Mapping[str, Any] | object,
+        key: str | None = None,
     ) -> Component:
         """A component of ``model`` built in code, e.g. by a composite model that hands part of
         its work to another model. ``settings`` may be a table (read by the model's settings
-        class, relative paths against the project's folder) or a settings instance."""
+        class, relative paths against the project's folder) or a settings instance.
+
+        ``key`` is where the table sits in the calling component's settings
+        (``"time_material"`` for ``[components.settings.time_material]``): a problem in it is
+        then reported at its key path in the project file, ``settings.time_material.rates[0]``.
+        Errors name the component ``name`` and ``model``; raised inside the calling model's
+        hook, the engine then names the calling component (``(capped-tm via time-material)``).
+        """
         from engagekit.project import Component
         from engagekit.projectfile import unknown_model
-        from engagekit.settings import SettingsError, structure
+        from engagekit.settings import SettingsError, format_path, parse_path, structure
 
         spec = self._models.get(model)
         if spec is None:
             raise unknown_model(model, self._models)
+        prefix: tuple[str | int, ...] = ("settings", *parse_path(key)) if key else ("settings",)
+
+        def placed(err: InputError, path: tuple[str | int, ...]) -> InputError:
+            field = format_path((*prefix, *path))
+            return InputError(err.message, field=field, hint=err.hint).in_component(
+                project.source, name, model
+            )
+
         if isinstance(settings, Mapping):
             try:
                 settings = structure(dict(settings), spec.settings, project.base_dir)
             except SettingsError as err:
-                raise InputError(
-                    f"component {name!r} ({model}): {err.message}", field=err.field, hint=err.hint
-                ) from None
+                raise placed(err, err.path) from None
         component = Component(name, model, start, end, settings)
         check = getattr(settings, "check_component", None)
         if check is not None:
-            check(component)
+            try:
+                check(component)
+            except SettingsError as err:
+                raise placed(err, err.path) from None
+            except InputError as err:
+                if err.where is not None:
+                    raise err.in_component(project.source, name, model) from None
+                raise placed(err, parse_path(err.field) if err.field else ()) from None
         return component
 
     # -- per component ------------------------------------------------------------------------
@@ -354,6 +378,8 @@ class Engine:
         hook = self._owner_hook(hook_name, spec)
         try:
             result = hook(engine=self, component=component, **kw)
+        except InputError as err:
+            raise err.in_component(project_source(kw), component.name, component.model) from err
         except EngageError:
             raise
         except Exception as exc:
@@ -440,9 +466,17 @@ class Engine:
     # -- per project --------------------------------------------------------------------------
 
     def estimate(
-        self, project: Project, *, seed: int | None = None, trials: int | None = None
+        self,
+        project: Project,
+        *,
+        seed: int | None = None,
+        trials: int | None = None,
+        workers: int = 1,
     ) -> ProjectEstimate:
-        """Estimate every component and the project; simulated components are summed per trial."""
+        """Estimate every component and the project; simulated components are summed per trial.
+
+        ``workers``: processes a Monte Carlo simulation may use (results depend on it, see
+        ``EstimateOptions``)."""
         from engagekit.money import Money
         from engagekit.results import EstimateOptions, ProjectEstimate
 
@@ -450,9 +484,12 @@ class Engine:
         options = EstimateOptions(
             seed=defaults.seed if seed is None else seed,
             trials=defaults.trials if trials is None else trials,
+            workers=workers,
         )
         if options.trials < 1:
             raise InputError("trials must be at least 1", field="trials")
+        if options.workers < 1:
+            raise InputError("workers must be at least 1", field="workers")
         results = self._each(
             "estimate", project, lambda c: self.estimate_component(project, c, options)
         )
@@ -468,7 +505,8 @@ class Engine:
             effort_hours=effort,
             options=options,
             samples=samples,
-            warnings=tuple(w for r in results for w in r.warnings) + tuple(warnings),
+            warnings=tuple(f"{r.component}: {w}" for r in results for w in r.warnings)
+            + tuple(warnings),
         )
 
     def bill(self, project: Project, period: Period) -> ProjectBill:
@@ -484,7 +522,12 @@ class Engine:
         invoices = []
         currencies = sorted(by_currency, key=lambda c: (c != project.currency, c))
         for currency in currencies or [project.currency]:
-            lines = tuple(by_currency.get(currency, ()))
+            lines = tuple(
+                line
+                if line.vat is not None
+                else attrs.evolve(line, vat=project.vat_of(line.component))
+                for line in by_currency.get(currency, ())
+            )
             subtotal = Money.total((line.amount for line in lines), currency)
             draft = Invoice(period=period, currency=currency, lines=lines, subtotal=subtotal)
             invoices.append(self._adjust(project, period, draft))
@@ -497,6 +540,7 @@ class Engine:
     def _adjust(self, project: Project, period: Period, draft: Invoice) -> Invoice:
         from engagekit.money import Money
         from engagekit.results import Adjustment, AppliedAdjustment
+        from engagekit.vatbill import VatTally
 
         hook = self.pm.hook.invoice_adjustments
         try:
@@ -518,9 +562,14 @@ class Engine:
                         "expected a list of engagekit.Adjustment"
                     )
                 rules.append(rule)
-        applied = []
+        applied: list[AppliedAdjustment] = []
         running = draft.subtotal
+        taxed = VatTally(draft) if draft.lines and all(ln.vat for ln in draft.lines) else None
         for rule in sorted(rules, key=lambda r: r.order):
+            if taxed is not None and rule.stage == "tax" and not taxed.done:
+                for vat_line in taxed.close():
+                    applied.append(vat_line)
+                    running = running + vat_line.amount
             amount = rule.compute(running, draft)
             if not isinstance(amount, Money) or amount.currency != draft.currency:
                 raise PluginError(
@@ -529,11 +578,19 @@ class Engine:
             amount = amount.rounded()
             if not amount:
                 continue
+            shares = taxed.share(rule, amount) if taxed is not None and rule.stage != "tax" else ()
             applied.append(
-                AppliedAdjustment(rule.name, rule.stage, amount, running, rule.description)
+                AppliedAdjustment(rule.name, rule.stage, amount, running, rule.description, shares)
             )
             running = running + amount
-        return attrs.evolve(draft, adjustments=tuple(applied), total=running)
+        if taxed is not None and not taxed.done:
+            for vat_line in taxed.close():
+                applied.append(vat_line)
+                running = running + vat_line.amount
+        breakdown = taxed.rows if taxed is not None else ()
+        return attrs.evolve(
+            draft, adjustments=tuple(applied), total=running, vat_breakdown=breakdown
+        )
 
     def staff(self, project: Project) -> StaffPlan:
         """One staffing plan across components; a person over 100% in a month, or a role
@@ -558,6 +615,12 @@ class Engine:
         )
         warnings = tuple(f"{m.component}: {w}" for m in measures for w in m.warnings)
         return ServiceReport(project.name, period, tuple(measures), warnings)
+
+
+def project_source(kw: Mapping[str, Any]) -> Path | None:
+    """The project file of a hook call's keyword arguments, if the project came from one."""
+    project = kw.get("project")
+    return getattr(project, "source", None)
 
 
 def _combine_effort(

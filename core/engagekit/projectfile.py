@@ -23,6 +23,7 @@ from engagekit.ratecard import Rate, RateCard
 from engagekit.results import STAGES, ModelSpec
 from engagekit.settings import SettingsError, format_path, parse_path, structure
 from engagekit.tomlmap import TomlMap
+from engagekit.vat import Vat
 
 __all__ = ["load_project", "project_from_dict", "read_toml"]
 
@@ -45,6 +46,13 @@ class RateCardTable:
 
 
 @attrs.frozen
+class VatTable:
+    category: str
+    rate: Decimal | None = None
+    exemption_reason: str | None = None
+
+
+@attrs.frozen
 class AdjustmentTable:
     name: str
     stage: str
@@ -52,6 +60,7 @@ class AdjustmentTable:
     amount: Decimal | None = None
     components: tuple[str, ...] = ()
     min_subtotal: Decimal | None = None
+    vat: VatTable | None = None
 
 
 @attrs.frozen
@@ -62,6 +71,7 @@ class ComponentTable:
     end: date
     description: str = ""
     settings: dict[str, Any] = attrs.Factory(dict)
+    vat: VatTable | None = None
 
 
 @attrs.frozen
@@ -72,6 +82,7 @@ class ProjectFile:
     rate_card: RateCardTable | None = None
     adjustments: tuple[AdjustmentTable, ...] = ()
     capacity: dict[str, Decimal] = attrs.Factory(dict)
+    vat: VatTable | None = None
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -163,9 +174,16 @@ def project_from_dict(
 
     def fail(err: InputError, path: tuple[str | int, ...]) -> InputError:
         line = lines.line_of(path) if lines else None
-        field = format_path(path) or err.field
         kind = UnknownModelError if isinstance(err, UnknownModelError) else InputError
-        return kind(err.message, where=where, line=line, field=field, hint=err.hint)
+        named = _named_component(data, models, path)
+        if named is None:
+            field = format_path(path) or err.field
+            return kind(err.message, where=where, line=line, field=field, hint=err.hint)
+        name, model = named
+        located = kind(
+            err.message, where=where, line=line, field=format_path(path[2:]) or None, hint=err.hint
+        )
+        return located.in_component(where, name, model)
 
     try:
         table: ProjectFile = structure(dict(data), ProjectFile, base)
@@ -194,6 +212,15 @@ def project_from_dict(
         except InputError as err:
             raise fail(err, ("rate_card", err.field or "currency")) from None
 
+    def vat(t: VatTable | None, path: tuple[str | int, ...]) -> Vat | None:
+        if t is None:
+            return None
+        try:
+            return Vat.of(t.category, t.rate, t.exemption_reason)
+        except InputError as err:
+            raise fail(err, (*path, err.field or "category")) from None
+
+    project_vat = vat(table.vat, ("vat",))
     adjustments = []
     for i, adj in enumerate(table.adjustments):
         path: tuple[str | int, ...] = ("adjustments", i)
@@ -222,6 +249,7 @@ def project_from_dict(
                 amount=Money(adj.amount, currency) if adj.amount is not None else None,
                 components=adj.components,
                 min_subtotal=adj.min_subtotal,
+                vat=vat(adj.vat, (*path, "vat")),
             )
         )
 
@@ -241,7 +269,15 @@ def project_from_dict(
             raise fail(err, err.path) from None
         try:
             components.append(
-                Component(ct.name, ct.model, ct.start, ct.end, settings, ct.description)
+                Component(
+                    ct.name,
+                    ct.model,
+                    ct.start,
+                    ct.end,
+                    settings,
+                    ct.description,
+                    vat(ct.vat, (*path, "vat")),
+                )
             )
         except InputError as err:
             raise fail(err, (*path, err.field or "")) from None
@@ -262,6 +298,20 @@ def project_from_dict(
                     InputError(f"no component named {name!r}"), ("adjustments", i, "components")
                 )
 
+    if project_vat is None:
+        for i, c in enumerate(components):
+            if c.vat is not None:
+                others = [o.name for o in components if o.vat is None]
+                if others:
+                    raise fail(
+                        InputError(
+                            f"component {c.name!r} has a VAT category but {others[0]!r} has none",
+                            hint='give the project a default: [vat] category = "S", rate = 19',
+                        ),
+                        ("components", i, "vat"),
+                    )
+                break
+
     for role, fte in table.capacity.items():
         if fte < 0:
             raise fail(InputError(f"must not be negative (got {fte})"), ("capacity", role))
@@ -274,6 +324,7 @@ def project_from_dict(
             calendar=table.calendar or Calendar(),
             rate_card=rate_card,
             adjustments=tuple(adjustments),
+            vat=project_vat,
             capacity=dict(table.capacity),
             components=tuple(components),
             source=source,
@@ -281,6 +332,24 @@ def project_from_dict(
         )
     except InputError as err:
         raise fail(err, (err.field or "components",)) from None
+
+
+def _named_component(
+    data: Mapping[str, Any], models: Mapping[str, ModelSpec], path: tuple[str | int, ...]
+) -> tuple[str, str | None] | None:
+    """The name and model of the component a key path is in (``components[2]...``), when the
+    component has a name to call it by; the model only if it is installed."""
+    if len(path) < 2 or path[0] != "components" or not isinstance(path[1], int):
+        return None
+    tables = data.get("components")
+    if not isinstance(tables, list) or not 0 <= path[1] < len(tables):
+        return None
+    table = tables[path[1]]
+    name = table.get("name") if isinstance(table, dict) else None
+    if not isinstance(name, str) or path[2:3] == ("name",):
+        return None
+    model = table.get("model")
+    return name, model if isinstance(model, str) and model in models else None
 
 
 def unknown_model(name: str, models: Mapping[str, ModelSpec]) -> UnknownModelError:

@@ -410,8 +410,9 @@ def _flatten(
         yield (*path, *exc.path), exc.message, exc.hint
         return
     if isinstance(exc, InputError):
-        p = (*path, exc.field) if exc.field and (not path or path[-1] != exc.field) else path
-        yield p, exc.message, exc.hint
+        # a validator's field is relative to the class it validates, at ``path``, whatever
+        # the names: a ``volume`` table inside a ``volume`` table is ``volume.volume``
+        yield (*path, *parse_path(exc.field)) if exc.field else path, exc.message, exc.hint
         return
     if isinstance(exc, TypeError | ValueError):
         text = str(exc)

@@ -316,5 +316,75 @@ def test_a_model_of_a_blocked_plugin_says_the_plugin_is_blocked(tmp_path, monkey
     )
     with pytest.raises(engagekit.UnknownModelError) as info:
         engagekit.create_engine().load_project(path)
-    assert "p.toml:6, components[0].model: unknown model 'sla'" in str(info.value)
+    assert "p.toml:6, components \"Run\", model: unknown model 'sla'" in str(info.value)
     assert "not loaded: sla (blocked)" in str(info.value)
+
+
+class RaisesInput(Fixed):
+    """A model whose bill rejects a row of its data file, as a plugin would."""
+
+    @engagekit.hookimpl
+    def bill(self, project, component, period):
+        raise engagekit.InputError("x is too large", where="data/x.csv", row=7, field="x")
+
+    @engagekit.hookimpl
+    def estimate(self, project, component, options):
+        est = super().estimate(project, component, options)
+        return attrs.evolve(est, warnings=("the estimate is rough",))
+
+
+def test_an_input_error_in_a_hook_names_project_component_model_and_row(tmp_path):
+    engine = engagekit.create_engine(plugins=[RaisesInput()], entry_points=False)
+    project = attrs.evolve(project_with("toy"), source=tmp_path / "p.toml")
+    with pytest.raises(engagekit.InputError) as info:
+        engine.bill(project, engagekit.Period.parse("2026-01"))
+    err = info.value
+    assert (err.project, err.component, err.model) == (str(tmp_path / "p.toml"), "c", "toy")
+    assert (
+        str(err)
+        == f'{tmp_path / "p.toml"}, components "c" (toy), data/x.csv, row 7, x: x is too large'
+    )
+
+
+def test_estimate_warnings_carry_the_component_name():
+    engine = engagekit.create_engine(plugins=[RaisesInput()], entry_points=False)
+    assert engine.estimate(project_with("toy")).warnings == ("c: the estimate is rough",)
+
+
+class Composite(Fixed):
+    """A model that hands its bill to ``toy`` through the engine, with settings under ``inner``."""
+
+    def __init__(self, inner_settings=None):
+        super().__init__(model="wrapper")
+        self.inner_settings = {"nope": 1} if inner_settings is None else inner_settings
+
+    @engagekit.hookimpl
+    def bill(self, engine, project, component, period):
+        inner = engine.make_component(
+            project,
+            name=component.name,
+            model="toy",
+            start=component.start,
+            end=component.end,
+            settings=self.inner_settings,
+            key="inner",
+        )
+        return engine.bill_component(project, inner, period)
+
+
+def test_a_delegated_settings_error_names_the_users_component_and_key_path():
+    engine = engagekit.create_engine(plugins=[Fixed(), Composite()], entry_points=False)
+    with pytest.raises(engagekit.InputError) as info:
+        engine.bill(project_with("wrapper"), engagekit.Period.parse("2026-01"))
+    assert str(info.value).startswith(
+        "components \"c\" (wrapper via toy), settings.inner.nope: unknown key 'nope'"
+    )
+
+
+def test_a_hook_error_inside_the_delegate_names_the_users_component_and_both_models():
+    engine = engagekit.create_engine(plugins=[RaisesInput(), Composite({})], entry_points=False)
+    with pytest.raises(engagekit.InputError) as info:
+        engine.bill(project_with("wrapper"), engagekit.Period.parse("2026-01"))
+    assert (
+        str(info.value) == 'components "c" (wrapper via toy), data/x.csv, row 7, x: x is too large'
+    )

@@ -38,33 +38,20 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
     )
 
 
-
 def inner_component(
     engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
 ) -> engagekit.Component:
     """The time-material component doing the work: same name, same dates."""
     s: Settings = component.settings
-    try:
-        return engine.make_component(
-            project,
-            name=component.name,
-            model=INNER,
-            start=component.start,
-            end=component.end,
-            settings=s.time_material,
-        )
-    except engagekit.InputError as err:
-        field = "settings.time_material" + (f".{err.field}" if err.field else "")
-        message = err.message.removeprefix(f"component {component.name!r} ({INNER}): ")
-        hint = err.hint or ""
-        if isinstance(err, engagekit.UnknownModelError):
-            hint = f"capped-tm builds on the {INNER} model; {hint}".rstrip("; ")
-        raise engagekit.InputError(
-            f"component {component.name!r} ({MODEL}): {message}",
-            where=project.source,
-            field=field,
-            hint=hint or None,
-        ) from None
+    return engine.make_component(
+        project,
+        name=component.name,
+        model=INNER,
+        start=component.start,
+        end=component.end,
+        settings=s.time_material,
+        key="time_material",
+    )
 
 
 def _check_ceiling(settings: Settings, project: engagekit.Project) -> None:
