@@ -25,7 +25,7 @@ from engagekit.settings import SettingsError, format_path, parse_path, structure
 from engagekit.tomlmap import TomlMap
 from engagekit.vat import Vat
 
-__all__ = ["load_project", "project_from_dict", "read_toml"]
+__all__ = ["key_line", "load_project", "project_from_dict", "read_toml"]
 
 
 @attrs.frozen
@@ -363,3 +363,19 @@ def unknown_model(name: str, models: Mapping[str, ModelSpec]) -> UnknownModelErr
         hint=f"installed models: {installed}; more come as plugins: pip install engagekit-<name>, "
         "then `engage models` lists them",
     )
+
+
+def key_line(project: Project, component: str, field: str) -> int | None:
+    """The line of ``field`` (a key path inside a component, ``settings.team[2].fte``) in the
+    project's file: for errors a model raises after loading (its ``check_component``), which
+    know the key but not the line. None when the project came from no file."""
+    if project.source is None:
+        return None
+    index = next((i for i, c in enumerate(project.components) if c.name == component), None)
+    if index is None:
+        return None
+    try:
+        text = Path(project.source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return TomlMap(text).line_of(("components", index, *parse_path(field)))
