@@ -261,7 +261,9 @@ def estimate(
             f"{settings.forecast.max_periods} periods (scope grows about as fast as it is done)"
         )
     warnings.extend(
-        plan_over_cap(settings, Decimal(repr(_pct(price, 85))), Decimal(repr(_pct(effort, 85))), cur)
+        plan_over_cap(
+            settings, Decimal(repr(_pct(price, 85))), Decimal(repr(_pct(effort, 85))), cur
+        )
     )
     if p85 > component.end:
         warnings.append(
@@ -273,6 +275,7 @@ def estimate(
         model=MODEL,
         cost=engagekit.Money(_money(_pct(cost, 50), q), cur),
         price=engagekit.Money(_money(_pct(price, 50), q), cur),
+        basis="P50",
         effort_hours=effort_dist,
         start=component.start,
         finish=p85,
@@ -291,13 +294,14 @@ def plan_over_cap(settings: Settings, price: Decimal, hours: Decimal, cur: str) 
     if cap.money is not None and price > cap.money:
         out.append(
             f"the team plan bills {engagekit.Money(price, cur).rounded()}, "
-            f"{price / cap.money:.1f}x the cap of {engagekit.Money(cap.money, cur).rounded()}: "
+            f"{price / cap.money * 100:.0f}% of the cap of "
+            f"{engagekit.Money(cap.money, cur).rounded()}: "
             "the cap would withhold the rest; plan fewer FTE or raise the cap"
         )
     if cap.hours is not None and hours > cap.hours:
         out.append(
             f"the team plan has {hours.quantize(Decimal('0.01'))} hours, "
-            f"{hours / cap.hours:.1f}x the cap of {cap.hours} hours"
+            f"{hours / cap.hours * 100:.0f}% of the cap of {cap.hours} hours"
         )
     return out
 

@@ -16,7 +16,7 @@ GUIDE = Path(__file__).resolve().parents[2] / "docs" / "plugin-guide.md"
 def test_the_declare_and_bill_snippets_run_and_bill_each_month_of_a_quarter():
     blocks = re.findall(r"```python\n(.*?)```", GUIDE.read_text(), re.S)
     namespace: dict[str, object] = {}
-    exec(compile(blocks[0] + blocks[1], str(GUIDE), "exec"), namespace)  # noqa: S102
+    exec(compile(blocks[0] + blocks[1], str(GUIDE), "exec"), namespace)
     settings = SimpleNamespace(monthly_fee=Decimal(4000))
     component = SimpleNamespace(
         name="Care", start=date(2026, 2, 1), end=date(2026, 12, 31), settings=settings

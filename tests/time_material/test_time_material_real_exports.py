@@ -277,7 +277,7 @@ def test_the_starter_plan_over_its_cap_warns_at_estimate_and_measure(tmp_path):
     estimate = engine.estimate(project, trials=200)
     (warning,) = [w for w in estimate.warnings if "team plan bills" in w]
     # 0.5 lead + 2 developers over the starter's timeframe at its rates: 248,000 EUR
-    assert "248,000.00 EUR, 4.1x the cap of 60,000.00 EUR" in warning
+    assert "248,000.00 EUR, 413% of the cap of 60,000.00 EUR" in warning
     report = engine.measure(project, None)
     assert report.components[0].status == "at-risk"
     assert any("over the cap 60,000.00 EUR" in w for w in report.components[0].warnings)
