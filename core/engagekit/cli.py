@@ -39,7 +39,22 @@ FileArg = Annotated[
 ]
 SeedOpt = Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simulations.")]
 TrialsOpt = Annotated[
-    int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
+    int | None,
+    typer.Option(
+        # engagekit.results.MAX_TRIALS, not imported here for start-up's sake (a test compares).
+        min=1,
+        max=1_000_000,
+        help="Trials of the Monte Carlo simulations (at most 1,000,000).",
+    ),
+]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Processes a Monte Carlo simulation may use; results are the same for a given "
+        "seed, trials and workers.",
+    ),
 ]
 PeriodOpt = Annotated[
     str, typer.Option("--period", "-p", help="Billing period: YYYY-MM, YYYY-Www, YYYY-Qn or A..B.")
@@ -48,6 +63,8 @@ PeriodOpt = Annotated[
 
 class State:
     debug = False
+    #: ``--strict``: warnings of a result make the command exit 1 (after printing it).
+    strict = False
     #: How many problems of a file an error lists (``--max-errors``); None: all.
     max_errors: int | None = None
 
@@ -72,6 +89,8 @@ def _errors(state: State) -> Iterator[None]:
         _fail(exc.render_all(state.max_errors) if isinstance(exc, InputErrors) else str(exc))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except BrokenPipeError:
+        raise  # the reader went away (| head): main ends quietly
     except (OverflowError, decimal.DecimalException) as exc:
         # Inputs are bounded where they are read; this is the net under what slipped through.
         if state.debug:
@@ -102,9 +121,13 @@ def _write(path: Path, text: str) -> None:
 
 
 def _console(width: int | None = None) -> Any:
+    """The console of human output: the terminal's width, or ``COLUMNS`` (120 in a pipe)."""
     from engagekit.terminal import console
 
-    return console(width=width or (None if sys.stdout.isatty() else 120))
+    if width is None and not sys.stdout.isatty():
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) > 0 else 120
+    return console(width=width)
 
 
 def _render(build: Callable[[Any], None], output: Path | None) -> None:
@@ -186,6 +209,7 @@ def build_app(engine: Engine) -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
 
     def version_callback(value: bool) -> None:
@@ -217,9 +241,14 @@ def build_app(engine: Engine) -> typer.Typer:
                 help="List at most N problems of a file (default: every one).",
             ),
         ] = None,
+        strict: Annotated[
+            bool,
+            typer.Option("--strict", help="Exit 1 when a result has warnings (for scripts)."),
+        ] = False,
     ) -> None:
         state.debug = debug
         state.max_errors = max_errors
+        state.strict = strict
 
     def load(file: Path) -> "Project":
         return engine.load_project(file)
@@ -278,6 +307,14 @@ def build_app(engine: Engine) -> typer.Typer:
                 "--workspace", help="Write a starter workspace (engage.toml) here instead."
             ),
         ] = None,
+        scope: Annotated[
+            Path | None,
+            typer.Option(
+                "--scope",
+                help="Write a starter scope for engage compare here (and PATH, the project "
+                "file it prices with, if there is none).",
+            ),
+        ] = None,
     ) -> None:
         """Write a commented starter project (or workspace) that validates."""
         from engagekit.starter import starter_text
@@ -288,6 +325,11 @@ def build_app(engine: Engine) -> typer.Typer:
 
                 written = write_starter(workspace, force=force)
                 typer.echo(f"wrote {written}; put project files in {written.parent / 'projects'}")
+                return
+            if scope is not None:
+                from engagekit.compare.command import init_scope
+
+                init_scope(engine, scope, path, name=name, currency=currency, force=force)
                 return
             if path.exists() and not force:
                 _fail(f"{path} exists; pass --force to overwrite it")
@@ -308,19 +350,36 @@ def build_app(engine: Engine) -> typer.Typer:
             typer.echo(f"wrote {path}; try: engage validate {path}")
 
     @app.command()
-    def validate(file: FileArg) -> None:
-        """Check a project file: syntax, keys, types, every component's settings."""
-        with _errors(state):
-            project = load(file)
-            from engagekit.terminal import printable
+    def validate(
+        files: Annotated[
+            list[Path],
+            typer.Argument(help="Project files (TOML).", metavar="FILE...", show_default=False),
+        ],
+        json_: JsonOpt = False,
+    ) -> None:
+        """Check project files: syntax, keys, types, every component's settings, and every data
+        file they name, as bill, estimate, staff and measure would. Exit 1 if any fails."""
+        from engagekit.terminal import printable
+        from engagekit.validation import validate_files
 
-            typer.echo(
-                printable(
-                    f"{file}: ok ({project.name}, {len(project.components)} components: "
-                    + ", ".join(f"{c.name} [{c.model}]" for c in project.components)
-                    + ")"
+        with _errors(state):
+            docs = validate_files(engine, files)
+        if json_:
+            _emit(json.dumps(docs, indent=2, ensure_ascii=False, default=str) + "\n", None)
+        else:
+            for doc in docs:
+                if not doc["ok"]:
+                    typer.echo(printable(f"error: {doc['error']['message']}"), err=True)
+                    continue
+                parts = ", ".join(f"{c['name']} [{c['model']}]" for c in doc["components"])
+                n = len(doc["components"])
+                typer.echo(
+                    printable(f"{doc['file']}: ok ({doc['project']}, {n} components: {parts})")
                 )
-            )
+                for warning in doc["warnings"]:
+                    typer.echo(printable(f"warning: {doc['file']}: {warning}"), err=True)
+        if not all(doc["ok"] for doc in docs):
+            raise typer.Exit(1)
 
     def run(
         file: Path,
@@ -333,9 +392,15 @@ def build_app(engine: Engine) -> typer.Typer:
         csv_: bool = False,
         output: Path | None,
     ) -> None:
-        """Load, compute with a progress bar, then print JSON, CSV rows or a table."""
+        """Load, compute with a progress bar, then print JSON, CSV rows or a table.
+
+        Warnings go to standard error, one line each (coloured on a terminal); with
+        ``--strict`` they make the exit code 1.
+        """
         from engagekit.output import dumps
 
+        if json_ and csv_:
+            _fail("--json and --csv exclude each other; choose one", 2)
         with _errors(state):
             project = load(file)
             with _progress(engine):
@@ -346,6 +411,10 @@ def build_app(engine: Engine) -> typer.Typer:
                 _emit(rows(result), output)
             else:
                 _render(lambda console: show(console, result), output)
+        warnings = getattr(result, "warnings", ())
+        _warn(warnings)
+        if state.strict and warnings:
+            _fail(f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''} (--strict)")
 
     def period_of(text: str | None) -> "Period | None":
         from engagekit.period import Period
@@ -361,6 +430,7 @@ def build_app(engine: Engine) -> typer.Typer:
         output: OutOpt = None,
         seed: SeedOpt = None,
         trials: TrialsOpt = None,
+        workers: WorkersOpt = 1,
     ) -> None:
         """Estimate effort, cost, price and margin per component and for the project."""
         from engagekit import output as out
@@ -368,7 +438,7 @@ def build_app(engine: Engine) -> typer.Typer:
 
         run(
             file,
-            lambda project: engine.estimate(project, seed=seed, trials=trials),
+            lambda project: engine.estimate(project, seed=seed, trials=trials, workers=workers),
             doc=out.estimate_doc,
             rows=tables.estimate_csv,
             show=tables.print_estimate,
@@ -428,6 +498,7 @@ def build_app(engine: Engine) -> typer.Typer:
             str | None, typer.Option("--period", "-p", help="Period to measure; default: to date.")
         ] = None,
         json_: JsonOpt = False,
+        csv_: CsvOpt = False,
         output: OutOpt = None,
     ) -> None:
         """Measure delivery, burn and service levels per component."""
@@ -439,8 +510,10 @@ def build_app(engine: Engine) -> typer.Typer:
             file,
             lambda project: engine.measure(project, p),
             doc=out.measure_doc,
+            rows=tables.measure_csv,
             show=tables.print_measure,
             json_=json_,
+            csv_=csv_,
             output=output,
         )
 
@@ -466,6 +539,10 @@ def build_app(engine: Engine) -> typer.Typer:
     from engagekit.compare.command import add_compare
 
     add_compare(app, engine, state)
+    from engagekit.portfolio.commands import add_portfolio_commands
+
+    add_portfolio_commands(app, engine, state)  # --all on the project commands; engage status
+
     # One plugin at a time, so that a broken one is named and the others' commands still come.
     for impl in engine.pm.hook.register_commands.get_hookimpls():
         args = {"app": app, "engine": engine}
@@ -486,6 +563,14 @@ def build_app(engine: Engine) -> typer.Typer:
                 err=True,
             )
     return app
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    """Each warning on one line of standard error, yellow on a terminal."""
+    from engagekit.terminal import printable
+
+    for w in warnings:
+        typer.secho(f"warning: {printable(' '.join(str(w).split()))}", fg="yellow", err=True)
 
 
 def _print_error(exc: BaseException) -> None:
@@ -511,6 +596,12 @@ def main(argv: list[str] | None = None) -> None:
     app = build_app(engine)
     try:
         app(args=argv, prog_name="engage")
+    except BrokenPipeError:
+        # ``engage bill ... | head``: the reader has gone; end quietly, and keep Python from
+        # complaining when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
     except EngageError as exc:  # raised by a plugin's command outside the guard (a group)
         if debug:
             raise

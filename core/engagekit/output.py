@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from engagekit.money import Money
+from engagekit.money import Money, quantum
 from engagekit.period import Period
 from engagekit.results import (
     ComponentBill,
@@ -53,6 +53,18 @@ def decimal_text(value: Decimal) -> str:
     return "0" if text in ("-0", "-0.0") else text
 
 
+def money_text(value: Money) -> str:
+    """An amount with at least the currency's minor unit: ``"0.00"``, ``"14900.00"``, ``"5"`` JPY.
+
+    Padded, never rounded: a unit price may be finer than a cent.
+    """
+    q = quantum(value.currency)
+    amount = value.amount
+    if amount.as_tuple().exponent > q.as_tuple().exponent:  # type: ignore[operator]
+        amount = amount.quantize(q)
+    return decimal_text(amount)
+
+
 def jsonable(value: Any) -> Any:
     """Plain JSON values for anything a result may hold."""
     if value is None or isinstance(value, bool | int | str):
@@ -62,7 +74,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, float):
         return value
     if isinstance(value, Money):
-        return decimal_text(value.amount)
+        return money_text(value)
     if isinstance(value, Period):
         return value.label
     if isinstance(value, datetime | date | time):
@@ -93,6 +105,17 @@ def _dist(d: Distribution | None) -> dict[str, str] | None:
     return out
 
 
+def _money_dist(est: ProjectEstimate) -> dict[str, str] | None:
+    if est.samples is None or est.samples.cost is None:
+        return None
+    q = quantum(est.currency)
+    d = Distribution.from_samples(est.samples.cost, places=-int(q.as_tuple().exponent))
+    return {
+        k: money_text(Money(v, est.currency))
+        for k, v in (("p50", d.p50), ("p80", d.p80), ("p90", d.p90))
+    }
+
+
 def _component_estimate(r: ComponentEstimate) -> dict[str, Any]:
     return {
         "name": r.component,
@@ -101,6 +124,8 @@ def _component_estimate(r: ComponentEstimate) -> dict[str, Any]:
         "cost": jsonable(r.cost),
         "price": jsonable(r.price),
         "margin": jsonable(r.margin),
+        # what cost and price are: a percentile of the trials ("P80") or "point"
+        "basis": r.basis or "point",
         "start": jsonable(r.start),
         "finish": jsonable(r.finish),
         "details": jsonable(r.details),
@@ -120,6 +145,10 @@ def estimate_doc(est: ProjectEstimate) -> dict[str, Any]:
             "cost": jsonable(est.cost),
             "price": jsonable(est.price),
             "margin": jsonable(est.margin),
+            # cost, price and margin add the components' figures, whatever their basis
+            "basis": "sum",
+            # the project's cost per trial, where components simulate (else null)
+            "cost_per_trial": _money_dist(est),
         },
         "warnings": list(est.warnings),
     }

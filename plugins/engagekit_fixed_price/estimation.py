@@ -161,7 +161,7 @@ def finish_days(
     for r, role in enumerate(plan.roles):
         if need[r] > 0 and cum[r, -1] <= 0:
             raise engagekit.InputError(
-                f"component {component.name!r}: the fixed team has no capacity for role {role!r}: "
+                f"the fixed team has no capacity for role {role!r}: "
                 "its members work no hours on the project calendar (holidays, closed days or "
                 "their dates)",
                 where=project.source,
@@ -201,6 +201,7 @@ def estimate_component(
         _weights(plan, rates),
         trials=options.trials,
         seed=options.seed_for(component.name),
+        workers=options.workers,
     )
     effort = np.ascontiguousarray(sims[:, 0])
     cost = np.ascontiguousarray(sims[:, 1])
@@ -261,6 +262,7 @@ def estimate_component(
         model=MODEL,
         cost=cost_at_target,
         price=price,
+        basis=f"P{target}",
         effort_hours=_hours(effort_stats),
         start=component.start,
         finish=at_target,
