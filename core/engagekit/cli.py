@@ -359,9 +359,15 @@ def build_app(engine: Engine) -> typer.Typer:
 
         p = period_of(period)
         assert p is not None
+        billed: list[Any] = []
+
+        def compute(project: "Project") -> Any:
+            billed.append((project, engine.bill(project, p)))
+            return billed[-1][1]
+
         run(
             file,
-            lambda project: engine.bill(project, p),
+            compute,
             doc=out.bill_doc,
             rows=tables.bill_csv,
             show=tables.print_bill,
@@ -369,6 +375,11 @@ def build_app(engine: Engine) -> typer.Typer:
             csv_=csv_,
             output=output,
         )
+        from engagekit.ledger.commands import issued_notes
+
+        with _errors(state):
+            for note in issued_notes(engine, file, *billed[0]) if billed else ():
+                typer.echo(note, err=True)
 
     @app.command()
     def staff(
@@ -431,6 +442,10 @@ def build_app(engine: Engine) -> typer.Typer:
                 html = render_report(engine, project, seed=seed, trials=trials)
             write_atomic(output, html)
             typer.echo(f"wrote {output}")
+
+    from engagekit.ledger.commands import add_ledger_commands
+
+    add_ledger_commands(app, engine, lambda: _errors(state))
 
     # One plugin at a time, so that a broken one is named and the others' commands still come.
     for impl in engine.pm.hook.register_commands.get_hookimpls():
