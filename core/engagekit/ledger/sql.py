@@ -27,8 +27,13 @@ __all__ = ["HEAD", "Store", "connect"]
 #: The schema revision this engagekit writes; the newest file in ``migrations/versions``.
 HEAD = "0001"
 VERSION_TABLE = "engagekit_alembic_version"
-#: How long a write waits for another writer before giving up (seconds).
-LOCK_TIMEOUT = float(os.environ.get("ENGAGEKIT_LOCK_TIMEOUT", "60"))
+
+
+def lock_timeout() -> float:
+    """How long a write waits for another writer before giving up, in seconds
+    (``ENGAGEKIT_LOCK_TIMEOUT``, default 60)."""
+    return float(os.environ.get("ENGAGEKIT_LOCK_TIMEOUT", "60"))
+
 
 metadata = sa.MetaData()
 series_t = sa.Table(
@@ -97,7 +102,7 @@ def connect(url: str) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(
-            parsed, poolclass=sa.pool.NullPool, connect_args={"timeout": LOCK_TIMEOUT}
+            parsed, pool_size=1, max_overflow=4, connect_args={"timeout": lock_timeout()}
         )
         sa.event.listen(engine, "connect", _sqlite_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
@@ -116,11 +121,12 @@ def connect(url: str) -> Engine:
             ) from None
         return sa.create_engine(
             parsed,
-            poolclass=sa.pool.NullPool,
+            pool_size=1,
+            max_overflow=4,
             connect_args={
                 "connect_timeout": 10,
                 "application_name": f"engagekit (pid {os.getpid()})",
-                "options": f"-c lock_timeout={int(LOCK_TIMEOUT * 1000)}",
+                "options": f"-c lock_timeout={int(lock_timeout() * 1000)}",
             },
         )
     raise InputError(
@@ -133,7 +139,7 @@ def _sqlite_connect(dbapi: Any, _record: Any) -> None:
     # The driver's own implicit transactions are off; _sqlite_begin starts ours.
     dbapi.isolation_level = None
     cur = dbapi.cursor()
-    cur.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT * 1000)}")
+    cur.execute(f"PRAGMA busy_timeout = {int(lock_timeout() * 1000)}")
     cur.execute("PRAGMA foreign_keys = ON")
     mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
     if mode != "wal":
@@ -192,7 +198,7 @@ class Store:
             if "locked" in text or "busy" in text:
                 holders = _holders(path)
                 return InputError(
-                    f"the ledger database is locked by another writer (waited {LOCK_TIMEOUT:g} s)",
+                    f"the ledger database is locked by another writer (waited {lock_timeout():g} s)",
                     where=path,
                     hint=f"held by {holders}" if holders else "another engage is issuing; retry",
                 )
@@ -213,9 +219,17 @@ class Store:
         else:
             host = f"{url.host or 'localhost'}:{url.port or 5432}"
             if isinstance(exc, sa.exc.OperationalError) and "lock timeout" in text:
+                holders = self._pg_holders()
                 return InputError(
-                    f"the ledger is locked by another session (waited {LOCK_TIMEOUT:g} s)",
+                    f"the ledger is locked by another session (waited {lock_timeout():g} s)",
                     where=self.where,
+                    hint=f"held by {holders}" if holders else "another engage is issuing; retry",
+                )
+            if "read-only" in text:
+                return InputError(
+                    "the ledger database is read-only for this user or server",
+                    where=self.where,
+                    hint="issuing needs INSERT and UPDATE rights on the engagekit_* tables",
                 )
             if isinstance(exc, sa.exc.OperationalError) and ("connect" in text or "server" in text):
                 reason = re.sub(r"password=\S+", "password=***", first)
@@ -224,6 +238,23 @@ class Store:
                     where=self.where,
                 )
         return InputError(f"the ledger database refused: {first}", where=self.where)
+
+    def _pg_holders(self) -> str:
+        """The sessions holding locks on the series table (best effort)."""
+        query = sa.text(
+            "SELECT DISTINCT a.pid, a.application_name, a.client_addr, a.usename "
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.relation = 'engagekit_series'::regclass AND a.pid <> pg_backend_pid()"
+        )
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+        except sa.exc.DBAPIError:
+            return ""
+        return ", ".join(
+            f"pid {pid} ({app or 'unnamed'}, {user}@{addr or 'local'})"
+            for pid, app, addr, user in rows
+        )
 
     # -- schema -----------------------------------------------------------------------------
 
