@@ -76,7 +76,8 @@ def plugin(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Speed and memory benchmarks, each against a baseline in the same run (ratios)."""
+    """The benchmark gate: engagekit against independent floors in paired, interleaved runs
+    (benchmarks/gate.py); `nox -s bench -- --quick sla` runs the small sizes of one."""
     session.install(".[test,bench]")
     session.run(
         "python",

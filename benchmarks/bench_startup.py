@@ -1,53 +1,93 @@
-"""Start-up time of `engage --version` and `engage models` against the bare imports they need.
+"""Start-up: `engage --version` against bare imports; `validate` and `estimate` against it.
 
-Baseline: `python -c "import typer, pluggy, attrs"` plus a scan of the `engagekit` entry points.
-Limit: median start-up at most 1.3x the baseline; neither command imports numpy, pandas or polars.
+Goals:
+- `engage --version` at most 1.3x `python -c "import typer, pluggy, attrs"` plus a scan of the
+  `engagekit` entry points (issue 4);
+- `engage validate examples/hybrid.toml` at most 1.5x `engage --version`, and `engage estimate`
+  on it at most 3x (issue 16);
+- `--version` imports no numpy, pandas, polars, pyarrow, holidays or cattrs; `validate` no
+  numpy, polars or pyarrow (the hybrid example reads no bulk data file to validate), and of the
+  `holidays` package's countries only the project's (Germany).
 """
 
 from __future__ import annotations
 
-import subprocess
+import json
 import sys
 
-from harness import check, failed, median_command, save
+import gate
 
 BASELINE = (
     "import typer, pluggy, attrs\n"
     "from importlib.metadata import entry_points\n"
     "entry_points(group='engagekit')\n"
 )
-ENGAGE = "from engagekit.cli import main; main()"
+HYBRID = "examples/hybrid.toml"
+REPORT_MODULES = (
+    "import atexit, sys\n"
+    "def report():\n"
+    "    names = sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}\n"
+    "                   and (m.count('.') == 0 or m.startswith('holidays.countries.')))\n"
+    "    print('MODULES ' + __import__('json').dumps(names), file=sys.stderr)\n"
+    "atexit.register(report)\n"
+    "sys.argv = ['engage', *{args!r}]\n"
+    "from engagekit.cli import main; main()\n"
+)
 HEAVY = ("numpy", "pandas", "polars", "pyarrow", "holidays", "cattrs")
 
 
-def heavy_imports(args: list[str]) -> list[str]:
-    code = (
-        "import sys, runpy\n"
-        f"sys.argv = ['engage', *{args!r}]\n"
-        "try:\n"
-        f"    exec({ENGAGE!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+def modules(bench: gate.Bench, *args: str) -> list[str]:
+    """The heavy modules (and holiday countries) that an `engage` command imports."""
+    import subprocess
+
+    code = REPORT_MODULES.format(heavy=HEAVY, args=list(args))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=gate.ROOT, check=True
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    last = out.stderr.strip().splitlines()[-1:] or [""]
-    return [m for m in last[0].split(",") if m]
+    line = [x for x in out.stderr.splitlines() if x.startswith("MODULES ")][-1]
+    return list(json.loads(line.removeprefix("MODULES ")))
 
 
-def main() -> int:
-    base = median_command([sys.executable, "-c", BASELINE], repeat=21)
-    print(f"  baseline (typer, pluggy, attrs + entry-point scan): {base * 1000:.1f} ms")
-    for args in (["--version"], ["models"]):
-        t = median_command([sys.executable, "-c", ENGAGE, *args], repeat=21)
-        print(f"  engage {' '.join(args)}: {t * 1000:.1f} ms")
-        check(f"engage {' '.join(args)} / baseline", t / base, 1.3)
-        heavy = heavy_imports(args)
-        check(f"engage {' '.join(args)}: heavy modules imported ({', '.join(heavy) or 'none'})",
-              len(heavy), 0, unit="")
-    save("startup")
-    return 1 if failed() else 0
+def run(bench: gate.Bench) -> None:
+    version = gate.engage("--version")
+    bench.compare(
+        "engage --version / bare imports",
+        version,
+        [sys.executable, "-c", BASELINE],
+        pairs=21,
+        time_at_most=1.3,
+        labels=("engage --version", "imports"),
+    )
+    bench.compare(
+        "engage validate hybrid / engage --version",
+        gate.engage("validate", HYBRID),
+        version,
+        pairs=21,
+        time_at_most=1.5,
+        labels=("engage validate", "engage --version"),
+    )
+    bench.compare(
+        "engage estimate hybrid / engage --version",
+        gate.engage("estimate", HYBRID),
+        version,
+        pairs=11,
+        time_at_most=3.0,
+        labels=("engage estimate", "engage --version"),
+    )
+    loaded = modules(bench, "--version")
+    bench.same("engage --version: heavy modules imported", loaded, [])
+    loaded = modules(bench, "validate", HYBRID)
+    bench.same(
+        "engage validate: data libraries and holiday countries imported",
+        [
+            m
+            for m in loaded
+            if m.split(".")[0] in ("numpy", "polars", "pyarrow", "pandas")
+            or m.startswith("holidays.countries.")
+        ],
+        ["holidays.countries.germany"],
+    )
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(gate.main(sys.modules[__name__]))

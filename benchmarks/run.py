@@ -1,20 +1,46 @@
-"""Run every benchmark (``nox -s bench``): each ``bench_*.py`` in its own process.
+"""Run the benchmark gate (``nox -s bench``): every ``bench_*.py``, each in its own process.
 
-Exit status 1 if any benchmark misses a limit. Figures land in benchmarks/results/.
+``python benchmarks/run.py [--quick] [NAME ...]``: only the benchmarks whose name contains one
+of the NAMEs; ``--quick`` runs the small sizes with fewer pairs (for development; the gate is the
+full run). Prints one table of every goal at the end; exits 1 only when a goal is missed by its
+median (or a same-numbers check fails, or a benchmark cannot run).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-here = Path(__file__).parent
-selected = sys.argv[1:]
-status = 0
-for bench in sorted(here.glob("bench_*.py")):
-    if selected and not any(s in bench.stem for s in selected):
-        continue
-    print(f"== {bench.stem}", flush=True)
-    status |= subprocess.run([sys.executable, str(bench)], cwd=here.parent).returncode
-sys.exit(1 if status else 0)
+import gate
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    flags = [a for a in args if a.startswith("--")]
+    selected = [a for a in args if not a.startswith("--")]
+    status = 0
+    ran = []
+    for bench in sorted(gate.HERE.glob("bench_*.py")):
+        if selected and not any(s in bench.stem for s in selected):
+            continue
+        result = gate.RESULTS / f"{bench.stem}.json"
+        result.unlink(missing_ok=True)
+        code = subprocess.run([sys.executable, str(bench), *flags], cwd=gate.ROOT).returncode
+        if code and not result.exists():
+            print(f"FAIL  {bench.stem} could not run (exit {code})")
+        status |= code
+        ran.append(result)
+    print(f"\n== summary ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
+    for path in ran:
+        if not path.exists():
+            continue
+        for record in json.loads(Path(path).read_text())["records"]:
+            print(gate.describe(record))
+    return 1 if status else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

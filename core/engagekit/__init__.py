@@ -9,10 +9,14 @@ do not pay for the parts of engagekit they never touch.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from engagekit._version import __version__
-from engagekit.markers import hookimpl
+
+# Not `from typing import TYPE_CHECKING`: importing typing costs `engage` ~10 ms before it can
+# install its signal handlers (mypy reads this name as typing's).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _LAZY: dict[str, str] = {
     "Adjustment": "engagekit.results",
@@ -60,6 +64,8 @@ _LAZY: dict[str, str] = {
     "Workspace": "engagekit.workspace",
     "allocate_units": "engagekit.money",
     "create_engine": "engagekit.engine",
+    # Lazy too: `engage` installs its signal handlers before pluggy is imported.
+    "hookimpl": "engagekit.markers",
     "open_workspace": "engagekit.workspace",
     "quantum": "engagekit.money",
 }

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from engagekit.errors import InputError
+from engagekit.publicholidays import holiday_class
 
 if TYPE_CHECKING:
     from engagekit.clock import BusinessClock
@@ -112,18 +113,17 @@ def _check_week(instance: Any, attribute: Any, value: tuple[tuple[Span, ...], ..
 
 @functools.lru_cache(maxsize=256)
 def _country_holidays(country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
-    import holidays
-
-    return dict(holidays.country_holidays(country, subdiv=subdivision, years=year))
+    cls = holiday_class(country)
+    if cls is None:
+        raise NotImplementedError(f"no holidays for country {country!r}")
+    return dict(cls(subdiv=subdivision, years=year))
 
 
 def _check_country(instance: Calendar, attribute: Any, value: str | None) -> None:
     if value is None:
         return
-    import holidays
-
     try:
-        holidays.country_holidays(value, subdiv=instance.subdivision, years=2026)
+        _country_holidays(value, instance.subdivision, 2026)
     except NotImplementedError:
         raise InputError(
             f"no public holidays known for country {value!r}",

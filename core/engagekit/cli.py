@@ -2,6 +2,7 @@
 tests get a fresh app. Exit codes: 0 success, 1 a problem with the input or a plugin, 2 usage.
 """
 
+import decimal
 import io
 import json
 import os
@@ -47,10 +48,14 @@ PeriodOpt = Annotated[
 
 class State:
     debug = False
+    #: How many problems of a file an error lists (``--max-errors``); None: all.
+    max_errors: int | None = None
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
+    from engagekit.terminal import printable
+
+    typer.echo(f"error: {printable(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -62,9 +67,16 @@ def _errors(state: State) -> Iterator[None]:
     except EngageError as exc:
         if state.debug:
             raise
-        _fail(str(exc))
+        from engagekit.errors import InputErrors
+
+        _fail(exc.render_all(state.max_errors) if isinstance(exc, InputErrors) else str(exc))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except (OverflowError, decimal.DecimalException) as exc:
+        # Inputs are bounded where they are read; this is the net under what slipped through.
+        if state.debug:
+            raise
+        _fail(f"a number in the input is too large to compute with ({type(exc).__name__})")
     except OSError as exc:
         if state.debug:
             raise
@@ -76,16 +88,23 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        from engagekit.output import write_atomic
-
-        write_atomic(output, text)
+        _write(output, text)
         typer.echo(f"wrote {output}", err=True)
 
 
-def _console(width: int | None = None) -> Any:
-    from rich.console import Console
+def _write(path: Path, text: str) -> None:
+    """``write_atomic``, saying which leftovers of a killed earlier write it removed."""
+    from engagekit.output import write_atomic
+    from engagekit.terminal import printable
 
-    return Console(width=width or (None if sys.stdout.isatty() else 120), highlight=False)
+    for stale in write_atomic(path, text):
+        typer.echo(printable(f"removed {stale}, left by an interrupted write"), err=True)
+
+
+def _console(width: int | None = None) -> Any:
+    from engagekit.terminal import console
+
+    return console(width=width or (None if sys.stdout.isatty() else 120))
 
 
 def _render(build: Callable[[Any], None], output: Path | None) -> None:
@@ -93,9 +112,9 @@ def _render(build: Callable[[Any], None], output: Path | None) -> None:
     if output is None:
         build(_console())
         return
-    from rich.console import Console
+    from engagekit.terminal import console as safe_console
 
-    console = Console(record=True, width=120, file=io.StringIO())
+    console = safe_console(record=True, width=120, file=io.StringIO())
     build(console)
     _emit(console.export_text(), output)
 
@@ -104,8 +123,9 @@ def _listing(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """A rich table on a terminal; plain aligned columns in a pipe."""
     if not sys.stdout.isatty():
         from engagekit.listing import columns
+        from engagekit.terminal import printable
 
-        _emit(columns(header, rows), None)
+        _emit(printable(columns(header, rows)), None)
         return
     from rich.table import Table
 
@@ -139,9 +159,9 @@ def _progress(engine: Engine) -> Iterator[None]:
 
 
 def _stderr_console() -> Any:
-    from rich.console import Console
+    from engagekit.terminal import console
 
-    return Console(stderr=True)
+    return console(stderr=True)
 
 
 def _guarded(command: Callable[..., Any], state: State) -> Callable[..., Any]:
@@ -188,8 +208,18 @@ def build_app(engine: Engine) -> typer.Typer:
             ),
         ] = False,
         debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+        max_errors: Annotated[
+            int | None,
+            typer.Option(
+                "--max-errors",
+                min=1,
+                metavar="N",
+                help="List at most N problems of a file (default: every one).",
+            ),
+        ] = None,
     ) -> None:
         state.debug = debug
+        state.max_errors = max_errors
 
     def load(file: Path) -> "Project":
         return engine.load_project(file)
@@ -274,9 +304,7 @@ def build_app(engine: Engine) -> typer.Typer:
                 source=path,
                 text=text,
             )
-            from engagekit.output import write_atomic
-
-            write_atomic(path, text)
+            _write(path, text)
             typer.echo(f"wrote {path}; try: engage validate {path}")
 
     @app.command()
@@ -284,10 +312,14 @@ def build_app(engine: Engine) -> typer.Typer:
         """Check a project file: syntax, keys, types, every component's settings."""
         with _errors(state):
             project = load(file)
+            from engagekit.terminal import printable
+
             typer.echo(
-                f"{file}: ok ({project.name}, {len(project.components)} components: "
-                + ", ".join(f"{c.name} [{c.model}]" for c in project.components)
-                + ")"
+                printable(
+                    f"{file}: ok ({project.name}, {len(project.components)} components: "
+                    + ", ".join(f"{c.name} [{c.model}]" for c in project.components)
+                    + ")"
+                )
             )
 
     def run(
@@ -319,7 +351,7 @@ def build_app(engine: Engine) -> typer.Typer:
         from engagekit.period import Period
 
         with _errors(state):
-            return Period.parse(text) if text else None
+            return Period.parse(text) if text is not None else None
 
     @app.command()
     def estimate(
@@ -358,7 +390,7 @@ def build_app(engine: Engine) -> typer.Typer:
         from engagekit import tables
 
         p = period_of(period)
-        assert p is not None
+        assert p is not None  # --period is required, and parse refuses ""
         billed: list[Any] = []
 
         def compute(project: "Project") -> Any:
@@ -433,15 +465,18 @@ def build_app(engine: Engine) -> typer.Typer:
         trials: TrialsOpt = None,
     ) -> None:
         """Write one self-contained HTML report: estimate, billing forecast, staffing, SLAs."""
-        from engagekit.output import write_atomic
         from engagekit.report import render_report
 
         with _errors(state):
             project = load(file)
             with _progress(engine):
                 html = render_report(engine, project, seed=seed, trials=trials)
-            write_atomic(output, html)
+            _write(output, html)
             typer.echo(f"wrote {output}")
+
+    from engagekit.compare.command import add_compare
+
+    add_compare(app, engine, state)
 
     from engagekit.ledger.commands import add_ledger_commands
 
@@ -457,12 +492,22 @@ def build_app(engine: Engine) -> typer.Typer:
                 if info.callback is not None:
                     info.callback = _guarded(info.callback, state)
         except Exception as exc:  # a broken plugin must not take the CLI down
+            from engagekit.terminal import printable
+
             typer.echo(
-                f"warning: plugin {impl.plugin_name!r} failed to add its commands: "
-                f"{type(exc).__name__}: {exc}",
+                printable(
+                    f"warning: plugin {impl.plugin_name!r} failed to add its commands: "
+                    f"{type(exc).__name__}: {exc}"
+                ),
                 err=True,
             )
     return app
+
+
+def _print_error(exc: BaseException) -> None:
+    from engagekit.terminal import printable
+
+    typer.echo(f"error: {printable(str(exc))}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -473,15 +518,17 @@ def main(argv: list[str] | None = None) -> None:
     except EngageError as exc:  # strict mode
         if debug:
             raise
-        typer.echo(f"error: {exc}", err=True)
+        _print_error(exc)
         raise SystemExit(1) from None
     for problem in engine.problems:
-        typer.echo(f"warning: {problem}", err=True)
+        from engagekit.terminal import printable
+
+        typer.echo(f"warning: {printable(str(problem))}", err=True)
     app = build_app(engine)
     try:
         app(args=argv, prog_name="engage")
     except EngageError as exc:  # raised by a plugin's command outside the guard (a group)
         if debug:
             raise
-        typer.echo(f"error: {exc}", err=True)
+        _print_error(exc)
         raise SystemExit(1) from None

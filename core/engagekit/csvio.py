@@ -1,24 +1,29 @@
 """Reading small CSV files row by row with errors that name the file, row and column.
 
 For data files of a few thousand rows (milestone acceptances, progress reports, cost lines).
-Bulk files (timesheets, incident logs) are read columnar by the plugins that need speed.
-Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row 2.
+Bulk files (timesheets, incident logs) are read columnar by the plugins that need speed. Both
+open their file with ``engagekit.csvfile.open_csv``: one behaviour for encodings, delimiters,
+decimal marks, blank lines and ragged rows. Rows are numbered as a spreadsheet shows them: the
+header is row 1, the first data row 2.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import attrs
 
+from engagekit.csvfile import CsvFormat, number_hint, open_csv, parse_number
 from engagekit.errors import InputError
 
-__all__ = ["CsvRow", "read_rows"]
+# As in settings: beyond this, a product's cents no longer fit in decimal's 28 digits.
+LARGEST = Decimal(10) ** 15
+
+__all__ = ["CsvFormat", "CsvRow", "read_rows"]
 
 
 @attrs.frozen
@@ -28,6 +33,8 @@ class CsvRow:
     path: Path
     number: int
     values: dict[str, str]
+    #: The file's decimal mark.
+    decimal_mark: str = "."
 
     def error(self, message: str, column: str | None = None, hint: str | None = None) -> InputError:
         return InputError(message, where=self.path, row=self.number, field=column, hint=hint)
@@ -44,16 +51,11 @@ class CsvRow:
         value = self.text(column, required=required)
         if value is None:
             return None
-        try:
-            out = (
-                Decimal(value.replace(",", ""))
-                if value.count(",") and "." in value
-                else Decimal(value.replace(",", "."))
-            )
-        except InvalidOperation:
-            raise self.error(f"{value!r} is not a number", column) from None
-        if not out.is_finite():
-            raise self.error(f"{value!r} is not a finite number", column)
+        out = parse_number(value, self.decimal_mark)
+        if out is None:
+            raise self.error(f"{value!r} is not a number", column, number_hint(self.decimal_mark))
+        if abs(out) >= LARGEST:
+            raise self.error(f"{value!r} is too large (numbers must be below 10^15)", column)
         return out
 
     def date(
@@ -126,24 +128,18 @@ class CsvRow:
 
 
 def read_rows(
-    path: Path, *, required: Sequence[str], optional: Sequence[str] = (), what: str = "file"
+    path: Path,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    what: str = "file",
+    format: CsvFormat | None = None,
 ) -> Iterator[CsvRow]:
-    """The data rows of a CSV file with a header that has every ``required`` column."""
-    try:
-        f = path.open(newline="", encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{what} does not exist", where=path) from None
-    with f:
-        reader = csv.DictReader(f)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise InputError(
-                f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-                where=path,
-                row=1,
-                hint=f"a {what} has the columns {', '.join([*required, *optional])}",
-            )
-        reader.fieldnames = header
-        for number, values in enumerate(reader, start=2):
-            yield CsvRow(path, number, {k: v for k, v in values.items() if k is not None})
+    """The data rows of a CSV file with a header that has every ``required`` column.
+
+    Every ragged or undecodable row is reported before the first row is yielded.
+    """
+    csv_file = open_csv(path, format, what=what)
+    csv_file.require(required, optional)
+    for number, values in csv_file.records():
+        yield CsvRow(csv_file.path, number, values, csv_file.decimal)

@@ -74,6 +74,14 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _is_engagekit(dist: str | None) -> bool:
+    return dist is not None and dist.lower().replace("_", "-") == "engagekit"
+
+
+def _entry_points() -> list[metadata.EntryPoint]:
+    return list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+
 def create_engine(
     *,
     plugins: Iterable[object | tuple[str, object]] = (),
@@ -98,11 +106,24 @@ def create_engine(
     engine.pm.register(adjustments, name=CORE_PLUGIN)
     blocked = set(disable)
     if entry_points:
-        eps = metadata.entry_points(group=ENTRY_POINT_GROUP)
         order = {name: i for i, name in enumerate(BUILTIN_PLUGINS)}
-        for ep in sorted(eps, key=lambda e: (order.get(e.name, len(order)), e.name)):
+
+        def rank(ep: metadata.EntryPoint) -> tuple[int, bool, str]:
+            dist = ep.dist.name if ep.dist else None
+            return order.get(ep.name, len(order)), not _is_engagekit(dist), ep.name
+
+        for ep in sorted(_entry_points(), key=rank):
             dist = ep.dist.name if ep.dist else None
             version = ep.dist.version if ep.dist else None
+            if ep.name in BUILTIN_PLUGINS and not _is_engagekit(dist):
+                engine._fail(
+                    ep.name,
+                    dist,
+                    version,
+                    f"refused: {ep.name!r} is the name of a built-in plugin of engagekit, and "
+                    "no plugin displaces a built-in (rename the entry point)",
+                )
+                continue
             if ep.name in blocked:
                 engine.pm.set_blocked(ep.name)
                 engine._plugins.append(PluginInfo(ep.name, dist, version, "blocked"))
@@ -257,14 +278,17 @@ class Engine:
             if not absent:
                 raise
             hint = f"{err.hint}; not loaded: {'; '.join(absent)}"
-            raise UnknownModelError(
+            explained = UnknownModelError(
                 err.message,
                 where=err.where,
                 line=err.line,
                 column=err.column,
                 field=err.field,
                 hint=hint,
-            ) from None
+            )
+            if err.component is not None:
+                raise explained.in_component(err.project, err.component, err.model) from None
+            raise explained from None
 
     def make_component(
         self,
@@ -275,28 +299,49 @@ class Engine:
         start: date,
         end: date,
         settings: Mapping[str, Any] | object,
+        key: str | None = None,
     ) -> Component:
         """A component of ``model`` built in code, e.g. by a composite model that hands part of
         its work to another model. ``settings`` may be a table (read by the model's settings
-        class, relative paths against the project's folder) or a settings instance."""
+        class, relative paths against the project's folder) or a settings instance.
+
+        ``key`` is where the table sits in the calling component's settings
+        (``"time_material"`` for ``[components.settings.time_material]``): a problem in it is
+        then reported at its key path in the project file, ``settings.time_material.rates[0]``.
+        Errors name the component ``name`` and ``model``; raised inside the calling model's
+        hook, the engine then names the calling component (``(capped-tm via time-material)``).
+        """
         from engagekit.project import Component
         from engagekit.projectfile import unknown_model
-        from engagekit.settings import SettingsError, structure
+        from engagekit.settings import SettingsError, format_path, parse_path, structure
 
         spec = self._models.get(model)
         if spec is None:
             raise unknown_model(model, self._models)
+        prefix: tuple[str | int, ...] = ("settings", *parse_path(key)) if key else ("settings",)
+
+        def placed(err: InputError, path: tuple[str | int, ...]) -> InputError:
+            field = format_path((*prefix, *path))
+            return InputError(err.message, field=field, hint=err.hint).in_component(
+                project.source, name, model
+            )
+
         if isinstance(settings, Mapping):
             try:
                 settings = structure(dict(settings), spec.settings, project.base_dir)
             except SettingsError as err:
-                raise InputError(
-                    f"component {name!r} ({model}): {err.message}", field=err.field, hint=err.hint
-                ) from None
+                raise placed(err, err.path) from None
         component = Component(name, model, start, end, settings)
         check = getattr(settings, "check_component", None)
         if check is not None:
-            check(component)
+            try:
+                check(component)
+            except SettingsError as err:
+                raise placed(err, err.path) from None
+            except InputError as err:
+                if err.where is not None:
+                    raise err.in_component(project.source, name, model) from None
+                raise placed(err, parse_path(err.field) if err.field else ()) from None
         return component
 
     # -- per component ------------------------------------------------------------------------
@@ -315,19 +360,29 @@ class Engine:
             tb = tb.tb_next
         return culprit or "unknown"
 
+    def _owner_hook(self, hook_name: str, spec: ModelSpec) -> Any:
+        """``hook_name`` as only the plugin that registered ``spec`` implements it."""
+        owner = self.pm.get_plugin(spec.plugin) if spec.plugin else None
+        others = [p for p in self.pm.get_plugins() if p is not owner]
+        return self.pm.subset_hook_caller(hook_name, others)
+
     def _call(self, hook_name: str, expected: type[T], component: Component, **kw: Any) -> T:
-        hook = getattr(self.pm.hook, hook_name)
+        """Call a per-component hook of the plugin that owns ``component.model``, and of no
+        other plugin; whatever goes wrong is blamed on that plugin."""
         spec = self._models.get(component.model)
         if spec is None:
             from engagekit.projectfile import unknown_model
 
             raise unknown_model(component.model, self._models)
+        plugin = spec.plugin
+        hook = self._owner_hook(hook_name, spec)
         try:
             result = hook(engine=self, component=component, **kw)
+        except InputError as err:
+            raise err.in_component(project_source(kw), component.name, component.model) from err
         except EngageError:
             raise
         except Exception as exc:
-            plugin = self._culprit(exc, hook)
             raise PluginError(
                 f"plugin {plugin!r} raised {type(exc).__name__} in hook {hook_name!r} for "
                 f"component {component.name!r}: {exc}",
@@ -335,17 +390,17 @@ class Engine:
             ) from exc
         if result is None:
             raise PluginError(
-                f"no plugin answered {hook_name!r} for component {component.name!r} of model "
-                f"{component.model!r} (registered by plugin {spec.plugin!r}); installed models: "
-                f"{', '.join(sorted(self._models))}",
-                plugin=spec.plugin,
+                f"plugin {plugin!r} registered model {component.model!r} but did not answer "
+                f"{hook_name!r} for component {component.name!r} (no implementation, or it "
+                f"returned None); installed models: {', '.join(sorted(self._models))}",
+                plugin=plugin,
             )
         if not isinstance(result, expected):
             raise PluginError(
-                f"plugin {spec.plugin!r} broke the contract: hook {hook_name!r} returned "
+                f"plugin {plugin!r} broke the contract: hook {hook_name!r} returned "
                 f"{type(result).__name__} for component {component.name!r}, expected "
-                f"{expected.__name__} or None",
-                plugin=spec.plugin,
+                f"{expected.__name__}",
+                plugin=plugin,
             )
         return result
 
@@ -439,7 +494,8 @@ class Engine:
             effort_hours=effort,
             options=options,
             samples=samples,
-            warnings=tuple(w for r in results for w in r.warnings) + tuple(warnings),
+            warnings=tuple(f"{r.component}: {w}" for r in results for w in r.warnings)
+            + tuple(warnings),
         )
 
     def bill(self, project: Project, period: Period) -> ProjectBill:
@@ -523,6 +579,12 @@ class Engine:
         )
         warnings = tuple(f"{m.component}: {w}" for m in measures for w in m.warnings)
         return ServiceReport(project.name, period, tuple(measures), warnings)
+
+
+def project_source(kw: Mapping[str, Any]) -> Path | None:
+    """The project file of a hook call's keyword arguments, if the project came from one."""
+    project = kw.get("project")
+    return getattr(project, "source", None)
 
 
 def _combine_effort(

@@ -6,10 +6,14 @@ implementation's parameters by name: an implementation may accept any subset of 
 parameters, but never one the spec lacks, and never a parameter with a default value (pluggy
 would not fill it).
 
-The per-component hooks (``estimate``, ``bill``, ``staff``, ``measure_service``) stop at the first
-non-None result: the plugin that owns ``component.model`` answers, every other plugin returns
-None. Plugins never import each other; a model that builds on another (a dedicated team billed
-as time and material) asks the engine, which dispatches to the owner.
+The per-component hooks (``estimate``, ``bill``, ``staff``, ``measure_service``) are dispatched
+to the owner only: the engine calls the implementation of the plugin that registered
+``component.model``, and no other plugin's. A model therefore needs no "is this mine?" check
+(a plugin with several models branches on ``component.model``), cannot answer for another
+model's components, and is the one blamed when a result breaks the contract. Plugins never
+import each other; a model that builds on another (a dedicated team billed as time and
+material) asks the engine, which dispatches to that model's owner. Cross-cutting hooks
+(``invoice_adjustments``, ``register_commands``) are called on every plugin.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import pluggy
 if TYPE_CHECKING:
     import typer
 
+    from engagekit.compare import Proposal, ProposeOptions, Scope
     from engagekit.engine import Engine
     from engagekit.period import Period
     from engagekit.project import Component, Project
@@ -70,14 +75,12 @@ def estimate(
     :param options: ``seed`` and ``trials`` for Monte Carlo simulations. Seed a component's
         generator with ``options.seed_for(component.name)`` so runs are reproducible.
 
-    Return a :class:`engagekit.ComponentEstimate` if ``component.model`` is yours. A
+    Return a :class:`engagekit.ComponentEstimate`. A
     probabilistic model sets ``effort_hours`` (P50/P80/P90) and ``samples`` (per-trial effort and
     cost, ``options.trials`` long), which the engine sums per trial across components so that the
     project's percentiles are those of the sum.
 
-    Return None if the component belongs to another model.
-
-    Stops at the first non-None result.
+    Called only on the plugin that registered ``component.model``.
     """
 
 
@@ -97,9 +100,7 @@ def bill(
     currency's minor unit. A component with nothing to bill in the period returns a bill with no
     lines, not None.
 
-    Return None if the component belongs to another model.
-
-    Stops at the first non-None result.
+    Called only on the plugin that registered ``component.model``.
     """
 
 
@@ -115,9 +116,7 @@ def staff(engine: Engine, project: Project, component: Component) -> ComponentSt
     role or person and period (FTE, hours), plus warnings for under- or over-capacity. The engine
     merges all components into one plan and flags a person over-allocated across components.
 
-    Return None if the component belongs to another model.
-
-    Stops at the first non-None result.
+    Called only on the plugin that registered ``component.model``.
     """
 
 
@@ -135,9 +134,7 @@ def measure_service(
     Return a :class:`engagekit.ServiceMeasure` with the model's ``metrics`` (scalars),
     ``tables`` (lists of rows) and a ``status`` where the model can judge one.
 
-    Return None if the component belongs to another model.
-
-    Stops at the first non-None result.
+    Called only on the plugin that registered ``component.model``.
     """
 
 
@@ -172,4 +169,35 @@ def register_commands(app: typer.Typer, engine: Engine) -> None:
 
     Return nothing. Raise ``engagekit.InputError`` from a command for a problem with the user's
     input: the CLI prints it and exits 1.
+    """
+
+
+@hookspec
+def propose(
+    engine: Engine, project: Project, scope: Scope, options: ProposeOptions
+) -> Proposal | None:
+    """Propose how your model would carry a scope: a component of it with sensible terms.
+
+    Called by ``engage compare`` (and ``engagekit.compare.compare``) once per scope or part of
+    a scope (a mixed proposal asks for its phases separately); every plugin may answer.
+
+    :param engine: The engine.
+    :param project: The project the scope prices with: currency, calendar, rate card and
+        adjustments, no components.
+    :param scope: The :class:`engagekit.compare.Scope`: work items with min / likely / max
+        hours of a role, risk events, the window, how settled the requirements are, the
+        expected change rate, an optional run phase, and the firm's ``terms`` (target
+        confidence, margins, a cap).
+    :param options: A :class:`engagekit.compare.ProposeOptions`: ``draws``, the trials of this
+        scope that every proposal is settled on (price at a confidence from them, never draw
+        again), and ``plan``, the shared delivery plan (team FTE per role, start, planned finish).
+
+    Return a :class:`engagekit.compare.Proposal`: the ``component`` (of your model, with the
+    proposed terms), ``settle`` (draws -> :class:`engagekit.compare.Outcome`: the client's billing
+    per month and the firm's cost in every trial, from those terms), the terms and the team
+    flexibility in words, and the model's ``fit`` to the collaboration-models text's criteria.
+    A model for support after delivery sets ``covers = "run"`` and settles the run phase only.
+
+    Return None if your model cannot carry this scope (an SLA without a run phase, a fixed
+    price the text's rules forbid).
     """

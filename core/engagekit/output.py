@@ -217,36 +217,67 @@ def measure_doc(report: ServiceReport) -> dict[str, Any]:
     }
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\t\r")
+# Where a spreadsheet may start a new cell inside one quoted value: after a line break (an
+# importer that ignores quoting), or after any separator a locale's CSV dialect uses.
+_CELL_BREAK = frozenset("\r\n,;\t")
 
 
 def safe_cell(value: Any) -> str:
     """A CSV cell that a spreadsheet won't run as a formula (OWASP's CSV injection advice).
 
-    Numbers stay numbers: ``-12.50`` is a credit, not a formula.
+    A ``'`` goes before a formula character (``= + - @``, tab, CR) at the start of the cell and
+    at every place inside it where a line break or a separator (``,`` ``;`` tab) could make a
+    new cell start when the file is opened with another dialect. Numbers stay numbers:
+    ``-12.50`` is a credit, not a formula.
     """
     text = "" if value is None else str(jsonable(value))
-    if text.startswith(_FORMULA_START):
+    if not text:
+        return text
+    if text[0] in _FORMULA_START and text == text.strip():  # Decimal() would strip "\r-1"
         try:
-            Decimal(text)
+            if Decimal(text).is_finite():
+                return text
         except ArithmeticError:
-            return "'" + text
-    return text
+            pass
+    out = []
+    starts = True
+    for ch in text:
+        if starts and ch in _FORMULA_START:
+            out.append("'")
+        out.append(ch)
+        starts = ch in _CELL_BREAK
+    return "".join(out)
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> str:
+    """CSV text with every cell made formula-safe by ``safe_cell``: the one CSV writer of
+    ``--csv`` and of exports (a plugin's exporter should use it too)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\n", delimiter=delimiter)
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return buf.getvalue()
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+# mkstemp's names: the prefix, eight characters of its alphabet, the suffix.
+_TEMP_NAME = r"^\.{name}\.[a-z0-9_]{{8}}\.tmp$"
+STALE_AFTER = 60  # seconds: older temporary files are no write in progress
+
+
+def write_atomic(path: str | Path, text: str) -> list[Path]:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
+
+    On any exception (a ``KeyboardInterrupt``, or the ``Terminated`` that SIGTERM and SIGHUP
+    raise) the temporary file is removed. SIGKILL leaves it behind: the temporary files of
+    earlier writes to ``path`` older than a minute are removed first, and returned so that
+    the caller can say so.
+    """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    folder = target.parent or Path(".")
+    removed = remove_stale_temps(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -257,3 +288,24 @@ def write_atomic(path: str | Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    return removed
+
+
+def remove_stale_temps(target: Path, *, now: float | None = None) -> list[Path]:
+    """Remove ``write_atomic``'s leftover temporary files for ``target`` (a killed write)."""
+    import re
+    import time
+
+    pattern = re.compile(_TEMP_NAME.format(name=re.escape(target.name)))
+    limit = (time.time() if now is None else now) - STALE_AFTER
+    removed = []
+    try:
+        candidates = [p for p in (target.parent or Path(".")).iterdir() if pattern.match(p.name)]
+    except OSError:  # the folder is unreadable or missing: mkstemp will say so
+        return []
+    for candidate in candidates:
+        with contextlib.suppress(OSError):
+            if candidate.is_file() and candidate.stat().st_mtime < limit:
+                candidate.unlink()
+                removed.append(candidate)
+    return removed

@@ -18,6 +18,11 @@ _FORMS = (
 )
 
 
+# Periods are split into weeks and months and stepped past their end: the last year of
+# ``date`` is kept free so that none of that overflows.
+LAST_DAY = date(9998, 12, 31)
+
+
 def _next_month(d: date) -> date:
     return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
 
@@ -33,6 +38,12 @@ class Period:
     def __attrs_post_init__(self) -> None:
         if self.end <= self.start:
             raise InputError(f"period {self.start}..{self.end} is empty", field="period")
+        if self.end > LAST_DAY + timedelta(days=1):
+            raise InputError(
+                f"period {self.start}..{self.end - timedelta(days=1)} ends after {LAST_DAY}",
+                field="period",
+                hint=f"engagekit handles dates up to {LAST_DAY}",
+            )
         if not self.label:
             whole_month = self.start.day == 1 and self.end == _next_month(self.start)
             label = f"{self.start:%Y-%m}" if whole_month else f"{self.start}..{self.last}"
@@ -55,6 +66,8 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         text = text.strip()
+        if not text:
+            raise InputError("is empty", field="period", hint=f"write {_FORMS}")
         try:
             if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
                 return cls.month(int(m[1]), int(m[2]))
@@ -69,8 +82,14 @@ class Period:
                 return cls(date(int(m[1]), 1, 1), date(int(m[1]) + 1, 1, 1), text)
             if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", text):
                 return cls.days(date.fromisoformat(m[1]), date.fromisoformat(m[2]))
+        except InputError:
+            raise
         except ValueError as exc:
             raise InputError(f"{text!r} is not a valid period ({exc})", field="period") from None
+        except OverflowError:  # the day after the period is past date.max
+            raise InputError(
+                f"{text!r} is not a valid period (it ends after {LAST_DAY})", field="period"
+            ) from None
         raise InputError(f"{text!r} is not a period", field="period", hint=f"write {_FORMS}")
 
     @property

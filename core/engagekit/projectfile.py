@@ -77,7 +77,8 @@ class ProjectFile:
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Parse a TOML file, with decimals kept exact; syntax errors name line and column."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark (Windows editors write one) is not part of the TOML
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("no such file", where=path) from None
     except IsADirectoryError:
@@ -85,7 +86,13 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", where=path) from None
     try:
-        return tomllib.loads(text, parse_float=Decimal), text
+        data = tomllib.loads(text, parse_float=Decimal)
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise InputError(
+            f"arrays or inline tables nested more than {MAX_DEPTH} levels deep",
+            where=path,
+            line=_deep_line(text),
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         # Python < 3.14 puts the position only in the message: "... (at line 3, column 7)".
         import re
@@ -94,6 +101,44 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         message = str(exc)[: found.start()].strip() if found else str(exc)
         line, col = (int(found[1]), int(found[2])) if found else (None, None)
         raise InputError(f"invalid TOML: {message}", where=path, line=line, column=col) from None
+    _check_depth(data, path, text)
+    return data, text
+
+
+MAX_DEPTH = 32
+
+
+def _deep_line(text: str) -> int | None:
+    """The line where brackets first open past ``MAX_DEPTH`` (strings aside, roughly: this
+    only locates an error tomllib has already found)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for ch in line.split("#", 1)[0]:
+            depth += (ch in "[{") - (ch in "]}")
+            if depth > MAX_DEPTH:
+                return number
+    return None
+
+
+def _check_depth(data: Mapping[str, Any], path: Path, text: str) -> None:
+    """Refuse nesting no project needs, before anything walks it recursively."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, keys = stack.pop()
+        if len(keys) > MAX_DEPTH:
+            raise InputError(
+                f"nested more than {MAX_DEPTH} levels deep",
+                where=path,
+                line=min(
+                    (n for p, n in TomlMap(text).lines.items() if p[: len(keys)] == keys),
+                    default=None,
+                ),
+                field=format_path(keys[:3]) + "...",
+            )
+        if isinstance(value, Mapping):
+            stack.extend((v, (*keys, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, (*keys, i)) for i, v in enumerate(value))
 
 
 def load_project(path: str | Path, models: Mapping[str, ModelSpec]) -> Project:
@@ -118,9 +163,16 @@ def project_from_dict(
 
     def fail(err: InputError, path: tuple[str | int, ...]) -> InputError:
         line = lines.line_of(path) if lines else None
-        field = format_path(path) or err.field
         kind = UnknownModelError if isinstance(err, UnknownModelError) else InputError
-        return kind(err.message, where=where, line=line, field=field, hint=err.hint)
+        named = _named_component(data, models, path)
+        if named is None:
+            field = format_path(path) or err.field
+            return kind(err.message, where=where, line=line, field=field, hint=err.hint)
+        name, model = named
+        located = kind(
+            err.message, where=where, line=line, field=format_path(path[2:]) or None, hint=err.hint
+        )
+        return located.in_component(where, name, model)
 
     try:
         table: ProjectFile = structure(dict(data), ProjectFile, base)
@@ -220,6 +272,24 @@ def project_from_dict(
         )
     except InputError as err:
         raise fail(err, (err.field or "components",)) from None
+
+
+def _named_component(
+    data: Mapping[str, Any], models: Mapping[str, ModelSpec], path: tuple[str | int, ...]
+) -> tuple[str, str | None] | None:
+    """The name and model of the component a key path is in (``components[2]...``), when the
+    component has a name to call it by; the model only if it is installed."""
+    if len(path) < 2 or path[0] != "components" or not isinstance(path[1], int):
+        return None
+    tables = data.get("components")
+    if not isinstance(tables, list) or not 0 <= path[1] < len(tables):
+        return None
+    table = tables[path[1]]
+    name = table.get("name") if isinstance(table, dict) else None
+    if not isinstance(name, str) or path[2:3] == ("name",):
+        return None
+    model = table.get("model")
+    return name, model if isinstance(model, str) and model in models else None
 
 
 def unknown_model(name: str, models: Mapping[str, ModelSpec]) -> UnknownModelError:

@@ -1,11 +1,13 @@
 """Reading settings tables into attrs classes, with errors that name the key path.
 
-A cattrs converter per load: it knows the project's folder, so ``DataFile`` fields resolve
-relative paths and refuse missing files. Unknown keys are refused with a "did you mean".
+One cattrs converter per process (cattrs generates a structuring function per class on first
+use); the folder of the project being read is a context variable, so ``DataFile`` fields
+resolve relative paths and refuse missing files. Unknown keys are refused with a "did you mean".
 """
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import functools
 import re
@@ -26,6 +28,9 @@ from engagekit.money import Money
 __all__ = ["DataFile", "KeyPath", "SettingsError", "describe_type", "make_converter", "structure"]
 
 KeyPath = tuple[str | int, ...]
+
+#: The folder of the project file whose settings are being structured.
+_BASE_DIR: contextvars.ContextVar[Path] = contextvars.ContextVar("engagekit_settings_base_dir")
 
 
 @attrs.frozen
@@ -103,22 +108,32 @@ def _reject_bool(value: Any, tp: Any) -> None:
         raise TypeError(f"expected {describe_type(tp)}, got {str(value).lower()}")
 
 
+# Money is computed at 28 significant digits (decimal's default context) and rounded to a
+# minor unit; a setting at or above 10**15 would leave too few digits for the cents of a
+# product, so it is refused here rather than failing deep inside a computation.
+LARGEST = Decimal(10) ** 15
+
+
+def _bounded(out: Decimal, shown: object) -> Decimal:
+    if not out.is_finite():
+        raise ValueError(f"expected a finite number, got {shown}")
+    if abs(out) >= LARGEST:
+        raise ValueError(f"expected a number below 10^15, got {shown}")
+    return out
+
+
 def _decimal(value: Any, _: Any) -> Decimal:
     _reject_bool(value, Decimal)
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"expected a finite number, got {value}")
-        return value
+        return _bounded(value, value)
     if isinstance(value, int):
-        return Decimal(value)
+        return _bounded(Decimal(value), value)
     if isinstance(value, str):
         try:
             out = Decimal(value.strip().replace("_", ""))
         except InvalidOperation:
             raise ValueError(f"expected a number, got {value!r}") from None
-        if not out.is_finite():
-            raise ValueError(f"expected a finite number, got {value!r}")
-        return out
+        return _bounded(out, repr(value))
     raise TypeError(f"expected a number, got {_what(value)}")
 
 
@@ -247,14 +262,16 @@ def _unknown_key_message(key: str, known: Sequence[str]) -> tuple[str, str | Non
     return message, f"known keys: {', '.join(known)}"
 
 
-@functools.lru_cache(maxsize=16)
-def make_converter(base_dir: Path) -> Any:
-    """A cattrs converter for settings read from a project file in ``base_dir``.
+@functools.cache
+def make_converter() -> Any:
+    """The cattrs converter of settings, built once per process.
 
     Cached: cattrs generates a structuring function per class on first use, and one project
-    structures several tables (and tools load the same project again and again).
+    structures several tables (and a portfolio loads many projects, each in its own folder).
+    Data file paths resolve against the folder that ``structure`` was given.
     """
     import cattrs
+    import cattrs.cols
 
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(Decimal, _decimal)
@@ -269,7 +286,7 @@ def make_converter(base_dir: Path) -> Any:
     def data_file(value: Any, _: Any) -> DataFile:
         if not isinstance(value, str):
             raise TypeError(f"expected a path to a data file, got {_what(value)}")
-        path = (base_dir / value).resolve()
+        path = (_BASE_DIR.get() / value).resolve()
         if not path.is_file():
             raise InputError(
                 f"data file {value!r} does not exist (looked for {path})",
@@ -314,12 +331,39 @@ def make_converter(base_dir: Path) -> Any:
         return structure_cls
 
     conv.register_structure_hook_factory(attrs.has, attrs_with_checks)
+
+    def is_list(tp: Any) -> bool:
+        args = typing.get_args(tp)
+        if typing.get_origin(tp) is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return False  # a fixed-length tuple: cattrs' own handling
+        return bool(cattrs.cols.is_sequence(tp))
+
+    def list_of(tp: Any) -> Callable[[Any, Any], Any]:
+        """A list never comes from a string: ``"Internal"`` is not ``["I", "n", ...]``."""
+        inner = (
+            cattrs.cols.homogenous_tuple_structure_factory(tp, conv)
+            if typing.get_origin(tp) is tuple
+            else cattrs.cols.list_structure_factory(tp, conv)
+        )
+
+        def structure_list(value: Any, t: Any) -> Any:
+            if isinstance(value, str | bytes | dict):
+                raise TypeError(
+                    f"expected a list, got {_what(value)}"
+                    + (f' (write ["{value}"] for a list of one)' if isinstance(value, str) else "")
+                )
+            return inner(value, t)
+
+        return structure_list
+
+    conv.register_structure_hook_factory(is_list, list_of)
     return conv
 
 
 def structure(table: Any, cls: type, base_dir: Path, path: KeyPath = ()) -> Any:
     """Structure ``table`` into ``cls``; any problem becomes a ``SettingsError`` with its path."""
-    conv = make_converter(base_dir)
+    conv = make_converter()
+    token = _BASE_DIR.set(base_dir)
     try:
         return conv.structure(table, cls)
     except Exception as exc:
@@ -332,6 +376,8 @@ def structure(table: Any, cls: type, base_dir: Path, path: KeyPath = ()) -> Any:
         err = SettingsError(message, first_path, hint)
         err.others = problems[1:]  # type: ignore[attr-defined]
         raise err from None
+    finally:
+        _BASE_DIR.reset(token)
 
 
 def _flatten(
@@ -367,8 +413,9 @@ def _flatten(
         yield (*path, *exc.path), exc.message, exc.hint
         return
     if isinstance(exc, InputError):
-        p = (*path, exc.field) if exc.field and (not path or path[-1] != exc.field) else path
-        yield p, exc.message, exc.hint
+        # a validator's field is relative to the class it validates, at ``path``, whatever
+        # the names: a ``volume`` table inside a ``volume`` table is ``volume.volume``
+        yield (*path, *parse_path(exc.field)) if exc.field else path, exc.message, exc.hint
         return
     if isinstance(exc, TypeError | ValueError):
         text = str(exc)

@@ -1,8 +1,8 @@
 """engagekit model plugin: dedicated-team. A dedicated team (offshore development centre), billed
 T&M or Cost+.
 
-The hooks answer for components of model ``dedicated-team`` only; the work is done in the
-modules beside this one (``estimating``, ``billing``, ``staffing``, ``measure``), imported when
+The engine calls these hooks for components of model ``dedicated-team`` only; the work is done
+in the modules beside this one (``estimating``, ``billing``, ``staffing``, ``measure``), imported when
 a hook runs so that ``engage --version`` stays fast. (No module may be named like a hook: importing
 ``engagekit_dedicated_team.estimate`` would replace the ``estimate`` hook function on this
 package, and an engine created afterwards would not see it.) Billing by day or hour rates is handed to the
@@ -12,6 +12,7 @@ package, and an engine created afterwards would not see it.) Billing by day or h
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import engagekit
 
@@ -38,9 +39,7 @@ def estimate(
     project: engagekit.Project,
     component: engagekit.Component,
     options: engagekit.EstimateOptions,
-) -> engagekit.ComponentEstimate | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ComponentEstimate:
     from .estimating import estimate_team
 
     return estimate_team(engine, project, component, options)
@@ -52,9 +51,7 @@ def bill(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period,
-) -> engagekit.ComponentBill | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ComponentBill:
     from .billing import bill_team
 
     return bill_team(engine, project, component, period)
@@ -63,9 +60,7 @@ def bill(
 @engagekit.hookimpl
 def staff(
     engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
-) -> engagekit.ComponentStaffing | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ComponentStaffing:
     from .staffing import staff_team
 
     return staff_team(engine, project, component)
@@ -77,9 +72,14 @@ def measure_service(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period | None,
-) -> engagekit.ServiceMeasure | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ServiceMeasure:
     from .measure import measure_team
 
     return measure_team(engine, project, component, period)
+
+
+@engagekit.hookimpl
+def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, options: Any) -> Any:
+    from engagekit_dedicated_team.proposing import propose_scope
+
+    return propose_scope(engine, project, scope, options)

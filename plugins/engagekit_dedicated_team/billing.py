@@ -69,6 +69,7 @@ def tm_component(
         start=component.start,
         end=component.end,
         settings=tm_settings(s),
+        key="time_material",
     )
 
 

@@ -2,7 +2,7 @@
 
 Phased three-point estimates with a seeded beta-PERT Monte Carlo, a price at a target
 confidence, milestone billing with retention, a fixed team, and earned-value tracking.
-Each hook answers for components of model ``fixed-price`` only and returns None otherwise.
+The engine calls each hook for components of model ``fixed-price`` only.
 The hook bodies live in their own modules, imported when first called, so that loading the
 plugin stays cheap (no numpy at import). No submodule is named like a hook: importing
 ``engagekit_fixed_price.estimate`` would replace the ``estimate`` hook in this namespace.
@@ -37,9 +37,7 @@ def estimate(
     project: engagekit.Project,
     component: engagekit.Component,
     options: engagekit.EstimateOptions,
-) -> engagekit.ComponentEstimate | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ComponentEstimate:
     from engagekit_fixed_price.estimation import estimate_component
 
     return estimate_component(project, component, options)
@@ -51,9 +49,7 @@ def bill(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period,
-) -> engagekit.ComponentBill | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ComponentBill:
     from engagekit_fixed_price.billing import bill_component
 
     return bill_component(project, component, period)
@@ -62,9 +58,7 @@ def bill(
 @engagekit.hookimpl
 def staff(
     engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
-) -> engagekit.ComponentStaffing | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ComponentStaffing:
     from engagekit_fixed_price.staffing import staff_component
 
     return staff_component(project, component)
@@ -76,9 +70,14 @@ def measure_service(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period | None,
-) -> engagekit.ServiceMeasure | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ServiceMeasure:
     from engagekit_fixed_price.earned_value import measure_component
 
     return measure_component(project, component, period)
+
+
+@engagekit.hookimpl
+def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, options: Any) -> Any:
+    from engagekit_fixed_price.proposing import propose_scope
+
+    return propose_scope(engine, project, scope, options)

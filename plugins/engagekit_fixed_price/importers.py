@@ -51,6 +51,7 @@ def read_acceptances(component: engagekit.Component) -> dict[str, engagekit.Mile
         required=["phase", "accepted"],
         optional=["note"],
         what="acceptance file",
+        format=settings.csv,
     ):
         try:
             name = row.text("phase")
@@ -123,6 +124,7 @@ def read_progress(component: engagekit.Component) -> list[ProgressReport]:
         required=["date", "phase", "percent_complete"],
         optional=["actual_hours", "actual_cost"],
         what="progress report",
+        format=settings.csv,
     )
     header_checked = False
     for row in rows:
@@ -191,6 +193,7 @@ def read_roster(component: engagekit.Component) -> list[TeamMember] | None:
         required=["role", "fte"],
         optional=["person", "start", "end"],
         what="roster",
+        format=settings.csv,
     ):
         try:
             fte = row.decimal("fte")

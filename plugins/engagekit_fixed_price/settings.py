@@ -16,6 +16,7 @@ from typing import Any, Literal
 import attrs
 
 import engagekit
+from engagekit.csvfile import CsvFormat, check_delimiter, check_encoding
 from engagekit.settings import DataFile, SettingsError
 from engagekit.validate import between, non_negative, percentage, positive
 
@@ -235,10 +236,20 @@ class Settings:
     acceptance: DataFile | None = None
     progress: DataFile | None = None
     roster: DataFile | None = None
+    #: Text encoding, field separator and decimal mark of the acceptance, progress and roster
+    #: files (see the time-material model's keys of the same names).
+    encoding: str = attrs.field(default="utf-8", validator=check_encoding)
+    delimiter: str | None = attrs.field(default=None, validator=check_delimiter)
+    decimal: Literal[".", ","] | None = None
     staffing_period: Literal["month", "week"] = "month"
     capacity_tolerance: Decimal = attrs.field(default=Decimal(10), validator=percentage)
     at_risk_below: Decimal = attrs.field(default=Decimal("0.95"), validator=positive)
     off_track_below: Decimal = attrs.field(default=Decimal("0.85"), validator=positive)
+
+    @property
+    def csv(self) -> CsvFormat:
+        """How the component's CSV files are written."""
+        return CsvFormat(self.encoding, self.delimiter, self.decimal)
 
     def __attrs_post_init__(self) -> None:
         self._check_names()

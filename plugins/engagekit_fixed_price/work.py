@@ -82,10 +82,8 @@ class Plan:
 
 
 def component_field(project: engagekit.Project, component: engagekit.Component, key: str) -> str:
-    """``components[i].settings.<key>``: where a setting of this component lives in the file."""
-    for i, c in enumerate(project.components):
-        if c.name == component.name:
-            return f"components[{i}].settings.{key}"
+    """``settings.<key>``: where a setting lives in the component (the engine adds which
+    component of which file)."""
     return f"settings.{key}"
 
 

@@ -9,6 +9,7 @@ the engine, and Erlang C staffing. Documented in docs/models/sla.md.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import engagekit
 
@@ -32,9 +33,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
 @engagekit.hookimpl
 def estimate(
     project: engagekit.Project, component: engagekit.Component
-) -> engagekit.ComponentEstimate | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ComponentEstimate:
     from engagekit_sla.staffing import estimate_component
 
     return estimate_component(project, component)
@@ -46,9 +45,7 @@ def bill(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period,
-) -> engagekit.ComponentBill | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ComponentBill:
     from engagekit_sla.billing import bill_component
 
     return bill_component(engine, project, component, period)
@@ -57,9 +54,7 @@ def bill(
 @engagekit.hookimpl
 def staff(
     project: engagekit.Project, component: engagekit.Component
-) -> engagekit.ComponentStaffing | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ComponentStaffing:
     from engagekit_sla.staffing import staff_component
 
     return staff_component(project, component)
@@ -68,9 +63,14 @@ def staff(
 @engagekit.hookimpl
 def measure_service(
     project: engagekit.Project, component: engagekit.Component, period: engagekit.Period | None
-) -> engagekit.ServiceMeasure | None:
-    if component.model != MODEL:
-        return None
+) -> engagekit.ServiceMeasure:
     from engagekit_sla.measure import measure_component
 
     return measure_component(project, component, period)
+
+
+@engagekit.hookimpl
+def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, options: Any) -> Any:
+    from engagekit_sla.proposing import propose_scope
+
+    return propose_scope(engine, project, scope, options)

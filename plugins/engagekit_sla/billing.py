@@ -170,6 +170,7 @@ def _out_of_scope(
         start=component.start,
         end=component.end,
         settings=oos.settings,
+        key="out_of_scope.settings",
     )
     bill = engine.bill_component(project, sub, period)
     lines = [

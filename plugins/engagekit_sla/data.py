@@ -75,6 +75,7 @@ def load(settings: Settings) -> ServiceData:
             PriorityMap(settings.priorities),
             settings.pause_states,
             src.pauses.path if src.pauses else None,
+            src.csv,
         )
     for name in ("problems", "changes", "releases", "outages"):
         src = getattr(settings, name)
@@ -85,14 +86,22 @@ def load(settings: Settings) -> ServiceData:
             )
     data = ServiceData(
         incidents=incidents,
-        problems=read_problems(settings.problems.file.path, zone(settings.problems))
+        problems=read_problems(
+            settings.problems.file.path, zone(settings.problems), settings.problems.csv
+        )
         if settings.problems
         else [],
-        changes=read_changes(settings.changes.file.path, zone(settings.changes))
+        changes=read_changes(
+            settings.changes.file.path, zone(settings.changes), settings.changes.csv
+        )
         if settings.changes
         else [],
-        releases=read_releases(settings.releases.file.path) if settings.releases else [],
-        outages=read_outages(settings.outages.file.path, zone(settings.outages))
+        releases=read_releases(settings.releases.file.path, settings.releases.csv)
+        if settings.releases
+        else [],
+        outages=read_outages(
+            settings.outages.file.path, zone(settings.outages), settings.outages.csv
+        )
         if settings.outages
         else [],
     )

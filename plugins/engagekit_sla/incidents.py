@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 import engagekit
+from engagekit.csvfile import CsvFormat, open_csv
 from engagekit_sla.instants import ISO_FORMATS, MISSING, parse_instants, row_error
 from engagekit_sla.priorities import PriorityMap
 
@@ -75,32 +76,14 @@ class IncidentColumns:
         return len(self.opened)
 
 
-def _read_csv(path: Path, required: Sequence[str], what: str) -> pl.DataFrame:
-    import polars as pl
-
-    try:
-        df = pl.read_csv(
-            path,
-            infer_schema=False,
-            encoding="utf8-lossy",
-            truncate_ragged_lines=False,
-        )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-        raise engagekit.InputError(
-            f"cannot read as CSV: {str(exc).splitlines()[0]}",
-            where=path,
-            hint=f"a {what} is a CSV file with a header row",
-        ) from None
-    df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise engagekit.InputError(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-            where=path,
-            row=1,
-            hint=f"a {what} has the columns {', '.join(required)} (at least)",
-        )
-    return df
+def _read_csv(
+    path: Path, required: Sequence[str], what: str, csv_format: CsvFormat | None
+) -> tuple[pl.DataFrame, NDArray[np.int64]]:
+    """Every column as strings, and the spreadsheet row of each data row."""
+    csv_file = open_csv(path, csv_format, what=what)
+    csv_file.require(required)
+    df = csv_file.frame()
+    return df.drop("row"), df["row"].to_numpy().astype("int64")
 
 
 def _may_repeat(ids: pl.Series) -> bool:
@@ -154,27 +137,31 @@ def read_incidents(
     pmap: PriorityMap,
     pause_states: Sequence[str],
     pauses_file: Path | None = None,
+    csv_format: CsvFormat | None = None,
 ) -> IncidentColumns:
     """Read an incident file of format ``generic``, ``servicenow`` or ``jira``."""
     if fmt == "servicenow":
-        return _servicenow(path, tz, pmap, pause_states)
+        return _servicenow(path, tz, pmap, pause_states, csv_format)
     if fmt == "jira":
-        return _jira(path, tz, pmap, pause_states)
-    return _generic(path, tz, pmap, pauses_file)
+        return _jira(path, tz, pmap, pause_states, csv_format)
+    return _generic(path, tz, pmap, pauses_file, csv_format)
 
 
 # -- generic -------------------------------------------------------------------------------------
 
 
 def _generic(
-    path: Path, tz: str | None, pmap: PriorityMap, pauses_file: Path | None
+    path: Path,
+    tz: str | None,
+    pmap: PriorityMap,
+    pauses_file: Path | None,
+    csv_format: CsvFormat | None,
 ) -> IncidentColumns:
     import numpy as np
     import polars as pl
 
-    df = _read_csv(path, ("id", "priority", "opened"), "generic incident file")
+    df, rows = _read_csv(path, ("id", "priority", "opened"), "generic incident file", csv_format)
     n = df.height
-    rows = np.arange(2, n + 2, dtype=np.int64)
     ids = df["id"].str.strip_chars()
     empty = ids.is_null() | (ids.str.len_bytes() == 0)
     if empty.any():
@@ -225,8 +212,7 @@ def _generic(
     if "pauses" in df.columns:
         owner, p_start, p_end, p_rows = _inline_pauses(df["pauses"], tz, path, rows)
     if pauses_file is not None:
-        pf = _read_csv(pauses_file, ("incident", "start", "end"), "pauses file")
-        f_rows = np.arange(2, pf.height + 2, dtype=np.int64)
+        pf, f_rows = _read_csv(pauses_file, ("incident", "start", "end"), "pauses file", csv_format)
         index = pl.DataFrame({"incident": ids, "i": np.arange(n, dtype=np.int64)})
         joined = pf.select(pl.col("incident").str.strip_chars()).join(
             index, on="incident", how="left", maintain_order="left"
@@ -392,13 +378,20 @@ def _check_pauses(
 
 
 def _servicenow(
-    path: Path, tz: str | None, pmap: PriorityMap, pause_states: Sequence[str]
+    path: Path,
+    tz: str | None,
+    pmap: PriorityMap,
+    pause_states: Sequence[str],
+    csv_format: CsvFormat | None,
 ) -> IncidentColumns:
     import numpy as np
     import polars as pl
 
-    df = _read_csv(
-        path, ("number", "incident_state", "opened_at", "priority"), "ServiceNow incident export"
+    df, rows = _read_csv(
+        path,
+        ("number", "incident_state", "opened_at", "priority"),
+        "ServiceNow incident export",
+        csv_format,
     )
     n = df.height
     df = df.with_columns(
@@ -408,7 +401,6 @@ def _servicenow(
         .alias(c)
         for c in df.columns
     )
-    rows = np.arange(2, n + 2, dtype=np.int64)
     if df["number"].is_null().any():
         raise row_error(path, rows[df["number"].is_null().to_numpy()], "number", "empty number")
     prio = _priorities(df["priority"], pmap, path, "priority", rows)
@@ -535,17 +527,21 @@ def _servicenow(
 
 
 def _jira(
-    path: Path, tz: str | None, pmap: PriorityMap, pause_states: Sequence[str]
+    path: Path,
+    tz: str | None,
+    pmap: PriorityMap,
+    pause_states: Sequence[str],
+    csv_format: CsvFormat | None,
 ) -> IncidentColumns:
     import numpy as np
     import polars as pl
 
-    df = _read_csv(
+    df, rows_all = _read_csv(
         path,
         ("Issue key", "Issue Type", "Status", "Priority", "Created"),
         "Jira Service Management export",
+        csv_format,
     )
-    rows_all = np.arange(2, df.height + 2, dtype=np.int64)
     kind = df["Issue Type"].fill_null("").str.strip_chars().str.to_lowercase()
     keep = (~kind.is_in(list(JIRA_SKIPPED_TYPES))).to_numpy()
     skipped = int((~keep).sum())

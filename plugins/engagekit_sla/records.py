@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import engagekit
-from engagekit.csvio import CsvRow, read_rows
+from engagekit.csvio import CsvFormat, CsvRow, read_rows
 from engagekit_sla.instants import ISO_FORMATS
 
 __all__ = ["read_changes", "read_outages", "read_problems", "read_releases"]
@@ -33,7 +33,9 @@ def _located(row: CsvRow, err: engagekit.InputError) -> engagekit.InputError:
     return err.located(where=row.path, row=row.number)
 
 
-def read_problems(path: Path, tz: str | None) -> list[engagekit.Problem]:
+def read_problems(
+    path: Path, tz: str | None, csv_format: CsvFormat | None = None
+) -> list[engagekit.Problem]:
     zone = _zone(tz)
     out = []
     for row in read_rows(
@@ -41,6 +43,7 @@ def read_problems(path: Path, tz: str | None) -> list[engagekit.Problem]:
         required=["id", "opened"],
         optional=["root_cause_found", "resolved", "priority"],
         what="problems file",
+        format=csv_format,
     ):
         try:
             out.append(
@@ -59,7 +62,9 @@ def read_problems(path: Path, tz: str | None) -> list[engagekit.Problem]:
     return out
 
 
-def read_changes(path: Path, tz: str | None) -> list[engagekit.Change]:
+def read_changes(
+    path: Path, tz: str | None, csv_format: CsvFormat | None = None
+) -> list[engagekit.Change]:
     zone = _zone(tz)
     out = []
     for row in read_rows(
@@ -67,6 +72,7 @@ def read_changes(path: Path, tz: str | None) -> list[engagekit.Change]:
         required=["id", "kind", "successful"],
         optional=["planned", "implemented", "caused_incident"],
         what="changes file",
+        format=csv_format,
     ):
         kind = (row.text("kind") or "").lower()
         if kind not in ("standard", "normal", "emergency"):
@@ -91,10 +97,14 @@ def read_changes(path: Path, tz: str | None) -> list[engagekit.Change]:
     return out
 
 
-def read_releases(path: Path) -> list[engagekit.Release]:
+def read_releases(path: Path, csv_format: CsvFormat | None = None) -> list[engagekit.Release]:
     out = []
     for row in read_rows(
-        path, required=["id", "planned"], optional=["released", "rolled_back"], what="releases file"
+        path,
+        required=["id", "planned"],
+        optional=["released", "rolled_back"],
+        what="releases file",
+        format=csv_format,
     ):
         try:
             out.append(
@@ -110,11 +120,17 @@ def read_releases(path: Path) -> list[engagekit.Release]:
     return out
 
 
-def read_outages(path: Path, tz: str | None) -> list[engagekit.Outage]:
+def read_outages(
+    path: Path, tz: str | None, csv_format: CsvFormat | None = None
+) -> list[engagekit.Outage]:
     zone = _zone(tz)
     out = []
     for row in read_rows(
-        path, required=["start", "end"], optional=["planned", "service"], what="outages file"
+        path,
+        required=["start", "end"],
+        optional=["planned", "service"],
+        what="outages file",
+        format=csv_format,
     ):
         try:
             out.append(

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import attrs
 
 import engagekit
+from engagekit.csvfile import CsvFormat, check_delimiter, check_encoding
 from engagekit.validate import non_negative, percentage, positive
 
 __all__ = [
@@ -90,6 +91,17 @@ class Source:
     timezone: str | None = None
     #: Generic incidents only: a separate pauses file (``incident, start, end[, reason]``).
     pauses: engagekit.DataFile | None = None
+    #: Text encoding of the file (and its pauses file): UTF-8 (with or without BOM), or e.g.
+    #: ``cp1252``, ``latin-1``.
+    encoding: str = attrs.field(default="utf-8", validator=check_encoding)
+    #: Field separator: ``,``, ``;`` or a tab; absent: detected from the header.
+    delimiter: str | None = attrs.field(default=None, validator=check_delimiter)
+    #: Decimal mark of numbers: ``.`` or ``,``; absent: ``,`` in a semicolon-separated file.
+    decimal: Literal[".", ","] | None = None
+
+    @property
+    def csv(self) -> CsvFormat:
+        return CsvFormat(self.encoding, self.delimiter, self.decimal)
 
 
 @attrs.frozen(kw_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import engagekit
 
@@ -24,19 +25,13 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
     )
 
 
-def _mine(component: engagekit.Component) -> bool:
-    return component.model == MODEL
-
-
 @engagekit.hookimpl
 def bill(
     engine: engagekit.Engine,
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period,
-) -> engagekit.ComponentBill | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ComponentBill:
     from engagekit_time_material.billing import bill as bill_period
 
     return bill_period(engine, project, component, period)
@@ -48,9 +43,7 @@ def estimate(
     project: engagekit.Project,
     component: engagekit.Component,
     options: engagekit.EstimateOptions,
-) -> engagekit.ComponentEstimate | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ComponentEstimate:
     from engagekit_time_material.forecast import estimate as forecast
 
     return forecast(engine, project, component, options)
@@ -59,9 +52,7 @@ def estimate(
 @engagekit.hookimpl
 def staff(
     engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
-) -> engagekit.ComponentStaffing | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ComponentStaffing:
     from engagekit_time_material.staffing import staff as plan
 
     return plan(engine, project, component)
@@ -73,9 +64,14 @@ def measure_service(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period | None,
-) -> engagekit.ServiceMeasure | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ServiceMeasure:
     from engagekit_time_material.measures import measure
 
     return measure(engine, project, component, period)
+
+
+@engagekit.hookimpl
+def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, options: Any) -> Any:
+    from engagekit_time_material.proposing import propose_scope
+
+    return propose_scope(engine, project, scope, options)

@@ -16,7 +16,7 @@ from pathlib import Path
 import attrs
 
 import engagekit
-from engagekit.csvio import read_rows
+from engagekit.csvio import CsvFormat, read_rows
 from engagekit_time_material.settings import Settings
 
 __all__ = ["History", "Item", "history", "read_backlog", "read_throughput"]
@@ -46,7 +46,7 @@ def _raise(problems: list[engagekit.InputError]) -> None:
         raise engagekit.InputErrors(problems)
 
 
-def read_backlog(path: Path) -> list[Item]:
+def read_backlog(path: Path, csv_format: CsvFormat | None = None) -> list[Item]:
     items: list[Item] = []
     problems: list[engagekit.InputError] = []
     seen: dict[str, int] = {}
@@ -55,6 +55,7 @@ def read_backlog(path: Path) -> list[Item]:
         required=("id", "size", "added"),
         optional=("removed", "done", "title"),
         what="backlog",
+        format=csv_format,
     ):
         try:
             item_id = row.text("id") or ""
@@ -82,11 +83,15 @@ def read_backlog(path: Path) -> list[Item]:
     return items
 
 
-def read_throughput(path: Path) -> list[tuple[date, Decimal, int]]:
+def read_throughput(
+    path: Path, csv_format: CsvFormat | None = None
+) -> list[tuple[date, Decimal, int]]:
     """(start, done, row) per history period, in date order."""
     out: list[tuple[date, Decimal, int]] = []
     problems: list[engagekit.InputError] = []
-    for row in read_rows(Path(path), required=("start", "done"), what="throughput history"):
+    for row in read_rows(
+        Path(path), required=("start", "done"), what="throughput history", format=csv_format
+    ):
         try:
             start = row.date("start")
             done = row.decimal("done")

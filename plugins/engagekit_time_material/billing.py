@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 import engagekit
+from engagekit_time_material.checks import flag_warnings
 from engagekit_time_material.expenses import Expense, read_expenses
 from engagekit_time_material.ledger import KINDS, Ledger, build_ledger, load_entries, settings_of
 from engagekit_time_material.settings import Settings
@@ -488,7 +489,9 @@ def bill(
     clip = period.clip(component.start, component.end)
     entries = load_entries(settings, project, component, day_totals=False)
     expenses = (
-        read_expenses(Path(settings.expenses), component, currency) if settings.expenses else []
+        read_expenses(Path(settings.expenses), component, currency, settings.csv)
+        if settings.expenses
+        else []
     )
     details: dict[str, Any] = {"billing_period": settings.billing_period}
     if clip is None:
@@ -540,6 +543,10 @@ def bill(
             "entries": len(entries),
         }
         details["unbilled_hours"] = _unbilled(entries, settings, clip)
+        flagged = flag_warnings(entries.flags, clip.start, clip.last)
+        if flagged:
+            details["flagged_entries"] = [f.doc() for f in flagged]
+            warnings.extend(f.warning() for f in flagged)
     if settings.cap is not None and last is not None:
         cap = settings.cap
         details["cap"] = {

@@ -1,8 +1,10 @@
 """Checks of time entries against their component: every bad row is reported, not the first.
 
 - entries dated outside the component's timeframe;
-- duplicate entries of one person (same date, duration, times, task and notes);
-- overlapping entries of one person (where the export has start and end times);
+- duplicate entries of one person (same date, duration, times, billable flag, task and notes)
+  and overlapping entries of one person (where the export has start and end times): by the
+  component's ``duplicates``/``overlaps`` policy an error, a ``Flag`` (billed, and warned
+  about), or allowed silently;
 - more than 24 hours of one person on one date;
 - a currency other than the project's.
 """
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 import engagekit
 from engagekit_time_material.importers import TimeEntries
@@ -19,7 +23,7 @@ from engagekit_time_material.importers import TimeEntries
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["check_entries"]
+__all__ = ["Flag", "check_entries", "flag_warnings"]
 
 _EPOCH = date(1970, 1, 1)
 
@@ -30,27 +34,78 @@ def _clock(epoch_minutes: int) -> str:
     return f"{day} {m // 60:02d}:{m % 60:02d}"
 
 
+@attrs.frozen
+class Flag:
+    """Entries kept and billed although they look wrong: a duplicate or an overlap."""
+
+    kind: str  # "duplicate" or "overlap"
+    file: str
+    #: The rows involved, the flagged one last (a duplicate: every row of the equal entries).
+    rows: tuple[int, ...]
+    person: str
+    day: date
+    #: Minutes of each entry of ``rows``, in the same order.
+    minutes: tuple[int, ...]
+    #: ``09:00-10:30`` of the flagged entry, where the export has times.
+    times: str | None = None
+
+    def warning(self) -> str:
+        """One line: what, where, who, how long."""
+        rows = ", ".join(map(str, self.rows))
+        what = "duplicate entries" if self.kind == "duplicate" else "overlapping entries"
+        when = f"{self.day}" + (f" {self.times}" if self.times else "")
+        minutes = "+".join(map(str, self.minutes))
+        return f"{self.file} rows {rows}: {what} of {self.person} on {when} ({minutes} min), billed"
+
+    def doc(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "rows": list(self.rows),
+            "person": self.person,
+            "date": self.day.isoformat(),
+            "minutes": list(self.minutes),
+            "times": self.times,
+        }
+
+
+def flag_warnings(flags: tuple[Flag, ...], first: date, last: date) -> list[Flag]:
+    """The flags of entries dated ``first..last`` (a bill warns about what it bills)."""
+    return [f for f in flags if first <= f.day <= last]
+
+
 def check_entries(
     entries: TimeEntries,
     component: engagekit.Component,
     currency: str,
     *,
     day_totals: bool = True,
-) -> None:
+    duplicates: str = "error",
+    overlaps: str = "error",
+) -> tuple[Flag, ...]:
     """Raise ``InputError``/``InputErrors`` listing every row that breaks a rule.
 
-    ``day_totals=False`` leaves the 24-hours-a-day check to the caller (the ledger does it on
-    its own aggregation, see ``check_day_totals``).
+    Duplicates and overlaps follow their policy (``error``, ``warn``, ``allow``); the flags of
+    ``warn`` are returned. ``day_totals=False`` leaves the 24-hours-a-day check to the caller
+    (the ledger does it on its own aggregation, see ``check_day_totals``).
     """
     import polars as pl
 
     df = entries.frame
     problems: list[engagekit.InputError] = []
+    flags: list[Flag] = []
+    policy = {"duplicate": duplicates, "overlap": overlaps}
 
     def err(row: int, message: str, field: str | None = None, hint: str | None = None) -> None:
         problems.append(
             engagekit.InputError(message, where=entries.path, row=row, field=field, hint=hint)
         )
+
+    def flag(kind: str, message: str, field: str | None, hint: str, **what: Any) -> None:
+        if policy[kind] == "error":
+            err(what["rows"][-1], message, field, hint)
+        elif policy[kind] == "warn":
+            flags.append(Flag(kind, entries.path.name, **what))
 
     if entries.header_currency and entries.header_currency != currency:
         raise engagekit.InputError(
@@ -86,11 +141,12 @@ def check_entries(
 
     timed_mask = pl.col("start").is_not_null() & pl.col("end").is_not_null()
     n_timed = df.height - max(df["start"].null_count(), df["end"].null_count())
-    if n_timed:
-        _timed(df.filter(timed_mask) if n_timed < df.height else df, err)
-    if n_timed < df.height:
+    checked = duplicates != "allow" or overlaps != "allow"
+    if n_timed and checked:
+        _timed(df.filter(timed_mask) if n_timed < df.height else df, flag)
+    if n_timed < df.height and duplicates != "allow":
         untimed = df.filter(~timed_mask) if n_timed else df
-        key = ["person", "date", "minutes", "category", "notes"]
+        key = ["person", "date", "minutes", "billable", "category", "notes"]
         dups = (
             untimed.filter(pl.struct(key).is_duplicated())
             .group_by(key)
@@ -100,12 +156,24 @@ def check_entries(
         for person, day, minutes, rows in dups.select(
             "person", "date", "minutes", "row"
         ).iter_rows():
+            if duplicates == "warn":
+                flag(
+                    "duplicate",
+                    "",
+                    None,
+                    "",
+                    rows=tuple(rows),
+                    person=person,
+                    day=day,
+                    minutes=(minutes,) * len(rows),
+                )
+                continue
             for row in rows[1:]:
                 err(
                     row,
                     f"duplicate of row {rows[0]}: {person}, {day}, {minutes} minutes",
                     None,
-                    "remove the duplicate entry",
+                    'remove the duplicate entry, or set duplicates = "warn" to bill it',
                 )
 
     if day_totals:
@@ -117,6 +185,7 @@ def check_entries(
     if problems:
         problems.sort(key=lambda e: e.row or 0)
         raise engagekit.InputErrors(problems)
+    return tuple(sorted(flags, key=lambda f: f.rows[-1]))
 
 
 def day_total_problems(entries: TimeEntries, totals: pl.DataFrame) -> list[engagekit.InputError]:
@@ -161,51 +230,72 @@ def raise_all(problems: list[engagekit.InputError]) -> None:
 _KEY = 1 << 36
 
 
-def _timed(df: pl.DataFrame, err: Callable[..., None]) -> None:
-    """Duplicates (same person, start and end) and overlaps of entries with times of day."""
+def _timed(df: pl.DataFrame, flag: Callable[..., None]) -> None:
+    """Duplicates (same person, start, end, billable, task, notes) and overlaps of timed entries.
+
+    Found by one sort of integer keys; Python only visits the flagged rows.
+    """
     import polars as pl
 
     pid = pl.col("person").cast(pl.Categorical).to_physical().cast(pl.Int64) * _KEY
+    same = pl.struct("billable", "category", "notes").hash(seed=13)
     keyed = df.select(
-        "row", (pid + pl.col("start")).alias("k"), (pid + pl.col("end")).alias("ke")
-    ).sort("k", "row")
+        "row",
+        (pid + pl.col("start")).alias("k"),
+        (pid + pl.col("end")).alias("ke"),
+        same.alias("h"),
+    ).sort("k", "ke", "h", "row")
     flagged = keyed.with_columns(
         pl.col("row").shift(1).alias("prev"),
-        ((pl.col("k") == pl.col("k").shift(1)) & (pl.col("ke") == pl.col("ke").shift(1))).alias(
-            "dup"
-        ),
+        (
+            (pl.col("k") == pl.col("k").shift(1))
+            & (pl.col("ke") == pl.col("ke").shift(1))
+            & (pl.col("h") == pl.col("h").shift(1))
+        ).alias("dup"),
         (pl.col("k") < pl.col("ke").cum_max().shift(1)).alias("over"),
     ).filter(pl.col("dup") | pl.col("over"))
     if flagged.height == 0:
         return
     info = df.join(flagged.select("row"), on="row", how="semi").select(
-        "row", "person", "start", "end"
+        "row", "person", "start", "end", "minutes", "date"
     )
     by_row = {r[0]: r for r in info.iter_rows()}
     people = {r[1] for r in by_row.values()}
-    spans: dict[str, list[tuple[int, int, int]]] = {}
-    for person, row, start, end in (
+    spans: dict[str, list[tuple[int, int, int, int]]] = {}
+    for person, row, start, end, minutes in (
         df.filter(pl.col("person").is_in(list(people)))
-        .select("person", "row", "start", "end")
+        .select("person", "row", "start", "end", "minutes")
         .sort("start", "row")
         .iter_rows()
     ):
-        spans.setdefault(person, []).append((start, end, row))
+        spans.setdefault(person, []).append((start, end, row, minutes))
     for row, prev, dup in flagged.select("row", "prev", "dup").iter_rows():
-        _, person, start, end = by_row[row]
+        _, person, start, end, minutes, day = by_row[row]
+        times = f"{_clock(start)[-5:]}-{_clock(end)[-5:]}"
         if dup:
-            err(
-                row,
+            flag(
+                "duplicate",
                 f"duplicate of row {prev}: {person}, {_clock(start)}-{_clock(end)[-5:]}",
                 None,
-                "remove the duplicate entry",
+                'remove the duplicate entry, or set duplicates = "warn" to bill it',
+                rows=(prev, row),
+                person=person,
+                day=day,
+                minutes=(minutes, minutes),
+                times=times,
             )
             continue
-        other = next((r for s, e, r in spans[person] if r != row and s <= start < e), None)
-        err(
-            row,
+        other = next((o for o in spans[person] if o[2] != row and o[0] <= start < o[1]), None)
+        flag(
+            "overlap",
             f"entry of {person} {_clock(start)}-{_clock(end)[-5:]} overlaps "
-            + (f"row {other}" if other is not None else "an earlier entry"),
+            + (f"row {other[2]}" if other is not None else "an earlier entry"),
             "start",
-            "one person cannot record two entries at the same time; fix or remove one",
+            "one person cannot record two entries at the same time; fix or remove one, or set "
+            'overlaps = "warn" to bill both',
+            rows=(other[2], row) if other is not None else (row,),
+            person=person,
+            day=day,
+            minutes=(other[3], minutes) if other is not None else (minutes,),
+            times=times,
         )

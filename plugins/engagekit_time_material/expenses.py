@@ -13,7 +13,7 @@ from pathlib import Path
 import attrs
 
 import engagekit
-from engagekit.csvio import read_rows
+from engagekit.csvio import CsvFormat, read_rows
 
 __all__ = ["Expense", "read_expenses"]
 
@@ -32,11 +32,18 @@ class Expense:
     billable: bool
 
 
-def read_expenses(path: Path, component: engagekit.Component, currency: str) -> list[Expense]:
+def read_expenses(
+    path: Path,
+    component: engagekit.Component,
+    currency: str,
+    csv_format: CsvFormat | None = None,
+) -> list[Expense]:
     """Every expense of the file, checked: dates in the component, the project's currency."""
     out: list[Expense] = []
     problems: list[engagekit.InputError] = []
-    for row in read_rows(Path(path), required=REQUIRED, optional=OPTIONAL, what="expenses file"):
+    for row in read_rows(
+        Path(path), required=REQUIRED, optional=OPTIONAL, what="expenses file", format=csv_format
+    ):
         try:
             day = row.date("date")
             amount = row.decimal("amount")

@@ -152,8 +152,8 @@ def estimate(
 
     import numpy as np
 
-    items = read_backlog(Path(settings.backlog))
-    rows = read_throughput(Path(settings.throughput)) if settings.throughput else None
+    items = read_backlog(Path(settings.backlog), settings.csv)
+    rows = read_throughput(Path(settings.throughput), settings.csv) if settings.throughput else None
     hist = history(settings, items, rows, where)
     sim = simulate(hist, settings, options.trials, options.seed_for(component.name))
     step = hist.period_days

@@ -8,7 +8,6 @@ spreadsheet numbers it: the header is row 1) and the column.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 import engagekit
+from engagekit.csvfile import CsvFile, CsvFormat, number_hint, open_csv, parse_number
 
 if TYPE_CHECKING:
     import polars as pl
@@ -178,6 +178,8 @@ class TimeEntries:
     frame: pl.DataFrame
     #: The currency the export's header names (Toggl, Clockify), if any.
     header_currency: str | None = None
+    #: Duplicates and overlaps kept by the ``warn`` policy (``checks.Flag``), once checked.
+    flags: tuple[Any, ...] = ()
 
     def __len__(self) -> int:
         return self.frame.height
@@ -186,20 +188,9 @@ class TimeEntries:
 # -- header --------------------------------------------------------------------------------------
 
 
-def read_header(path: Path) -> list[str]:
+def read_header(path: Path, csv_format: CsvFormat | None = None) -> list[str]:
     """The header of a CSV file, stripped (a UTF-8 byte order mark is dropped)."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            row = next(csv.reader(f), None)
-    except FileNotFoundError:
-        raise engagekit.InputError("time entries file does not exist", where=path) from None
-    except UnicodeDecodeError as exc:
-        raise engagekit.InputError(
-            f"not UTF-8 text ({exc.reason})", where=path, hint="export the CSV as UTF-8"
-        ) from None
-    if not row:
-        raise engagekit.InputError("the file is empty; expected a header row", where=path, row=1)
-    return [h.strip() for h in row]
+    return list(open_csv(path, csv_format, what="time entries file").header)
 
 
 def detect_format(path: Path, header: Sequence[str], chosen: str = "auto") -> Format:
@@ -236,14 +227,20 @@ def detect_format(path: Path, header: Sequence[str], chosen: str = "auto") -> Fo
 
 
 def read_time_entries(
-    path: Path | str, *, format: str = "auto", date_format: str | None = None
+    path: Path | str,
+    *,
+    format: str = "auto",
+    date_format: str | None = None,
+    csv_format: CsvFormat | None = None,
 ) -> TimeEntries:
     """Read and normalise a time-entry export; raise ``InputError`` for what is wrong in it.
 
     Every malformed value of a kind is reported (``InputErrors``), not only the first.
+    ``csv_format`` declares the file's encoding, delimiter and decimal mark.
     """
-    path = Path(path)
-    header = read_header(path)
+    csv_file = open_csv(path, csv_format, what="time entries file")
+    path = csv_file.path
+    header = list(csv_file.header)
     fmt = detect_format(path, header, format)
 
     readers: dict[str, Callable[[_Reader], pl.DataFrame]] = {
@@ -252,9 +249,14 @@ def read_time_entries(
         "clockify": _clockify,
         "generic": _generic,
     }
-    reader = _Reader(path, fmt, header, date_format)
+    reader = _Reader(csv_file, fmt, date_format)
     frame = None
-    if fmt.name == "generic" and date_format in (None, "%Y-%m-%d"):
+    if (
+        fmt.name == "generic"
+        and date_format in (None, "%Y-%m-%d")
+        and csv_file.direct
+        and csv_file.decimal == "."
+    ):
         frame = _generic_fast(reader)
     if frame is None:
         frame = readers[fmt.name](reader)
@@ -265,10 +267,11 @@ def read_time_entries(
 class _Reader:
     """One file being read: its raw string columns and the problems found so far."""
 
-    def __init__(self, path: Path, fmt: Format, header: Sequence[str], date_format: str | None):
-        self.path = path
+    def __init__(self, csv_file: CsvFile, fmt: Format, date_format: str | None):
+        self.csv = csv_file
+        self.path = csv_file.path
         self.fmt = fmt
-        self.header = list(header)
+        self.header = list(csv_file.header)
         self.date_format = date_format
         self.problems: list[engagekit.InputError] = []
         self.header_currency = self._currency_from_header()
@@ -302,27 +305,29 @@ class _Reader:
 
     def load(self, columns: Sequence[str]) -> pl.DataFrame:
         """The wanted columns (those present) as strings, with the spreadsheet row number."""
+        return self.csv.frame(columns)
+
+    def hours_minutes(self, df: pl.DataFrame, column: str) -> pl.Expr:
+        """Whole minutes (nearest) of decimal hours written with the file's decimal mark.
+
+        Babel parses each distinct value once (a timesheet repeats few durations); a value
+        that is not a number in this file's locale is null, and reported as unreadable.
+        """
         import polars as pl
 
-        present = [c for c in columns if c in self.header]
-        # Columns by position, renamed to the stripped header (a header may carry spaces).
-        try:
-            lf = pl.scan_csv(
-                self.path,
-                has_header=True,
-                infer_schema=False,
-                new_columns=self.header,
-                encoding="utf8",
-                truncate_ragged_lines=False,
-            )
-            df = lf.select(present).with_row_index("row", offset=2).collect()
-        except pl.exceptions.ComputeError as exc:
-            raise engagekit.InputError(
-                f"cannot read the CSV: {str(exc).splitlines()[0]}",
-                where=self.path,
-                hint="check quoting and that every row has as many fields as the header",
-            ) from None
-        return df
+        values = df[column].str.strip_chars().unique().drop_nulls().to_list()
+        mapping: dict[str, int | None] = {}
+        for value in values:
+            number = parse_number(value, self.csv.decimal) if value else None
+            mapping[value] = None if number is None else int((number * 60).to_integral_value())
+        return (
+            pl.col(column)
+            .str.strip_chars()
+            .replace_strict(mapping, default=None, return_dtype=pl.Int64)
+        )
+
+    def number_hint(self) -> str:
+        return number_hint(self.csv.decimal)
 
     # problems
 
@@ -402,15 +407,6 @@ def _hms_minutes(column: str) -> pl.Expr:
     m = parts.struct.field("2").cast(pl.Int64, strict=False)
     s = parts.struct.field("3").cast(pl.Int64, strict=False).fill_null(0)
     return h * 60 + m + (s >= 30).cast(pl.Int64)
-
-
-def _decimal_hours_minutes(column: str) -> pl.Expr:
-    """Whole minutes (nearest) of decimal hours such as ``1.5`` or ``1,5``."""
-    import polars as pl
-
-    text = pl.col(column).str.strip_chars().str.replace(",", ".", literal=True)
-    hours = text.cast(pl.Float64, strict=False)
-    return (hours * 60).round(0).cast(pl.Int64, strict=False)
 
 
 def _text(column: str | None) -> pl.Expr:
@@ -566,7 +562,7 @@ def _harvest(reader: _Reader) -> pl.DataFrame:
         "role": _text("Roles").str.split(",").list.first().str.strip_chars()
         if "Roles" in h
         else pl.lit(None, dtype=pl.String),
-        "minutes": _decimal_hours_minutes("Hours"),
+        "minutes": reader.hours_minutes(df, "Hours"),
         "billable": _bool_expr("Billable?", False),
         "approved": _bool_expr("Approved?", True) if "Approved?" in h else pl.lit(True),
         "category": _text("Task" if "Task" in h else None),
@@ -579,7 +575,7 @@ def _harvest(reader: _Reader) -> pl.DataFrame:
     reader.duration_column = "Hours"
     reader.expect("Date", "date", "a date", reader.date_hint())
     reader.require("Date", "date")
-    reader.expect("Hours", "minutes", "a number of hours", "write hours as 1.5")
+    reader.expect("Hours", "minutes", "a number of hours", reader.number_hint())
     reader.require("Hours", "minutes")
     reader.require("First Name", "person")
     reader.expect("Billable?", "billable", "a yes/no value", "use Yes or No")
@@ -680,9 +676,9 @@ def _generic(reader: _Reader) -> pl.DataFrame:
         duration_col = "minutes"
         what, hint = "a whole number of minutes", "write minutes as a whole number, e.g. 90"
     else:
-        minutes = _decimal_hours_minutes("hours")
+        minutes = reader.hours_minutes(df, "hours")
         duration_col = "hours"
-        what, hint = "a number of hours", "write hours as 1.5"
+        what, hint = "a number of hours", reader.number_hint()
     exprs: dict[str, pl.Expr] = {
         "date": reader.date_expr("date"),
         "person": _text("person"),
@@ -731,8 +727,6 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
     wanted = [c for c in GENERIC_COLUMNS if c in h]
     if "minutes" in h:
         wanted = [c for c in wanted if c != "hours"]
-    if "start" in h and "end" in h:
-        wanted = [c for c in wanted if c != "notes"]  # duplicates are found by their times
     types = {
         "date": pl.Date,
         "minutes": pl.Int64,
@@ -749,6 +743,7 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
         lf = pl.scan_csv(
             reader.path,
             infer_schema=False,
+            separator=reader.csv.delimiter,
             schema_overrides={c: types[c] for c in wanted if c in types},
         )
         if lf.collect_schema().names() != h:
@@ -789,9 +784,11 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
             end = pl.col("end").str.to_time("%H:%M", strict=True)
             same = day + end.dt.hour().cast(pl.Int64) * 60 + end.dt.minute()
             exprs["end"] = pl.when(same <= exprs["start"]).then(same + 1440).otherwise(same)
+    # a blank line or a short row leaves the header's last column empty
+    exprs["_last"] = pl.col(h[-1])
     try:
         out = (
-            lf.select(wanted)
+            lf.select(list(dict.fromkeys([*wanted, h[-1]])))
             .with_row_index("row", offset=2)
             .select(*[e.alias(name) for name, e in exprs.items()])
             .collect()
@@ -799,7 +796,7 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
     except (pl.exceptions.PolarsError, ValueError):
         return None
     # a missing date, person or duration (null counts are known without a pass)
-    if out["date"].null_count() or out["person"].null_count() or out["minutes"].null_count():
+    if any(out[c].null_count() for c in ("date", "person", "minutes", "_last")):
         return None
     _check_minutes(reader, out)
     return out.select(

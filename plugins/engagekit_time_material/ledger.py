@@ -84,10 +84,20 @@ def load_entries(
     if settings.time_entries is None:
         return None
     entries = read_time_entries(
-        Path(settings.time_entries), format=settings.format, date_format=settings.date_format
+        Path(settings.time_entries),
+        format=settings.format,
+        date_format=settings.date_format,
+        csv_format=settings.csv,
     )
-    check_entries(entries, component, project.currency, day_totals=day_totals)
-    return entries
+    flags = check_entries(
+        entries,
+        component,
+        project.currency,
+        day_totals=day_totals,
+        duplicates=settings.duplicates,
+        overlaps=settings.overlaps,
+    )
+    return attrs.evolve(entries, flags=flags)
 
 
 def round_minutes(minutes: pl.Expr, increment: int, mode: str) -> pl.Expr:
@@ -358,4 +368,4 @@ def _missing_rates(
         )
     if len(problems) == 1:
         raise problems[0]
-    raise engagekit.InputErrors(problems, limit=50)
+    raise engagekit.InputErrors(problems)

@@ -16,6 +16,7 @@ from typing import Any
 
 import engagekit
 from engagekit_time_material.billing import cycles_between, priced_cycles, run_cap
+from engagekit_time_material.checks import flag_warnings
 from engagekit_time_material.ledger import (
     billable_mask,
     build_ledger,
@@ -74,6 +75,9 @@ def measure(
         )
         window = engagekit.Period.days(component.start, last or component.start)
     as_of: date = window.last
+    if entries is not None:
+        flagged = flag_warnings(entries.flags, window.start, window.last)
+        warnings.extend(f.warning() for f in flagged)
 
     cycles = cycles_between(
         component.start, window.end, settings.billing_period, component.start, cut=window.start

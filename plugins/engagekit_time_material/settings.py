@@ -14,6 +14,7 @@ from typing import Any, Literal
 import attrs
 
 import engagekit
+from engagekit.csvfile import CsvFormat, check_delimiter, check_encoding
 from engagekit.validate import non_negative, percentage, positive
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
 #: Time-entry export formats the importers know; ``auto`` detects the format by its header.
 FORMATS = ("harvest", "toggl", "clockify", "generic")
 Format = Literal["auto", "harvest", "toggl", "clockify", "generic"]
+#: What to do with overlapping or duplicate time entries.
+Policy = Literal["warn", "error", "allow"]
 
 
 def _multiplier(instance: Any, attribute: Any, value: Decimal | None) -> None:
@@ -155,6 +158,20 @@ class Settings:
     #: strftime format of the dates in ``time_entries`` when they are not ISO (YYYY-MM-DD), e.g.
     #: ``%m/%d/%Y`` for a Clockify export in US format. Absent: ISO, then the format's usual one.
     date_format: str | None = None
+    #: Text encoding of the component's CSV files: UTF-8 (with or without BOM), or e.g.
+    #: ``cp1252``, ``latin-1``.
+    encoding: str = attrs.field(default="utf-8", validator=check_encoding)
+    #: Field separator of the component's CSV files: ``,``, ``;`` or a tab; absent: detected.
+    delimiter: str | None = attrs.field(default=None, validator=check_delimiter)
+    #: Decimal mark of numbers (hours, amounts): ``.`` or ``,``; absent: ``,`` in a
+    #: semicolon-separated file, ``.`` otherwise.
+    decimal: Literal[".", ","] | None = None
+    #: Entries of one person that overlap in time: ``warn`` (billed, each listed in the bill's
+    #: warnings and ``details.flagged_entries``), ``error`` (the file is refused) or ``allow``.
+    overlaps: Policy = "warn"
+    #: Entries equal in person, date, duration (and times), billable flag, task and notes: the
+    #: same choice. Harvest exports carry no entry id, so two genuine equal entries look alike.
+    duplicates: Policy = "warn"
     #: Rates of this component (role, bill, cost, person, unit, valid_from, valid_until), in the
     #: project currency. Absent or empty: the project's ``[rate_card]``.
     rates: tuple[engagekit.Rate, ...] = ()
@@ -202,6 +219,11 @@ class Settings:
     forecast: Forecast = attrs.Factory(Forecast)
     #: The team plan: role (and person) -> FTE over date ranges.
     team: tuple[TeamSlot, ...] = ()
+
+    @property
+    def csv(self) -> CsvFormat:
+        """How the component's CSV files are written."""
+        return CsvFormat(self.encoding, self.delimiter, self.decimal)
 
     def check_component(self, component: engagekit.Component) -> None:
         """Check the settings against the component's timeframe."""

@@ -68,8 +68,12 @@ def staff(
         warnings.append("no team plan (settings.team): nothing to staff")
 
     if settings.backlog is not None:
-        items = read_backlog(Path(settings.backlog))
-        tp = read_throughput(Path(settings.throughput)) if settings.throughput else None
+        items = read_backlog(Path(settings.backlog), settings.csv)
+        tp = (
+            read_throughput(Path(settings.throughput), settings.csv)
+            if settings.throughput
+            else None
+        )
         hist = history(settings, items, tp, where_of(project))
         entries = load_entries(settings, project, component)
         hpu, basis = hours_per_unit(settings, hist, entries)

@@ -47,8 +47,6 @@ class Fixed:
 
     @engagekit.hookimpl
     def estimate(self, project, component, options):
-        if component.model != self.model:
-            return None
         return ComponentEstimate(
             component.name,
             self.model,
@@ -171,10 +169,83 @@ def test_a_hook_returning_the_wrong_type_breaks_the_contract():
         engine.estimate(project_with("toy"))
 
 
-def test_nobody_answering_lists_installed_models():
-    engine = engagekit.create_engine(plugins=[Fixed()], entry_points=False)
-    with pytest.raises(PluginError, match=r"no plugin answered 'bill'.*installed models: toy"):
+def test_an_owner_without_the_hook_is_named():
+    engine = engagekit.create_engine(plugins=[("toys", Fixed())], entry_points=False)
+    with pytest.raises(
+        PluginError, match=r"plugin 'toys' registered model 'toy' but did not answer 'bill'"
+    ) as info:
         engine.bill(project_with("toy"), engagekit.Period.parse("2026-01"))
+    assert info.value.plugin == "toys"
+
+
+class Greedy:
+    """A plugin that answers every hook for every component, whoever owns it."""
+
+    @engagekit.hookimpl
+    def estimate(self, project, component, options):
+        raise AssertionError("a per-component hook reached a plugin that does not own the model")
+
+    @engagekit.hookimpl
+    def bill(self, project, component, period):
+        return engagekit.ComponentBill(component.name, "greedy", ())
+
+
+def test_per_component_hooks_reach_the_owner_only():
+    engine = engagekit.create_engine(
+        plugins=[("toys", Fixed()), ("greedy", Greedy())], entry_points=False
+    )
+    est = engine.estimate(project_with("toy"))
+    assert est.price == Money.of("150", "EUR")
+    # the greedy plugin cannot bill a component of a model it did not register
+    with pytest.raises(PluginError, match="plugin 'toys' registered model 'toy'"):
+        engine.bill(project_with("toy"), engagekit.Period.parse("2026-01"))
+
+
+def test_a_contract_break_blames_the_owner_not_the_last_plugin():
+    class Wrong(Fixed):
+        @engagekit.hookimpl
+        def estimate(self, project, component, options):
+            return None
+
+    engine = engagekit.create_engine(
+        plugins=[("wrong", Wrong()), ("toys", Fixed("other"))], entry_points=False
+    )
+    with pytest.raises(PluginError) as info:
+        engine.estimate(project_with("toy"))
+    assert info.value.plugin == "wrong"
+
+
+def test_one_plugin_with_two_models_branches_on_the_model():
+    class Two:
+        @engagekit.hookimpl
+        def register_models(self, register):
+            register(engagekit.ModelSpec("a", "toy a", Empty))
+            register(engagekit.ModelSpec("b", "toy b", Empty))
+
+        @engagekit.hookimpl
+        def estimate(self, project, component, options):
+            price = "1" if component.model == "a" else "2"
+            return ComponentEstimate(
+                component.name, component.model, project.money(0), project.money(price)
+            )
+
+    engine = engagekit.create_engine(plugins=[Two()], entry_points=False)
+    assert engine.estimate(project_with("b")).price == Money.of("2", "EUR")
+
+
+def test_a_third_party_entry_point_named_like_a_builtin_is_refused(install_plugin):
+    install_plugin(
+        "engagekit-impostor", "time-material", "engagekit_impostor", GOOD.format(model="tm2")
+    )
+    engine = engagekit.create_engine()
+    infos = [p for p in engine.plugins if p.name == "time-material"]
+    assert [(p.distribution, p.status) for p in infos] == [
+        ("engagekit", "ok"),
+        ("engagekit-impostor", "failed"),
+    ]
+    assert "built-in" in infos[1].error and "tm2" not in engine.models
+    assert engine.models["time-material"].plugin == "time-material"
+    assert any("engagekit-impostor" in p and "refused" in p for p in engine.problems)
 
 
 def test_unknown_model_in_code_is_an_input_error():
@@ -245,5 +316,75 @@ def test_a_model_of_a_blocked_plugin_says_the_plugin_is_blocked(tmp_path, monkey
     )
     with pytest.raises(engagekit.UnknownModelError) as info:
         engagekit.create_engine().load_project(path)
-    assert "p.toml:6, components[0].model: unknown model 'sla'" in str(info.value)
+    assert "p.toml:6, components \"Run\", model: unknown model 'sla'" in str(info.value)
     assert "not loaded: sla (blocked)" in str(info.value)
+
+
+class RaisesInput(Fixed):
+    """A model whose bill rejects a row of its data file, as a plugin would."""
+
+    @engagekit.hookimpl
+    def bill(self, project, component, period):
+        raise engagekit.InputError("x is too large", where="data/x.csv", row=7, field="x")
+
+    @engagekit.hookimpl
+    def estimate(self, project, component, options):
+        est = super().estimate(project, component, options)
+        return attrs.evolve(est, warnings=("the estimate is rough",))
+
+
+def test_an_input_error_in_a_hook_names_project_component_model_and_row(tmp_path):
+    engine = engagekit.create_engine(plugins=[RaisesInput()], entry_points=False)
+    project = attrs.evolve(project_with("toy"), source=tmp_path / "p.toml")
+    with pytest.raises(engagekit.InputError) as info:
+        engine.bill(project, engagekit.Period.parse("2026-01"))
+    err = info.value
+    assert (err.project, err.component, err.model) == (str(tmp_path / "p.toml"), "c", "toy")
+    assert (
+        str(err)
+        == f'{tmp_path / "p.toml"}, components "c" (toy), data/x.csv, row 7, x: x is too large'
+    )
+
+
+def test_estimate_warnings_carry_the_component_name():
+    engine = engagekit.create_engine(plugins=[RaisesInput()], entry_points=False)
+    assert engine.estimate(project_with("toy")).warnings == ("c: the estimate is rough",)
+
+
+class Composite(Fixed):
+    """A model that hands its bill to ``toy`` through the engine, with settings under ``inner``."""
+
+    def __init__(self, inner_settings=None):
+        super().__init__(model="wrapper")
+        self.inner_settings = {"nope": 1} if inner_settings is None else inner_settings
+
+    @engagekit.hookimpl
+    def bill(self, engine, project, component, period):
+        inner = engine.make_component(
+            project,
+            name=component.name,
+            model="toy",
+            start=component.start,
+            end=component.end,
+            settings=self.inner_settings,
+            key="inner",
+        )
+        return engine.bill_component(project, inner, period)
+
+
+def test_a_delegated_settings_error_names_the_users_component_and_key_path():
+    engine = engagekit.create_engine(plugins=[Fixed(), Composite()], entry_points=False)
+    with pytest.raises(engagekit.InputError) as info:
+        engine.bill(project_with("wrapper"), engagekit.Period.parse("2026-01"))
+    assert str(info.value).startswith(
+        "components \"c\" (wrapper via toy), settings.inner.nope: unknown key 'nope'"
+    )
+
+
+def test_a_hook_error_inside_the_delegate_names_the_users_component_and_both_models():
+    engine = engagekit.create_engine(plugins=[RaisesInput(), Composite({})], entry_points=False)
+    with pytest.raises(engagekit.InputError) as info:
+        engine.bill(project_with("wrapper"), engagekit.Period.parse("2026-01"))
+    assert (
+        str(info.value) == 'components "c" (wrapper via toy), data/x.csv, row 7, x: x is too large'
+    )

@@ -110,19 +110,19 @@ def test_good_file_loads_with_exact_decimals(engine, write):
         (
             "hours = 120.5",
             'hours = "lots"',
-            ":29, components[0].settings.hours",
+            ':29, components "Build" (toy), settings.hours',
             "expected a number",
         ),
         (
             "hours = 120.5",
             "hourz = 120.5",
-            ":29, components[0].settings.hourz",
+            ':29, components "Build" (toy), settings.hourz',
             "unknown key 'hourz' (did you mean 'hours'?)",
         ),
         (
             "hours = 120.5",
             "hours = -3",
-            ":29, components[0].settings.hours",
+            ':29, components "Build" (toy), settings.hours',
             "must not be negative",
         ),
         ("cost = 50", "cost = -50", ":15, rate_card.rates[0].cost", "must not be negative"),
@@ -135,19 +135,19 @@ def test_good_file_loads_with_exact_decimals(engine, write):
         (
             "end = 2026-03-31",
             "end = 2025-03-31",
-            ":26, components[0].end",
+            ':26, components "Build" (toy), end',
             "ends (2025-03-31) before it starts",
         ),
         (
             'model = "toy"',
             'model = "tyo"',
-            ":24, components[0].model",
+            ':24, components "Build", model',
             "unknown model 'tyo' (did you mean 'toy'?)",
         ),
         (
             'data = "hours.csv"',
             'data = "nope.csv"',
-            ":30, components[0].settings.data",
+            ':30, components "Build" (toy), settings.data',
             "data file 'nope.csv' does not exist",
         ),
         (
@@ -156,7 +156,12 @@ def test_good_file_loads_with_exact_decimals(engine, write):
             ":8, calendar.hours",
             "no working hours",
         ),
-        ("start = 2026-01-01", 'start = "soon"', ":25, components[0].start", "expected a date"),
+        (
+            "start = 2026-01-01",
+            'start = "soon"',
+            ':25, components "Build" (toy), start',
+            "expected a date",
+        ),
         ('stage = "tax"', 'stage = "taxes"', ":19, adjustments[0].stage", "unknown stage 'taxes'"),
         (
             'timezone = "Europe/Berlin"',
@@ -195,3 +200,46 @@ def test_rate_card_with_inverted_dates(engine, write):
     text = GOOD.replace("cost = 50", "cost = 50\nvalid_from = 2026-05-01\nvalid_until = 2026-01-01")
     err = load_error(engine, write(text))
     assert "rate_card" in str(err) and "before it starts" in str(err)
+
+
+@attrs.frozen
+class Inner:
+    max: Decimal = attrs.field(default=Decimal(1), validator=non_negative)
+
+
+@attrs.frozen
+class Middle:
+    volume: Inner = attrs.Factory(Inner)
+
+
+@attrs.frozen
+class Outer:
+    volume: Middle = attrs.Factory(Middle)
+    tiers: tuple[Middle, ...] = ()
+
+
+@attrs.frozen
+class Twice:
+    volume: Decimal = attrs.field(default=Decimal(1), validator=non_negative)
+
+
+@attrs.frozen
+class Outer2:
+    volume: Twice = attrs.Factory(Twice)
+
+
+def test_settings_key_paths_follow_the_toml_however_deep_and_however_named(tmp_path):
+    from engagekit.settings import SettingsError, structure
+
+    cases = [
+        ({"volume": {"volume": {"max": Decimal(-1)}}}, "settings.volume.volume.max"),
+        ({"tiers": [{}, {"volume": {"max": Decimal(-2)}}]}, "settings.tiers[1].volume.max"),
+        ({"volume": {"volume": {"mx": 1}}}, "settings.volume.volume.mx"),
+    ]
+    for table, field in cases:
+        with pytest.raises(SettingsError) as info:
+            structure(table, Outer, tmp_path, ("settings",))
+        assert info.value.field == field
+    with pytest.raises(SettingsError) as info:
+        structure({"volume": {"volume": Decimal(-1)}}, Outer2, tmp_path, ("settings",))
+    assert info.value.field == "settings.volume.volume"

@@ -75,7 +75,7 @@ def test_member_starting_outside_the_term(cli, tmp_path):
         cli,
         path,
         "project.toml:",
-        "components[0].settings.members[6].start",
+        'components "Platform team" (dedicated-team), settings.members[6].start',
         "'Omar Haddad' starts on 2027-03-20, outside the contract term 2026-03-01..2027-02-28",
     )
 
@@ -85,7 +85,7 @@ def test_member_ending_outside_the_term(cli, tmp_path):
     _fails(
         cli,
         path,
-        "components[0].settings.members[3].end",
+        'components "Platform team" (dedicated-team), settings.members[3].end',
         "'Marta Silva' ends on 2027-06-12, outside the contract term",
     )
 
@@ -99,7 +99,7 @@ def test_reduction_inside_the_notice_period(cli, tmp_path):
     _fails(
         cli,
         path,
-        "components[0].settings.changes[0].effective",
+        'components "Platform team" (dedicated-team), settings.changes[0].effective',
         "requested on 2026-09-10 cannot take effect on 2026-09-20",
         "the notice period is 30 days",
         "it can take effect on 2026-10-10 at the earliest",
@@ -125,7 +125,7 @@ def test_role_without_a_rate_for_tm(cli, tmp_path):
     _fails(
         cli,
         path,
-        "components[0].settings.positions[2].rate",
+        'components "Platform team" (dedicated-team), settings.positions[2].rate',
         "role 'qa' has no rate, which tm billing needs",
     )
 
@@ -135,14 +135,14 @@ def test_role_without_a_cost_for_cost_plus(cli, tmp_path):
     _fails(
         cli,
         path,
-        "components[0].settings.positions[1].monthly_cost",
+        'components "Data team" (dedicated-team), settings.positions[1].monthly_cost',
         "role 'analyst' has no monthly_cost, which cost-plus billing needs",
     )
 
 
 def test_negative_headcount(cli, tmp_path):
     path = _variant(tmp_path, 'role = "qa"\nheadcount = 1', 'role = "qa"\nheadcount = -1')
-    _fails(cli, path, "components[0].settings.positions[2].headcount", "negative headcount (-1)")
+    _fails(cli, path, 'components "Platform team" (dedicated-team), settings.positions[2].headcount', "negative headcount (-1)")
 
 
 def test_negative_headcount_in_the_ramp_up(cli, tmp_path):
@@ -152,7 +152,7 @@ def test_negative_headcount_in_the_ramp_up(cli, tmp_path):
     _fails(
         cli,
         path,
-        "components[0].settings.ramp_up[1].headcount",
+        'components "Platform team" (dedicated-team), settings.ramp_up[1].headcount',
         "negative headcount (-3) for role 'developer'",
     )
 
@@ -164,7 +164,7 @@ def test_reduction_below_zero_seats(cli, tmp_path):
         'kind = "reduction"\nrole = "developer"\nheadcount = 5',
     )
     _fails(
-        cli, path, "components[0].settings.changes[0].headcount", "leaves a negative headcount (-1)"
+        cli, path, 'components "Platform team" (dedicated-team), settings.changes[0].headcount', "leaves a negative headcount (-1)"
     )
 
 
@@ -175,7 +175,7 @@ def test_attrition_outside_0_to_100(cli, tmp_path, value):
         cli,
         path,
         "project.toml:32",
-        "components[0].settings.attrition_percent",
+        'components "Platform team" (dedicated-team), settings.attrition_percent',
         f"expected annual attrition of {value}% is outside 0-100%",
     )
     assert "hint:" in out

@@ -235,5 +235,5 @@ def test_the_reduction_that_goes_below_zero_is_named(build):
                 ],
             }
         )
-    assert err.value.field == "components[0].settings.changes[2].headcount"
+    assert err.value.field == "settings.changes[2].headcount"
     assert "reduction of developer on 2026-05-01 leaves a negative headcount (-1)" in str(err.value)

@@ -31,7 +31,7 @@ def test_min_above_most_likely(cli, tmp_path):
     s = fp.settings(phases=phases_with({"role": "developer", "min": 50, "likely": 40, "max": 60}))
     out = run_bad(cli, tmp_path, fp.project(s))
     assert re.search(
-        r"project\.toml:\d+, components\[0\]\.settings\.phases\[0\]\.items\[0\]"
+        r'project\.toml:\d+, components "fp" \(fixed-price\), settings\.phases\[0\]\.items\[0\]'
         r"\.min: min \(50\) is greater than most likely \(40\)",
         out,
     )
@@ -59,7 +59,7 @@ def test_percentages_that_do_not_sum_to_100(cli, tmp_path):
     )
     out = run_bad(cli, tmp_path, fp.project(s))
     assert re.search(
-        r"project\.toml:\d+, components\[0\]\.settings\.milestones\[0\]\.percent: "
+        r'project\.toml:\d+, components "fp" \(fixed-price\), settings\.milestones\[0\]\.percent: '
         r"milestone percentages sum to 90, not 100 \(30 \+ 60\)",
         out,
     )
@@ -86,7 +86,7 @@ def test_milestone_tied_to_an_unknown_phase(cli, tmp_path):
     s = fp.settings(milestones=[{"name": "end", "percent": 100, "on_acceptance": "c"}])
     out = run_bad(cli, tmp_path, fp.project(s))
     assert re.search(
-        r"project\.toml:\d+, components\[0\]\.settings\.milestones\[0\]"
+        r'project\.toml:\d+, components "fp" \(fixed-price\), settings\.milestones\[0\]'
         r"\.on_acceptance: milestone 'end' is due on acceptance of 'c', which is not "
         r"a phase",
         out,
@@ -159,10 +159,10 @@ def test_progress_file_without_actuals(cli, tmp_path):
 @pytest.mark.parametrize(
     "team, expected",
     [
-        ([], "components[0].settings.team: the fixed team has no capacity: no team members"),
+        ([], 'components "fp" (fixed-price), settings.team: the fixed team has no capacity: no team members'),
         (
             [{"role": "developer", "fte": 0}],
-            "components[0].settings.team[0].fte: the fixed team has no capacity: every allocation is 0",
+            'components "fp" (fixed-price), settings.team[0].fte: the fixed team has no capacity: every allocation is 0',
         ),
     ],
 )
@@ -182,7 +182,7 @@ def test_a_team_whose_members_work_only_on_holidays(cli, tmp_path):
     )
     out = run_bad(cli, tmp_path, doc, ("estimate",), ("--trials", "10"))
     assert "the fixed team has no capacity for role 'developer'" in out
-    assert "components[0].settings.team" in out
+    assert 'components "fp" (fixed-price), settings.team' in out
 
 
 def test_an_item_whose_role_is_not_in_the_team(cli, tmp_path):
@@ -243,7 +243,7 @@ def test_new_technology_in_a_single_phase_asks_for_phases(cli, tmp_path):
         ]
     )
     out = run_bad(cli, tmp_path, fp.project(s))
-    assert "components[0].settings.phases[0]: item 'api' is flagged as new technology" in out
+    assert "components \"fp\" (fixed-price), settings.phases[0]: item 'api' is flagged as new technology" in out
     assert "this project has a single phase" in out
     assert "hint: split the work items into two or more" in out
 
@@ -270,14 +270,14 @@ def test_a_missing_cost_rate(cli, tmp_path):
     del s["cost_rates"]
     out = run_bad(cli, tmp_path, fp.project(s), ("estimate",), ("--trials", "10"))
     assert "no rate for role 'developer'" in out
-    assert "components[0].settings.cost_rates" in out and "hint: add cost_rates" in out
+    assert 'components "fp" (fixed-price), settings.cost_rates' in out and "hint: add cost_rates" in out
 
 
 def test_milestone_amounts_that_miss_the_estimated_price(cli, tmp_path):
     s = fp.settings(milestones=[{"name": "all", "amount": 1000, "due": date(2026, 3, 2)}])
     out = run_bad(cli, tmp_path, fp.project(s), ("bill", "--period", "2026-03"))
     assert "milestone amounts add up to 1,000.00 EUR, but the price is 14,000.00 EUR" in out
-    assert "components[0].settings.milestones" in out
+    assert 'components "fp" (fixed-price), settings.milestones' in out
 
 
 def test_milestone_amounts_above_the_contract_price(cli, tmp_path):

@@ -58,18 +58,13 @@ class FakeModel:
     def register_models(self, register: Callable[[engagekit.ModelSpec], None]) -> None:
         register(engagekit.ModelSpec(self.name, "A test model", FakeSettings, version="0"))
 
-    def _mine(self, component: engagekit.Component) -> bool:
-        return component.model == self.name
-
     @engagekit.hookimpl
     def estimate(
         self,
         project: engagekit.Project,
         component: engagekit.Component,
         options: engagekit.EstimateOptions,
-    ) -> engagekit.ComponentEstimate | None:
-        if not self._mine(component):
-            return None
+    ) -> engagekit.ComponentEstimate:
         s: FakeSettings = component.settings
         cur = project.currency
         if s.kind == "point":
@@ -98,9 +93,7 @@ class FakeModel:
         project: engagekit.Project,
         component: engagekit.Component,
         period: engagekit.Period,
-    ) -> engagekit.ComponentBill | None:
-        if not self._mine(component):
-            return None
+    ) -> engagekit.ComponentBill:
         s: FakeSettings = component.settings
         if period.label in s.fail_months:
             raise engagekit.InputError(
@@ -124,9 +117,7 @@ class FakeModel:
     @engagekit.hookimpl
     def staff(
         self, project: engagekit.Project, component: engagekit.Component
-    ) -> engagekit.ComponentStaffing | None:
-        if not self._mine(component):
-            return None
+    ) -> engagekit.ComponentStaffing:
         s: FakeSettings = component.settings
         rows = []
         for month in engagekit.Period.days(component.start, component.end).months():
@@ -150,9 +141,7 @@ class FakeModel:
         project: engagekit.Project,
         component: engagekit.Component,
         period: engagekit.Period | None,
-    ) -> engagekit.ServiceMeasure | None:
-        if not self._mine(component):
-            return None
+    ) -> engagekit.ServiceMeasure:
         s: FakeSettings = component.settings
         if not s.sla:
             return engagekit.ServiceMeasure(

@@ -13,7 +13,15 @@ import engagekit
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "sla.toml"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+# beside the checkout (/work/main -> /work/shared), or a worktree's (/work/wt/NAME -> /work/shared)
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[3:]
+        if (p / "shared").is_dir()
+    ),
+    Path(__file__).resolve().parents[3] / "shared" / "data",
+)
 SERVICENOW = SHARED / "servicenow-incident-event-log.csv"
 
 PRIORITIES = """

@@ -119,7 +119,8 @@ def test_duplicate_entries_without_times(cli, write_project):
         "2026-03-02,Ana,developer,60,Dev,UI\n"
     )
     _fails(
-        _bill(cli, write_project, text), "row 3: duplicate of row 2: Ana, 2026-03-02, 60 minutes"
+        _bill(cli, write_project, text, settings={"duplicates": "error"}),
+        "row 3: duplicate of row 2: Ana, 2026-03-02, 60 minutes",
     )
 
 
@@ -131,8 +132,9 @@ def test_duplicate_and_overlapping_entries_with_times(cli, write_project):
         "2026-03-02,Ben,lead,60,Dev,10:30,11:30\n"
         "2026-03-02,Ana,developer,60,Dev,13:00,14:00\n"
     )
+    strict = {"duplicates": "error", "overlaps": "error"}
     out = _fails(
-        _bill(cli, write_project, text),
+        _bill(cli, write_project, text, settings=strict),
         "2 problems",
         "row 3: duplicate of row 2: Ana, 2026-03-02 09:00-11:00",
         "row 4, start: entry of Ana 2026-03-02 10:30-11:30 overlaps row 2",

@@ -38,36 +38,20 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
     )
 
 
-def _mine(component: engagekit.Component) -> bool:
-    return component.model == MODEL
-
-
 def inner_component(
     engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
 ) -> engagekit.Component:
     """The time-material component doing the work: same name, same dates."""
     s: Settings = component.settings
-    try:
-        return engine.make_component(
-            project,
-            name=component.name,
-            model=INNER,
-            start=component.start,
-            end=component.end,
-            settings=s.time_material,
-        )
-    except engagekit.InputError as err:
-        field = "settings.time_material" + (f".{err.field}" if err.field else "")
-        message = err.message.removeprefix(f"component {component.name!r} ({INNER}): ")
-        hint = err.hint or ""
-        if isinstance(err, engagekit.UnknownModelError):
-            hint = f"capped-tm builds on the {INNER} model; {hint}".rstrip("; ")
-        raise engagekit.InputError(
-            f"component {component.name!r} ({MODEL}): {message}",
-            where=project.source,
-            field=field,
-            hint=hint or None,
-        ) from None
+    return engine.make_component(
+        project,
+        name=component.name,
+        model=INNER,
+        start=component.start,
+        end=component.end,
+        settings=s.time_material,
+        key="time_material",
+    )
 
 
 def _check_ceiling(settings: Settings, project: engagekit.Project) -> None:
@@ -102,9 +86,7 @@ def bill(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period,
-) -> engagekit.ComponentBill | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ComponentBill:
     s: Settings = component.settings
     _check_ceiling(s, project)
     cur = project.currency
@@ -162,9 +144,7 @@ def estimate(
     project: engagekit.Project,
     component: engagekit.Component,
     options: engagekit.EstimateOptions,
-) -> engagekit.ComponentEstimate | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ComponentEstimate:
     s: Settings = component.settings
     _check_ceiling(s, project)
     work = engine.estimate_component(project, inner_component(engine, project, component), options)
@@ -206,9 +186,7 @@ def estimate(
 @engagekit.hookimpl
 def staff(
     engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
-) -> engagekit.ComponentStaffing | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ComponentStaffing:
     work = engine.staff_component(project, inner_component(engine, project, component))
     return engagekit.ComponentStaffing(
         component.name, MODEL, work.rows, work.details, work.warnings
@@ -221,9 +199,7 @@ def measure_service(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period | None,
-) -> engagekit.ServiceMeasure | None:
-    if not _mine(component):
-        return None
+) -> engagekit.ServiceMeasure:
     s: Settings = component.settings
     _check_ceiling(s, project)
     inner = inner_component(engine, project, component)

@@ -114,8 +114,6 @@ def register_models(register):  # type: ignore[no-untyped-def]
 
 @engagekit.hookimpl
 def estimate(project, component, options):  # type: ignore[no-untyped-def]
-    if component.model != MODEL:
-        return None
     s: Settings = component.settings
     months = len(_months(component))
     hours = (s.expected_hours if s.expected_hours is not None else s.included_hours) * months
@@ -136,8 +134,6 @@ def estimate(project, component, options):  # type: ignore[no-untyped-def]
 
 @engagekit.hookimpl
 def bill(project, component, period):  # type: ignore[no-untyped-def]
-    if component.model != MODEL:
-        return None
     s: Settings = component.settings
     lines = []
     overage = _overage(s, component, period.last)
@@ -169,8 +165,6 @@ def bill(project, component, period):  # type: ignore[no-untyped-def]
 
 @engagekit.hookimpl
 def staff(project, component):  # type: ignore[no-untyped-def]
-    if component.model != MODEL:
-        return None
     s: Settings = component.settings
     hours = s.expected_hours if s.expected_hours is not None else s.included_hours
     rows = []
@@ -185,8 +179,6 @@ def staff(project, component):  # type: ignore[no-untyped-def]
 
 @engagekit.hookimpl
 def measure_service(project, component, period):  # type: ignore[no-untyped-def]
-    if component.model != MODEL:
-        return None
     s: Settings = component.settings
     used = _hours_by_month(s, component)
     until = period.last if period else component.end

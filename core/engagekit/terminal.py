@@ -1,0 +1,44 @@
+"""Text bound for a terminal, made harmless: the one place human output goes through.
+
+Names, descriptions and messages come from users' files. Printed raw, an ESC in a person's
+name can move the cursor, rewrite what was printed above, set the window title or hide text;
+a right-to-left override can make ``1000`` read as ``0001``. Every control character (C0 but
+newline and tab, DEL, C1) and every bidirectional override becomes a visible escape such as
+``\\x1b`` or ``\\u202e``, so the text is shown as written, not obeyed.
+
+rich markup (``[bold]``, ``[link=...]``) and emoji codes (``:smile:``) in users' text are shown
+literally too: the console that ``console()`` builds interprets neither.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["console", "printable"]
+
+# C0 controls but \t and \n, DEL and C1; the bidi embeddings, overrides and isolates (Trojan Source).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that a terminal would obey shown as an escape instead."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def console(**options: Any) -> Any:
+    """A rich ``Console`` for human output: no markup, no emoji codes, and every string it
+    renders (table cells, titles, captions, printed lines) passed through ``printable``."""
+    from rich.console import Console
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kw: Any) -> Any:
+            return super().render_str(printable(text), **kw)
+
+    options.setdefault("highlight", False)
+    return SafeConsole(markup=False, emoji=False, **options)

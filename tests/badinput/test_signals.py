@@ -1,0 +1,127 @@
+"""Signals: Ctrl-C while `engage` starts, SIGTERM/SIGHUP during an ``-o`` write, and the
+temporary files SIGKILL leaves behind.
+
+Each signal is raised from inside the process at a chosen point (an import, the ``fsync`` of
+the write), so the tests hit the window they mean on any machine, loaded or not.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from ..conftest import EXAMPLES
+
+PROJECT = EXAMPLES / "fixed-price.toml"
+
+
+def engage(prelude: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``engage ARGS`` in a fresh interpreter after ``prelude`` (which arms a signal)."""
+    code = textwrap.dedent(prelude) + textwrap.dedent(
+        f"""
+        from engagekit.launch import main
+        main({list(args)!r})
+        """
+    )
+    env = {**os.environ, "CI": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def on_import(module: str, signum: int) -> str:
+    return f"""
+    import os, sys
+    class Trip:
+        def find_spec(self, name, path=None, target=None):
+            if name == {module!r}:
+                sys.meta_path.remove(self)
+                os.kill(os.getpid(), {int(signum)})
+            return None
+    sys.meta_path.insert(0, Trip())
+    """
+
+
+# From the first heavy import to the command's own work: the start-up of `engage`.
+@pytest.mark.parametrize(
+    "module",
+    [
+        "typer",
+        "typer._click.core",
+        "engagekit.engine",
+        "pluggy",
+        "engagekit_fixed_price",
+        "tomllib",
+        "engagekit.tomlmap",
+    ],
+)
+def test_ctrl_c_during_start_up_exits_130_quietly(tmp_path: Path, module: str) -> None:
+    result = engage(on_import(module, signal.SIGINT), "validate", str(PROJECT), cwd=tmp_path)
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def on_fsync(signum: int) -> str:
+    return f"""
+    import os
+    def fsync(fd):
+        os.kill(os.getpid(), {int(signum)})
+    os.fsync = fsync
+    """
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_sigterm_and_sighup_during_a_write_remove_the_temporary_file(
+    tmp_path: Path, signum: int, code: int
+) -> None:
+    (tmp_path / "out.json").write_text("old")
+    result = engage(
+        on_fsync(signum), "estimate", str(PROJECT), "--json", "-o", "out.json", cwd=tmp_path
+    )
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+    assert (tmp_path / "out.json").read_text() == "old"
+
+
+def test_after_sigkill_the_next_write_removes_the_stale_temporary_file(tmp_path: Path) -> None:
+    hang = """
+    import os, time
+    def fsync(fd):
+        print("writing", flush=True)
+        time.sleep(60)
+    os.fsync = fsync
+    """
+    code = textwrap.dedent(hang) + (
+        f"from engagekit.launch import main\nmain(['estimate', {str(PROJECT)!r}, '--json', '-o', 'out.json'])\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=tmp_path, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "writing\n"
+    proc.kill()
+    proc.wait()
+    (stale,) = tmp_path.iterdir()
+    assert stale.name.startswith(".out.json.") and stale.name.endswith(".tmp")
+    old = time.time() - 120
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".out.json.abcd1234.tmp"  # another write in progress: not touched
+    fresh.write_text("")
+    other = tmp_path / ".other.json.abcd1234.tmp"  # another target's: not touched
+    other.write_text("")
+    os.utime(other, (old, old))
+
+    result = engage("", "estimate", str(PROJECT), "--json", "-o", "out.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"removed {stale}" in result.stderr or f"removed {stale.name}" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["out.json", fresh.name, other.name]
+    )

@@ -1,0 +1,67 @@
+"""What `engage validate` imports: no data libraries, one country of the `holidays` package.
+
+Each check runs in a fresh interpreter (the test process has imported everything already).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+REPORT = """
+import atexit, json, sys
+def report():
+    print("MODULES " + json.dumps(sorted(sys.modules)), file=sys.stderr)
+atexit.register(report)
+sys.argv = ["engage", *{args!r}]
+from engagekit.cli import main
+main()
+"""
+
+
+def modules_of(*args: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", REPORT.format(args=list(args))],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    line = [x for x in out.stderr.splitlines() if x.startswith("MODULES ")][-1]
+    return set(json.loads(line.removeprefix("MODULES ")))
+
+
+def test_validate_imports_no_data_library_and_only_the_projects_country() -> None:
+    loaded = modules_of("validate", "examples/hybrid.toml")
+    assert not {m.split(".")[0] for m in loaded} & {"numpy", "polars", "pyarrow", "pandas"}
+    countries = {m for m in loaded if m.startswith("holidays.countries.")}
+    assert countries == {"holidays.countries.germany"}
+
+
+def test_other_countries_stay_reachable_after_one_was_loaded() -> None:
+    code = (
+        "import engagekit\n"
+        "cal = engagekit.Calendar(country='DE', subdivision='BE')\n"
+        "assert cal.is_holiday(__import__('datetime').date(2026, 3, 8))  # Women's Day, Berlin\n"
+        "from holidays.countries import France\n"
+        "import holidays\n"
+        "assert len(holidays.country_holidays('FR', years=2026)) == len(France(years=2026))\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_unknown_country_and_subdivision_are_input_errors() -> None:
+    import pytest
+
+    import engagekit
+
+    with pytest.raises(engagekit.InputError, match="no public holidays known for country 'ZZ'"):
+        engagekit.Calendar(country="ZZ")
+    with pytest.raises(engagekit.InputError):
+        engagekit.Calendar(country="DE", subdivision="XX")
