@@ -37,7 +37,14 @@ def _rule(spec: AdjustmentSpec, currency: str) -> Adjustment | None:
 
     if spec.amount is not None and spec.amount.currency != currency:
         return None
-    return Adjustment(spec.name, spec.stage, compute, _describe(spec))  # type: ignore[arg-type]
+    return Adjustment(
+        spec.name,
+        spec.stage,  # type: ignore[arg-type]
+        compute,
+        _describe(spec),
+        vat=spec.vat,
+        components=spec.components,
+    )
 
 
 def _describe(spec: AdjustmentSpec) -> str:

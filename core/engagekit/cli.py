@@ -41,6 +41,15 @@ SeedOpt = Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simul
 TrialsOpt = Annotated[
     int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
 ]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Processes a Monte Carlo simulation may use; results are the same for a given "
+        "seed, trials and workers.",
+    ),
+]
 PeriodOpt = Annotated[
     str, typer.Option("--period", "-p", help="Billing period: YYYY-MM, YYYY-Www, YYYY-Qn or A..B.")
 ]
@@ -361,6 +370,7 @@ def build_app(engine: Engine) -> typer.Typer:
         output: OutOpt = None,
         seed: SeedOpt = None,
         trials: TrialsOpt = None,
+        workers: WorkersOpt = 1,
     ) -> None:
         """Estimate effort, cost, price and margin per component and for the project."""
         from engagekit import output as out
@@ -368,7 +378,7 @@ def build_app(engine: Engine) -> typer.Typer:
 
         run(
             file,
-            lambda project: engine.estimate(project, seed=seed, trials=trials),
+            lambda project: engine.estimate(project, seed=seed, trials=trials, workers=workers),
             doc=out.estimate_doc,
             rows=tables.estimate_csv,
             show=tables.print_estimate,

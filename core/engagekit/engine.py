@@ -466,9 +466,17 @@ class Engine:
     # -- per project --------------------------------------------------------------------------
 
     def estimate(
-        self, project: Project, *, seed: int | None = None, trials: int | None = None
+        self,
+        project: Project,
+        *,
+        seed: int | None = None,
+        trials: int | None = None,
+        workers: int = 1,
     ) -> ProjectEstimate:
-        """Estimate every component and the project; simulated components are summed per trial."""
+        """Estimate every component and the project; simulated components are summed per trial.
+
+        ``workers``: processes a Monte Carlo simulation may use (results depend on it, see
+        ``EstimateOptions``)."""
         from engagekit.money import Money
         from engagekit.results import EstimateOptions, ProjectEstimate
 
@@ -476,9 +484,12 @@ class Engine:
         options = EstimateOptions(
             seed=defaults.seed if seed is None else seed,
             trials=defaults.trials if trials is None else trials,
+            workers=workers,
         )
         if options.trials < 1:
             raise InputError("trials must be at least 1", field="trials")
+        if options.workers < 1:
+            raise InputError("workers must be at least 1", field="workers")
         results = self._each(
             "estimate", project, lambda c: self.estimate_component(project, c, options)
         )
@@ -511,7 +522,12 @@ class Engine:
         invoices = []
         currencies = sorted(by_currency, key=lambda c: (c != project.currency, c))
         for currency in currencies or [project.currency]:
-            lines = tuple(by_currency.get(currency, ()))
+            lines = tuple(
+                line
+                if line.vat is not None
+                else attrs.evolve(line, vat=project.vat_of(line.component))
+                for line in by_currency.get(currency, ())
+            )
             subtotal = Money.total((line.amount for line in lines), currency)
             draft = Invoice(period=period, currency=currency, lines=lines, subtotal=subtotal)
             invoices.append(self._adjust(project, period, draft))
@@ -521,6 +537,7 @@ class Engine:
     def _adjust(self, project: Project, period: Period, draft: Invoice) -> Invoice:
         from engagekit.money import Money
         from engagekit.results import Adjustment, AppliedAdjustment
+        from engagekit.vatbill import VatTally
 
         hook = self.pm.hook.invoice_adjustments
         try:
@@ -542,9 +559,14 @@ class Engine:
                         "expected a list of engagekit.Adjustment"
                     )
                 rules.append(rule)
-        applied = []
+        applied: list[AppliedAdjustment] = []
         running = draft.subtotal
+        taxed = VatTally(draft) if draft.lines and all(ln.vat for ln in draft.lines) else None
         for rule in sorted(rules, key=lambda r: r.order):
+            if taxed is not None and rule.stage == "tax" and not taxed.done:
+                for vat_line in taxed.close():
+                    applied.append(vat_line)
+                    running = running + vat_line.amount
             amount = rule.compute(running, draft)
             if not isinstance(amount, Money) or amount.currency != draft.currency:
                 raise PluginError(
@@ -553,11 +575,19 @@ class Engine:
             amount = amount.rounded()
             if not amount:
                 continue
+            shares = taxed.share(rule, amount) if taxed is not None and rule.stage != "tax" else ()
             applied.append(
-                AppliedAdjustment(rule.name, rule.stage, amount, running, rule.description)
+                AppliedAdjustment(rule.name, rule.stage, amount, running, rule.description, shares)
             )
             running = running + amount
-        return attrs.evolve(draft, adjustments=tuple(applied), total=running)
+        if taxed is not None and not taxed.done:
+            for vat_line in taxed.close():
+                applied.append(vat_line)
+                running = running + vat_line.amount
+        breakdown = taxed.rows if taxed is not None else ()
+        return attrs.evolve(
+            draft, adjustments=tuple(applied), total=running, vat_breakdown=breakdown
+        )
 
     def staff(self, project: Project) -> StaffPlan:
         """One staffing plan across components; a person over 100% in a month, or a role

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from engagekit.compare import Proposal, ProposeOptions, Scope
     from engagekit.engine import Engine
+    from engagekit.exports import ExporterSpec
     from engagekit.period import Period
     from engagekit.project import Component, Project
     from engagekit.results import (
@@ -200,4 +201,28 @@ def propose(
 
     Return None if your model cannot carry this scope (an SLA without a run phase, a fixed
     price the text's rules forbid).
+    """
+
+
+@hookspec
+def register_exporters(register: Callable[[ExporterSpec], None]) -> None:
+    """Declare the formats this plugin exports issued invoices and credit notes to.
+
+    Called once per plugin, the first time the exporters are needed (``engage invoices
+    export``, ``engagekit.exports.exporters(engine)``); every plugin may contribute. The
+    built-in formats (``ubl``, ``cii``, ``facturx``, ``pdf``, ``json``) register the same way.
+
+    :param register:
+        Call it once per format with a :class:`engagekit.exports.ExporterSpec`: the format's
+        ``name`` (the value of ``--format``), a one-line ``summary``, the file ``suffix``
+        (``".xml"``), and ``export``, a function that takes one
+        :class:`engagekit.ledger.IssuedInvoice` and returns the file's bytes. ``export`` maps
+        the record as the ledger keeps it and never recomputes money; for a business term the
+        record lacks it raises :class:`engagekit.exports.MissingTerms` (or an
+        ``engagekit.InputError``) naming what to add where, and nothing is written.
+
+    Two plugins registering one format name is an error naming both; the later one is skipped
+    (or, in strict mode, refused).
+
+    Return nothing.
     """

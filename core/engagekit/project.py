@@ -13,6 +13,7 @@ from engagekit.calendar import Calendar
 from engagekit.errors import InputError
 from engagekit.money import Money, quantum
 from engagekit.ratecard import RateCard
+from engagekit.vat import Vat
 
 __all__ = ["AdjustmentSpec", "Component", "Project"]
 
@@ -30,6 +31,8 @@ class Component:
     end: date
     settings: Any = None
     description: str = ""
+    #: The VAT category of this component's lines (``[components.vat]``); None: the project's.
+    vat: Vat | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
@@ -50,6 +53,7 @@ class AdjustmentSpec:
     amount: Money | None = None
     components: tuple[str, ...] = ()
     min_subtotal: Decimal | None = None
+    vat: Vat | None = None
 
 
 @attrs.frozen
@@ -61,6 +65,9 @@ class Project:
     calendar: Calendar = attrs.Factory(Calendar)
     rate_card: RateCard | None = None
     adjustments: tuple[AdjustmentSpec, ...] = ()
+    #: The VAT category of every line whose component has none (``[vat]``); None: the project
+    #: bills without VAT categories (VAT, if any, as a ``tax`` adjustment).
+    vat: Vat | None = None
     #: FTE the firm can staff per role, across all components (``[capacity]``).
     capacity: dict[str, Decimal] = attrs.field(factory=dict)
     source: Path | None = None
@@ -91,6 +98,13 @@ class Project:
     def resolve(self, path: str | Path) -> Path:
         """A data path from the project file, relative to the file's folder."""
         return (self.base_dir / path).resolve()
+
+    def vat_of(self, component: str) -> Vat | None:
+        """The VAT category of a component's lines: its own, else the project's."""
+        for c in self.components:
+            if c.name == component and c.vat is not None:
+                return c.vat
+        return self.vat
 
     def money(self, amount: Decimal | int | str) -> Money:
         return Money.of(amount, self.currency)

@@ -23,6 +23,7 @@ from engagekit.ratecard import Rate, RateCard
 from engagekit.results import STAGES, ModelSpec
 from engagekit.settings import SettingsError, format_path, parse_path, structure
 from engagekit.tomlmap import TomlMap
+from engagekit.vat import Vat
 
 __all__ = ["load_project", "project_from_dict", "read_toml"]
 
@@ -45,6 +46,13 @@ class RateCardTable:
 
 
 @attrs.frozen
+class VatTable:
+    category: str
+    rate: Decimal | None = None
+    exemption_reason: str | None = None
+
+
+@attrs.frozen
 class AdjustmentTable:
     name: str
     stage: str
@@ -52,6 +60,7 @@ class AdjustmentTable:
     amount: Decimal | None = None
     components: tuple[str, ...] = ()
     min_subtotal: Decimal | None = None
+    vat: VatTable | None = None
 
 
 @attrs.frozen
@@ -62,6 +71,7 @@ class ComponentTable:
     end: date
     description: str = ""
     settings: dict[str, Any] = attrs.Factory(dict)
+    vat: VatTable | None = None
 
 
 @attrs.frozen
@@ -72,6 +82,7 @@ class ProjectFile:
     rate_card: RateCardTable | None = None
     adjustments: tuple[AdjustmentTable, ...] = ()
     capacity: dict[str, Decimal] = attrs.Factory(dict)
+    vat: VatTable | None = None
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -199,6 +210,15 @@ def project_from_dict(
         except InputError as err:
             raise fail(err, ("rate_card", err.field or "currency")) from None
 
+    def vat(t: VatTable | None, path: tuple[str | int, ...]) -> Vat | None:
+        if t is None:
+            return None
+        try:
+            return Vat.of(t.category, t.rate, t.exemption_reason)
+        except InputError as err:
+            raise fail(err, (*path, err.field or "category")) from None
+
+    project_vat = vat(table.vat, ("vat",))
     adjustments = []
     for i, adj in enumerate(table.adjustments):
         path: tuple[str | int, ...] = ("adjustments", i)
@@ -217,6 +237,7 @@ def project_from_dict(
                 amount=Money(adj.amount, currency) if adj.amount is not None else None,
                 components=adj.components,
                 min_subtotal=adj.min_subtotal,
+                vat=vat(adj.vat, (*path, "vat")),
             )
         )
 
@@ -232,7 +253,15 @@ def project_from_dict(
             raise fail(err, err.path) from None
         try:
             components.append(
-                Component(ct.name, ct.model, ct.start, ct.end, settings, ct.description)
+                Component(
+                    ct.name,
+                    ct.model,
+                    ct.start,
+                    ct.end,
+                    settings,
+                    ct.description,
+                    vat(ct.vat, (*path, "vat")),
+                )
             )
         except InputError as err:
             raise fail(err, (*path, err.field or "")) from None
@@ -253,6 +282,20 @@ def project_from_dict(
                     InputError(f"no component named {name!r}"), ("adjustments", i, "components")
                 )
 
+    if project_vat is None:
+        for i, c in enumerate(components):
+            if c.vat is not None:
+                others = [o.name for o in components if o.vat is None]
+                if others:
+                    raise fail(
+                        InputError(
+                            f"component {c.name!r} has a VAT category but {others[0]!r} has none",
+                            hint='give the project a default: [vat] category = "S", rate = 19',
+                        ),
+                        ("components", i, "vat"),
+                    )
+                break
+
     for role, fte in table.capacity.items():
         if fte < 0:
             raise fail(InputError(f"must not be negative (got {fte})"), ("capacity", role))
@@ -265,6 +308,7 @@ def project_from_dict(
             calendar=table.calendar or Calendar(),
             rate_card=rate_card,
             adjustments=tuple(adjustments),
+            vat=project_vat,
             capacity=dict(table.capacity),
             components=tuple(components),
             source=source,

@@ -19,6 +19,7 @@ from engagekit.errors import InputError
 from engagekit.modelspec import ModelSpec
 from engagekit.money import Money
 from engagekit.period import Period
+from engagekit.vat import Vat, VatAmount, VatShare
 
 if TYPE_CHECKING:
     import numpy as np
@@ -53,10 +54,14 @@ Stage = Literal["discount", "surcharge", "fee", "tax"]
 
 @attrs.frozen
 class EstimateOptions:
-    """How to run estimates: ``seed`` and ``trials`` of every Monte Carlo simulation."""
+    """How to run estimates: ``seed`` and ``trials`` of every Monte Carlo simulation, and the
+    ``workers`` (processes) a simulation may use. A simulation's results depend on the seed,
+    the trials and the workers only (each worker draws its own range of trials from a child
+    seed), never on the machine or the load."""
 
     seed: int = 20260101
     trials: int = 10_000
+    workers: int = 1
 
     def seed_for(self, component: str) -> int:
         """A seed of this run for one component, stable across runs and Python processes."""
@@ -157,6 +162,9 @@ class InvoiceLine:
     amount: Money
     kind: str = "service"
     details: dict[str, Any] = attrs.field(factory=dict)
+    #: The line's VAT category; the engine fills it from the component's or project's ``vat``
+    #: when the model leaves it None.
+    vat: Vat | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.amount.is_rounded():
@@ -182,12 +190,18 @@ class Adjustment:
     ``compute(running, invoice)`` gets the running total left by the stages before it (all
     earlier stages, then earlier names of the same stage) and returns the signed amount of this
     line; the core rounds it to the minor unit.
+
+    ``vat`` is the VAT category of a discount, surcharge or fee; without one the core splits it
+    over the VAT categories of what it applies to (the lines of ``components``, or everything
+    so far), in proportion to their amounts.
     """
 
     name: str
     stage: Stage
     compute: Callable[[Money, Invoice], Money] = attrs.field(eq=False)
     description: str = ""
+    vat: Vat | None = None
+    components: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if self.stage not in STAGES:
@@ -220,13 +234,18 @@ class AppliedAdjustment:
     amount: Money
     basis: Money
     description: str = ""
+    #: How a discount, surcharge or fee splits over VAT categories (shares add up to
+    #: ``amount``); empty for taxes and for projects without VAT categories.
+    vat: tuple[VatShare, ...] = ()
 
 
 @attrs.frozen
 class Invoice:
     """One invoice of a period in one currency: lines, subtotal, adjustments, total.
 
-    ``total == subtotal + sum(adjustments)`` exactly.
+    ``total == subtotal + sum(adjustments)`` exactly. With VAT categories (the project's
+    ``[vat]``), ``vat_breakdown`` has one row per category and rate, and each row's VAT is one
+    of the ``tax`` adjustments.
     """
 
     period: Period
@@ -235,6 +254,7 @@ class Invoice:
     subtotal: Money
     adjustments: tuple[AppliedAdjustment, ...] = ()
     total: Money | None = None
+    vat_breakdown: tuple[VatAmount, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if self.total is None:

@@ -201,6 +201,7 @@ def estimate_component(
         _weights(plan, rates),
         trials=options.trials,
         seed=options.seed_for(component.name),
+        workers=options.workers,
     )
     effort = np.ascontiguousarray(sims[:, 0])
     cost = np.ascontiguousarray(sims[:, 1])

@@ -231,8 +231,11 @@ def test_the_example_bill_of_march(cli):
     assert any("rate from 2026-03-16" in line["description"] for line in lines)
     assert any("overtime" in line["description"] for line in lines)
     assert any("weekend" in line["description"] for line in lines)
-    total = sum(Decimal(line["amount"]) for line in lines)
-    assert Decimal(doc["invoices"][0]["total"]) == total
+    invoice = doc["invoices"][0]
+    assert Decimal(invoice["subtotal"]) == sum(Decimal(line["amount"]) for line in lines)
+    vat = [a for a in invoice["adjustments"] if a["stage"] == "tax"]
+    assert [a["name"] for a in vat] == ["VAT 19%"]
+    assert Decimal(invoice["total"]) == Decimal(invoice["subtotal"]) + Decimal(vat[0]["amount"])
 
 
 def test_a_monthly_rate_on_the_project_card_is_refused_only_when_used(cli, write_project):

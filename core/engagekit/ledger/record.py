@@ -17,14 +17,20 @@ import json
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from engagekit.money import quantum
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from engagekit.vat import Vat, VatAmount, VatShare
+
 __all__ = [
     "SCHEMA",
+    "AdjustmentVat",
     "Books",
     "Buyer",
     "IssuedInvoice",
@@ -42,6 +48,9 @@ __all__ = [
     "canonical_bytes",
     "document_hash",
     "from_document",
+    "record_adjustment_vat",
+    "record_line_vat",
+    "record_vat_breakdown",
     "to_document",
     "unit_code",
 ]
@@ -114,14 +123,30 @@ class RecordLine:
 
 
 @attrs.frozen
+class AdjustmentVat:
+    """The part of a discount, surcharge or fee that falls in one VAT category (its shares add
+    up to the adjustment's amount): EN 16931 needs one category per allowance or charge."""
+
+    category: str
+    rate: Decimal
+    amount: Decimal
+    exemption_reason: str | None = None
+
+
+@attrs.frozen
 class RecordAdjustment:
-    """A discount, surcharge, fee or tax line as the bill applied it to ``basis``."""
+    """A discount, surcharge, fee or tax line as the bill applied it to ``basis``.
+
+    ``vat``: how a discount, surcharge or fee splits over VAT categories; empty for taxes and
+    for projects without VAT categories (the document then leaves the key out).
+    """
 
     name: str
     stage: str
     description: str
     basis: Decimal
     amount: Decimal
+    vat: tuple[AdjustmentVat, ...] = ()
 
 
 @attrs.frozen
@@ -325,6 +350,21 @@ def to_document(r: IssuedInvoice) -> dict[str, Any]:
                 "description": a.description,
                 "basis": _money(a.basis, cur),
                 "amount": _money(a.amount, cur),
+                **(
+                    {
+                        "vat": [
+                            {
+                                "category": v.category,
+                                "rate": _rate(v.rate),
+                                "amount": _money(v.amount, cur),
+                                "exemption_reason": v.exemption_reason,
+                            }
+                            for v in a.vat
+                        ]
+                    }
+                    if a.vat
+                    else {}
+                ),
             }
             for a in r.adjustments
         ],
@@ -402,7 +442,19 @@ def from_document(doc: Mapping[str, Any]) -> IssuedInvoice:
         ),
         subtotal=d(doc["subtotal"]),
         adjustments=tuple(
-            RecordAdjustment(a["name"], a["stage"], a["description"], d(a["basis"]), d(a["amount"]))
+            RecordAdjustment(
+                a["name"],
+                a["stage"],
+                a["description"],
+                d(a["basis"]),
+                d(a["amount"]),
+                tuple(
+                    AdjustmentVat(
+                        v["category"], d(v["rate"]), d(v["amount"]), v["exemption_reason"]
+                    )
+                    for v in a.get("vat", ())
+                ),
+            )
             for a in doc["adjustments"]
         ),
         vat_breakdown=tuple(
@@ -424,6 +476,32 @@ def from_document(doc: Mapping[str, Any]) -> IssuedInvoice:
         versions=Versions(doc["versions"]["engagekit"], dict(doc["versions"]["plugins"])),
         prev_hash=doc.get("prev_hash"),
         hash=doc.get("hash", ""),
+    )
+
+
+# -- a bill's VAT (engagekit.vat) as the record keeps it --------------------------------------
+
+
+def record_line_vat(vat: Vat | None) -> LineVat | None:
+    """A line's VAT category (``InvoiceLine.vat``) for ``RecordLine.vat``."""
+    return None if vat is None else LineVat(vat.category, vat.rate, vat.exemption_reason)
+
+
+def record_adjustment_vat(shares: Iterable[VatShare]) -> tuple[AdjustmentVat, ...]:
+    """An adjustment's VAT split (``AppliedAdjustment.vat``) for ``RecordAdjustment.vat``."""
+    return tuple(
+        AdjustmentVat(s.vat.category, s.vat.rate, s.amount.amount, s.vat.exemption_reason)
+        for s in shares
+    )
+
+
+def record_vat_breakdown(rows: Iterable[VatAmount]) -> tuple[VatBreakdown, ...]:
+    """An invoice's ``vat_breakdown`` for ``IssuedInvoice.vat_breakdown``."""
+    return tuple(
+        VatBreakdown(
+            r.vat.category, r.vat.rate, r.basis.amount, r.amount.amount, r.vat.exemption_reason
+        )
+        for r in rows
     )
 
 

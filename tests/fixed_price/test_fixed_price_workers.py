@@ -1,0 +1,67 @@
+"""Monte Carlo over a process pool: reproducible for a seed, trials and number of workers."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import engagekit
+from engagekit.cli import build_app
+from engagekit_fixed_price import simulate as sim
+from engagekit_fixed_price.pert import beta_parameters
+from tests.fixed_price.test_fixed_price_estimate import EXAMPLES
+
+LOW = np.array([2.0, 5.0, 1.0, 8.0, 3.0])
+MODE = np.array([4.0, 6.0, 1.0, 9.0, 7.0])
+HIGH = np.array([9.0, 12.0, 1.0, 20.0, 8.0])
+WEIGHTS = np.array([[1.0, 100.0], [1.0, 90.0], [1.0, 80.0], [1.0, 70.0], [1.0, 60.0]])
+
+
+def run(workers: int, trials: int = 10_001, **kw) -> np.ndarray:
+    return sim.simulate(LOW, MODE, HIGH, WEIGHTS, trials=trials, seed=99, workers=workers, **kw)
+
+
+def test_same_seed_and_workers_give_the_same_trials() -> None:
+    np.testing.assert_array_equal(run(2), run(2))
+    np.testing.assert_array_equal(run(3), run(3, chunk_elements=64))  # chunks change nothing
+
+
+def test_each_worker_draws_its_range_from_a_child_seed() -> None:
+    trials, workers = 10_001, 3
+    out = run(workers, trials)
+    bounds = [trials * i // workers for i in range(workers + 1)]
+    varying = HIGH > LOW
+    alpha, beta = beta_parameters(LOW[varying], MODE[varying], HIGH[varying])
+    span = (HIGH - LOW)[varying]
+    for i, child in enumerate(np.random.SeedSequence(99).spawn(workers)):
+        rows = bounds[i + 1] - bounds[i]
+        draws = np.random.Generator(np.random.PCG64(child)).beta(alpha, beta, size=(rows, 4))
+        expected = LOW @ WEIGHTS + (draws * span) @ WEIGHTS[varying]
+        np.testing.assert_allclose(out[bounds[i] : bounds[i + 1]], expected, rtol=1e-12)
+
+
+def test_spawned_workers_give_what_forked_ones_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    forked = run(2, 2_000)
+    monkeypatch.setattr(sim, "_forks", lambda: False)
+    np.testing.assert_array_equal(run(2, 2_000), forked)
+
+
+def test_workers_sample_the_same_distribution() -> None:
+    one, two = run(1, 40_000), run(2, 40_000)
+    assert not np.array_equal(one, two)
+    np.testing.assert_allclose(one.mean(axis=0), two.mean(axis=0), rtol=5e-3)
+    assert len(run(8, 3)) == 3  # more workers than trials
+
+
+def test_cli_workers_are_reproducible_and_bounded() -> None:
+    runner = CliRunner()
+    args = ["estimate", str(EXAMPLES / "fixed-price.toml"), "--seed", "7", "--trials", "3000"]
+    one = runner.invoke(build_app(engagekit.create_engine()), [*args, "--workers", "2", "--json"])
+    two = runner.invoke(build_app(engagekit.create_engine()), [*args, "--workers", "2", "--json"])
+    assert one.exit_code == 0, one.output
+    assert json.loads(one.output) == json.loads(two.output)
+    bad = runner.invoke(build_app(engagekit.create_engine()), [*args, "--workers", "0"])
+    assert bad.exit_code == 2
