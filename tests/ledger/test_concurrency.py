@@ -16,8 +16,8 @@ import time
 
 import pytest
 
+from engagekit.ledger.integrity import verify
 from engagekit.ledger.store import Ledger
-from engagekit.ledger.verify import verify
 from tests.conftest import ROOT
 from tests.ledger.helpers import SERIES, issue_one
 

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 import engagekit
 from engagekit.errors import InputError
+from engagekit.ledger.integrity import verify
 from engagekit.ledger.reconcile import live_invoices
 from engagekit.ledger.service import credit, issue
 from engagekit.ledger.store import Ledger
-from engagekit.ledger.verify import verify
 from engagekit.workspace import open_workspace
 from tests.ledger.conftest import SMALL_PROJECT, SMALL_TIMESHEET, SMALL_WORKSPACE
 

@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from engagekit.errors import InputError
+from engagekit.ledger.integrity import verify
 from engagekit.ledger.sql import HEAD
 from engagekit.ledger.store import Ledger
-from engagekit.ledger.verify import verify
 from tests.ledger.helpers import SERIES, issue_one
 
 

@@ -196,8 +196,8 @@ def add_ledger_commands(
     @ledger_app.command("verify")
     def verify_(workspace: WorkspaceOpt = None) -> None:
         """Recompute every record's hash and each series' chain; name the first that fails."""
+        from engagekit.ledger.integrity import verify
         from engagekit.ledger.service import open_ledger
-        from engagekit.ledger.verify import verify
 
         with errors():
             ws = _workspace(workspace)

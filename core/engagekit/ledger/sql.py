@@ -276,21 +276,22 @@ class Store:
         """Lock the rows of ``names`` (sorted, so that writers never deadlock) for the rest of
         the transaction; returns each series' last hash."""
         names = sorted(set(names))
-        insert = _insert(self.backend, series_t)
-        for name in names:
-            conn.execute(insert.values(name=name, last_hash=None).on_conflict_do_nothing())
-        query = sa.select(series_t.c.name, series_t.c.last_hash).where(series_t.c.name.in_(names))
-        if self.backend == "postgresql":
-            query = query.order_by(series_t.c.name).with_for_update()
-        return {name: last for name, last in conn.execute(query)}
+        select = _SERIES_LOCK if self.backend == "postgresql" else _SERIES
+        heads = {name: last for name, last in conn.execute(select, {"b_names": names})}
+        missing = [{"name": n, "last_hash": None} for n in names if n not in heads]
+        if missing:  # a new series: create its row, then lock it like the others
+            conn.execute(_insert(self.backend, series_t).on_conflict_do_nothing(), missing)
+            heads = {name: last for name, last in conn.execute(select, {"b_names": names})}
+        return heads
 
     def next_sequence(self, conn: Connection, series: str, year: int) -> int:
         """Bump and return the counter of ``series`` in ``year`` (its row is locked already)."""
-        insert = _insert(self.backend, counters_t)
-        conn.execute(insert.values(series=series, year=year, last=0).on_conflict_do_nothing())
-        key = (counters_t.c.series == series) & (counters_t.c.year == year)
-        conn.execute(sa.update(counters_t).where(key).values(last=counters_t.c.last + 1))
-        return int(conn.execute(sa.select(counters_t.c.last).where(key)).scalar_one())
+        key = {"b_series": series, "b_year": year}
+        bumped = conn.execute(_COUNTER_BUMP, key).scalar()
+        if bumped is not None:
+            return int(bumped)
+        conn.execute(sa.insert(counters_t), {"series": series, "year": year, "last": 1})
+        return 1
 
     def insert(
         self,
@@ -300,16 +301,10 @@ class Store:
     ) -> None:
         """Write one invoice row, its lines, and move its series' chain head to it."""
         row = {**columns, "issued_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        invoice_id = conn.execute(
-            sa.insert(invoices_t).values(row).returning(invoices_t.c.id)
-        ).scalar_one()
+        invoice_id = conn.execute(_INVOICE_INSERT, row).scalar_one()
         if lines:
-            conn.execute(sa.insert(lines_t), [{**x, "invoice_id": invoice_id} for x in lines])
-        conn.execute(
-            sa.update(series_t)
-            .where(series_t.c.name == columns["series"])
-            .values(last_hash=columns["hash"])
-        )
+            conn.execute(_LINES_INSERT, [{**x, "invoice_id": invoice_id} for x in lines])
+        conn.execute(_HEAD_UPDATE, {"b_name": columns["series"], "b_hash": columns["hash"]})
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -324,6 +319,9 @@ class Store:
     ) -> list[tuple[str, str]]:
         """``(document, hash)`` of the matching records, in the order they were issued."""
         c = invoices_t.c
+        if project_file is not None and period is not None and number is None and since is None:
+            rows = conn.execute(_BY_PROJECT_PERIOD, {"b_file": project_file, "b_period": period})
+            return [(doc, h) for doc, h in rows]
         query = sa.select(c.document, c.hash).order_by(c.id)
         if project_file is not None:
             query = query.where(c.project_file == project_file)
@@ -362,6 +360,39 @@ class Store:
     def counters(self, conn: Connection) -> dict[tuple[str, int], int]:
         rows = conn.execute(sa.select(counters_t.c.series, counters_t.c.year, counters_t.c.last))
         return {(s, y): last for s, y, last in rows}
+
+
+# Statements built once: building and cache-keying a statement costs more than running it.
+_SERIES = (
+    sa.select(series_t.c.name, series_t.c.last_hash)
+    .where(series_t.c.name.in_(sa.bindparam("b_names", expanding=True)))
+    .order_by(series_t.c.name)
+)
+_SERIES_LOCK = _SERIES.with_for_update()
+_COUNTER_BUMP = (
+    sa.update(counters_t)
+    .where(
+        (counters_t.c.series == sa.bindparam("b_series"))
+        & (counters_t.c.year == sa.bindparam("b_year"))
+    )
+    .values(last=counters_t.c.last + 1)
+    .returning(counters_t.c.last)
+)
+_INVOICE_INSERT = sa.insert(invoices_t).returning(invoices_t.c.id)
+_LINES_INSERT = sa.insert(lines_t)
+_HEAD_UPDATE = (
+    sa.update(series_t)
+    .where(series_t.c.name == sa.bindparam("b_name"))
+    .values(last_hash=sa.bindparam("b_hash"))
+)
+_BY_PROJECT_PERIOD = (
+    sa.select(invoices_t.c.document, invoices_t.c.hash)
+    .where(
+        (invoices_t.c.project_file == sa.bindparam("b_file"))
+        & (invoices_t.c.period == sa.bindparam("b_period"))
+    )
+    .order_by(invoices_t.c.id)
+)
 
 
 def _insert(backend: str, table: sa.Table) -> Any:

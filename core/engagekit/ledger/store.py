@@ -8,6 +8,7 @@ even a used number.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -78,11 +79,18 @@ class Ledger:
                     conn, draft.series, series.counter_year(draft.issue_date)
                 )
                 record = attrs.evolve(
-                    draft, number=series.number(draft.issue_date.year, sequence), sequence=sequence
-                ).chained(heads[draft.series])
-                heads[draft.series] = record.hash
+                    draft,
+                    number=series.number(draft.issue_date.year, sequence),
+                    sequence=sequence,
+                    prev_hash=heads[draft.series],
+                    hash="",
+                )
                 doc = to_document(record)
-                self.store.insert(conn, _columns(record, series, doc), _lines(doc))
+                body = stored_document(doc)
+                record = attrs.evolve(record, hash=hashlib.sha256(body.encode()).hexdigest())
+                doc["hash"] = record.hash
+                heads[draft.series] = record.hash
+                self.store.insert(conn, _columns(record, series, doc, body), _lines(doc))
                 written.append(record)
         return written
 
@@ -122,7 +130,9 @@ def stored_document(doc: Mapping[str, object]) -> str:
     return canonical_bytes({k: v for k, v in doc.items() if k != "hash"}).decode()
 
 
-def _columns(record: IssuedInvoice, series: Series, doc: Mapping[str, object]) -> dict[str, object]:
+def _columns(
+    record: IssuedInvoice, series: Series, doc: Mapping[str, object], body: str
+) -> dict[str, object]:
     return {
         "number": record.number,
         "series": record.series,
@@ -136,7 +146,7 @@ def _columns(record: IssuedInvoice, series: Series, doc: Mapping[str, object]) -
         "issue_date": record.issue_date.isoformat(),
         "total": doc["total"],
         "corrects": record.corrects.number if record.corrects else None,
-        "document": stored_document(doc),
+        "document": body,
         "hash": record.hash,
         "prev_hash": record.prev_hash,
     }
