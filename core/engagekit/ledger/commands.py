@@ -180,7 +180,7 @@ def add_ledger_commands(
 
         with errors():
             ws = _workspace(workspace)
-            found = [r for r in _records(ws) if r.number == number]
+            found = _records(ws, number=number)
             if not found:
                 raise InputError(
                     f"no issued invoice {number}", hint="engage invoices list shows the numbers"
@@ -317,7 +317,11 @@ def _issue(
             for p in prepared:
                 preview(p, ledger)
         for p in prepared:
-            results.append(preview(p, ledger) if dry_run else commit(p, ledger))  # type: ignore[arg-type]
+            if dry_run:
+                results.append(preview(p, ledger))
+            else:
+                assert ledger is not None  # opened above unless dry_run
+                results.append(commit(p, ledger))
     finally:
         if ledger is not None:
             ledger.close()
@@ -438,16 +442,17 @@ def _print_record(r: IssuedInvoice) -> None:
 
 def issued_notes(engine: Engine, ws_near: Path, project: Project, bill: ProjectBill) -> list[str]:
     """For ``engage bill``: the numbers a period was issued under, and any drift since."""
-    from engagekit.ledger.drafts import drafts_for
-    from engagekit.ledger.reconcile import differences, live_invoices
-    from engagekit.ledger.store import Ledger
+    from engagekit.ledger.location import ledger_exists
     from engagekit.workspace import find_workspace, open_workspace
 
     if find_workspace(ws_near) is None:
         return []
     ws = open_workspace(ws_near)
-    if not Ledger.exists(ws.database_url()):
-        return []
+    if not ledger_exists(ws.database_url()):
+        return []  # nothing issued yet; and no SQLAlchemy import for a plain bill
+    from engagekit.ledger.drafts import drafts_for
+    from engagekit.ledger.reconcile import differences, live_invoices
+
     records = _records(ws, project_file=ws.relative(ws_near), period=bill.period.label)
     live = live_invoices(records)
     if not live:

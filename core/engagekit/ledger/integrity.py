@@ -13,21 +13,10 @@ from typing import Any
 
 import attrs
 
+from engagekit.ledger.sql import CHAIN_COLUMNS, LINE_COLUMNS
 from engagekit.ledger.store import Ledger
 
 __all__ = ["Problem", "VerifyReport", "verify"]
-
-_COLUMNS = (
-    "number",
-    "series",
-    "sequence",
-    "kind",
-    "project_file",
-    "currency",
-    "issue_date",
-    "total",
-)
-_LINE_COLUMNS = ("position", "component", "description", "quantity", "unit_price", "amount")
 
 
 @attrs.frozen
@@ -64,16 +53,16 @@ def verify(ledger: Ledger) -> VerifyReport:
         counters = store.counters(conn)
         for row in store.chain(conn):
             records += 1
-            series = row["series"]
+            number, series, year, sequence = row[0], row[1], row[2], row[3]
             counts[series] = counts.get(series, 0) + 1
-            key = (series, row["year"])
+            key = (series, year)
             want = expected.get(key, 1)
             problem = _check(row, last_hash.get(series), last_number.get(series), want)
             if problem:
-                problems.append(Problem(row["number"], series, problem))
-            last_hash[series] = row["hash"]
-            last_number[series] = row["number"]
-            expected[key] = row["sequence"] + 1
+                problems.append(Problem(number, series, problem))
+            last_hash[series] = row[_HASH]
+            last_number[series] = number
+            expected[key] = sequence + 1
     for series, head in heads.items():
         if head != last_hash.get(series):
             problems.append(
@@ -96,27 +85,39 @@ def verify(ledger: Ledger) -> VerifyReport:
     return VerifyReport(records, counts, tuple(problems))
 
 
-def _check(row: dict[str, Any], prev: str | None, prev_number: str | None, sequence: int) -> str:
-    body = row["document"].encode()
-    if hashlib.sha256(body).hexdigest() != row["hash"]:
+_DOCUMENT = CHAIN_COLUMNS.index("document")
+_HASH = CHAIN_COLUMNS.index("hash")
+_PREV = CHAIN_COLUMNS.index("prev_hash")
+_PERIOD = CHAIN_COLUMNS.index("period")
+_CORRECTS = CHAIN_COLUMNS.index("corrects")
+#: columns that are the document's top-level keys of the same name
+_SAME = tuple(
+    (i, name)
+    for i, name in enumerate(CHAIN_COLUMNS)
+    if name
+    in ("number", "series", "sequence", "kind", "project_file", "currency", "issue_date", "total")
+)
+
+
+def _check(row: tuple[Any, ...], prev: str | None, prev_number: str | None, sequence: int) -> str:
+    text = row[_DOCUMENT]
+    if hashlib.sha256(text.encode()).hexdigest() != row[_HASH]:
         return "its content does not hash to its recorded hash: it was changed after issue"
-    doc = json.loads(body)
-    if doc.get("prev_hash") != prev or row["prev_hash"] != prev:
+    doc = json.loads(text)
+    if doc.get("prev_hash") != prev or row[_PREV] != prev:
         after = f"the previous record {prev_number}" if prev_number else "nothing (first record)"
         return f"the chain is broken: its prev_hash does not match {after}"
-    for column in _COLUMNS:
-        value = doc.get(column)
-        if value != row[column]:
-            return f"column {column} says {row[column]!r}, its document {value!r}"
-    if row["period"] != doc["period"]["label"]:
-        return f"column period says {row['period']!r}, its document {doc['period']['label']!r}"
+    for i, name in _SAME:
+        if doc.get(name) != row[i]:
+            return f"column {name} says {row[i]!r}, its document {doc.get(name)!r}"
+    period = row[_PERIOD]
+    if period != doc["period"]["label"]:
+        return f"column period says {period!r}, its document {doc['period']['label']!r}"
     corrects = (doc.get("corrects") or {}).get("number")
-    if corrects != row["corrects"]:
-        return f"column corrects says {row['corrects']!r}, its document {corrects!r}"
-    lines = [{k: line[k] for k in _LINE_COLUMNS} for line in doc["lines"]]
-    rows = [{k: line[k] for k in _LINE_COLUMNS} for line in row["lines"]]
-    if lines != rows:
+    if corrects != row[_CORRECTS]:
+        return f"column corrects says {row[_CORRECTS]!r}, its document {corrects!r}"
+    if [tuple(line[k] for k in LINE_COLUMNS) for line in doc["lines"]] != row[-1]:
         return "its line rows disagree with its document"
-    if row["sequence"] != sequence:
-        return f"number {row['sequence']} follows {sequence - 1}: the series has a gap or repeat"
+    if row[3] != sequence:
+        return f"number {row[3]} follows {sequence - 1}: the series has a gap or repeat"
     return ""

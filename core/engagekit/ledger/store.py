@@ -12,7 +12,6 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -49,9 +48,9 @@ class Ledger:
     @staticmethod
     def exists(url: str) -> bool:
         """Whether a SQLite ledger file is there (other databases: assumed)."""
-        if url.startswith("sqlite:///"):
-            return Path(url.removeprefix("sqlite:///")).is_file()
-        return True
+        from engagekit.ledger.location import ledger_exists
+
+        return ledger_exists(url)
 
     def close(self) -> None:
         self.store.engine.dispose()
@@ -102,14 +101,17 @@ class Ledger:
         project_file: str | None = None,
         period: str | None = None,
         since: date | None = None,
+        number: str | None = None,
     ) -> list[IssuedInvoice]:
-        """Issued records, oldest first, optionally of one project file and/or period."""
+        """Issued records, oldest first, optionally of one project file, period, number, or
+        issued on or after ``since``."""
         with self.store.read() as conn:
             rows = self.store.documents(
                 conn,
                 project_file=project_file,
                 period=period,
                 since=since.isoformat() if since else None,
+                number=number,
             )
         return self._load(rows)
 
