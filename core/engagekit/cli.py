@@ -39,7 +39,13 @@ FileArg = Annotated[
 ]
 SeedOpt = Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simulations.")]
 TrialsOpt = Annotated[
-    int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
+    int | None,
+    typer.Option(
+        # engagekit.results.MAX_TRIALS, not imported here for start-up's sake (a test compares).
+        min=1,
+        max=1_000_000,
+        help="Trials of the Monte Carlo simulations (at most 1,000,000).",
+    ),
 ]
 WorkersOpt = Annotated[
     int,
@@ -115,9 +121,13 @@ def _write(path: Path, text: str) -> None:
 
 
 def _console(width: int | None = None) -> Any:
+    """The console of human output: the terminal's width, or ``COLUMNS`` (120 in a pipe)."""
     from engagekit.terminal import console
 
-    return console(width=width or (None if sys.stdout.isatty() else 120))
+    if width is None and not sys.stdout.isatty():
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) > 0 else 120
+    return console(width=width)
 
 
 def _render(build: Callable[[Any], None], output: Path | None) -> None:
@@ -499,6 +509,7 @@ def build_app(engine: Engine) -> typer.Typer:
             str | None, typer.Option("--period", "-p", help="Period to measure; default: to date.")
         ] = None,
         json_: JsonOpt = False,
+        csv_: CsvOpt = False,
         output: OutOpt = None,
     ) -> None:
         """Measure delivery, burn and service levels per component."""
@@ -510,8 +521,10 @@ def build_app(engine: Engine) -> typer.Typer:
             file,
             lambda project: engine.measure(project, p),
             doc=out.measure_doc,
+            rows=tables.measure_csv,
             show=tables.print_measure,
             json_=json_,
+            csv_=csv_,
             output=output,
         )
 
@@ -541,6 +554,10 @@ def build_app(engine: Engine) -> typer.Typer:
     from engagekit.ledger.commands import add_ledger_commands
 
     add_ledger_commands(app, engine, lambda: _errors(state))
+
+    from engagekit.portfolio.commands import add_portfolio_commands
+
+    add_portfolio_commands(app, engine, state)  # --all on the project commands; engage status
 
     # One plugin at a time, so that a broken one is named and the others' commands still come.
     for impl in engine.pm.hook.register_commands.get_hookimpls():

@@ -159,6 +159,13 @@ def test_credit_list_and_export(small_workspace: Path, cli) -> None:
     ).output.splitlines()
     assert len(csv_rows) == 3  # header, CN-2026-00001, INV-2026-00002
     assert ",-1844.50," in "\n".join(csv_rows)
+    from decimal import Decimal
+
+    from engagekit.ledger import issued_totals
+
+    ws = open_workspace(small_workspace)
+    assert issued_totals(ws, through="2026-03") == {"Small": Decimal("1844.50")}
+    assert issued_totals(ws, through="2026-02") == {}
     out = small_workspace / "export.jsonl"
     assert cli("ledger", "export", "-o", str(out)).exit_code == 0
     assert len(out.read_text().splitlines()) == 3

@@ -20,6 +20,7 @@ __all__ = [
     "credit",
     "from_document",
     "issue",
+    "issued_totals",
     "open_ledger",
     "to_document",
     "verify",
@@ -31,6 +32,7 @@ _LAZY = {
     "VerifyReport": "engagekit.ledger.integrity",
     "credit": "engagekit.ledger.service",
     "issue": "engagekit.ledger.service",
+    "issued_totals": "engagekit.ledger.service",
     "open_ledger": "engagekit.ledger.service",
     "verify": "engagekit.ledger.integrity",
 }
@@ -45,5 +47,5 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from engagekit.ledger.integrity import VerifyReport, verify
-    from engagekit.ledger.service import IssueResult, credit, issue, open_ledger
+    from engagekit.ledger.service import IssueResult, credit, issue, issued_totals, open_ledger
     from engagekit.ledger.store import Ledger

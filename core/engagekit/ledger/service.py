@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -23,6 +24,7 @@ __all__ = [
     "commit",
     "credit",
     "issue",
+    "issued_totals",
     "open_ledger",
     "prepare",
     "preview",
@@ -190,3 +192,26 @@ def credit(
         if ledger is None:
             book.close()
     return written[0]
+
+
+def issued_totals(ws: Workspace, *, through: str) -> dict[str, Decimal]:
+    """Per project (by name): its invoices minus its credit notes of every period that starts
+    by the end of ``through``, in the currency of its first issued invoice (``engage status``).
+    Empty, and no database created, when nothing was ever issued."""
+    from engagekit.ledger.location import ledger_exists
+
+    if not ledger_exists(ws.database_url()):
+        return {}
+    last = Period.parse(through).last
+    book = open_ledger(ws)
+    try:
+        records = book.records()
+    finally:
+        book.close()
+    currency: dict[str, str] = {}
+    totals: dict[str, Decimal] = {}
+    for r in records:
+        if r.period.start > last or currency.setdefault(r.project, r.currency) != r.currency:
+            continue
+        totals[r.project] = totals.get(r.project, Decimal(0)) + r.signed_total
+    return totals
