@@ -32,6 +32,9 @@ from engagekit.ledger.record import (
     SourceFile,
     Sources,
     Versions,
+    record_adjustment_vat,
+    record_line_vat,
+    record_vat_breakdown,
     unit_code,
 )
 from engagekit.money import quantum
@@ -80,6 +83,7 @@ def drafts_for(
                 unit_price=line.unit_price.amount,
                 amount=line.amount.amount,
                 kind=line.kind,
+                vat=record_line_vat(line.vat),
             )
             for i, line in enumerate(invoice.lines, start=1)
         )
@@ -108,11 +112,16 @@ def drafts_for(
                 subtotal=invoice.subtotal.amount,
                 adjustments=tuple(
                     RecordAdjustment(
-                        a.name, a.stage, a.description, a.basis.amount, a.amount.amount
+                        a.name,
+                        a.stage,
+                        a.description,
+                        a.basis.amount,
+                        a.amount.amount,
+                        vat=record_adjustment_vat(a.vat),
                     )
                     for a in invoice.adjustments
                 ),
-                vat_breakdown=(),
+                vat_breakdown=record_vat_breakdown(invoice.vat_breakdown),
                 total=invoice.total.amount,
                 books=books(ws, invoice.currency, invoice.total.amount, issue_date),
                 sources=sources,
