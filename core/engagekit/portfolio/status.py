@@ -158,15 +158,8 @@ def status_of(
 def _ledger_issued(workspace: Any, period: str) -> Any:
     """A function from project name to the total issued through ``period`` (invoices minus
     credit notes), or None when the workspace's ledger has issued nothing yet."""
-    import importlib
+    from engagekit.ledger import issued_totals
 
-    try:
-        ledger = importlib.import_module("engagekit.ledger")
-    except ImportError:
-        return None
-    issued_totals = getattr(ledger, "issued_totals", None)
-    if issued_totals is None:  # an engagekit without the ledger store
-        return None
     totals = issued_totals(workspace, through=period)
     if not totals:
         return None
