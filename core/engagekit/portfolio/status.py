@@ -135,8 +135,9 @@ def status_of(
         # No ledger yet: the computed bills before the month stand in for what was issued,
         # and what the month itself bills is the work not invoiced yet.
         issued_amount = billed - Decimal(s["this_period"]) if issued is None else issued
-        s["issued"] = decimal_text(issued_amount)
-        s["unbilled_wip"] = decimal_text(billed - issued_amount)
+        q = quantum(s["currency"])
+        s["issued"] = decimal_text(issued_amount.quantize(q))
+        s["unbilled_wip"] = decimal_text((billed - issued_amount).quantize(q))
         t = totals[s["currency"]]
         for key in ("billed_to_date", "issued", "unbilled_wip", "this_period"):
             t[key] += Decimal(s[key])
