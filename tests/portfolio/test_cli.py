@@ -258,3 +258,17 @@ def test_status_reads_what_the_ledger_issued(cli, tmp_path) -> None:
         assert Decimal(after["unbilled_wip"]) == Decimal(p["billed_to_date"]) - Decimal(
             p["this_period"]
         )
+
+
+def test_portfolio_tables_fit_80_columns_without_cutting_figures(cli, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    for args in (
+        ("status", "--period", "2026-03"),
+        ("staff", "--all"),
+        ("bill", "--all", "--period", "2026-03"),
+        ("estimate", "--all", "--trials", "300"),
+    ):
+        shown = cli(*args, "--workspace", WS)
+        assert shown.exit_code == 0, shown.output
+        assert "…" not in shown.stdout, args
+        assert all(len(line) <= 80 for line in shown.stdout.splitlines()), args

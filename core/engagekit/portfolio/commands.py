@@ -348,18 +348,24 @@ def sheet_csv(sheet: Sheet) -> str:
     return csv_text(sheet.header, [*sheet.rows, *sheet.totals])
 
 
-def print_sheet(console: Any, sheet: Sheet) -> None:
-    from rich.table import Table
+#: Sheet columns a narrow terminal drops, first to last; the rest always show.
+_OPTIONAL = ("warnings", "blended rate", "%", "models", "people", "P80", "lines", "currency")
+_TEXT = ("project", "models", "component", "model", "measures")
 
-    table = Table(title=sheet.title)
-    for i, col in enumerate(sheet.header):
-        table.add_column(col, justify="left" if i < 2 or col == "measures" else "right")
-    for row in sheet.rows:
-        table.add_row(*row)
-    table.add_section()
-    for row in sheet.totals:
-        table.add_row(*row)
-    console.print(table)
+
+def print_sheet(console: Any, sheet: Sheet) -> None:
+    from engagekit.fit import SECTION, Col, print_table
+
+    cols = [
+        Col(
+            name,
+            numeric=name not in _TEXT and name not in ("period", "first", "last", "status"),
+            nowrap=name in ("period", "first", "last", "status", "currency"),
+            optional=_OPTIONAL.index(name) + 1 if name in _OPTIONAL else 0,
+        )
+        for name in sheet.header
+    ]
+    print_table(console, sheet.title, cols, [*sheet.rows, SECTION, *sheet.totals])
 
 
 def _fail_on(failures: list[dict[str, Any]], total: int) -> None:

@@ -168,18 +168,18 @@ def _ledger_issued(workspace: Any, period: str) -> Any:
 
 
 def print_status(console: Any, doc: dict[str, Any]) -> None:
-    from rich.table import Table
+    from engagekit.fit import SECTION, Col, print_table
 
     computed = doc["issued_source"] == "computed"
-    table = Table(
-        title=f"Status {doc['period']}" + (" (issued: computed, no ledger)" if computed else "")
-    )
-    header = (
-        "project", "cur", "billed to date", "issued" + ("*" if computed else ""), "unbilled WIP",
-        "budget/cap used", "SLA", "status", "margin", "risk h (P80-P50)",
-    )  # fmt: skip
-    for i, col in enumerate(header):
-        table.add_column(col, justify="left" if i in (0, 6, 7) else "right")
+    title = f"Status {doc['period']}" + (" (issued: computed, no ledger)" if computed else "")
+    cols = [
+        Col("project"), Col("cur", nowrap=True, optional=1), Col("billed to date", numeric=True),
+        Col("issued" + ("*" if computed else ""), numeric=True),
+        Col("unbilled WIP", numeric=True), Col("budget/cap used", numeric=True, optional=3),
+        Col("SLA", optional=5), Col("status", nowrap=True, optional=2),
+        Col("margin", numeric=True, optional=4), Col("risk h (P80-P50)", numeric=True, optional=6),
+    ]  # fmt: skip
+    rows: list[tuple[str, ...]] = []
     for p in doc["projects"]:
         sla = ", ".join(
             " ".join(
@@ -194,19 +194,19 @@ def print_status(console: Any, doc: dict[str, Any]) -> None:
             )
             for s in p["sla"]
         )
-        table.add_row(
+        rows.append((
             p["project"], p["currency"], p["billed_to_date"], p["issued"], p["unbilled_wip"],
             f"{p['budget_used_percent']}%" if p["budget_used_percent"] else "", sla,
             p["status"] or "", f"{p['margin_percent']}%" if p["margin_percent"] else "",
             p["risk_hours"] or "",
-        )  # fmt: skip
-    table.add_section()
+        ))  # fmt: skip
+    rows.append(SECTION)
     for cur, t in doc["totals"].items():
-        table.add_row(
+        rows.append((
             "firm total", cur, t["billed_to_date"], t["issued"], t["unbilled_wip"], "", "", "", "",
             t["risk_hours"],
-        )  # fmt: skip
-    console.print(table)
+        ))  # fmt: skip
+    print_table(console, title, cols, rows)
     if computed:
         console.print(
             "* no invoices are issued in this workspace's ledger yet: 'issued' is the computed "

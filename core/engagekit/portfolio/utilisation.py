@@ -117,35 +117,35 @@ class Utilisation:
         }
 
     def print(self, console: Any) -> None:
-        from rich.table import Table
+        from engagekit.fit import Col, print_table
 
-        table = Table(
-            title="Utilisation per person and month (planned / actual billable vs capacity)"
-        )
-        for col in (
-            "person",
-            "month",
-            "capacity h",
-            "planned h",
-            "actual h",
-            "planned %",
-            "actual %",
-            "bench FTE",
-            "projects",
-        ):
-            table.add_column(
-                col, justify="left" if col in ("person", "month", "projects") else "right"
+        cols = [
+            Col("person"), Col("month", nowrap=True), Col("capacity h", numeric=True, optional=3),
+            Col("planned h", numeric=True), Col("actual h", numeric=True),
+            Col("planned %", numeric=True, optional=4), Col("actual %", numeric=True, optional=5),
+            Col("bench FTE", numeric=True, optional=2), Col("projects", optional=1),
+        ]  # fmt: skip
+        rows = [
+            (
+                c.person,
+                c.month,
+                decimal_text(c.capacity_hours.quantize(Q2)),
+                decimal_text(c.planned_hours.quantize(Q2)),
+                decimal_text(c.actual_hours.quantize(Q2)),
+                _t(c.utilisation) or "",
+                _t(c.actual_utilisation) or "",
+                decimal_text(c.bench_fte.quantize(Q2)),
+                ", ".join(c.projects),
             )
-        for c in self.cells:
-            if not (c.planned_fte or c.actual_hours):
-                continue
-            table.add_row(
-                c.person, c.month, decimal_text(c.capacity_hours.quantize(Q2)),
-                decimal_text(c.planned_hours.quantize(Q2)), decimal_text(c.actual_hours.quantize(Q2)),
-                _t(c.utilisation) or "", _t(c.actual_utilisation) or "",
-                decimal_text(c.bench_fte.quantize(Q2)), ", ".join(c.projects),
-            )  # fmt: skip
-        console.print(table)
+            for c in self.cells
+            if c.planned_fte or c.actual_hours
+        ]
+        print_table(
+            console,
+            "Utilisation per person and month (planned / actual billable vs capacity)",
+            cols,
+            rows,
+        )
         bench = self.bench()
         if self.has_roster:
             per_month: dict[str, list[str]] = defaultdict(list)
@@ -166,15 +166,17 @@ class Utilisation:
                 f"(capacity {decimal_text(cap)}) across {', '.join(projects)}"
             )
         if self.demand:
-            table = Table(title="Open demand by role and month (FTE)")
-            for col in ("role", "month", "open FTE", "hire"):
-                table.add_column(col, justify="left" if col in ("role", "month") else "right")
             hires = {(r, m): n for r, m, _f, n in self.hires}
-            for role, month, fte in self.demand:
-                table.add_row(
-                    role, month, decimal_text(fte.quantize(Q2)), str(hires.get((role, month), 0))
-                )
-            console.print(table)
+            print_table(
+                console,
+                "Open demand by role and month (FTE)",
+                [Col("role"), Col("month", nowrap=True), Col("open FTE", numeric=True),
+                 Col("hire", numeric=True)],
+                [
+                    (role, month, decimal_text(fte.quantize(Q2)), str(hires.get((role, month), 0)))
+                    for role, month, fte in self.demand
+                ],
+            )  # fmt: skip
 
 
 def _t(value: Decimal | None) -> str | None:
