@@ -15,10 +15,11 @@ without configuration::
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from datetime import date
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
@@ -165,7 +166,7 @@ def check_part_month_bills(
     for cuts in MONTH_CUTS:
         days = [month.start.replace(day=d) for d in cuts]
         edges = [month.start, *days, month.end]
-        parts = [Period(a, b) for a, b in zip(edges, edges[1:], strict=False)]
+        parts = [Period(a, b) for a, b in itertools.pairwise(edges)]
         summed: dict[str, Decimal] = {}
         for part in parts:
             bill = engine.bill_component(project, component, part)
