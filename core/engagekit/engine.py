@@ -21,8 +21,9 @@ import attrs
 import pluggy
 
 from engagekit import hookspecs
+from engagekit.contract import incompatibility, requirement_problem
 from engagekit.errors import EngageError, InputError, PluginError, UnknownModelError
-from engagekit.guard import ESCAPES, capture_stdout, read_entry_points
+from engagekit.guard import ESCAPES, capture_stdout, read_entry_points, watch_ctrl_c
 from engagekit.modelspec import ModelSpec
 
 if TYPE_CHECKING:
@@ -93,7 +94,9 @@ def _shape(value: object) -> str:
 
 
 def _raised(exc: BaseException) -> str:
-    return f"{_kind(exc)}: {exc}" if not isinstance(exc, SystemExit) else _kind(exc)
+    if isinstance(exc, SystemExit | KeyboardInterrupt):
+        return f"{_kind(exc)} (a plugin must not end the program)"
+    return f"{_kind(exc)}: {exc}"
 
 
 def create_engine(
@@ -145,13 +148,18 @@ def create_engine(
                 engine.pm.set_blocked(ep.name)
                 engine._plugins.append(PluginInfo(ep.name, dist, version, "blocked"))
                 continue
+            required = requirement_problem(ep.dist.requires if ep.dist else None)
+            if required is not None and not _is_engagekit(dist):
+                engine._fail(ep.name, dist, version, f"incompatible: {required}")
+                continue
             try:
-                with capture_stdout(engine.printed, ep.name):
+                with watch_ctrl_c() as ctrl_c, capture_stdout(engine.printed, ep.name):
                     obj = ep.load()
-            except KeyboardInterrupt:
-                raise PluginError(
-                    f"interrupted while importing plugin {ep.name!r} ({dist})", plugin=ep.name
-                ) from None
+            except KeyboardInterrupt as exc:
+                if ctrl_c[0]:
+                    raise  # the user pressed Ctrl-C: the program ends (130)
+                engine._fail(ep.name, dist, version, f"import failed: {_raised(exc)}")
+                continue
             except (Exception, SystemExit) as exc:
                 engine._fail(ep.name, dist, version, f"import failed: {_raised(exc)}")
                 continue
@@ -257,6 +265,9 @@ class Engine:
                 raise TypeError(
                     f"register() takes an engagekit.ModelSpec, got {type(spec).__name__}"
                 )
+            problem = incompatibility(spec.contract)
+            if problem is not None:
+                raise PluginError(f"incompatible: model {spec.name!r} {problem}")
             other = self._models.get(spec.name)
             if other is not None:
                 raise PluginError(
@@ -412,8 +423,16 @@ class Engine:
             raise unknown_model(component.model, self._models)
         hook = self._owner_hook(hook_name, spec)
         try:
-            with capture_stdout(self.printed, spec.plugin or "?"):
+            with watch_ctrl_c() as ctrl_c, capture_stdout(self.printed, spec.plugin or "?"):
                 return hook(engine=self, component=component, **kw)
+        except KeyboardInterrupt as exc:
+            if ctrl_c[0]:
+                raise
+            raise PluginError(
+                f"plugin {spec.plugin!r} raised KeyboardInterrupt in hook {hook_name!r} for "
+                f"component {component.name!r}",
+                plugin=spec.plugin,
+            ) from exc
         except InputError as err:
             placed = err.in_component(project_source(kw), component.name, component.model)
             raise _at_key_line(placed, kw.get("project"), component) from err

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from importlib import metadata
+from types import FrameType
 
-__all__ = ["ESCAPES", "Printed", "capture_stdout", "read_entry_points"]
+__all__ = ["ESCAPES", "Printed", "capture_stdout", "read_entry_points", "watch_ctrl_c"]
 
 #: What plugin code may raise that ``except Exception`` lets through.
 ESCAPES = (SystemExit, KeyboardInterrupt)
@@ -76,3 +79,29 @@ def capture_stdout(sink: list[tuple[str, str]], plugin: str) -> Iterator[None]:
         text = buffer.getvalue().strip()
         if text:
             sink.append((plugin, text))
+
+
+@contextlib.contextmanager
+def watch_ctrl_c() -> Iterator[list[bool]]:
+    """Run plugin code telling a real Ctrl-C (SIGINT, which must end the program with 130)
+    from a ``KeyboardInterrupt`` the plugin raised itself (its fault, named, exit 1): the
+    yielded flag is set when SIGINT arrived. Outside the main thread signals cannot be
+    watched, and every interrupt counts as the plugin's."""
+    fired = [False]
+    if threading.current_thread() is not threading.main_thread():
+        yield fired
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        fired[0] = True
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield fired
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -42,6 +42,9 @@ class ModelSpec:
     version: str | None = None
     plugin: str | None = None
     _example: dict[str, Any] | str | None = attrs.field(default=None, eq=False, alias="example")
+    #: The plugin contract versions the model supports (``">=2,<3"``), checked against
+    #: ``engagekit.CONTRACT_VERSION`` at start-up; None: not stated.
+    contract: str | None = None
     _resolved: list[type] = attrs.field(init=False, factory=list, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
