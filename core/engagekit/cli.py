@@ -480,9 +480,15 @@ def build_app(engine: Engine) -> typer.Typer:
 
         p = period_of(period)
         assert p is not None  # --period is required, and parse refuses ""
+        billed: list[Any] = []
+
+        def compute(project: "Project") -> Any:
+            billed.append((project, engine.bill(project, p)))
+            return billed[-1][1]
+
         run(
             file,
-            lambda project: engine.bill(project, p),
+            compute,
             doc=out.bill_doc,
             rows=tables.bill_csv,
             show=tables.print_bill,
@@ -490,6 +496,11 @@ def build_app(engine: Engine) -> typer.Typer:
             csv_=csv_,
             output=output,
         )
+        from engagekit.ledger.commands import issued_notes
+
+        with _errors(state):
+            for note in issued_notes(engine, file, *billed[0]) if billed else ():
+                typer.echo(note, err=True)
 
     @app.command()
     def staff(
@@ -558,6 +569,11 @@ def build_app(engine: Engine) -> typer.Typer:
     from engagekit.compare.command import add_compare
 
     add_compare(app, engine, state)
+
+    from engagekit.ledger.commands import add_ledger_commands
+
+    add_ledger_commands(app, engine, lambda: _errors(state))
+
     from engagekit.portfolio.commands import add_portfolio_commands
 
     add_portfolio_commands(app, engine, state)  # --all on the project commands; engage status
