@@ -568,6 +568,29 @@ def build_app(engine: Engine) -> typer.Typer:
 
     from engagekit.compare.command import add_compare
 
+    plugin_app = typer.Typer(
+        name="plugin", help="Tools for plugin authors.", no_args_is_help=True, add_completion=False
+    )
+
+    @plugin_app.command("new")
+    def plugin_new(
+        name: Annotated[
+            str, typer.Argument(help="The model's name: lower-case, words joined by -.")
+        ],
+        directory: Annotated[
+            Path, typer.Option("--dir", help="Where to write the package's folder.")
+        ] = Path("."),
+    ) -> None:
+        """Write a working model plugin package engagekit-NAME: pyproject with the entry point,
+        a model answering every hook, settings, an example project, contract tests."""
+        from engagekit.scaffold import new_plugin
+
+        with _errors(state):
+            root = new_plugin(name, directory)
+            typer.echo(f"wrote {root}; try: pip install -e '{root}[test]' && pytest {root}")
+
+    app.add_typer(plugin_app)
+
     add_compare(app, engine, state)
 
     from engagekit.ledger.commands import add_ledger_commands
