@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from engagekit.ledger.record import document_hash
 from engagekit.ledger.service import open_ledger
 from engagekit.workspace import open_workspace
@@ -130,6 +132,17 @@ def test_dry_run_writes_nothing(small_workspace: Path, cli) -> None:
     assert "would issue invoice in series invoices: Small, 2026-03, 1,844.50 EUR" in result.output
     listed = cli("invoices", "list", "--json")
     assert json.loads(listed.output) == []
+
+
+def test_the_list_fits_the_terminal_and_says_when_a_filter_matches_nothing(
+    small_workspace: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("issue", "project.toml", "--period", "2026-03").exit_code == 0
+    monkeypatch.setenv("COLUMNS", "60")
+    listed = cli("invoices", "list").output
+    assert "INV-2026-00001" in listed and "1,844.50 EUR" in listed and "…" not in listed
+    assert all(len(line) <= 60 for line in listed.splitlines())
+    assert "no invoices match" in cli("invoices", "list", "--period", "2027-01").output
 
 
 def test_credit_list_and_export(small_workspace: Path, cli) -> None:

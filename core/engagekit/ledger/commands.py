@@ -166,7 +166,9 @@ def add_ledger_commands(
             records = _records(
                 ws, project_file=ws.relative(project) if project else None, period=label
             )
-            _print_list(records, json_=json_, csv_=csv_)
+            _print_list(
+                records, json_=json_, csv_=csv_, filtered=project is not None or period is not None
+            )
 
     @invoices_app.command("show")
     def show(
@@ -363,7 +365,9 @@ def _issue(
             typer.echo(f"nothing to invoice: {r.project} bills nothing in {r.period.label}")
 
 
-def _print_list(records: Sequence[IssuedInvoice], *, json_: bool, csv_: bool) -> None:
+def _print_list(
+    records: Sequence[IssuedInvoice], *, json_: bool, csv_: bool, filtered: bool = False
+) -> None:
     from engagekit.ledger.record import to_document
 
     credited = {
@@ -398,12 +402,23 @@ def _print_list(records: Sequence[IssuedInvoice], *, json_: bool, csv_: bool) ->
 
         _write(csv_text(header, rows), None)
         return
-    from engagekit.listing import columns
-
     if not records:
-        typer.echo("no invoices issued yet", err=True)
+        typer.echo(f"no invoices{' match' if filtered else ' issued yet'}", err=True)
         return
-    _write(columns(header, rows), None)
+    from engagekit import cli
+    from engagekit.fit import Col, print_table
+
+    cols = [
+        Col("number", nowrap=True),
+        Col("kind", nowrap=True, optional=2),
+        Col("date", nowrap=True, optional=3),
+        Col("project"),
+        Col("period", nowrap=True),
+        Col("client", optional=1),
+        Col("total", numeric=True),
+        Col("status"),
+    ]
+    print_table(cli._console(), "Issued invoices and credit notes", cols, rows)
 
 
 def _print_record(r: IssuedInvoice) -> None:
