@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 _LAZY: dict[str, str] = {
+    "CONTRACT_VERSION": "engagekit.contract",
     "Adjustment": "engagekit.results",
     "AppliedAdjustment": "engagekit.results",
     "Calendar": "engagekit.calendar",
@@ -71,6 +72,7 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "CONTRACT_VERSION",
     "STAGES",
     "Adjustment",
     "AppliedAdjustment",
@@ -149,6 +151,7 @@ if TYPE_CHECKING:
         TimeEntry,
     )
     from engagekit.calendar import Calendar
+    from engagekit.contract import CONTRACT_VERSION
     from engagekit.engine import Engine, PluginInfo, create_engine
     from engagekit.errors import (
         EngageError,

@@ -91,6 +91,8 @@ class State:
     strict = False
     #: How many problems of a file an error lists (``--max-errors``); None: all.
     max_errors: int | None = None
+    #: The engine, whose plugins' printed output is shown as warnings after each command.
+    engine: Engine | None = None
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -102,7 +104,8 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 @contextmanager
 def _errors(state: State) -> Iterator[None]:
-    """User and plugin errors become one message and exit 1; ``--debug`` shows the traceback."""
+    """User and plugin errors become one message and exit 1; ``--debug`` shows the traceback.
+    What plugins printed meanwhile is shown as warnings on standard error."""
     try:
         yield
     except EngageError as exc:
@@ -124,6 +127,9 @@ def _errors(state: State) -> Iterator[None]:
         if state.debug:
             raise
         _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    finally:
+        if state.engine is not None:
+            _warn(state.engine.take_printed())
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -211,14 +217,26 @@ def _stderr_console() -> Any:
     return console(stderr=True)
 
 
-def _guarded(command: Callable[..., Any], state: State) -> Callable[..., Any]:
-    """A plugin's command whose input errors print as one message and exit 1."""
+def _guarded(command: Callable[..., Any], state: State, plugin: str) -> Callable[..., Any]:
+    """A plugin's command whose input errors print as one message and exit 1, and whose other
+    exceptions name the plugin (exit 1, no traceback without ``--debug``)."""
     import functools
+
+    import click
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         with _errors(state):
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            except (EngageError, click.exceptions.Exit, click.ClickException, click.Abort):
+                raise
+            except (KeyboardInterrupt, BrokenPipeError, OSError):
+                raise
+            except Exception as exc:
+                if state.debug:
+                    raise
+                _fail(f"plugin {plugin!r}: its command failed: {type(exc).__name__}: {exc}")
 
     return run
 
@@ -226,6 +244,7 @@ def _guarded(command: Callable[..., Any], state: State) -> Callable[..., Any]:
 def build_app(engine: Engine) -> typer.Typer:
     """The ``engage`` application wired to ``engine``; plugins' commands are added last."""
     state = State()
+    state.engine = engine
     app = typer.Typer(
         name="engage",
         help="Price, bill, staff and measure IT service engagements.",
@@ -573,6 +592,29 @@ def build_app(engine: Engine) -> typer.Typer:
 
     from engagekit.compare.command import add_compare
 
+    plugin_app = typer.Typer(
+        name="plugin", help="Tools for plugin authors.", no_args_is_help=True, add_completion=False
+    )
+
+    @plugin_app.command("new")
+    def plugin_new(
+        name: Annotated[
+            str, typer.Argument(help="The model's name: lower-case, words joined by -.")
+        ],
+        directory: Annotated[
+            Path, typer.Option("--dir", help="Where to write the package's folder.")
+        ] = Path("."),
+    ) -> None:
+        """Write a working model plugin package engagekit-NAME: pyproject with the entry point,
+        a model answering every hook, settings, an example project, contract tests."""
+        from engagekit.scaffold import new_plugin
+
+        with _errors(state):
+            root = new_plugin(name, directory)
+            typer.echo(f"wrote {root}; try: pip install -e '{root}[test]' && pytest {root}")
+
+    app.add_typer(plugin_app)
+
     add_compare(app, engine, state)
 
     from engagekit.ledger.commands import add_ledger_commands
@@ -598,11 +640,14 @@ def build_app(engine: Engine) -> typer.Typer:
         args = {"app": app, "engine": engine}
         before = len(app.registered_commands)
         try:
-            impl.function(**{name: args[name] for name in impl.argnames})
+            from engagekit.guard import capture_stdout
+
+            with capture_stdout(engine.printed, impl.plugin_name):
+                impl.function(**{name: args[name] for name in impl.argnames})
             for info in app.registered_commands[before:]:
                 if info.callback is not None:
-                    info.callback = _guarded(info.callback, state)
-        except Exception as exc:  # a broken plugin must not take the CLI down
+                    info.callback = _guarded(info.callback, state, impl.plugin_name)
+        except (Exception, SystemExit, KeyboardInterrupt) as exc:  # never take the CLI down
             from engagekit.terminal import printable
 
             typer.echo(
@@ -643,6 +688,7 @@ def main(argv: list[str] | None = None) -> None:
         from engagekit.terminal import printable
 
         typer.echo(f"warning: {printable(str(problem))}", err=True)
+    _warn(engine.take_printed())
     app = build_app(engine)
     try:
         app(args=argv, prog_name="engage")

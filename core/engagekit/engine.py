@@ -21,7 +21,9 @@ import attrs
 import pluggy
 
 from engagekit import hookspecs
+from engagekit.contract import incompatibility, requirement_problem
 from engagekit.errors import EngageError, InputError, PluginError, UnknownModelError
+from engagekit.guard import ESCAPES, capture_stdout, read_entry_points, watch_ctrl_c
 from engagekit.modelspec import ModelSpec
 
 if TYPE_CHECKING:
@@ -78,8 +80,23 @@ def _is_engagekit(dist: str | None) -> bool:
     return dist is not None and dist.lower().replace("_", "-") == "engagekit"
 
 
-def _entry_points() -> list[metadata.EntryPoint]:
-    return list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+def _kind(exc: BaseException) -> str:
+    """``ValueError``, or ``SystemExit(3)``: an exit a plugin should never make."""
+    return f"SystemExit({exc.code!r})" if isinstance(exc, SystemExit) else type(exc).__name__
+
+
+def _shape(value: object) -> str:
+    """``dict``, or ``a list holding str`` when the container is right but the items not."""
+    if isinstance(value, list | tuple):
+        kinds = sorted({type(v).__name__ for v in value})
+        return f"a {type(value).__name__} holding {', '.join(kinds)}"
+    return type(value).__name__
+
+
+def _raised(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit | KeyboardInterrupt):
+        return f"{_kind(exc)} (a plugin must not end the program)"
+    return f"{_kind(exc)}: {exc}"
 
 
 def create_engine(
@@ -112,7 +129,10 @@ def create_engine(
             dist = ep.dist.name if ep.dist else None
             return order.get(ep.name, len(order)), not _is_engagekit(dist), ep.name
 
-        for ep in sorted(_entry_points(), key=rank):
+        eps, unreadable = read_entry_points(ENTRY_POINT_GROUP)
+        for dist_name, dist_version, problem in unreadable:
+            engine._fail(dist_name, dist_name, dist_version, problem)
+        for ep in sorted(eps, key=rank):
             dist = ep.dist.name if ep.dist else None
             version = ep.dist.version if ep.dist else None
             if ep.name in BUILTIN_PLUGINS and not _is_engagekit(dist):
@@ -124,14 +144,24 @@ def create_engine(
                     "no plugin displaces a built-in (rename the entry point)",
                 )
                 continue
-            if ep.name in blocked:
+            if ep.name in blocked or ("*" in blocked and not _is_engagekit(dist)):
                 engine.pm.set_blocked(ep.name)
                 engine._plugins.append(PluginInfo(ep.name, dist, version, "blocked"))
                 continue
+            required = requirement_problem(ep.dist.requires if ep.dist else None)
+            if required is not None and not _is_engagekit(dist):
+                engine._fail(ep.name, dist, version, f"incompatible: {required}")
+                continue
             try:
-                obj = ep.load()
-            except Exception as exc:
-                engine._fail(ep.name, dist, version, f"import failed: {type(exc).__name__}: {exc}")
+                with watch_ctrl_c() as ctrl_c, capture_stdout(engine.printed, ep.name):
+                    obj = ep.load()
+            except KeyboardInterrupt as exc:
+                if ctrl_c[0]:
+                    raise  # the user pressed Ctrl-C: the program ends (130)
+                engine._fail(ep.name, dist, version, f"import failed: {_raised(exc)}")
+                continue
+            except (Exception, SystemExit) as exc:
+                engine._fail(ep.name, dist, version, f"import failed: {_raised(exc)}")
                 continue
             engine._add(obj, ep.name, dist, version)
     for item in plugins:
@@ -152,6 +182,18 @@ class Engine:
         self._models: dict[str, ModelSpec] = {}
         self._plugins: list[PluginInfo] = []
         self.progress: Progress | None = None
+        #: What plugin code printed to standard output, as (plugin, text); see ``take_printed``.
+        self.printed: list[tuple[str, str]] = []
+
+    def take_printed(self) -> list[str]:
+        """Warnings for what plugins printed since the last call (standard output stays the
+        command's own, so ``--json`` and ``--csv`` stay clean)."""
+        out = [
+            f"plugin {plugin!r} printed to standard output (not shown there): {text}"
+            for plugin, text in self.printed
+        ]
+        self.printed.clear()
+        return out
 
     # -- plugins ------------------------------------------------------------------------------
 
@@ -223,6 +265,9 @@ class Engine:
                 raise TypeError(
                     f"register() takes an engagekit.ModelSpec, got {type(spec).__name__}"
                 )
+            problem = incompatibility(spec.contract)
+            if problem is not None:
+                raise PluginError(f"incompatible: model {spec.name!r} {problem}")
             other = self._models.get(spec.name)
             if other is not None:
                 raise PluginError(
@@ -236,13 +281,14 @@ class Engine:
 
         impls = [i for i in self.pm.hook.register_models.get_hookimpls() if i.plugin is obj]
         try:
-            for impl in impls:
-                impl.function(register=register_model)
-        except Exception as exc:
+            with capture_stdout(self.printed, name):
+                for impl in impls:
+                    impl.function(register=register_model)
+        except (Exception, *ESCAPES) as exc:
             for model in claimed:
                 del self._models[model]
             self.pm.unregister(obj)
-            text = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
+            text = str(exc) if isinstance(exc, PluginError) else _raised(exc)
             return self._fail(name, dist, version, f"registration failed: {text}")
         hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(obj) or ()))
         info = PluginInfo(name, dist, version, "ok", None, hooks, tuple(claimed))
@@ -377,15 +423,24 @@ class Engine:
             raise unknown_model(component.model, self._models)
         hook = self._owner_hook(hook_name, spec)
         try:
-            return hook(engine=self, component=component, **kw)
+            with watch_ctrl_c() as ctrl_c, capture_stdout(self.printed, spec.plugin or "?"):
+                return hook(engine=self, component=component, **kw)
+        except KeyboardInterrupt as exc:
+            if ctrl_c[0]:
+                raise
+            raise PluginError(
+                f"plugin {spec.plugin!r} raised KeyboardInterrupt in hook {hook_name!r} for "
+                f"component {component.name!r}",
+                plugin=spec.plugin,
+            ) from exc
         except InputError as err:
             placed = err.in_component(project_source(kw), component.name, component.model)
             raise _at_key_line(placed, kw.get("project"), component) from err
         except EngageError:
             raise
-        except Exception as exc:
+        except (Exception, *ESCAPES) as exc:
             raise PluginError(
-                f"plugin {spec.plugin!r} raised {type(exc).__name__} in hook {hook_name!r} for "
+                f"plugin {spec.plugin!r} raised {_kind(exc)} in hook {hook_name!r} for "
                 f"component {component.name!r}: {exc}",
                 plugin=spec.plugin,
             ) from exc
@@ -585,26 +640,32 @@ class Engine:
         from engagekit.results import Adjustment, AppliedAdjustment
         from engagekit.vatbill import VatTally
 
-        hook = self.pm.hook.invoice_adjustments
-        try:
-            contributed = hook(engine=self, project=project, period=period, invoice=draft)
-        except EngageError:
-            raise
-        except Exception as exc:
-            plugin = self._culprit(exc, hook)
-            raise PluginError(
-                f"plugin {plugin!r} raised {type(exc).__name__} in hook 'invoice_adjustments': {exc}",
-                plugin=plugin,
-            ) from exc
         rules: list[Adjustment] = []
-        for item in contributed:
-            for rule in item or ():
-                if not isinstance(rule, Adjustment):
-                    raise PluginError(
-                        f"hook 'invoice_adjustments' returned {type(rule).__name__}, "
-                        "expected a list of engagekit.Adjustment"
-                    )
-                rules.append(rule)
+        args = {"engine": self, "project": project, "period": period, "invoice": draft}
+        # one plugin at a time, so that what each returns is checked and blamed on it
+        for impl in self.pm.hook.invoice_adjustments.get_hookimpls():
+            try:
+                with capture_stdout(self.printed, impl.plugin_name):
+                    item = impl.function(**{k: args[k] for k in impl.argnames})
+            except EngageError:
+                raise
+            except (Exception, *ESCAPES) as exc:
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} raised {_kind(exc)} in hook "
+                    f"'invoice_adjustments': {exc}",
+                    plugin=impl.plugin_name,
+                ) from exc
+            if item is None:
+                continue
+            if not isinstance(item, list | tuple) or not all(
+                isinstance(rule, Adjustment) for rule in item
+            ):
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} broke the contract: hook 'invoice_adjustments' "
+                    f"returned {_shape(item)}, expected a list of engagekit.Adjustment or None",
+                    plugin=impl.plugin_name,
+                )
+            rules += item
         applied: list[AppliedAdjustment] = []
         running = draft.subtotal
         taxed = VatTally(draft) if draft.lines and all(ln.vat for ln in draft.lines) else None

@@ -20,6 +20,13 @@ Plugins implement hooks with `@engagekit.hookimpl` on functions (or methods) nam
 hooks below. pluggy calls them with keyword arguments only: an implementation may take any subset
 of a hook's parameters, never one the hook lacks, and no parameter may have a default value
 (pluggy would not fill it).
+
+This is plugin contract 2.0 (`engagekit.CONTRACT_VERSION`). A model states the contract range
+it supports with `ModelSpec(contract=">=2,<3")` (or its distribution requires a range of
+engagekit versions); an incompatible plugin is refused at start-up, naming both versions. A hook
+or argument that is going away is marked with pluggy's `warn_on_impl` or `warn_on_impl_args`:
+a plugin implementing it gets a `DeprecationWarning` when it registers, and the hook's section
+below says so and which contract version changes it. Nothing is deprecated in contract 2.0.
 """
 
 
@@ -51,6 +58,19 @@ def _format_doc(doc: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
+def deprecations(opts: dict[str, object]) -> list[str]:
+    """Lines for a spec's ``warn_on_impl`` (the hook) and ``warn_on_impl_args`` (arguments)."""
+    out = []
+    whole = opts.get("warn_on_impl")
+    if whole is not None:
+        out.append(f"**Deprecated:** {whole}\n")
+    args = opts.get("warn_on_impl_args") or {}
+    assert isinstance(args, dict)
+    for arg, warning in args.items():
+        out.append(f"**Deprecated argument `{arg}`:** {warning}\n")
+    return out
+
+
 def render() -> str:
     parts = [HEADER]
     for name, fn in hook_functions():
@@ -61,6 +81,7 @@ def render() -> str:
         parts.append(f"## `{name}`\n")
         parts.append(f"```python\ndef {name}({params}) -> {sig.return_annotation}\n```\n")
         parts.append(f"Called with keyword arguments; collects {kind}.\n")
+        parts.extend(deprecations(opts))
         parts.append(_format_doc(fn.__doc__ or ""))
     return "\n".join(parts)
 

@@ -42,6 +42,9 @@ class ModelSpec:
     version: str | None = None
     plugin: str | None = None
     _example: dict[str, Any] | str | None = attrs.field(default=None, eq=False, alias="example")
+    #: The plugin contract versions the model supports (``">=2,<3"``), checked against
+    #: ``engagekit.CONTRACT_VERSION`` at start-up; None: not stated.
+    contract: str | None = None
     _resolved: list[type] = attrs.field(init=False, factory=list, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -50,9 +53,19 @@ class ModelSpec:
 
     @property
     def settings(self) -> type:
-        """The settings class (imported now if it was given as a reference)."""
+        """The settings class (imported now if it was given as a reference); a reference that
+        cannot be imported is a ``PluginError`` naming the plugin and the model."""
         if not self._resolved:
-            self._resolved.append(_check_settings(self._settings))
+            try:
+                self._resolved.append(_check_settings(self._settings))
+            except Exception as exc:
+                from engagekit.errors import PluginError
+
+                raise PluginError(
+                    f"plugin {self.plugin!r}: the settings {self._settings!r} of model "
+                    f"{self.name!r} cannot be loaded: {type(exc).__name__}: {exc}",
+                    plugin=self.plugin,
+                ) from exc
         return self._resolved[0]
 
     @property

@@ -15,8 +15,11 @@ without configuration::
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
@@ -29,7 +32,7 @@ from engagekit.errors import InputError
 from engagekit.money import Money
 from engagekit.output import bill_doc, estimate_doc, jsonable, measure_doc, staff_doc
 from engagekit.period import Period
-from engagekit.project import Project
+from engagekit.project import Component, Project
 from engagekit.results import (
     ComponentBill,
     ComponentEstimate,
@@ -38,7 +41,22 @@ from engagekit.results import (
     ServiceMeasure,
 )
 
-__all__ = ["ModelContract", "check_model"]
+__all__ = [
+    "STATUSES",
+    "ModelContract",
+    "check_bill_lines",
+    "check_measure",
+    "check_model",
+    "check_part_month_bills",
+    "check_staffing",
+]
+
+#: The statuses a measure may report (None: the model cannot judge).
+STATUSES = (None, "on-track", "at-risk", "off-track")
+#: Invoice quantities print with at most this many decimals (a share of a month: 0.4839).
+QUANTITY_DECIMALS = 4
+#: Where a month is cut to check that its parts' bills add up to its bill.
+MONTH_CUTS = ((16,), (8, 15, 22))
 
 EngineFactory = Callable[..., Engine]
 
@@ -92,22 +110,112 @@ def check_model(engine: Engine, project: Project, model: str, period: Period | N
             assert d.p50 <= d.p80 <= d.p90, f"percentiles out of order: {d}"
         if est.samples is not None:
             assert len(est.samples.effort_hours) == options.trials, "samples must be trials long"
+        _check_warnings("estimate", c, est.warnings)
         bill = engine.bill_component(project, c, period)
         assert isinstance(bill, ComponentBill)
-        for line in bill.lines:
-            assert isinstance(line.amount, Money) and line.amount.is_rounded()
+        check_bill_lines(c, bill)
+        check_part_month_bills(engine, project, c, Period.of_month(period.start))
         staff = engine.staff_component(project, c)
         assert isinstance(staff, ComponentStaffing)
-        for row in staff.rows:
-            assert row.fte >= 0 and isinstance(row.period, Period)
+        check_staffing(c, staff)
         measure = engine.measure_component(project, c, period)
         assert isinstance(measure, ServiceMeasure)
-        json.dumps(jsonable(measure.metrics))
-        json.dumps(jsonable(measure.tables))
+        check_measure(c, measure)
     json.dumps(estimate_doc(engine.estimate(project, seed=1, trials=500)), default=str)
     json.dumps(bill_doc(engine.bill(project, period)), default=str)
     json.dumps(staff_doc(engine.staff(project)), default=str)
     json.dumps(measure_doc(engine.measure(project, period)), default=str)
+
+
+def _check_warnings(what: str, component: Component, warnings: Iterable[object]) -> None:
+    for w in warnings:
+        assert isinstance(w, str) and w.strip(), (
+            f"{component.name}: every {what} warning is a message, got {w!r}"
+        )
+
+
+def check_bill_lines(component: Component, bill: ComponentBill) -> None:
+    """Amounts are Money rounded to the minor unit; quantities print at a sane precision."""
+    for line in bill.lines:
+        assert isinstance(line.amount, Money) and line.amount.is_rounded(), (
+            f"{component.name}: line {line.description!r} amount {line.amount!r} is not rounded"
+        )
+        assert line.description.strip(), f"{component.name}: a line without a description"
+        exponent = line.quantity.as_tuple().exponent
+        assert isinstance(exponent, int) and exponent >= -QUANTITY_DECIMALS, (
+            f"{component.name}: line {line.description!r} has quantity {line.quantity}; "
+            f"quantize quantities to at most {QUANTITY_DECIMALS} decimals"
+        )
+    _check_warnings("bill", component, bill.warnings)
+
+
+def _total(bill: ComponentBill) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for line in bill.lines:
+        out[line.amount.currency] = out.get(line.amount.currency, Decimal(0)) + line.amount.amount
+    return {k: v for k, v in out.items() if v}
+
+
+def check_part_month_bills(
+    engine: Engine, project: Project, component: Component, month: Period
+) -> None:
+    """The bills of the parts of ``month`` add up exactly to the month's bill, however the
+    month is cut (in halves, in quarters): a part-month period bills its share of the month,
+    or nothing, and the period holding the rest bills the rest."""
+    whole = _total(engine.bill_component(project, component, month))
+    for cuts in MONTH_CUTS:
+        days = [month.start.replace(day=d) for d in cuts]
+        edges = [month.start, *days, month.end]
+        parts = [Period(a, b) for a, b in itertools.pairwise(edges)]
+        summed: dict[str, Decimal] = {}
+        for part in parts:
+            bill = engine.bill_component(project, component, part)
+            check_bill_lines(component, bill)
+            for currency, amount in _total(bill).items():
+                summed[currency] = summed.get(currency, Decimal(0)) + amount
+        summed = {k: v for k, v in summed.items() if v}
+        assert summed == whole, (
+            f"{component.name}: the bills of {', '.join(p.label for p in parts)} add up to "
+            f"{summed}, but {month.label} bills {whole}; a period that cuts a month must bill "
+            "so that the parts add up to the month (see the plugin guide: part-month billing)"
+        )
+
+
+def _finite(value: object) -> bool:
+    if isinstance(value, Money):
+        return value.amount.is_finite()
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or isinstance(value, bool | int | str | date)  # dates print as ISO
+
+
+def check_staffing(component: Component, staff: ComponentStaffing) -> None:
+    """No negative FTE or hours; rows in periods."""
+    for row in staff.rows:
+        assert isinstance(row.period, Period), f"{component.name}: a row without a period"
+        assert row.fte >= 0, f"{component.name}: negative FTE {row.fte} for {row.role}"
+        assert row.hours is None or row.hours >= 0, (
+            f"{component.name}: negative hours {row.hours} for {row.role}"
+        )
+    _check_warnings("staffing", component, staff.warnings)
+
+
+def check_measure(component: Component, measure: ServiceMeasure) -> None:
+    """Metrics are finite numbers or strings (no NaN or infinity reaching ``--json``), the
+    status one of ``STATUSES``, tables JSON-able."""
+    for key, value in measure.metrics.items():
+        assert _finite(value), (
+            f"{component.name}: metric {key!r} is {value!r}; metrics are finite numbers, "
+            "strings, dates, Money or None"
+        )
+    assert measure.status in STATUSES, (
+        f"{component.name}: status {measure.status!r} is not one of {STATUSES}"
+    )
+    json.dumps(jsonable(measure.metrics), allow_nan=False)
+    json.dumps(jsonable(measure.tables), allow_nan=False)
+    _check_warnings("measure", component, measure.warnings)
 
 
 class ModelContract:

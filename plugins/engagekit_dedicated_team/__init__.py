@@ -28,6 +28,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="A dedicated team (offshore development centre), billed T&M or Cost+",
             settings="engagekit_dedicated_team.settings:Settings",  # imported when a project uses it
+            contract=">=2,<3",  # the plugin contract versions it is written for
             example="engagekit_dedicated_team.settings:EXAMPLE",
         )
     )

@@ -26,6 +26,7 @@ def register_models(register: Any) -> None:
             name=MODEL,
             summary="A defined scope for a fixed price, phased min-max estimates",
             settings="engagekit_fixed_price.settings:Settings",  # imported when a project uses it
+            contract=">=2,<3",  # the plugin contract versions it is written for
             example="engagekit_fixed_price.settings:EXAMPLE",
         )
     )

@@ -25,6 +25,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="Managed services under service levels, with credits",
             settings="engagekit_sla.settings:Settings",  # imported when a project uses it
+            contract=">=2,<3",  # the plugin contract versions it is written for
             example="engagekit_sla.settings:EXAMPLE",
         )
     )

@@ -16,6 +16,8 @@ from engagekit_sla.settings import Fee, Settings
 __all__ = ["bill_component", "overage_lines"]
 
 HOUR_UNITS = ("h", "hour", "hours")
+#: Included hours are prorated in a part month to the hundredth of an hour.
+HOURS = Decimal("0.01")
 
 
 def _line(
@@ -60,7 +62,7 @@ def bill_component(
     warnings: list[str] = []
     details: dict[str, Any] = {"months": []}
     coverage = coverage_of(project, s)
-    months = month_windows(coverage, component, period.start, period.last)
+    months = billed_months(coverage, component, period)
     if s.fee is not None and months:
         data = load(s)
         for window, month, share in months:
@@ -143,9 +145,7 @@ def bill_component(
     elif s.fee is None:
         warnings.append("no [fee]: no service fee billed")
     if s.out_of_scope is not None and s.out_of_scope.settings:
-        oos_lines, oos_details, oos_warnings = _out_of_scope(
-            engine, project, component, period, months
-        )
+        oos_lines, oos_details, oos_warnings = _out_of_scope(engine, project, component, months)
         lines.extend(oos_lines)
         details["out_of_scope"] = oos_details
         warnings.extend(oos_warnings)
@@ -173,47 +173,81 @@ def _out_of_scope(
     engine: engagekit.Engine,
     project: engagekit.Project,
     component: engagekit.Component,
-    period: engagekit.Period,
     months: list[Any],
 ) -> tuple[list[engagekit.InvoiceLine], dict[str, Any], list[str]]:
+    """The out-of-scope work of each billed month, billed by its model for that month, less the
+    hours the fee includes (``included_hours`` a month, prorated in a part month)."""
     s: Settings = component.settings
     oos = s.out_of_scope
     assert oos is not None
     sub = out_of_scope_component(engine, project, component)
-    bill = engine.bill_component(project, sub, period)
-    lines = [
-        attrs.evolve(
-            line,
-            component=component.name,
-            description=f"Out of scope: {line.description}",
-            details={**line.details, "billed_by": oos.model},
-        )
-        for line in bill.lines
-    ]
-    warnings = [f"out of scope: {w}" for w in bill.warnings]
-    hour_lines = [x for x in bill.lines if x.unit in HOUR_UNITS and x.kind == "time"]
-    hours = sum((x.quantity for x in hour_lines), Decimal(0))
-    amount = engagekit.Money.total((x.amount for x in hour_lines), project.currency)
-    allowance = oos.included_hours * sum((share for _, _, share in months), Decimal(0))
-    covered = min(hours, allowance)
-    details: dict[str, Any] = {
-        "model": oos.model,
-        "hours": hours,
-        "included_hours": allowance,
-        "included_hours_used": covered,
-        "billed": bill.details,
-    }
-    if covered > 0 and hours > 0:
-        credit = -(amount * covered / hours)
-        lines.append(
-            _line(
-                component.name,
-                f"Included hours: {covered} of {hours} h out-of-scope work covered by the fee",
-                covered,
-                "h",
-                (amount / hours),
-                credit,
-                "credit",
+    lines: list[engagekit.InvoiceLine] = []
+    warnings: list[str] = []
+    details: dict[str, Any] = {"model": oos.model, "months": []}
+    for window, month, share in months:
+        bill = engine.bill_component(project, sub, engagekit.Period.days(window.first, window.last))
+        lines += [
+            attrs.evolve(
+                line,
+                component=component.name,
+                description=f"Out of scope: {line.description}",
+                details={**line.details, "billed_by": oos.model},
             )
+            for line in bill.lines
+        ]
+        warnings += [f"out of scope: {w}" for w in bill.warnings]
+        hour_lines = [x for x in bill.lines if x.unit in HOUR_UNITS and x.kind == "time"]
+        hours = sum((x.quantity for x in hour_lines), Decimal(0))
+        amount = engagekit.Money.total((x.amount for x in hour_lines), project.currency)
+        allowance = (oos.included_hours * share).quantize(HOURS)
+        covered = min(hours, allowance)
+        details["months"].append(
+            {
+                "month": month.label,
+                "hours": hours,
+                "included_hours": allowance,
+                "included_hours_used": covered,
+                "billed": bill.details,
+            }
         )
+        if covered > 0 and hours > 0:
+            lines.append(
+                _line(
+                    component.name,
+                    f"Included hours {month.label}: {_num(covered)} of {_num(hours)} h "
+                    "out-of-scope work covered by the fee",
+                    covered,
+                    "h",
+                    (amount / hours).rounded(),
+                    -(amount * covered / hours),
+                    "credit",
+                )
+            )
+    for key in ("hours", "included_hours", "included_hours_used"):
+        details[key] = sum((m[key] for m in details["months"]), Decimal(0))
     return lines, details, warnings
+
+
+def _num(hours: Decimal) -> str:
+    return format(hours.normalize(), "f")
+
+
+def billed_months(
+    calendar: engagekit.Calendar, component: engagekit.Component, period: engagekit.Period
+) -> list[tuple[Any, engagekit.Period, Decimal]]:
+    """The months ``period`` bills: each calendar month of the component (clipped to its dates)
+    whose last day falls in ``period``, whole.
+
+    A month is the unit of an SLA's bill: its fee, ticket overage, service credits and
+    included hours are figured on the whole month. A period that cuts a month bills none of it;
+    the period holding the month's last day bills all of it. So the bills of the parts of a
+    month add up to the month's bill exactly, however the month is cut.
+    """
+    out = []
+    for part in period.months():
+        month = engagekit.Period.of_month(part.start)
+        last = min(month.last, component.end)
+        if last < component.start or last not in period:
+            continue
+        out += month_windows(calendar, component, month.start, month.last)
+    return out

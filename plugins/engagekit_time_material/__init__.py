@@ -20,6 +20,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="Hours of work at agreed rates, billed from timesheets",
             settings="engagekit_time_material.settings:Settings",  # imported when a project uses it
+            contract=">=2,<3",  # the plugin contract versions it is written for
             example="engagekit_time_material.settings:EXAMPLE",
         )
     )

@@ -32,6 +32,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="Time and material billing under a fixed-price ceiling",
             settings=Settings,
+            contract=">=2,<3",  # the plugin contract versions it is written for
             version=__version__,
             example=EXAMPLE,
         )

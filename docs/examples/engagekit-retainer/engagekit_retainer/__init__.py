@@ -101,6 +101,7 @@ def register_models(register):  # type: ignore[no-untyped-def]
             name=MODEL,
             summary="A monthly fee that includes N hours; overage billed at a rate",
             settings=Settings,
+            contract=">=2,<3",  # the plugin contract versions it is written for
             version=__version__,
             example={
                 "monthly_fee": Decimal("4000"),
