@@ -142,7 +142,12 @@ def test_role_without_a_cost_for_cost_plus(cli, tmp_path):
 
 def test_negative_headcount(cli, tmp_path):
     path = _variant(tmp_path, 'role = "qa"\nheadcount = 1', 'role = "qa"\nheadcount = -1')
-    _fails(cli, path, 'components "Platform team" (dedicated-team), settings.positions[2].headcount', "negative headcount (-1)")
+    _fails(
+        cli,
+        path,
+        'components "Platform team" (dedicated-team), settings.positions[2].headcount',
+        "negative headcount (-1)",
+    )
 
 
 def test_negative_headcount_in_the_ramp_up(cli, tmp_path):
@@ -164,7 +169,10 @@ def test_reduction_below_zero_seats(cli, tmp_path):
         'kind = "reduction"\nrole = "developer"\nheadcount = 5',
     )
     _fails(
-        cli, path, 'components "Platform team" (dedicated-team), settings.changes[0].headcount', "leaves a negative headcount (-1)"
+        cli,
+        path,
+        'components "Platform team" (dedicated-team), settings.changes[0].headcount',
+        "leaves a negative headcount (-1)",
     )
 
 

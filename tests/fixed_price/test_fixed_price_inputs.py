@@ -159,7 +159,10 @@ def test_progress_file_without_actuals(cli, tmp_path):
 @pytest.mark.parametrize(
     "team, expected",
     [
-        ([], 'components "fp" (fixed-price), settings.team: the fixed team has no capacity: no team members'),
+        (
+            [],
+            'components "fp" (fixed-price), settings.team: the fixed team has no capacity: no team members',
+        ),
         (
             [{"role": "developer", "fte": 0}],
             'components "fp" (fixed-price), settings.team[0].fte: the fixed team has no capacity: every allocation is 0',
@@ -243,7 +246,10 @@ def test_new_technology_in_a_single_phase_asks_for_phases(cli, tmp_path):
         ]
     )
     out = run_bad(cli, tmp_path, fp.project(s))
-    assert "components \"fp\" (fixed-price), settings.phases[0]: item 'api' is flagged as new technology" in out
+    assert (
+        "components \"fp\" (fixed-price), settings.phases[0]: item 'api' is flagged as new technology"
+        in out
+    )
     assert "this project has a single phase" in out
     assert "hint: split the work items into two or more" in out
 
@@ -270,7 +276,10 @@ def test_a_missing_cost_rate(cli, tmp_path):
     del s["cost_rates"]
     out = run_bad(cli, tmp_path, fp.project(s), ("estimate",), ("--trials", "10"))
     assert "no rate for role 'developer'" in out
-    assert 'components "fp" (fixed-price), settings.cost_rates' in out and "hint: add cost_rates" in out
+    assert (
+        'components "fp" (fixed-price), settings.cost_rates' in out
+        and "hint: add cost_rates" in out
+    )
 
 
 def test_milestone_amounts_that_miss_the_estimated_price(cli, tmp_path):
