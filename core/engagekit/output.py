@@ -52,8 +52,20 @@ def decimal_text(value: Decimal) -> str:
     return "0" if text in ("-0", "-0.0") else text
 
 
+_PLAIN = (str, int, bool, float, type(None))
+
+
 def jsonable(value: Any) -> Any:
     """Plain JSON values for anything a result may hold."""
+    kind = type(value)  # the common exact types first: a bill's document has 10**5 values
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [jsonable(v) for v in value]
+    if kind is Decimal:
+        return decimal_text(value)
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
@@ -87,28 +99,27 @@ def dumps(doc: Any) -> str:
     for ``1e+16``: the same number); Python's encoder writes what orjson refuses (integers
     beyond 64 bits) or would change (NaN and infinities, which orjson writes as null).
     """
-    import math
-
     import orjson
 
     plain = jsonable(doc)
     try:
-        text = orjson.dumps(plain, option=orjson.OPT_INDENT_2).decode()
+        text: str | None = orjson.dumps(plain, option=orjson.OPT_INDENT_2).decode()
     except (TypeError, OverflowError):  # orjson.JSONEncodeError is a TypeError
         text = None
-    if text is None or ("null" in text and _has_non_finite(plain, math.isfinite)):
+    if text is not None and "null" in text and not _finite(plain):
+        text = None
+    if text is None:
         text = json.dumps(plain, indent=2, ensure_ascii=False)
     return text + "\n"
 
 
-def _has_non_finite(value: Any, isfinite: Any) -> bool:
-    if isinstance(value, float):
-        return not isfinite(value)
-    if isinstance(value, dict):
-        return any(_has_non_finite(v, isfinite) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_non_finite(v, isfinite) for v in value)
-    return False
+def _finite(plain: Any) -> bool:
+    """Whether no float of ``plain`` is NaN or infinite (the C encoder refuses them)."""
+    try:
+        json.dumps(plain, allow_nan=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _dist(d: Distribution | None) -> dict[str, str] | None:
