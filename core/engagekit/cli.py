@@ -57,6 +57,8 @@ PeriodOpt = Annotated[
 
 class State:
     debug = False
+    #: ``--strict``: warnings of a result make the command exit 1 (after printing it).
+    strict = False
     #: How many problems of a file an error lists (``--max-errors``); None: all.
     max_errors: int | None = None
 
@@ -81,6 +83,8 @@ def _errors(state: State) -> Iterator[None]:
         _fail(exc.render_all(state.max_errors) if isinstance(exc, InputErrors) else str(exc))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except BrokenPipeError:
+        raise  # the reader went away (| head): main ends quietly
     except (OverflowError, decimal.DecimalException) as exc:
         # Inputs are bounded where they are read; this is the net under what slipped through.
         if state.debug:
@@ -195,6 +199,7 @@ def build_app(engine: Engine) -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
 
     def version_callback(value: bool) -> None:
@@ -226,9 +231,14 @@ def build_app(engine: Engine) -> typer.Typer:
                 help="List at most N problems of a file (default: every one).",
             ),
         ] = None,
+        strict: Annotated[
+            bool,
+            typer.Option("--strict", help="Exit 1 when a result has warnings (for scripts)."),
+        ] = False,
     ) -> None:
         state.debug = debug
         state.max_errors = max_errors
+        state.strict = strict
 
     def load(file: Path) -> "Project":
         return engine.load_project(file)
@@ -287,6 +297,14 @@ def build_app(engine: Engine) -> typer.Typer:
                 "--workspace", help="Write a starter workspace (engage.toml) here instead."
             ),
         ] = None,
+        scope: Annotated[
+            Path | None,
+            typer.Option(
+                "--scope",
+                help="Write a starter scope for engage compare here (and PATH, the project "
+                "file it prices with, if there is none).",
+            ),
+        ] = None,
     ) -> None:
         """Write a commented starter project (or workspace) that validates."""
         from engagekit.starter import starter_text
@@ -297,6 +315,11 @@ def build_app(engine: Engine) -> typer.Typer:
 
                 written = write_starter(workspace, force=force)
                 typer.echo(f"wrote {written}; put project files in {written.parent / 'projects'}")
+                return
+            if scope is not None:
+                from engagekit.compare.command import init_scope
+
+                init_scope(engine, scope, path, name=name, currency=currency, force=force)
                 return
             if path.exists() and not force:
                 _fail(f"{path} exists; pass --force to overwrite it")
@@ -342,9 +365,15 @@ def build_app(engine: Engine) -> typer.Typer:
         csv_: bool = False,
         output: Path | None,
     ) -> None:
-        """Load, compute with a progress bar, then print JSON, CSV rows or a table."""
+        """Load, compute with a progress bar, then print JSON, CSV rows or a table.
+
+        Warnings go to standard error, one line each (coloured on a terminal); with
+        ``--strict`` they make the exit code 1.
+        """
         from engagekit.output import dumps
 
+        if json_ and csv_:
+            _fail("--json and --csv exclude each other; choose one", 2)
         with _errors(state):
             project = load(file)
             with _progress(engine):
@@ -355,6 +384,10 @@ def build_app(engine: Engine) -> typer.Typer:
                 _emit(rows(result), output)
             else:
                 _render(lambda console: show(console, result), output)
+        warnings = getattr(result, "warnings", ())
+        _warn(warnings)
+        if state.strict and warnings:
+            _fail(f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''} (--strict)")
 
     def period_of(text: str | None) -> "Period | None":
         from engagekit.period import Period
@@ -498,6 +531,14 @@ def build_app(engine: Engine) -> typer.Typer:
     return app
 
 
+def _warn(warnings: Sequence[str]) -> None:
+    """Each warning on one line of standard error, yellow on a terminal."""
+    from engagekit.terminal import printable
+
+    for w in warnings:
+        typer.secho(f"warning: {printable(' '.join(str(w).split()))}", fg="yellow", err=True)
+
+
 def _print_error(exc: BaseException) -> None:
     from engagekit.terminal import printable
 
@@ -521,6 +562,12 @@ def main(argv: list[str] | None = None) -> None:
     app = build_app(engine)
     try:
         app(args=argv, prog_name="engage")
+    except BrokenPipeError:
+        # ``engage bill ... | head``: the reader has gone; end quietly, and keep Python from
+        # complaining when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
     except EngageError as exc:  # raised by a plugin's command outside the guard (a group)
         if debug:
             raise

@@ -531,8 +531,21 @@ class Engine:
             subtotal = Money.total((line.amount for line in lines), currency)
             draft = Invoice(period=period, currency=currency, lines=lines, subtotal=subtotal)
             invoices.append(self._adjust(project, period, draft))
-        warnings = tuple(f"{b.component}: {w}" for b in bills for w in b.warnings)
-        return ProjectBill(project.name, period, tuple(invoices), tuple(bills), warnings)
+        warnings = [f"{b.component}: {w}" for b in bills for w in b.warnings]
+        running = [c for c in project.components if period.clip(c.start, c.end) is not None]
+        if not running and project.components:
+            first = min(c.start for c in project.components)
+            last = max(c.end for c in project.components)
+            warnings.append(
+                f"no component runs in {period.label} (the project runs {first}..{last})"
+            )
+        else:
+            warnings.extend(
+                f"{b.component}: nothing to bill in {period.label}"
+                for b in bills
+                if not b.lines and any(c.name == b.component for c in running)
+            )
+        return ProjectBill(project.name, period, tuple(invoices), tuple(bills), tuple(warnings))
 
     def _adjust(self, project: Project, period: Period, draft: Invoice) -> Invoice:
         from engagekit.money import Money

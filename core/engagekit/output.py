@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from engagekit.money import Money
+from engagekit.money import Money, quantum
 from engagekit.period import Period
 from engagekit.results import (
     ComponentBill,
@@ -52,6 +52,18 @@ def decimal_text(value: Decimal) -> str:
     return "0" if text in ("-0", "-0.0") else text
 
 
+def money_text(value: Money) -> str:
+    """An amount with at least the currency's minor unit: ``"0.00"``, ``"14900.00"``, ``"5"`` JPY.
+
+    Padded, never rounded: a unit price may be finer than a cent.
+    """
+    q = quantum(value.currency)
+    amount = value.amount
+    if amount.as_tuple().exponent > q.as_tuple().exponent:  # type: ignore[operator]
+        amount = amount.quantize(q)
+    return decimal_text(amount)
+
+
 _PLAIN = (str, int, bool, float, type(None))
 
 
@@ -73,7 +85,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, float):
         return value
     if isinstance(value, Money):
-        return decimal_text(value.amount)
+        return money_text(value)
     if isinstance(value, Period):
         return value.label
     if isinstance(value, datetime | date | time):

@@ -69,8 +69,6 @@ def print_estimate(console: Any, est: ProjectEstimate) -> None:
         "",
     )
     console.print(table)
-    for w in est.warnings:
-        console.print(f"warning: {w}")
 
 
 def estimate_csv(est: ProjectEstimate) -> str:
@@ -137,8 +135,6 @@ def print_bill(console: Any, bill: ProjectBill) -> None:
         table.add_section()
         table.add_row("", "total", "", "", "", decimal_text(inv.total.amount))
         console.print(table)
-    for w in bill.warnings:
-        console.print(f"warning: {w}")
 
 
 def bill_csv(bill: ProjectBill) -> str:
@@ -204,8 +200,6 @@ def print_staff(console: Any, plan: StaffPlan) -> None:
             r.status,
         )
     console.print(table)
-    for w in plan.warnings:
-        console.print(f"warning: {w}")
 
 
 def staff_csv(plan: StaffPlan) -> str:
@@ -243,5 +237,3 @@ def print_measure(console: Any, report: ServiceReport) -> None:
             if len(rows) > 50:
                 sub.caption = f"{len(rows) - 50} more rows in --json"
             console.print(sub)
-    for w in report.warnings:
-        console.print(f"warning: {w}")

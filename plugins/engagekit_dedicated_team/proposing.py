@@ -111,6 +111,7 @@ def propose_scope(
                 else "the client has none",
             ),
         ),
+        details={"settings": settings},
     )
 
 

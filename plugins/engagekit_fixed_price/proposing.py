@@ -88,9 +88,9 @@ def propose_scope(
     rates = {role: hourly_rates(project, role, on) for role in roles}
     draws = options.draws
     cost_per_column = np.array([float(rates[c.role][1]) for c in draws.columns])
-    is_item = np.array([c.kind == "item" for c in draws.columns])
-    items_cost = draws.hours[:, is_item] @ cost_per_column[is_item]
+    risk = [i for i, c in enumerate(draws.columns) if c.kind == "risk"]
     all_cost = draws.hours @ cost_per_column
+    items_cost = all_cost - draws.hours[:, risk] @ cost_per_column[risk] if risk else all_cost
     target = terms.target_confidence
     base = _quantile(items_cost, target).quantize(q)
     with_risks = _quantile(all_cost, target).quantize(q)
@@ -164,7 +164,7 @@ def propose_scope(
         + ", ".join(f"{fte} {role}" for role, fte in sorted(plan.fte.items()))
         + "; a change of scope or team is a change request with its own price",
         fit=_fit(scope, plan.month_count, n, large),
-        details={"price_build_up": build, "phases": [name for name, _ in phases]},
+        details={"settings": settings, "price_build_up": build},
     )
 
 
@@ -219,13 +219,18 @@ def _settle(
         labels = [f"{plan.start:%Y-%m}"]
     weights = np.zeros((len(d.columns), len(amounts)))
     weights[np.arange(len(d.columns)), phase_of_column] = 1.0
-    phase_end = np.cumsum(d.hours @ weights, axis=1)
-    billing = np.zeros((d.trials, len(labels)))
-    rows = np.arange(d.trials)
-    for p, amount in enumerate(amounts):
-        month = (done < phase_end[:, p : p + 1] - 1e-6).sum(axis=1)
-        np.add.at(billing, (rows, np.minimum(month, len(labels) - 1)), float(amount))
-    return Outcome(tuple(labels), billing, firm_cost)
+    phase_end = np.cumsum(d.dot(weights), axis=1)
+    m = len(labels)
+    # The month each phase is accepted in, per trial: when the work done reaches its hours.
+    month = np.stack(
+        [(done < phase_end[:, p : p + 1] - 1e-6).sum(axis=1) for p in range(len(amounts))], axis=1
+    )
+    cells = np.bincount(
+        (np.arange(d.trials)[:, None] * m + np.minimum(month, m - 1)).ravel(),
+        weights=np.broadcast_to(np.array([float(a) for a in amounts]), month.shape).ravel(),
+        minlength=d.trials * m,
+    )
+    return Outcome(tuple(labels), cells.reshape(d.trials, m), firm_cost)
 
 
 def _fit(scope: Scope, months: int, phases: int, large: bool) -> tuple[Fit, ...]:

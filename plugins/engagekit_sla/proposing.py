@@ -90,4 +90,5 @@ def propose_scope(
             ),
         ),
         covers="run",
+        details={"settings": settings},
     )

@@ -79,6 +79,7 @@ def propose_scope(
                 f"{scope.change_rate}% of the scope changes a month",
             ),
         ),
+        details={"settings": settings},
     )
 
 

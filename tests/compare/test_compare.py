@@ -216,7 +216,7 @@ def test_cli_table_json_and_errors(write_scope: Callable[[str], Path]) -> None:
         app, ["compare", str(path), "--trials", "20", "--json", "--goal", "margin"]
     )
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     assert doc["goal"] == "margin" and doc["offers"][0]["place"] == 1
     margins = [Decimal(o["margin"]["mean"]) for o in doc["offers"]]
     assert margins == sorted(margins, reverse=True)

@@ -23,7 +23,7 @@ def test_version_lists_plugins(cli):
 def test_models_json_has_the_documented_keys(cli):
     result = cli("models", "--json")
     assert result.exit_code == 0, result.output
-    models = json.loads(result.output)
+    models = json.loads(result.stdout)
     assert {m["name"] for m in models} >= {"fixed-price", "time-material", "dedicated-team", "sla"}
     assert all(set(m) == {"name", "summary", "plugin", "version"} for m in models)
 
@@ -31,7 +31,7 @@ def test_models_json_has_the_documented_keys(cli):
 def test_plugins_json_has_the_documented_keys(cli):
     result = cli("plugins", "--json")
     assert result.exit_code == 0, result.output
-    for p in json.loads(result.output):
+    for p in json.loads(result.stdout):
         assert {"name", "distribution", "version", "status", "error", "hooks"} <= set(p)
         assert p["status"] in ("ok", "failed", "blocked")
 

@@ -33,14 +33,14 @@ def test_examples_work_in_table_and_json_form(cli, example, args):
     assert "dedicated-team" in table.output or "team" in table.output
     doc = cli(args[0], str(example), *args[1:], "--json")
     assert doc.exit_code == 0, doc.output
-    json.loads(doc.output)
+    json.loads(doc.stdout)
 
 
 def test_example_bills_show_each_basis(cli):
-    tm = json.loads(cli("bill", str(TM), "--period", "2026-10", "--json").output)
+    tm = json.loads(cli("bill", str(TM), "--period", "2026-10", "--json").stdout)
     kinds = {line["kind"] for line in tm["invoices"][0]["lines"]}
     assert {"service", "time", "notice", "fee"} <= kinds
-    cp = json.loads(cli("bill", str(COST_PLUS), "--period", "2026-05", "--json").output)
+    cp = json.loads(cli("bill", str(COST_PLUS), "--period", "2026-05", "--json").stdout)
     kinds = {line["kind"] for line in cp["invoices"][0]["lines"]}
     assert {"cost", "margin", "fee"} <= kinds
 

@@ -177,12 +177,12 @@ def test_cli_estimate_is_deterministic_for_a_seed():
     two = runner.invoke(build_app(engagekit.create_engine()), args)
     assert one.exit_code == 0, one.output
     assert one.output == two.output
-    doc = json.loads(one.output)
+    doc = json.loads(one.stdout)
     assert doc["seed"] == 7 and doc["trials"] == 20000
     comp = doc["components"][0]
     assert comp["details"]["price_build_up"]["price"] == comp["price"]
     other = runner.invoke(app, [*args[:3], "8", *args[4:]])
-    assert json.loads(other.output)["components"][0]["effort_hours"] != comp["effort_hours"]
+    assert json.loads(other.stdout)["components"][0]["effort_hours"] != comp["effort_hours"]
 
 
 @pytest.mark.parametrize(
@@ -204,7 +204,7 @@ def test_example_works_through_the_cli(cli, command):
     result = cli(*args)
     assert result.exit_code == 0, result.output
     if "--json" in command:
-        json.loads(result.output)
+        json.loads(result.stdout)
 
 
 def test_plugin_import_stays_light():

@@ -50,7 +50,7 @@ def test_example_commands(run_cli: Callable, args: tuple) -> None:
 
 def test_example_measure_json_document(run_cli: Callable) -> None:
     result = run_cli("measure", EXAMPLE, "--period", "2026-03", "--json")
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     comp = doc["components"][0]
     assert comp["model"] == "sla" and comp["status"] in ("on-track", "at-risk", "off-track")
     assert "availability_pct" in comp["metrics"]

@@ -80,7 +80,7 @@ def test_servicenow_measures_through_the_cli(
     assert result.exit_code == 0, result.output
     import json
 
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     metrics = doc["components"][0]["metrics"]
     assert metrics["incidents"] == 890
     assert metrics["open_backlog"] == 0

@@ -220,11 +220,11 @@ def test_the_example_works_in_table_and_json(cli, args):
     assert table.exit_code == 0, table.output
     doc = cli(*args[:1], EXAMPLE, *args[1:], "--json")
     assert doc.exit_code == 0, doc.output
-    json.loads(doc.output)
+    json.loads(doc.stdout)
 
 
 def test_the_example_bill_of_march(cli):
-    doc = json.loads(cli("bill", EXAMPLE, "--period", "2026-03", "--json").output)
+    doc = json.loads(cli("bill", EXAMPLE, "--period", "2026-03", "--json").stdout)
     lines = doc["invoices"][0]["lines"]
     kinds = {line["kind"] for line in lines}
     assert kinds == {"time", "expense"}

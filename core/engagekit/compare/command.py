@@ -10,7 +10,42 @@ from engagekit.cli import JsonOpt, SeedOpt, TrialsOpt
 if TYPE_CHECKING:
     from engagekit.engine import Engine
 
-__all__ = ["add_compare"]
+__all__ = ["add_compare", "init_scope"]
+
+
+def init_scope(
+    engine: "Engine", scope: Path, project: Path, *, name: str, currency: str, force: bool
+) -> None:
+    """Write a starter scope (and its project file if absent), checked before it is written."""
+    import tomllib
+    from decimal import Decimal
+
+    from engagekit import cli
+    from engagekit.compare.scopefile import scope_from_dict
+    from engagekit.compare.starter import scope_starter_text
+    from engagekit.projectfile import project_from_dict
+    from engagekit.starter import starter_text
+
+    if scope.exists() and not force:
+        cli._fail(f"{scope} exists; pass --force to overwrite it")
+    write_project = not project.exists()
+    if write_project:
+        text = starter_text(engine, ["time-material"], name=name, currency=currency)
+        project_from_dict(
+            tomllib.loads(text, parse_float=Decimal),
+            engine.models,
+            base_dir=project.resolve().parent,
+            source=project,
+            text=text,
+        )
+        cli._write(project, text)
+        typer.echo(f"wrote {project}")
+    text = scope_starter_text(scope, project, name=name)
+    scope_from_dict(
+        tomllib.loads(text, parse_float=Decimal), engine.models, source=scope, text=text
+    )
+    cli._write(scope, text)
+    typer.echo(f"wrote {scope}; try: engage compare {scope}")
 
 
 def add_compare(app: typer.Typer, engine: "Engine", state: Any) -> None:

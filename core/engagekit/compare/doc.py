@@ -64,8 +64,14 @@ def comparison_doc(c: Comparison) -> dict[str, Any]:
                     {"criterion": x.criterion, "met": x.met, "reason": x.reason} for x in s.fit
                 ],
                 "components": [
-                    {"name": comp.name, "model": comp.model, "start": comp.start, "end": comp.end}
-                    for comp in s.components
+                    {
+                        "name": comp.name,
+                        "model": comp.model,
+                        "start": comp.start,
+                        "end": comp.end,
+                        "settings": settings,
+                    }
+                    for comp, settings in zip(s.components, s.settings, strict=True)
                 ],
                 "reasons": list(r.reasons),
             }

@@ -47,10 +47,20 @@ class Offer:
 
 
 def propose_all(
-    engine: Engine, project: Project, scope: Scope, draws: Draws, plan: Plan
+    engine: Engine,
+    project: Project,
+    scope: Scope,
+    draws: Draws,
+    plan: Plan,
+    only: Sequence[str] | None = None,
 ) -> dict[str, Proposal]:
-    """Every model's proposal for ``scope`` (collect-all), by model name."""
+    """Every model's proposal for ``scope`` (collect-all), by model name; with ``only``, just
+    the plugins that registered those models are asked."""
     hook = engine.pm.hook.propose
+    if only is not None:
+        owners = {engine.models[m].plugin for m in only if m in engine.models}
+        others = [impl.plugin for impl in hook.get_hookimpls() if impl.plugin_name not in owners]
+        hook = engine.pm.subset_hook_caller("propose", remove_plugins=others)
     options = ProposeOptions(draws=draws.part(scope), plan=plan)
     try:
         answers = hook(engine=engine, project=project, scope=scope, options=options)
@@ -125,8 +135,8 @@ def build_offers(
         head_plan = plan_delivery(project, head, plan.fte)
         tail = scope.part(phases[1:], start=head_plan.finish + timedelta(days=1))
         tail_plan = plan_delivery(project, tail, plan.fte)
-        a = propose_all(engine, project, head, draws, head_plan).get(first)
-        b = propose_all(engine, project, tail, draws, tail_plan).get(rest)
+        a = propose_all(engine, project, head, draws, head_plan, [first]).get(first)
+        b = propose_all(engine, project, tail, draws, tail_plan, [rest]).get(rest)
         if a is None or b is None:
             continue
         offers.append(Offer(_name([first, rest], runs), ((a, head), (b, tail), *runs[:1])))

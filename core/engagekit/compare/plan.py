@@ -9,7 +9,8 @@ until the trial's hours are done: an overrun takes more months, never more peopl
 
 from __future__ import annotations
 
-from datetime import date
+import functools
+from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING
 
@@ -90,21 +91,67 @@ def plan_delivery(project: Project, scope: Scope, fte: dict[str, Decimal] | None
     else:
         most = max(expected.values())
         fte = {role: _tenths_up(h / most) for role, h in expected.items()}
-    finish = max(calendar.finish_date(start, h, capacity=fte[r]) for r, h in expected.items())
+    finish = max(_finish(calendar, start, h, fte[r]) for r, h in expected.items())
     return Plan(start, finish, fte, expected)
+
+
+_DAYS: dict[tuple[Calendar, date], list[Decimal]] = {}
+
+
+def _daily(calendar: Calendar, start: date, days: int) -> list[Decimal]:
+    """Working hours of each of ``days`` days from ``start``: the calendar's holidays and time
+    zone are costly to ask day by day, and every proposal asks for the same days, so each day
+    is asked once (the list for a calendar and start grows as longer spans are wanted)."""
+    if len(_DAYS) > 64:
+        _DAYS.clear()
+    known = _DAYS.setdefault((calendar, start), [])
+    for d in range(len(known), days):
+        known.append(calendar.working_hours_on(start + timedelta(days=d)))
+    return known[:days]
+
+
+def _finish(calendar: Calendar, start: date, hours: Decimal, fte: Decimal) -> date:
+    """As ``Calendar.finish_date``: the day on which ``hours`` at ``fte`` are worked off."""
+    days = 366
+    while True:
+        left = hours
+        for d, h in enumerate(_daily(calendar, start, days)):
+            left -= h * fte
+            if left <= 0:
+                return start + timedelta(days=d)
+        if days > 31 * MAX_MONTHS:
+            raise InputError(
+                f"the work does not finish within {MAX_MONTHS} months at {fte} FTE",
+                field="window",
+            )
+        days *= 2
+
+
+@functools.lru_cache(maxsize=256)
+def _months(
+    calendar: Calendar, start: date, months: int
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    first = start
+    periods = []
+    for _ in range(months):
+        month = Period.of_month(first)
+        periods.append((month.label, first, month.end))
+        first = month.end
+    daily = _daily(calendar, start, (first - start).days)
+    return (
+        tuple(label for label, _, _ in periods),
+        tuple(
+            float(sum(daily[(a - start).days : (b - start).days], Decimal(0)))
+            for _, a, b in periods
+        ),
+    )
 
 
 def month_hours(calendar: Calendar, start: date, months: int) -> tuple[list[str], list[float]]:
     """Labels and working hours of one FTE in each of ``months`` months from ``start`` (the
     first month counted from ``start``)."""
-    labels, hours = [], []
-    first = start
-    for _ in range(months):
-        month = Period.of_month(first)
-        labels.append(month.label)
-        hours.append(float(calendar.working_hours(first, month.last)))
-        first = month.end
-    return labels, hours
+    labels, hours = _months(calendar, start, months)
+    return list(labels), list(hours)
 
 
 def work_by_month(
@@ -113,22 +160,33 @@ def work_by_month(
     """Hours each role works in each month of each trial: ``(trials, months)`` per role.
 
     The team works at the plan's FTE from ``plan.start`` until the trial's hours of the role
-    are done; the months run until the longest trial is finished.
+    are done; the months run until the longest trial is finished. Computed once per draws,
+    plan and calendar.
     """
+    key = ("work_by_month", plan.start, tuple(sorted(plan.fte.items())), plan.finish, calendar)
+    if key not in draws.memo:
+        draws.memo[key] = _work_by_month(draws, plan, calendar)
+    memo: tuple[list[str], dict[str, NDArray[np.float64]]] = draws.memo[key]  # type: ignore[assignment]
+    return list(memo[0]), dict(memo[1])
+
+
+def _work_by_month(
+    draws: Draws, plan: Plan, calendar: Calendar
+) -> tuple[list[str], dict[str, NDArray[np.float64]]]:
     import numpy as np
 
     role_hours = draws.role_hours()
+    tops = {role: float(h.max()) if len(h) else 0.0 for role, h in role_hours.items()}
     months = max(plan.month_count, 1)
     while True:
         labels, hours = month_hours(calendar, plan.start, months)
         cum = np.cumsum(hours)
-        done = True
-        for role, h in role_hours.items():
-            fte = float(plan.fte.get(role, 0))
-            top = float(h.max()) if len(h) else 0.0
-            if top > 0 and (fte <= 0 or cum[-1] * fte < top - 1e-9):
-                done = False
-        if done:
+        # The month in which each role's longest trial is done (``months`` if not yet).
+        last = [
+            int(np.searchsorted(cum * float(plan.fte.get(role, 0)), top - 1e-9)) if top > 0 else 0
+            for role, top in tops.items()
+        ]
+        if all(i < months for i in last):
             break
         if months >= MAX_MONTHS:
             raise InputError(
@@ -136,16 +194,15 @@ def work_by_month(
                 f"({', '.join(f'{r} {f} FTE' for r, f in plan.fte.items())})",
                 field="window",
             )
-        months = min(months * 2, MAX_MONTHS)
+        months = min(months + 6, MAX_MONTHS)
+    n = max(max(last, default=0) + 1, plan.month_count)
+    cum = cum[:n]
     out = {}
     for role, h in role_hours.items():
-        capacity = cum * float(plan.fte.get(role, 0))
-        out[role] = np.diff(np.minimum(h[:, None], capacity[None, :]), axis=1, prepend=0.0)
-    last = max(
-        (int(np.flatnonzero(w.any(axis=0)).max()) for w in out.values() if w.any()), default=0
-    )
-    n = max(last + 1, plan.month_count)
-    return labels[:n], {role: w[:, :n] for role, w in out.items()}
+        worked = np.minimum(h[:, None], cum[None, :] * float(plan.fte.get(role, 0)))
+        worked[:, 1:] -= worked[:, :-1].copy()
+        out[role] = worked
+    return labels[:n], out
 
 
 def hourly_rates(project: Project, role: str, on: date) -> tuple[Decimal, Decimal]:

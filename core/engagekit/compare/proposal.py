@@ -78,7 +78,11 @@ class Outcome:
         billing = np.zeros((trials, len(months)))
         cost = np.zeros(trials)
         for p in parts:
-            billing[:, [index[m] for m in p.months]] += p.billing
+            at = [index[m] for m in p.months]
+            if at == list(range(at[0], at[0] + len(at))):
+                billing[:, at[0] : at[0] + len(at)] += p.billing
+            else:
+                billing[:, at] += p.billing
             cost += p.firm_cost
         return cls(months, billing, cost)
 

@@ -89,7 +89,8 @@ class RiskEvent:
     role: str
     probability: Decimal = attrs.field(validator=between(Decimal(0), Decimal(1)))
     impact: Decimal = attrs.field(validator=non_negative)
-    phase: str = "delivery"
+    #: The phase whose work it adds to; absent: the last phase.
+    phase: str | None = None
 
 
 @attrs.frozen
@@ -175,6 +176,19 @@ class Scope:
     client: str = ""
     source: Path | None = attrs.field(default=None, eq=False)
     extra: dict[str, Any] = attrs.field(factory=dict, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        phases = self.phases
+        for i, r in enumerate(self.risks):
+            if r.phase is not None and r.phase not in phases:
+                raise InputError(
+                    f"risk {r.name!r} names phase {r.phase!r}, which no work item has",
+                    field=f"risks[{i}].phase",
+                    hint=f"phases: {', '.join(phases)}; leave phase out for the last one",
+                )
+        if any(r.phase is None for r in self.risks) and phases:
+            risks = tuple(attrs.evolve(r, phase=r.phase or phases[-1]) for r in self.risks)
+            object.__setattr__(self, "risks", risks)
 
     @property
     def phases(self) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from engagekit.errors import InputError
 from engagekit.project import Project
 from engagekit.projectfile import load_project, read_toml
 from engagekit.results import ModelSpec
-from engagekit.settings import SettingsError, format_path, structure
+from engagekit.settings import SettingsError, format_path, parse_path, structure
 from engagekit.tomlmap import TomlMap
 
 __all__ = ["load_scope", "scope_from_dict"]
@@ -123,19 +123,22 @@ def scope_from_dict(
                 ("run", "service_hours"),
             )
     s = table.scope
-    scope = Scope(
-        name=s.name,
-        client=s.client or project.client,
-        items=table.items,
-        risks=table.risks,
-        window=table.window,
-        requirements=s.requirements,
-        change_rate=_checked_percent(s.change_rate, fail),
-        in_house_team=s.in_house_team,
-        run=table.run,
-        terms=table.terms,
-        source=source,
-    )
+    try:
+        scope = Scope(
+            name=s.name,
+            client=s.client or project.client,
+            items=table.items,
+            risks=table.risks,
+            window=table.window,
+            requirements=s.requirements,
+            change_rate=_checked_percent(s.change_rate, fail),
+            in_house_team=s.in_house_team,
+            run=table.run,
+            terms=table.terms,
+            source=source,
+        )
+    except InputError as err:
+        raise fail(err, parse_path(err.field) if err.field else ()) from None
     return scope, project
 
 

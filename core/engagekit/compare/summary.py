@@ -48,6 +48,8 @@ class Summary:
     flexibility: tuple[str, ...]
     fit: tuple[Fit, ...]
     components: tuple[Any, ...] = attrs.field(eq=False, repr=False)
+    #: Each component's settings table, as it would be in a project file.
+    settings: tuple[dict[str, Any], ...] = attrs.field(default=(), eq=False, repr=False)
     outcome: Outcome | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -122,5 +124,6 @@ def summarise(offer: Offer, outcome: Outcome, worst: NDArray[np.bool_], currency
             for f in p.fit
         ),
         components=tuple(p.component for p in proposals),
+        settings=tuple(dict(p.details.get("settings", {})) for p in proposals),
         outcome=outcome,
     )

@@ -234,3 +234,11 @@ def measure_service(
     return engagekit.ServiceMeasure(
         component.name, MODEL, metrics, dict(work.tables), status, tuple(warnings)
     )
+
+
+@engagekit.hookimpl
+def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, options: Any) -> Any:
+    """Time and material under a ceiling for ``engage compare`` (see ``proposing.py``)."""
+    from engagekit_capped_tm.proposing import propose_scope
+
+    return propose_scope(engine, project, scope, options)

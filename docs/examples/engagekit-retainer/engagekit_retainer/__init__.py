@@ -211,3 +211,11 @@ def measure_service(project, component, period):  # type: ignore[no-untyped-def]
         },
         tables={"months": rows},
     )
+
+
+@engagekit.hookimpl
+def propose(engine, project, scope, options):  # type: ignore[no-untyped-def]
+    """A retainer for ``engage compare`` (see ``proposing.py``)."""
+    from engagekit_retainer.proposing import propose_scope
+
+    return propose_scope(engine, project, scope, options)
