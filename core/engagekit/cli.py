@@ -340,19 +340,36 @@ def build_app(engine: Engine) -> typer.Typer:
             typer.echo(f"wrote {path}; try: engage validate {path}")
 
     @app.command()
-    def validate(file: FileArg) -> None:
-        """Check a project file: syntax, keys, types, every component's settings."""
-        with _errors(state):
-            project = load(file)
-            from engagekit.terminal import printable
+    def validate(
+        files: Annotated[
+            list[Path],
+            typer.Argument(help="Project files (TOML).", metavar="FILE...", show_default=False),
+        ],
+        json_: JsonOpt = False,
+    ) -> None:
+        """Check project files: syntax, keys, types, every component's settings, and every data
+        file they name, as bill, estimate, staff and measure would. Exit 1 if any fails."""
+        from engagekit.terminal import printable
+        from engagekit.validation import validate_files
 
-            typer.echo(
-                printable(
-                    f"{file}: ok ({project.name}, {len(project.components)} components: "
-                    + ", ".join(f"{c.name} [{c.model}]" for c in project.components)
-                    + ")"
+        with _errors(state):
+            docs = validate_files(engine, files)
+        if json_:
+            _emit(json.dumps(docs, indent=2, ensure_ascii=False, default=str) + "\n", None)
+        else:
+            for doc in docs:
+                if not doc["ok"]:
+                    typer.echo(printable(f"error: {doc['error']['message']}"), err=True)
+                    continue
+                parts = ", ".join(f"{c['name']} [{c['model']}]" for c in doc["components"])
+                n = len(doc["components"])
+                typer.echo(
+                    printable(f"{doc['file']}: ok ({doc['project']}, {n} components: {parts})")
                 )
-            )
+                for warning in doc["warnings"]:
+                    typer.echo(printable(f"warning: {doc['file']}: {warning}"), err=True)
+        if not all(doc["ok"] for doc in docs):
+            raise typer.Exit(1)
 
     def run(
         file: Path,

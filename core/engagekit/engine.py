@@ -366,28 +366,33 @@ class Engine:
         others = [p for p in self.pm.get_plugins() if p is not owner]
         return self.pm.subset_hook_caller(hook_name, others)
 
-    def _call(self, hook_name: str, expected: type[T], component: Component, **kw: Any) -> T:
+    def _invoke(self, hook_name: str, component: Component, **kw: Any) -> Any:
         """Call a per-component hook of the plugin that owns ``component.model``, and of no
-        other plugin; whatever goes wrong is blamed on that plugin."""
+        other plugin; input errors are placed in the component, anything else it raises is
+        blamed on that plugin."""
         spec = self._models.get(component.model)
         if spec is None:
             from engagekit.projectfile import unknown_model
 
             raise unknown_model(component.model, self._models)
-        plugin = spec.plugin
         hook = self._owner_hook(hook_name, spec)
         try:
-            result = hook(engine=self, component=component, **kw)
+            return hook(engine=self, component=component, **kw)
         except InputError as err:
             raise err.in_component(project_source(kw), component.name, component.model) from err
         except EngageError:
             raise
         except Exception as exc:
             raise PluginError(
-                f"plugin {plugin!r} raised {type(exc).__name__} in hook {hook_name!r} for "
+                f"plugin {spec.plugin!r} raised {type(exc).__name__} in hook {hook_name!r} for "
                 f"component {component.name!r}: {exc}",
-                plugin=plugin,
+                plugin=spec.plugin,
             ) from exc
+
+    def _call(self, hook_name: str, expected: type[T], component: Component, **kw: Any) -> T:
+        """``_invoke`` for a hook that must answer with an ``expected``."""
+        result = self._invoke(hook_name, component, **kw)
+        plugin = self._models[component.model].plugin
         if result is None:
             raise PluginError(
                 f"plugin {plugin!r} registered model {component.model!r} but did not answer "
@@ -403,6 +408,28 @@ class Engine:
                 plugin=plugin,
             )
         return result
+
+    def check_component(self, project: Project, component: Component) -> list[str]:
+        """The owner's ``check_component``: raises ``InputError`` for bad input (data files
+        included); returns its warnings."""
+        result = self._invoke("check_component", component, project=project)
+        if result is None:
+            return []
+        if not isinstance(result, list | tuple) or not all(isinstance(w, str) for w in result):
+            plugin = self._models[component.model].plugin
+            raise PluginError(
+                f"plugin {plugin!r} broke the contract: hook 'check_component' returned "
+                f"{type(result).__name__} for component {component.name!r}, expected a list of "
+                "warnings (str) or None",
+                plugin=plugin,
+            )
+        return list(result)
+
+    def validate(self, project: Project) -> list[str]:
+        """Check every component of ``project`` as ``engage validate`` does; its warnings."""
+        return [
+            f"{c.name}: {w}" for c in project.components for w in self.check_component(project, c)
+        ]
 
     def _each(self, op: str, project: Project, fn: Callable[[Component], T]) -> list[T]:
         out = []

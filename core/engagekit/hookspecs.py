@@ -12,7 +12,8 @@ to the owner only: the engine calls the implementation of the plugin that regist
 (a plugin with several models branches on ``component.model``), cannot answer for another
 model's components, and is the one blamed when a result breaks the contract. Plugins never
 import each other; a model that builds on another (a dedicated team billed as time and
-material) asks the engine, which dispatches to that model's owner. Cross-cutting hooks
+material) asks the engine, which dispatches to that model's owner. ``check_component`` is
+per-component too. Cross-cutting hooks
 (``invoice_adjustments``, ``register_commands``) are called on every plugin.
 """
 
@@ -136,6 +137,30 @@ def measure_service(
     ``tables`` (lists of rows) and a ``status`` where the model can judge one.
 
     Called only on the plugin that registered ``component.model``.
+    """
+
+
+@hookspec(firstresult=True)
+def check_component(engine: Engine, project: Project, component: Component) -> list[str] | None:
+    """Validate one component against the whole project and every data file it names.
+
+    ``engage validate`` calls it after the project file has been read (settings structured and
+    their ``check_component`` run). Read every data file the settings name with the same
+    readers ``bill``, ``estimate``, ``staff`` and ``measure_service`` use, and check what they
+    would check, so that whatever those hooks would reject, validation rejects first with the
+    same message. Settings handed to another model go through that model's checks:
+    ``engine.check_component(project, engine.make_component(..., key=...))``.
+
+    :param engine: The engine, to check the part of the work handed to another model.
+    :param project: The whole project.
+    :param component: The component to check.
+
+    Raise ``engagekit.InputError`` (or ``engagekit.InputErrors`` for several) for a problem
+    with the input; the engine adds the project file, the component and its model. Return a
+    list of warnings (questionable values that are accepted), or None.
+
+    Called only on the plugin that registered ``component.model``; a model without it is
+    checked by its settings alone.
     """
 
 

@@ -81,3 +81,12 @@ def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, op
     from engagekit_fixed_price.proposing import propose_scope
 
     return propose_scope(engine, project, scope, options)
+
+
+@engagekit.hookimpl
+def check_component(
+    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
+) -> list[str] | None:
+    from engagekit_fixed_price.validation import check_component as check
+
+    return check(project, component)

@@ -155,6 +155,24 @@ def contract_price(
     )
 
 
+def component_schedule(
+    project: engagekit.Project,
+    component: engagekit.Component,
+    price: engagekit.Money,
+    accepted: Mapping[str, date],
+) -> tuple[list[Due], date | None]:
+    """``payment_schedule`` of the component, its errors placed at the settings key."""
+    try:
+        return payment_schedule(component.settings, price, accepted)
+    except engagekit.InputError as err:
+        raise engagekit.InputError(
+            err.message,
+            where=project.source,
+            field=component_field(project, component, err.field or "milestones"),
+            hint=err.hint,
+        ) from None
+
+
 def bill_component(
     project: engagekit.Project, component: engagekit.Component, period: engagekit.Period
 ) -> engagekit.ComponentBill:
@@ -164,15 +182,7 @@ def bill_component(
     settings: Settings = component.settings
     price, source = contract_price(project, component)
     accepted = {name: a.accepted for name, a in read_acceptances(component).items()}
-    try:
-        dues, release = payment_schedule(settings, price, accepted)
-    except engagekit.InputError as err:
-        raise engagekit.InputError(
-            f"component {component.name!r}: {err.message}",
-            where=project.source,
-            field=component_field(project, component, err.field or "milestones"),
-            hint=err.hint,
-        ) from None
+    dues, release = component_schedule(project, component, price, accepted)
     lines: list[engagekit.InvoiceLine] = []
     ordered = sorted(
         (d for d in dues if d.on is not None and d.on in period),

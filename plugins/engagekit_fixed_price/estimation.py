@@ -161,7 +161,7 @@ def finish_days(
     for r, role in enumerate(plan.roles):
         if need[r] > 0 and cum[r, -1] <= 0:
             raise engagekit.InputError(
-                f"component {component.name!r}: the fixed team has no capacity for role {role!r}: "
+                f"the fixed team has no capacity for role {role!r}: "
                 "its members work no hours on the project calendar (holidays, closed days or "
                 "their dates)",
                 where=project.source,

@@ -178,7 +178,7 @@ def role_cost_rates(
         if rate is None or rate.cost is None:
             what = "no rate" if rate is None else "a rate without a cost"
             raise engagekit.InputError(
-                f"component {component.name!r}: {what} for role {role!r} on {component.start}; "
+                f"{what} for role {role!r} on {component.start}; "
                 "a fixed price is built from the cost of the hours",
                 where=project.source,
                 field=component_field(project, component, "cost_rates"),

@@ -74,3 +74,12 @@ def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, op
     from engagekit_sla.proposing import propose_scope
 
     return propose_scope(engine, project, scope, options)
+
+
+@engagekit.hookimpl
+def check_component(
+    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
+) -> list[str]:
+    from engagekit_sla.validation import check_component as check
+
+    return check(engine, project, component)

@@ -152,6 +152,23 @@ def bill_component(
     return engagekit.ComponentBill(component.name, "sla", tuple(lines), details, tuple(warnings))
 
 
+def out_of_scope_component(
+    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
+) -> engagekit.Component:
+    """The component of the model that bills the out-of-scope work (time-material, say)."""
+    oos = component.settings.out_of_scope
+    assert oos is not None
+    return engine.make_component(
+        project,
+        name=f"{component.name} (out of scope)",
+        model=oos.model,
+        start=component.start,
+        end=component.end,
+        settings=oos.settings,
+        key="out_of_scope.settings",
+    )
+
+
 def _out_of_scope(
     engine: engagekit.Engine,
     project: engagekit.Project,
@@ -162,16 +179,7 @@ def _out_of_scope(
     s: Settings = component.settings
     oos = s.out_of_scope
     assert oos is not None
-    name = f"{component.name} (out of scope)"
-    sub = engine.make_component(
-        project,
-        name=name,
-        model=oos.model,
-        start=component.start,
-        end=component.end,
-        settings=oos.settings,
-        key="out_of_scope.settings",
-    )
+    sub = out_of_scope_component(engine, project, component)
     bill = engine.bill_component(project, sub, period)
     lines = [
         attrs.evolve(

@@ -75,3 +75,10 @@ def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, op
     from engagekit_time_material.proposing import propose_scope
 
     return propose_scope(engine, project, scope, options)
+
+
+@engagekit.hookimpl
+def check_component(project: engagekit.Project, component: engagekit.Component) -> None:
+    from engagekit_time_material.validation import check_component as check
+
+    check(project, component)

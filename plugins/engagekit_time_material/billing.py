@@ -368,7 +368,7 @@ def run_cap(cycles: list[Cycle], settings: Settings, currency: str) -> list[CapS
     return out
 
 
-def _cap_check(settings: Settings, currency: str, where: str) -> None:
+def check_cap(settings: Settings, currency: str, where: str) -> None:
     cap = settings.cap
     if cap is not None and cap.money is not None:
         q = engagekit.quantum(currency)
@@ -485,7 +485,7 @@ def bill(
     settings = settings_of(component)
     currency = project.currency
     where = str(project.source) if project.source else project.name
-    _cap_check(settings, currency, where)
+    check_cap(settings, currency, where)
     clip = period.clip(component.start, component.end)
     entries = load_entries(settings, project, component, day_totals=False)
     expenses = (

@@ -1,0 +1,38 @@
+"""``check_component`` of the time-material model: every data file read and checked with the
+readers ``bill``, ``estimate`` and ``measure_service`` use, so that ``engage validate`` rejects
+what they would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import engagekit
+from engagekit_time_material.backlog import history, read_backlog, read_throughput
+from engagekit_time_material.billing import check_cap
+from engagekit_time_material.expenses import read_expenses
+from engagekit_time_material.ledger import build_ledger, load_entries, settings_of, where_of
+from engagekit_time_material.rates import rate_book
+
+__all__ = ["check_component"]
+
+
+def check_component(project: engagekit.Project, component: engagekit.Component) -> None:
+    settings = settings_of(component)
+    where = where_of(project)
+    check_cap(settings, project.currency, where)
+    rate_book(settings, project, where)
+    entries = load_entries(settings, project, component, day_totals=False)
+    # the whole timeframe's ledger: every entry's rate, the 24 hours of a day
+    build_ledger(project, component, settings, entries=entries)
+    if settings.expenses:
+        read_expenses(Path(settings.expenses), component, project.currency, settings.csv)
+    if settings.backlog:
+        items = read_backlog(Path(settings.backlog), settings.csv)
+        rows = (
+            read_throughput(Path(settings.throughput), settings.csv)
+            if settings.throughput
+            else None
+        )
+        history(settings, items, rows, where)
+    elif settings.throughput:
+        read_throughput(Path(settings.throughput), settings.csv)
