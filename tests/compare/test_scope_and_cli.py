@@ -232,3 +232,37 @@ def test_laws_on_any_scope(tmp_path_factory: pytest.TempPathFactory, items, seed
         # A fixed price: the same in every trial, on the same hours at the same cost.
         assert float(np.ptp(fp.client_cost)) < 1e-6
         assert np.array_equal(fp.firm_cost, tm.firm_cost)
+
+
+def _keys(doc: object) -> set[str]:
+    if isinstance(doc, dict):
+        return set(doc) | {k for v in doc.values() for k in _keys(v)}
+    if isinstance(doc, list):
+        return {k for v in doc for k in _keys(v)}
+    return set()
+
+
+def test_every_key_of_the_json_is_documented(write_scope: Callable[..., Path]) -> None:
+    from engagekit.compare.doc import comparison_doc
+    from tests.conftest import ROOT
+
+    scope, project = load_scope(EXAMPLES / "scope.toml", ENGINE.models)
+    doc = comparison_doc(compare(ENGINE, scope, project, trials=50))
+    text = (ROOT / "docs" / "compare.md").read_text()
+    section = text.split("## `engage compare --json`", 1)[1].split("\n## ", 1)[0]
+    # The components' settings tables are the models' own (documented with each model).
+    doc["plan"]["fte"] = {}  # keyed by the scope's roles
+    top = _keys({k: v for k, v in doc.items() if k != "offers"}) | _keys(
+        [{k: v for k, v in o.items() if k != "components"} for o in doc["offers"]]
+    )
+    for key in sorted(top | {"components", "settings", "name", "model", "start", "end"}):
+        assert f"`{key}`" in section, f"--json key {key!r} is not documented in docs/compare.md"
+
+
+def test_unknown_model_and_goal(write_scope: Callable[..., Path]) -> None:
+    app = build_app(ENGINE)
+    path = write_scope(WINDOW + ITEM)
+    result = CliRunner().invoke(app, ["compare", str(path), "--models", "fixed-prize"])
+    assert result.exit_code == 1 and "fixed-price" in result.output, result.output
+    result = CliRunner().invoke(app, ["compare", str(path), "--goal", "speed"])
+    assert result.exit_code == 2 and "margin, risk, client-cost, balanced" in result.output

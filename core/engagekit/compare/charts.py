@@ -55,7 +55,7 @@ def distributions_svg(
 ) -> str:
     """One line per series of the share of trials in each bin of ``edges`` (common to all),
     and a dashed marker at each series' ``(name, counts, marker value)`` (its P10 or P90)."""
-    frame = _Frame(height, top=56)
+    frame = _Frame(height, top=56, left=80)
     out = _open(frame, title, "distributions")
     lo, hi = float(edges[0]), float(edges[-1])
     xmap = frame.xmap(lo, hi)
@@ -99,7 +99,7 @@ def lines_svg(
     height: int = 360,
 ) -> str:
     """One line per series over ``categories`` (months), a point per category."""
-    frame = _Frame(height, top=56)
+    frame = _Frame(height, top=56, left=104)
     out = _open(frame, title, "lines")
     top = max((max(v) for _, v in series if len(v)), default=1.0)
     yticks = nice_ticks(0, top)
@@ -111,7 +111,7 @@ def lines_svg(
     def x(i: int) -> float:
         return frame.x0 + step * (i + 0.5)
 
-    every = max(1, n // 12)
+    every = max(1, -(-n // 12))  # at most 12 labels
     for i, cat in enumerate(categories):
         if i % every == 0:
             out.append(

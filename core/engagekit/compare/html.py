@@ -87,8 +87,7 @@ def _figures(c: Comparison) -> str:
     cur = c.project.currency
     head = (
         "<tr><th>#</th><th>offer</th><th class=num>client cost</th><th class=num>client P90</th>"
-        "<th class=num>firm margin</th><th class=num>margin P10</th><th>overrun carried by</th>"
-        "<th class=num>client pays more</th><th class=num>firm earns less</th></tr>"
+        "<th class=num>firm margin</th><th class=num>margin P10</th><th>overrun</th></tr>"
     )
     rows = []
     for r in c.ranking:
@@ -97,9 +96,10 @@ def _figures(c: Comparison) -> str:
             f"<tr><td>{r.place}</td><td>{e(s.name)}</td>"
             f"<td class=num>{s.client_mean.amount:,.2f}</td><td class=num>{s.client_p90.amount:,.2f}</td>"
             f"<td class=num>{s.margin_mean.amount:,.2f} ({s.margin_percent}%)</td>"
-            f"<td class=num>{s.margin_p10.amount:,.2f}</td><td>{e(s.overrun_carrier)}</td>"
-            f"<td class=num>{s.overrun_client.amount:,.2f}</td>"
-            f"<td class=num>{s.overrun_firm.amount:,.2f}</td></tr>"
+            f"<td class=num>{s.margin_p10.amount:,.2f}</td><td style=white-space:normal>"
+            f"{e(s.overrun_carrier)}: client "
+            f"pays {s.overrun_client.amount:,.2f} more, firm earns {s.overrun_firm.amount:,.2f} "
+            "less</td></tr>"
         )
     return (
         f"<section><h2>The offers side by side <small>{cur}, before tax; overrun: the tenth of "
