@@ -123,14 +123,18 @@ def _check_country(instance: Calendar, attribute: Any, value: str | None) -> Non
     if value is None:
         return
     try:
-        _country_holidays(value, instance.subdivision, 2026)
+        _country_holidays(value, None, 2026)
     except NotImplementedError:
         raise InputError(
             f"no public holidays known for country {value!r}",
             field="country",
             hint="use an ISO 3166-1 alpha-2 code the holidays package supports, e.g. DE, US, GB",
         ) from None
-    except (KeyError, ValueError, TypeError) as exc:
+    try:
+        # Checked apart from the country: holidays reports an unknown subdivision with the
+        # same NotImplementedError as an unknown country.
+        _country_holidays(value, instance.subdivision, 2026)
+    except (NotImplementedError, KeyError, ValueError, TypeError) as exc:
         raise InputError(
             f"unknown subdivision {instance.subdivision!r} of {value}: {exc}", field="subdivision"
         ) from None

@@ -39,7 +39,13 @@ FileArg = Annotated[
 ]
 SeedOpt = Annotated[int | None, typer.Option(help="Seed of the Monte Carlo simulations.")]
 TrialsOpt = Annotated[
-    int | None, typer.Option(min=1, help="Trials of the Monte Carlo simulations.")
+    int | None,
+    typer.Option(
+        # engagekit.results.MAX_TRIALS, not imported here for start-up's sake (a test compares).
+        min=1,
+        max=1_000_000,
+        help="Trials of the Monte Carlo simulations (at most 1,000,000).",
+    ),
 ]
 WorkersOpt = Annotated[
     int,

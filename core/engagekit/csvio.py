@@ -19,9 +19,7 @@ import attrs
 
 from engagekit.csvfile import CsvFormat, number_hint, open_csv, parse_number
 from engagekit.errors import InputError
-
-# As in settings: beyond this, a product's cents no longer fit in decimal's 28 digits.
-LARGEST = Decimal(10) ** 15
+from engagekit.money import LARGEST
 
 __all__ = ["CsvFormat", "CsvRow", "read_rows"]
 
@@ -46,6 +44,16 @@ class CsvRow:
                 raise self.error("empty value", column)
             return None
         return value
+
+    def name(self, column: str, *, required: bool = True) -> str | None:
+        """A name (a person's, a role's): like ``text``, but a cell of only spaces is an error,
+        not an absent name: billing or staffing it as nobody would be a silent misreading."""
+        raw = self.values.get(column) or ""
+        if raw and not raw.strip():
+            raise self.error(
+                "is blank (only spaces)", column, hint="write the name or empty the cell"
+            )
+        return self.text(column, required=required)
 
     def decimal(self, column: str, *, required: bool = True) -> Decimal | None:
         value = self.text(column, required=required)

@@ -379,7 +379,8 @@ class Engine:
         try:
             return hook(engine=self, component=component, **kw)
         except InputError as err:
-            raise err.in_component(project_source(kw), component.name, component.model) from err
+            placed = err.in_component(project_source(kw), component.name, component.model)
+            raise _at_key_line(placed, kw.get("project"), component) from err
         except EngageError:
             raise
         except Exception as exc:
@@ -427,9 +428,11 @@ class Engine:
 
     def validate(self, project: Project) -> list[str]:
         """Check every component of ``project`` as ``engage validate`` does; its warnings."""
+        from engagekit.questionable import calendar_warnings
+
         return [
             f"{c.name}: {w}" for c in project.components for w in self.check_component(project, c)
-        ]
+        ] + list(calendar_warnings(project))
 
     def _each(self, op: str, project: Project, fn: Callable[[Component], T]) -> list[T]:
         out = []
@@ -572,6 +575,9 @@ class Engine:
                 for b in bills
                 if not b.lines and any(c.name == b.component for c in running)
             )
+        from engagekit.questionable import bill_warnings
+
+        warnings.extend(bill_warnings(bills))
         return ProjectBill(project.name, period, tuple(invoices), tuple(bills), tuple(warnings))
 
     def _adjust(self, project: Project, period: Period, draft: Invoice) -> Invoice:
@@ -638,6 +644,9 @@ class Engine:
         rows = tuple(r for s in staffing for r in s.rows)
         warnings = [f"{s.component}: {w}" for s in staffing for w in s.warnings]
         warnings += over_allocation(rows, project.capacity)
+        from engagekit.questionable import calendar_warnings
+
+        warnings += calendar_warnings(project)
         return StaffPlan(project.name, rows, tuple(staffing), tuple(warnings))
 
     def measure(self, project: Project, period: Period | None = None) -> ServiceReport:
@@ -649,6 +658,24 @@ class Engine:
         )
         warnings = tuple(f"{m.component}: {w}" for m in measures for w in m.warnings)
         return ServiceReport(project.name, period, tuple(measures), warnings)
+
+
+def _at_key_line(err: InputError, project: Project | None, component: Component) -> InputError:
+    """An error about a key of the project file (no other file named) gets the key's line."""
+    source = getattr(project, "source", None)
+    if project is None or source is None or err.line is not None or not err.field:
+        return err
+    if err.where is not None and Path(err.where) != Path(source):
+        return err  # about a data file: its row is the place
+    from engagekit.projectfile import key_line
+
+    line = key_line(project, component.name, err.field)
+    if line is None:
+        return err
+    placed = type(err).__new__(type(err))  # keeps the component and model it is placed in
+    placed.__dict__.update(err.__dict__, where=str(source), line=line)
+    placed.args = (placed.render(),)
+    return placed
 
 
 def project_source(kw: Mapping[str, Any]) -> Path | None:

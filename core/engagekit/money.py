@@ -15,7 +15,13 @@ import attrs
 from engagekit.currencies import MINOR_UNITS
 from engagekit.errors import InputError
 
-__all__ = ["Money", "allocate_units", "quantum"]
+__all__ = ["LARGEST", "Money", "allocate_units", "quantum"]
+
+#: Every number read from a file is below this. Money is computed at 28 significant digits
+#: (decimal's default context) and rounded to a minor unit: a rate or an amount at 10**15 or
+#: more leaves too few digits for the cents of a product, and would fail deep in a computation
+#: (decimal.InvalidOperation) instead of at its key or cell.
+LARGEST = Decimal(10) ** 15
 
 _QUANTA = {code: Decimal(1).scaleb(-places) for code, places in MINOR_UNITS.items()}
 

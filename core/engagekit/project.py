@@ -12,6 +12,7 @@ import attrs
 from engagekit.calendar import Calendar
 from engagekit.errors import InputError
 from engagekit.money import Money, quantum
+from engagekit.period import LAST_DAY
 from engagekit.ratecard import RateCard
 from engagekit.vat import Vat
 
@@ -35,6 +36,14 @@ class Component:
     vat: Vat | None = None
 
     def __attrs_post_init__(self) -> None:
+        if not self.name.strip():
+            raise InputError("a component needs a name (it is blank)", field="name")
+        if self.end > LAST_DAY:
+            raise InputError(
+                f"component {self.name!r} ends after {LAST_DAY}",
+                field="end",
+                hint=f"engagekit handles dates up to {LAST_DAY}",
+            )
         if self.end < self.start:
             raise InputError(
                 f"component {self.name!r} ends ({self.end}) before it starts ({self.start})",

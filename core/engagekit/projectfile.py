@@ -25,7 +25,7 @@ from engagekit.settings import SettingsError, format_path, parse_path, structure
 from engagekit.tomlmap import TomlMap
 from engagekit.vat import Vat
 
-__all__ = ["load_project", "project_from_dict", "read_toml"]
+__all__ = ["key_line", "load_project", "project_from_dict", "read_toml"]
 
 
 @attrs.frozen
@@ -190,6 +190,8 @@ def project_from_dict(
     except SettingsError as err:
         raise fail(err, err.path) from None
 
+    if not table.project.name.strip():
+        raise fail(InputError("the project needs a name (it is blank)"), ("project", "name"))
     currency = table.project.currency
     try:
         Money.zero(currency)
@@ -229,6 +231,16 @@ def project_from_dict(
             )
         if (adj.percent is None) == (adj.amount is None):
             raise fail(InputError("give exactly one of percent or amount"), path)
+        if adj.percent is not None and adj.stage in ("discount", "tax") and adj.percent > 100:
+            # A discount beyond the whole invoice, or a tax of more than the price: no rate in
+            # force is either, so it is a slip (300 for 3.00, or a fraction written as percent).
+            raise fail(
+                InputError(
+                    f"a {adj.stage} of {adj.percent}% is more than the whole amount",
+                    hint="percent is in percent: write 19 for 19%",
+                ),
+                (*path, "percent"),
+            )
         adjustments.append(
             AdjustmentSpec(
                 name=adj.name,
@@ -242,8 +254,12 @@ def project_from_dict(
         )
 
     components = []
+    names: set[str] = set()
     for i, ct in enumerate(table.components):
         path = ("components", i)
+        if ct.name in names:
+            raise fail(InputError(f"two components are named {ct.name!r}"), (*path, "name"))
+        names.add(ct.name)
         spec = models.get(ct.model)
         if spec is None:
             raise fail(unknown_model(ct.model, models), (*path, "model"))
@@ -347,3 +363,19 @@ def unknown_model(name: str, models: Mapping[str, ModelSpec]) -> UnknownModelErr
         hint=f"installed models: {installed}; more come as plugins: pip install engagekit-<name>, "
         "then `engage models` lists them",
     )
+
+
+def key_line(project: Project, component: str, field: str) -> int | None:
+    """The line of ``field`` (a key path inside a component, ``settings.team[2].fte``) in the
+    project's file: for errors a model raises after loading (its ``check_component``), which
+    know the key but not the line. None when the project came from no file."""
+    if project.source is None:
+        return None
+    index = next((i for i, c in enumerate(project.components) if c.name == component), None)
+    if index is None:
+        return None
+    try:
+        text = Path(project.source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return TomlMap(text).line_of(("components", index, *parse_path(field)))

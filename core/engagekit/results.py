@@ -52,6 +52,19 @@ STAGES: dict[str, int] = {"discount": 100, "surcharge": 200, "fee": 300, "tax": 
 Stage = Literal["discount", "surcharge", "fee", "tax"]
 
 
+#: The most trials a simulation runs: the models keep per-trial samples of every component
+#: (and of every item of a fixed-price phase), so memory grows with trials; a million keeps a
+#: project of a few dozen simulated quantities within a few hundred MB.
+MAX_TRIALS = 1_000_000
+
+
+def _check_trials(instance: object, attribute: object, value: int) -> None:
+    if not 1 <= value <= MAX_TRIALS:
+        raise InputError(
+            f"trials must be between 1 and {MAX_TRIALS:,} (got {value:,})", field="trials"
+        )
+
+
 @attrs.frozen
 class EstimateOptions:
     """How to run estimates: ``seed`` and ``trials`` of every Monte Carlo simulation, and the
@@ -60,7 +73,7 @@ class EstimateOptions:
     seed), never on the machine or the load."""
 
     seed: int = 20260101
-    trials: int = 10_000
+    trials: int = attrs.field(default=10_000, validator=_check_trials)
     workers: int = 1
 
     def seed_for(self, component: str) -> int:

@@ -23,7 +23,7 @@ import attrs
 
 from engagekit.calendar import Calendar, parse_hours
 from engagekit.errors import InputError
-from engagekit.money import Money
+from engagekit.money import LARGEST, Money
 
 __all__ = ["DataFile", "KeyPath", "SettingsError", "describe_type", "make_converter", "structure"]
 
@@ -106,12 +106,6 @@ def describe_type(tp: Any) -> str:
 def _reject_bool(value: Any, tp: Any) -> None:
     if isinstance(value, bool):
         raise TypeError(f"expected {describe_type(tp)}, got {str(value).lower()}")
-
-
-# Money is computed at 28 significant digits (decimal's default context) and rounded to a
-# minor unit; a setting at or above 10**15 would leave too few digits for the cents of a
-# product, so it is refused here rather than failing deep inside a computation.
-LARGEST = Decimal(10) ** 15
 
 
 def _bounded(out: Decimal, shown: object) -> Decimal:
@@ -215,45 +209,46 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-CALENDAR_KEYS = (
-    "timezone",
-    "hours",
-    "country",
-    "subdivision",
-    "holidays",
-    "working_days",
-    "observe_public_holidays",
-)
+@attrs.frozen
+class CalendarTable:
+    """A ``[calendar]`` table as written (see docs/project-file.md), each key strictly typed:
+    ``observe_public_holidays = "no"`` is refused, not taken as true, and ``holidays`` must be
+    a list of dates, not a string read character by character."""
+
+    timezone: str = "UTC"
+    hours: str | dict[str, str | list[str]] = "8x5"
+    country: str | None = None
+    subdivision: str | None = None
+    holidays: tuple[date, ...] = ()
+    working_days: tuple[date, ...] = ()
+    observe_public_holidays: bool = True
 
 
-def calendar_from_table(table: Any) -> Calendar:
-    """A ``Calendar`` from a ``[calendar]`` table (see docs/project-file.md)."""
-    if not isinstance(table, dict):
-        raise TypeError(f"expected a calendar table, got {_what(table)}")
-    unknown = [k for k in table if k not in CALENDAR_KEYS]
-    if unknown:
-        message, hint = _unknown_key_message(unknown[0], CALENDAR_KEYS)
-        raise SettingsError(message, (unknown[0],), hint)
-    hours = table.get("hours", "8x5")
-    kw: dict[str, Any] = {
-        "timezone": table.get("timezone", "UTC"),
-        "country": table.get("country"),
-        "subdivision": table.get("subdivision"),
-        "closed_dates": frozenset(_date(d, date) for d in table.get("holidays", [])),
-        "open_dates": frozenset(_date(d, date) for d in table.get("working_days", [])),
-        "observe_holidays": table.get("observe_public_holidays", True),
-    }
-    if not isinstance(hours, str | dict):
-        raise SettingsError(
-            "expected a schedule name (8x5, 24x7, ...) or a table of weekdays", path=("hours",)
-        )
-    if isinstance(hours, dict):
-        for day, spans in hours.items():
+CALENDAR_KEYS = tuple(f.name for f in attrs.fields(CalendarTable))
+
+
+def calendar_from_table(table: CalendarTable) -> Calendar:
+    """A ``Calendar`` from a structured ``[calendar]`` table; each error names its key."""
+    if isinstance(table.hours, dict):
+        for day, spans in table.hours.items():
             try:
                 parse_hours(spans, f"hours.{day}")
             except InputError as exc:
                 raise SettingsError(exc.message, path=("hours", day), hint=exc.hint) from None
-    return Calendar.from_hours(hours, **kw)
+    try:
+        return Calendar.from_hours(
+            table.hours,
+            timezone=table.timezone,
+            country=table.country,
+            subdivision=table.subdivision,
+            closed_dates=frozenset(table.holidays),
+            open_dates=frozenset(table.working_days),
+            observe_holidays=table.observe_public_holidays,
+        )
+    except InputError as exc:
+        # The calendar's own checks name their attribute; a few differ from the key's name.
+        key = {"observe_holidays": "observe_public_holidays"}.get(exc.field or "", exc.field)
+        raise SettingsError(exc.message, path=(key,) if key else (), hint=exc.hint) from None
 
 
 def _unknown_key_message(key: str, known: Sequence[str]) -> tuple[str, str | None]:
@@ -281,7 +276,9 @@ def make_converter() -> Any:
     conv.register_structure_hook(date, _date)
     conv.register_structure_hook(datetime, _datetime)
     conv.register_structure_hook(time, _time)
-    conv.register_structure_hook(Calendar, lambda v, _: calendar_from_table(v))
+    conv.register_structure_hook(
+        Calendar, lambda v, _: calendar_from_table(conv.structure(v, CalendarTable))
+    )
 
     def data_file(value: Any, _: Any) -> DataFile:
         if not isinstance(value, str):

@@ -65,7 +65,7 @@ def _read(
                     "currency",
                     hint="convert costs to the project currency before billing",
                 )
-            role = row.text("role", required=False)
+            role = row.name("role", required=False)
             if role is not None and role not in roles:
                 raise row.error(
                     f"role {role!r} is no position of this team",
@@ -79,7 +79,7 @@ def _read(
                     category=row.text("category") or "",
                     amount=amount,
                     role=role,
-                    person=row.text("person", required=False),
+                    person=row.name("person", required=False),
                     description=row.text("description", required=False),
                 )
             )

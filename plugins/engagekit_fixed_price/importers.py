@@ -209,8 +209,8 @@ def read_roster(component: engagekit.Component) -> list[TeamMember] | None:
                     )
             try:
                 member = TeamMember(
-                    role=row.text("role") or "",
-                    person=row.text("person", required=False),
+                    role=row.name("role") or "",
+                    person=row.name("person", required=False),
                     fte=fte or Decimal(0),
                     start=start,
                     end=end,

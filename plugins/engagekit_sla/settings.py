@@ -15,7 +15,7 @@ import attrs
 
 import engagekit
 from engagekit.csvfile import CsvFormat, check_delimiter, check_encoding
-from engagekit.validate import non_negative, percentage, positive
+from engagekit.validate import non_negative, percentage, positive, target_percentage
 
 __all__ = [
     "DEFAULT_PAUSE_STATES",
@@ -73,7 +73,7 @@ class Priority:
     response_clock: ClockKind = "business"
     resolution_clock: ClockKind = "business"
     #: Share of incidents that must meet their targets, in percent.
-    target_pct: Decimal = attrs.field(default=Decimal(95), validator=percentage)
+    target_pct: Decimal = attrs.field(default=Decimal(95), validator=target_percentage)
     #: Other spellings of this priority in the data (``"1 - Critical"``, ``"Highest"``).
     aliases: tuple[str, ...] = ()
     #: Service credit per breached incident, in percent of the monthly fee.
@@ -134,7 +134,7 @@ def parse_range(text: str, field: str) -> tuple[time, time | None]:
 class Availability:
     """The availability target and how it is measured (``[settings.availability]``)."""
 
-    target_pct: Decimal = attrs.field(validator=percentage)
+    target_pct: Decimal = attrs.field(validator=target_percentage)
     #: The measurement window; absent: every hour of the week in the coverage time zone.
     window: engagekit.Calendar | None = None
     #: Weekly maintenance windows, excluded from the window (as planned outages are).

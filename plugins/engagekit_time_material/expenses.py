@@ -70,7 +70,7 @@ def read_expenses(
                     description=row.text("description") or "",
                     amount=amount,
                     category=row.text("category", required=False),
-                    person=row.text("person", required=False),
+                    person=row.name("person", required=False),
                     billable=row.boolean("billable", default=True),
                 )
             )

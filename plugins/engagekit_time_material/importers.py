@@ -17,6 +17,7 @@ import attrs
 
 import engagekit
 from engagekit.csvfile import CsvFile, CsvFormat, number_hint, open_csv, parse_number
+from engagekit.money import LARGEST
 
 if TYPE_CHECKING:
     import polars as pl
@@ -319,6 +320,8 @@ class _Reader:
         mapping: dict[str, int | None] = {}
         for value in values:
             number = parse_number(value, self.csv.decimal) if value else None
+            if number is not None and abs(number) >= LARGEST:
+                number = None  # beyond any timesheet (and past Int64 in minutes): unreadable
             mapping[value] = None if number is None else int((number * 60).to_integral_value())
         return (
             pl.col(column)

@@ -15,7 +15,7 @@ import attrs
 
 import engagekit
 from engagekit.csvfile import CsvFormat, check_delimiter, check_encoding
-from engagekit.validate import non_negative, percentage, positive
+from engagekit.validate import non_blank, non_negative, percentage, positive
 
 __all__ = [
     "FORMATS",
@@ -140,7 +140,7 @@ class TeamSlot:
     #: Full-time equivalents (1 = one person full time on the project calendar).
     fte: Decimal = attrs.field(validator=positive)
     #: A named person (their own rate applies where the rate card has one); absent: an open seat.
-    person: str | None = None
+    person: str | None = attrs.field(default=None, validator=non_blank)
     #: First day of the slot (inclusive); absent: the component's start.
     start: date | None = None
     #: Last day of the slot (inclusive); absent: the component's end.
