@@ -532,6 +532,10 @@ def build_app(engine: Engine) -> typer.Typer:
     from engagekit.compare.command import add_compare
 
     add_compare(app, engine, state)
+    from engagekit.portfolio.commands import add_portfolio_commands
+
+    add_portfolio_commands(app, engine, state)  # --all on the project commands; engage status
+
     # One plugin at a time, so that a broken one is named and the others' commands still come.
     for impl in engine.pm.hook.register_commands.get_hookimpls():
         args = {"app": app, "engine": engine}

@@ -95,6 +95,9 @@ def load_workspace(file: Path) -> Workspace:
 
     _check_series(table, fail)
     rates = _rates(table, fail)
+    from engagekit.portfolio.roster import roster_of_workspace
+
+    people = roster_of_workspace(table.people, root, file, lines)
     return Workspace(
         root=root,
         firm=table.firm,
@@ -104,6 +107,7 @@ def load_workspace(file: Path) -> Workspace:
         database=table.database,
         fx=rates,
         lines=lines,
+        people=people,
     )
 
 

@@ -174,6 +174,8 @@ class WorkspaceFile:
     projects: tuple[str, ...] = ("*.toml",)
     database: str | None = None
     fx: FxTable = attrs.Factory(FxTable)
+    #: ``[[people]]`` rows or ``"people.csv"``: read by ``engagekit.portfolio.roster``
+    people: Any = None
 
 
 @attrs.frozen
@@ -189,6 +191,8 @@ class Workspace:
     fx: tuple[FxRate, ...]
     #: where each key was defined (for errors found later, at issue time)
     lines: Any = attrs.field(default=None, eq=False, repr=False)
+    #: the firm's people (an ``engagekit.portfolio.roster.Roster``; empty when none are listed)
+    people: Any = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def file(self) -> Path:

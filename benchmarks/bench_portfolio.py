@@ -1,0 +1,193 @@
+"""The portfolio: ``engage bill --all`` over 1,000 generated projects against a shell loop of
+``engage bill`` over the same files; its peak RSS against billing the largest project alone;
+``--workers 2`` against ``--workers 1``; ``engage staff --all`` with 5,000 people at 250, 500
+and 1,000 projects.
+
+The loop is timed on a sample of the files (every 20th) and scaled to all of them: a loop over
+1,000 files would take minutes per run on a loaded machine, and its cost per file (a process
+start, then one project) does not depend on how many files follow.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import gate
+
+MODELS = ("time-material", "fixed-price", "sla", "dedicated-team")
+PERIOD = "2026-03"
+PEOPLE = 5_000
+SIZES = (250, 500, 1_000)
+LOOP_EVERY = 20  # the loop runs over every 20th file and is scaled by 20
+
+
+def generate(folder: str, projects: int, people: int) -> None:
+    """A workspace of ``projects`` mixed-model projects (a small timesheet each for T&M) and
+    a roster of ``people``; every project staffs two people of the roster by id."""
+    import random
+
+    from engagekit import create_engine
+    from engagekit.starter import starter_text
+
+    root = Path(folder)
+    (root / "projects").mkdir(parents=True)
+    (root / "timesheets").mkdir()
+    engine = create_engine()
+    starters = {
+        m: starter_text(engine, [m], name="@NAME@", currency="EUR").replace("2027-", "2026-")
+        for m in MODELS
+    }
+    rng = random.Random(7)
+    (root / "engage.toml").write_text(
+        'projects = ["projects/*.toml"]\npeople = "people.csv"\n\n[firm]\nname = "Bench Firm"\n'
+    )
+    rows = ["id,name,roles,seniority,location,cost_rate,fte"]
+    for i in range(people):
+        loc = ("onshore", "nearshore", "offshore")[i % 3]
+        rows.append(
+            f"p{i:05d},Person {i:05d},developer;lead,{('junior', 'mid', 'senior')[i % 3]},{loc},{30 + i % 40},1"
+        )
+    (root / "people.csv").write_text("\n".join(rows) + "\n")
+    for n in range(projects):
+        model = MODELS[n % len(MODELS)]
+        text = starters[model].replace('"@NAME@"', f'"Project {n:04d}"')
+        if model == "time-material":
+            a, b = rng.sample(range(people), 2)
+            sheet = root / "timesheets" / f"t{n:04d}.csv"
+            lines = ["date,person,role,hours,billable"]
+            for day in range(2, 28):
+                if (day + n) % 7 < 5:
+                    lines.append(f"2026-03-{day:02d},p{a:05d},developer,{6 + day % 3},true")
+                    lines.append(f"2026-03-{day:02d},p{b:05d},lead,{2 + day % 2},true")
+            sheet.write_text("\n".join(lines) + "\n")
+            text = (
+                text.replace(
+                    "[components.settings]\n",
+                    f'[components.settings]\ntime_entries = "../timesheets/{sheet.name}"\nformat = "generic"\n',
+                    1,
+                )
+                .replace(
+                    '{ role = "lead", fte = 0.5 }',
+                    f'{{ role = "lead", fte = 0.5, person = "p{b:05d}" }}',
+                )
+                .replace(
+                    '{ role = "developer", fte = 2.0 }',
+                    f'{{ role = "developer", fte = 1.0, person = "p{a:05d}" }}, {{ role = "developer", fte = 1.0 }}',
+                )
+            )
+        if model == "fixed-price":
+            a, b = rng.sample(range(people), 2)
+            text = text.replace('person = "Lea"', f'person = "p{b:05d}"').replace(
+                'person = "Dev"', f'person = "p{a:05d}"'
+            )
+        (root / "projects" / f"p{n:04d}.toml").write_text(text)
+
+
+def _subset(bench: gate.Bench, name: str, n: int) -> Path:
+    """A workspace of the first ``n`` projects of the big one (same roster)."""
+    import shutil
+
+    src = bench.tmp / "ws"
+    dst = bench.tmp / name
+    if dst.exists():
+        return dst
+    (dst / "projects").mkdir(parents=True)
+    shutil.copy(src / "engage.toml", dst / "engage.toml")
+    shutil.copy(src / "people.csv", dst / "people.csv")
+    (dst / "timesheets").symlink_to(src / "timesheets")
+    for f in sorted((src / "projects").glob("*.toml"))[:n]:
+        (dst / "projects" / f.name).symlink_to(f)
+    return dst
+
+
+def run(bench: gate.Bench) -> None:
+    total = 200 if bench.quick else 1_000
+    ws = bench.tmp / "ws"
+    bench.generate(generate, ws, total, PEOPLE)
+    files = sorted((ws / "projects").glob("*.toml"))
+
+    all_cmd = gate.engage("bill", "--all", "--period", PERIOD, "--workspace", str(ws), "--json")
+    doc = json.loads(bench.output(all_cmd))
+    bench.same("bill --all: every project billed", len(doc["projects"]), total)
+    bench.same("bill --all: no failures", doc["failures"], [])
+
+    # The same project, alone and in the portfolio: the same invoice.
+    alone = json.loads(
+        bench.output(gate.engage("bill", str(files[0]), "--period", PERIOD, "--json"))
+    )
+    bench.same(
+        "bill --all: a project's document is its own bill's",
+        doc["projects"][0]["invoices"],
+        alone["invoices"],
+    )
+
+    sample = files[::LOOP_EVERY]
+    engage = " ".join(shlex.quote(a) for a in gate.engage())
+    loop = [
+        "sh",
+        "-c",
+        f'for f in {" ".join(shlex.quote(str(f)) for f in sample)}; do {engage} bill "$f" '
+        f"--period {PERIOD} --json > /dev/null || exit 1; done",
+    ]
+    pairs = 3
+    all_walls, loop_walls = [], []
+    for i in range(pairs):
+        first, second = (all_cmd, loop) if i % 2 == 0 else (loop, all_cmd)
+        r1, r2 = bench.spawner.run(first), bench.spawner.run(second)
+        a, b = (r1, r2) if i % 2 == 0 else (r2, r1)
+        all_walls.append(a.wall)
+        loop_walls.append(b.wall * len(files) / len(sample))
+    ratios = sorted(lp / al for lp, al in zip(loop_walls, all_walls, strict=True))
+    bench.note(
+        f"bill: loop of {len(sample)} files scaled x{len(files) / len(sample):.0f} = "
+        f"{sorted(loop_walls)[1]:.1f}s against --all {sorted(all_walls)[1]:.1f}s over {len(files)} projects"
+    )
+    bench.figure(
+        "bill --all speed-up over a shell loop (median of 3 pairs)",
+        ratios[1],
+        at_least=20.0,
+        unit="x",
+    )
+
+    largest = max(files, key=lambda f: f.stat().st_size)
+    bench.compare(
+        "bill --all / the largest project alone (peak RSS)",
+        all_cmd,
+        gate.engage("bill", str(largest), "--period", PERIOD, "--json"),
+        pairs=3,
+        rss_at_most=2.0,
+        labels=("--all", "largest alone"),
+    )
+
+    w1 = gate.engage("bill", "--all", "--period", PERIOD, "--workspace", str(ws), "--workers", "1")
+    w2 = gate.engage("bill", "--all", "--period", PERIOD, "--workspace", str(ws), "--workers", "2")
+    bench.compare(
+        "bill --all --workers 1 / --workers 2",
+        w1,
+        w2,
+        pairs=3,
+        time_at_least=1.6,
+        labels=("1 worker", "2 workers"),
+    )
+
+    times = {}
+    for n in SIZES if not bench.quick else (50, 100, 200):
+        sub = _subset(bench, f"ws{n}", n)
+        cmd = gate.engage("staff", "--all", "--workspace", str(sub), "--json")
+        walls = sorted(bench.spawner.run(cmd).wall for _ in range(3))
+        times[n] = walls[1]
+        bench.note(f"staff --all, {n} projects, {PEOPLE} people: {walls[1]:.1f}s (median of 3)")
+    small, big = min(times), max(times)
+    growth = (times[big] / times[small]) / (big / small)
+    bench.figure(
+        f"staff --all: time per project at {big} over at {small} projects (1 = linear)",
+        growth,
+        at_most=1.1,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(gate.main(sys.modules[__name__]))

@@ -1,0 +1,373 @@
+"""``--all`` on ``estimate``, ``bill``, ``staff``, ``measure`` and ``report``, and ``engage status``.
+
+``add_portfolio_commands(app, engine, state)`` is called once by ``cli.build_app``: it wraps the
+five project commands so that ``FILE`` becomes optional and ``--all`` (with ``--workspace``,
+``--workers``, ``--executor``, ``--scheduler``) runs the command over every project of the
+workspace; without ``--all`` the command is the single-project one, unchanged.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
+
+import typer
+
+from engagekit.errors import InputError
+
+if TYPE_CHECKING:
+    from engagekit.engine import Engine
+    from engagekit.portfolio.runner import PortfolioResult
+    from engagekit.portfolio.sheets import Sheet
+
+__all__ = ["add_portfolio_commands"]
+
+WRAPPED = ("estimate", "bill", "staff", "measure", "report")
+
+AllOpt = Annotated[
+    bool, typer.Option("--all", help="Run over every project of the workspace (its globs).")
+]
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        help="The workspace folder (default: found by walking up from the current folder).",
+    ),
+]
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", min=1, help="With --all: local worker processes.")
+]
+ExecutorOpt = Annotated[
+    str, typer.Option("--executor", help="With --all: local (processes) or dask (a cluster).")
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="With --executor dask: the scheduler, tcp://HOST:8786."),
+]
+FileOpt = Annotated[
+    Path | None,
+    typer.Argument(
+        help="The project file (TOML); or --all for the workspace's projects.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+PORTFOLIO_PARAMS = {
+    "all_": (AllOpt, False),
+    "workspace": (WorkspaceOpt, None),
+    "workers": (WorkersOpt, 1),
+    "executor": (ExecutorOpt, "local"),
+    "scheduler": (SchedulerOpt, None),
+}
+
+
+def add_portfolio_commands(app: typer.Typer, engine: Engine, state: Any) -> None:
+    """Give the project commands ``--all``; add ``engage status``."""
+    _roster_aware(engine)
+    for info in app.registered_commands:
+        callback = info.callback
+        if callback is not None and (info.name or callback.__name__) in WRAPPED:
+            info.callback = _with_all(callback, engine, state)
+
+    @app.command()
+    def status(
+        period: Annotated[
+            str | None,
+            typer.Option("--period", "-p", help="The month to show (default: the current one)."),
+        ] = None,
+        workspace: WorkspaceOpt = None,
+        workers: WorkersOpt = 1,
+        json_: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
+    ) -> None:
+        """The month across the workspace: billed, issued, WIP, budget, SLAs, margin, risk."""
+        from engagekit.cli import _emit, _errors, _render
+        from engagekit.output import dumps
+        from engagekit.portfolio.status import print_status, status_of
+
+        with _errors(state):
+            files = workspace_files(workspace)
+            doc = status_of(engine, files.workspace, files.paths, period, workers=workers)
+            if json_:
+                _emit(dumps(doc), None)
+            else:
+                _render(lambda console: print_status(console, doc), None)
+            _fail_on(doc["failures"], len(files.paths))
+
+
+def _roster_aware(engine: Engine) -> None:
+    """A project loaded by a single-project command inside a workspace gets the roster's
+    dimensions on its rate card, as under ``--all``. A workspace that does not load is left to
+    the commands that need it (they name its error); the project loads as it is."""
+    load = engine.load_project
+
+    def load_project(path: str | Path) -> Any:
+        from engagekit.portfolio.roster import has_dimensions, with_roster, workspace_roster
+
+        project = load(path)
+        if not has_dimensions(project):  # the common case: no workspace to read
+            return project
+        try:
+            roster = workspace_roster(Path(path))
+        except InputError:
+            return project
+        return with_roster(project, roster)
+
+    engine.load_project = load_project  # type: ignore[method-assign]
+
+
+def _with_all(callback: Callable[..., Any], engine: Engine, state: Any) -> Callable[..., Any]:
+    """``callback`` with an optional FILE and the portfolio options."""
+    kind = callback.__name__
+    sig = inspect.signature(callback)
+    # Keyword-only: FILE gains a default while --period (bill) has none.
+    kw = inspect.Parameter.KEYWORD_ONLY
+    params = [
+        p.replace(annotation=FileOpt, default=None, kind=kw)
+        if p.name == "file"
+        else p.replace(kind=kw)
+        for p in sig.parameters.values()
+    ]
+    # A command may have an option of the same name already (estimate's --workers, for its
+    # simulation): with --all it is the portfolio's, without it the command's own.
+    own = set(sig.parameters)
+    added = [name for name in PORTFOLIO_PARAMS if name not in own]
+    params += [
+        inspect.Parameter(
+            name, kw, annotation=PORTFOLIO_PARAMS[name][0], default=PORTFOLIO_PARAMS[name][1]
+        )
+        for name in added
+    ]
+
+    def command(**kwargs: Any) -> Any:
+        options = {
+            name: kwargs.pop(name) if name in added else kwargs[name] for name in PORTFOLIO_PARAMS
+        }
+        file = kwargs.get("file")
+        if not options["all_"]:
+            if file is None:
+                usage_error(f"Missing argument 'FILE' (or --all). Try: engage {kind} --help")
+            if options["workspace"] is not None:
+                from engagekit.cli import _errors
+
+                with _errors(state):
+                    inside_workspace(file, options["workspace"])
+            return callback(**kwargs)
+        if file is not None:
+            usage_error("give FILE or --all, not both")
+        return _run_all(kind, engine, state, kwargs, options)
+
+    command.__name__ = kind
+    command.__qualname__ = kind
+    command.__doc__ = (callback.__doc__ or "").rstrip() + (
+        "\n\nWith --all: every project of the workspace, one row each and a total."
+    )
+    command.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return command
+
+
+def usage_error(message: str) -> NoReturn:
+    """Exit 2, as the command line's own usage errors do."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+# -- the workspace's projects ---------------------------------------------------------------------
+
+
+class WorkspaceFiles:
+    def __init__(self, workspace: Any, paths: list[Path]) -> None:
+        self.workspace = workspace
+        self.paths = paths
+
+
+def workspace_files(folder: Path | None) -> WorkspaceFiles:
+    """The workspace at ``folder`` (or above the current folder) and its project files; a glob
+    that matches no file is an error naming it."""
+    from engagekit.workspace import open_workspace
+
+    ws = open_workspace(folder or Path.cwd())
+    for i, pattern in enumerate(ws.projects):
+        if not any(p.is_file() and p.name != "engage.toml" for p in ws.root.glob(pattern)):
+            raise InputError(
+                f"the glob {pattern!r} matches no project file under {ws.root}",
+                where=ws.file,
+                line=ws.line_of("projects", i) or ws.line_of("projects"),
+                field=f"projects[{i}]",
+                hint="fix or remove the glob; globs are relative to the workspace folder",
+            )
+    return WorkspaceFiles(ws, ws.project_files())
+
+
+def inside_workspace(file: Path, folder: Path) -> None:
+    """A project named on the command line must live under the workspace it is run in."""
+    from engagekit.workspace import open_workspace
+
+    ws = open_workspace(folder)
+    root = ws.root.resolve()
+    if not file.resolve().is_relative_to(root):
+        raise InputError(
+            f"the project is outside the workspace {root}",
+            where=file,
+            hint="move it under the workspace folder, or leave out --workspace",
+        )
+
+
+# -- running and printing -------------------------------------------------------------------------
+
+
+def _run_all(
+    kind: str, engine: Engine, state: Any, kwargs: dict[str, Any], options: dict[str, Any]
+) -> None:
+    from engagekit.cli import _emit, _errors
+
+    with _errors(state):
+        files = workspace_files(options["workspace"])
+        if kind == "report":
+            from engagekit.output import write_atomic
+            from engagekit.portfolio.report import render_portfolio_report
+
+            doc, html = render_portfolio_report(
+                engine,
+                files.workspace,
+                files.paths,
+                seed=kwargs.get("seed"),
+                trials=kwargs.get("trials"),
+                workers=options["workers"],
+            )
+            write_atomic(kwargs["output"], html)
+            typer.echo(f"wrote {kwargs['output']}")
+            _fail_on(doc["failures"], len(files.paths))
+            return
+        result = _run(kind, engine, files, kwargs, options)
+        json_, csv_, output = kwargs.get("json_"), kwargs.get("csv_"), kwargs.get("output")
+        if kind == "staff":
+            from engagekit.portfolio.utilisation import utilisation_of
+
+            report = utilisation_of(files.workspace, result)
+        if json_:
+            from engagekit.output import dumps
+
+            doc = portfolio_doc(result)
+            if kind == "staff":
+                doc["utilisation"] = report.doc()
+            _emit(dumps(doc), output)
+        elif csv_:
+            _emit(sheet_csv(_sheet(result)), output)
+        else:
+            from engagekit.cli import _render
+
+            def show(console: Any) -> None:
+                print_sheet(console, _sheet(result))
+                if kind == "staff":
+                    report.print(console)
+
+            _render(show, output)
+        failures = list(result.failures)
+        if kind == "staff":
+            failures += report.failures
+        _fail_on(
+            [{"file": f.file, "project": f.project, "error": f.error} for f in failures],
+            len(files.paths),
+        )
+
+
+def _run(
+    kind: str, engine: Engine, files: WorkspaceFiles, kwargs: dict[str, Any], opts: dict[str, Any]
+) -> PortfolioResult:
+    from engagekit.portfolio import Operation, run_portfolio
+
+    period = kwargs.get("period")
+    op = Operation(
+        kind,  # type: ignore[arg-type]
+        period=period,
+        seed=kwargs.get("seed"),
+        trials=kwargs.get("trials"),
+        documents=bool(kwargs.get("json_")),
+        actuals_until=date.today() if kind == "staff" else None,
+    )
+    return run_portfolio(
+        files.paths,
+        op,
+        engine=engine,
+        workers=opts["workers"],
+        executor=_executor(opts["executor"]),
+        scheduler=opts["scheduler"],
+        progress=_progress_bar(),
+    )
+
+
+def _executor(name: str) -> Literal["local", "dask"]:
+    if name not in ("local", "dask"):
+        raise InputError(f"unknown executor {name!r}", field="--executor", hint="local or dask")
+    return name  # type: ignore[return-value]
+
+
+def _progress_bar() -> Callable[..., None] | None:
+    """A line on a terminal's stderr counting projects; nothing in a pipe."""
+    import os
+
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def report(done: int, total: int, _outcome: Any) -> None:
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r{done}/{total} projects{end}")
+        sys.stderr.flush()
+
+    return report
+
+
+def _sheet(result: PortfolioResult) -> Sheet:
+    from engagekit.portfolio.sheets import sheet_of
+
+    return sheet_of(result)
+
+
+def portfolio_doc(result: PortfolioResult) -> dict[str, Any]:
+    """``--json``: each project's document, the totals, the failures."""
+    sheet = _sheet(result)
+    return {
+        "operation": result.operation.kind,
+        "period": result.operation.period,
+        "projects": [dict(r.doc or {}, file=r.file) for r in result.results],
+        "totals": sheet.totals_doc,
+        "failures": [
+            {"file": f.file, "project": f.project, "error": f.error} for f in result.failures
+        ],
+    }
+
+
+def sheet_csv(sheet: Sheet) -> str:
+    from engagekit.output import csv_text
+
+    return csv_text(sheet.header, [*sheet.rows, *sheet.totals])
+
+
+def print_sheet(console: Any, sheet: Sheet) -> None:
+    from rich.table import Table
+
+    table = Table(title=sheet.title)
+    for i, col in enumerate(sheet.header):
+        table.add_column(col, justify="left" if i < 2 or col == "measures" else "right")
+    for row in sheet.rows:
+        table.add_row(*row)
+    table.add_section()
+    for row in sheet.totals:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _fail_on(failures: list[dict[str, Any]], total: int) -> None:
+    """Name each failed project on stderr, then exit 1 with a summary line."""
+    if not failures:
+        return
+    for f in failures:
+        error = f["error"] if f["file"] in f["error"] else f"{f['file']}: {f['error']}"
+        typer.echo(f"error: {error}", err=True)
+    typer.echo(f"{len(failures)} of {total} projects failed", err=True)
+    raise typer.Exit(1)
