@@ -121,9 +121,13 @@ def _write(path: Path, text: str) -> None:
 
 
 def _console(width: int | None = None) -> Any:
+    """The console of human output: the terminal's width, or ``COLUMNS`` (120 in a pipe)."""
     from engagekit.terminal import console
 
-    return console(width=width or (None if sys.stdout.isatty() else 120))
+    if width is None and not sys.stdout.isatty():
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) > 0 else 120
+    return console(width=width)
 
 
 def _render(build: Callable[[Any], None], output: Path | None) -> None:
@@ -494,6 +498,7 @@ def build_app(engine: Engine) -> typer.Typer:
             str | None, typer.Option("--period", "-p", help="Period to measure; default: to date.")
         ] = None,
         json_: JsonOpt = False,
+        csv_: CsvOpt = False,
         output: OutOpt = None,
     ) -> None:
         """Measure delivery, burn and service levels per component."""
@@ -505,8 +510,10 @@ def build_app(engine: Engine) -> typer.Typer:
             file,
             lambda project: engine.measure(project, p),
             doc=out.measure_doc,
+            rows=tables.measure_csv,
             show=tables.print_measure,
             json_=json_,
+            csv_=csv_,
             output=output,
         )
 

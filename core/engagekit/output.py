@@ -143,6 +143,17 @@ def _dist(d: Distribution | None) -> dict[str, str] | None:
     return out
 
 
+def _money_dist(est: ProjectEstimate) -> dict[str, str] | None:
+    if est.samples is None or est.samples.cost is None:
+        return None
+    q = quantum(est.currency)
+    d = Distribution.from_samples(est.samples.cost, places=-int(q.as_tuple().exponent))
+    return {
+        k: money_text(Money(v, est.currency))
+        for k, v in (("p50", d.p50), ("p80", d.p80), ("p90", d.p90))
+    }
+
+
 def _component_estimate(r: ComponentEstimate) -> dict[str, Any]:
     return {
         "name": r.component,
@@ -151,6 +162,8 @@ def _component_estimate(r: ComponentEstimate) -> dict[str, Any]:
         "cost": jsonable(r.cost),
         "price": jsonable(r.price),
         "margin": jsonable(r.margin),
+        # what cost and price are: a percentile of the trials ("P80") or "point"
+        "basis": r.basis or "point",
         "start": jsonable(r.start),
         "finish": jsonable(r.finish),
         "details": jsonable(r.details),
@@ -170,6 +183,10 @@ def estimate_doc(est: ProjectEstimate) -> dict[str, Any]:
             "cost": jsonable(est.cost),
             "price": jsonable(est.price),
             "margin": jsonable(est.margin),
+            # cost, price and margin add the components' figures, whatever their basis
+            "basis": "sum",
+            # the project's cost per trial, where components simulate (else null)
+            "cost_per_trial": _money_dist(est),
         },
         "warnings": list(est.warnings),
     }

@@ -137,6 +137,9 @@ class ComponentEstimate:
     samples: Samples | None = attrs.field(default=None, eq=False, repr=False)
     details: dict[str, Any] = attrs.field(factory=dict)
     warnings: tuple[str, ...] = ()
+    #: What ``cost`` and ``price`` are: the percentile of the trials (``"P80"``), or None for
+    #: point figures (a plan, a fee, a quote).
+    basis: str | None = None
 
     @property
     def margin(self) -> Money:

@@ -262,6 +262,7 @@ def estimate_component(
         model=MODEL,
         cost=cost_at_target,
         price=price,
+        basis=f"P{target}",
         effort_hours=_hours(effort_stats),
         start=component.start,
         finish=at_target,

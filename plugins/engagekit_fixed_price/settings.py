@@ -1,7 +1,7 @@
 """Settings of a fixed-price component: phases of work items, price policy, payments, team.
 
 Read from ``[components.settings]`` by the core's cattrs converter. Checks that need more than
-one field (the seed's 300-hour / new-technology rule, milestone percentages, names that must
+one field (the collaboration-models text's 300-hour / new-technology phasing rule, milestone percentages, names that must
 exist) run in ``Settings.__attrs_post_init__`` and raise errors that carry the key path of the
 offending entry, so the message names the line in the project file. Checks against the
 component's dates run in ``check_component``.
@@ -30,7 +30,7 @@ __all__ = [
     "WorkItem",
 ]
 
-#: The seed's rule: beyond this most-likely total (hours), or with any new technology, a
+#: The phasing rule of the collaboration-models text: beyond this most-likely total (hours), or with any new technology, a
 #: fixed-price project must be divided into phases with min-max ranges.
 SINGLE_FIGURE_LIMIT = Decimal(300)
 
@@ -315,7 +315,7 @@ class Settings:
                 hint=f"phases: {', '.join(self.phase_names)}",
             )
 
-    # -- the seed's rule ----------------------------------------------------------------------
+    # -- the phasing rule --------------------------------------------------------------------
 
     def _check_seed_rule(self) -> None:
         likely_total = sum((it.mode for p in self.phases for it in p.items), Decimal(0))

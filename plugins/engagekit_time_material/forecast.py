@@ -260,6 +260,11 @@ def estimate(
             f"{sim.unfinished} of {options.trials} trials did not finish the backlog within "
             f"{settings.forecast.max_periods} periods (scope grows about as fast as it is done)"
         )
+    warnings.extend(
+        plan_over_cap(
+            settings, Decimal(repr(_pct(price, 85))), Decimal(repr(_pct(effort, 85))), cur
+        )
+    )
     if p85 > component.end:
         warnings.append(
             f"the backlog finishes by {p85} at P85 (P50 {p50}), after the component's end "
@@ -270,6 +275,7 @@ def estimate(
         model=MODEL,
         cost=engagekit.Money(_money(_pct(cost, 50), q), cur),
         price=engagekit.Money(_money(_pct(price, 50), q), cur),
+        basis="P50",
         effort_hours=effort_dist,
         start=component.start,
         finish=p85,
@@ -277,6 +283,27 @@ def estimate(
         details=details,
         warnings=tuple(warnings),
     )
+
+
+def plan_over_cap(settings: Settings, price: Decimal, hours: Decimal, cur: str) -> list[str]:
+    """Warnings for a plan that bills more than the cap allows (the cap would withhold it)."""
+    cap = settings.cap
+    out: list[str] = []
+    if cap is None:
+        return out
+    if cap.money is not None and price > cap.money:
+        out.append(
+            f"the team plan bills {engagekit.Money(price, cur).rounded()}, "
+            f"{price / cap.money * 100:.0f}% of the cap of "
+            f"{engagekit.Money(cap.money, cur).rounded()}: "
+            "the cap would withhold the rest; plan fewer FTE or raise the cap"
+        )
+    if cap.hours is not None and hours > cap.hours:
+        out.append(
+            f"the team plan has {hours.quantize(Decimal('0.01'))} hours, "
+            f"{hours / cap.hours * 100:.0f}% of the cap of {cap.hours} hours"
+        )
+    return out
 
 
 def _plan_only(
@@ -309,6 +336,7 @@ def _plan_only(
         warnings.append(f"no cost rate for {', '.join(plan.no_cost)}: their cost counts as 0")
     details["method"] = "team plan over the component's timeframe"
     details["hours"] = hours.quantize(Decimal("0.01"))
+    warnings.extend(plan_over_cap(settings, sum(plan.price, Decimal(0)), hours, cur))
     return engagekit.ComponentEstimate(
         component=component.name,
         model=MODEL,

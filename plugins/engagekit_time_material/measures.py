@@ -241,6 +241,12 @@ def measure(
             metrics["forecast_billed_at_completion"] = engagekit.Money(
                 min(cap.money, eac), cur
             ).rounded()
+            if eac > cap.money and not withheld_to_date:
+                status = _worse(status, "at-risk")
+                warnings.append(
+                    f"forecast at completion {engagekit.Money(eac, cur)} ({basis}) is over the "
+                    f"cap {engagekit.Money(cap.money, cur)}: the rest would be withheld"
+                )
     tables = {
         "utilisation": people,
         "cycles": [

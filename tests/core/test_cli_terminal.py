@@ -85,3 +85,87 @@ def test_json_money_is_at_the_currencys_minor_unit():
     assert jsonable(engagekit.Money(Decimal("0.125"), "EUR")) == "0.125"  # padded, not rounded
     assert jsonable(engagekit.Money(Decimal(5), "JPY")) == "5"
     assert jsonable(engagekit.Money(Decimal("1.5"), "KWD")) == "1.500"
+
+
+HYBRID = ROOT / "examples" / "hybrid.toml"
+
+
+def _piped(*args: str, columns: int) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {**os.environ, "COLUMNS": str(columns)}
+    return subprocess.run(
+        [sys.executable, "-c", "from engagekit.cli import main; main()", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_tables_fit_80_columns_without_cutting_numbers_or_dates():
+    import re
+
+    for args in (
+        ("estimate", HYBRID, "--trials", "500"),
+        ("bill", HYBRID, "-p", "2026-03"),
+        ("staff", HYBRID),
+        ("measure", HYBRID),
+    ):
+        proc = _piped(*args, columns=80)
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.splitlines()
+        table_lines = [line for line in lines if line[:1] in "┏┃┡│├└"]
+        assert table_lines, args
+        assert all(len(line) <= 80 for line in table_lines), args
+        assert "…" not in proc.stdout, args
+        # every figure in a table cell is whole: digits, a point, two decimals
+        for line in table_lines:
+            for cell in line.strip("│┃").split("│"):
+                cell = cell.strip()
+                if re.fullmatch(r"-?[\d.]+", cell) and "." in cell:
+                    assert re.fullmatch(r"-?\d+\.\d+", cell), (args, cell)
+
+
+def test_a_pipe_honours_columns_and_goes_vertical_when_very_narrow():
+    wide = _piped("estimate", HYBRID, "--trials", "500", columns=200)
+    assert "model" in wide.stdout and "finish" in wide.stdout
+    narrow = _piped("estimate", HYBRID, "--trials", "500", columns=40)
+    assert "  component: Discovery" in narrow.stdout
+    assert "      basis: P80" in narrow.stdout
+    assert "\x1b[" not in wide.stdout + narrow.stdout  # plain text in a pipe
+
+
+def test_estimate_says_what_each_figure_is():
+    result = _run("estimate", HYBRID, "--trials", "500", "--json")
+    doc = json.loads(result.stdout)
+    assert [c["basis"] for c in doc["components"]] == ["P80", "P50", "point"]
+    assert doc["total"]["basis"] == "sum"
+    per_trial = doc["total"]["cost_per_trial"]
+    assert set(per_trial) == {"p50", "p80", "p90"}
+    assert all(len(v.split(".")[1]) == 2 for v in per_trial.values())
+    assert per_trial["p50"] <= per_trial["p80"] <= per_trial["p90"] or (
+        float(per_trial["p50"]) <= float(per_trial["p80"]) <= float(per_trial["p90"])
+    )
+
+
+def test_staff_marks_over_allocated_rows():
+    table = _piped("staff", HYBRID, columns=120).stdout
+    over = [line for line in table.splitlines() if "over-allocated" in line and "│" in line]
+    # Anton Weiss works on Discovery (0.4) and Build (1.0) in 2026-03
+    assert over and all("Anton Weiss" in line and "2026-03" in line for line in over)
+    csv_rows = _run("staff", HYBRID, "--csv").stdout.splitlines()
+    assert csv_rows[0].endswith(",over_allocated")
+    flagged = [r for r in csv_rows[1:] if r.endswith(",True")]
+    assert flagged and all("Anton Weiss" in r for r in flagged)
+
+
+def test_measure_reads_like_a_report_and_has_csv():
+    table = _piped("measure", EXAMPLE, columns=100).stdout
+    assert "Budget used" in table and "budget_used_percent" not in table
+    assert "True" not in table and "False" not in table
+    rows = _run("measure", EXAMPLE, "--csv").stdout.splitlines()
+    assert rows[0] == "component,table,row,field,value,unit"
+    assert any(
+        r.startswith("Build,metrics,,budget_used_percent,") and r.endswith(",%") for r in rows
+    )

@@ -262,3 +262,22 @@ def test_a_project_file_with_a_byte_order_mark(tmp_path):
     path = _project(tmp_path, "t.csv", data)
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert amounts(_bill(path)) == Decimal("190.00")
+
+
+def test_the_starter_plan_over_its_cap_warns_at_estimate_and_measure(tmp_path):
+    from typer.testing import CliRunner
+
+    from engagekit.cli import build_app
+
+    app = build_app(engagekit.create_engine())
+    path = tmp_path / "p.toml"
+    assert CliRunner().invoke(app, ["init", "-m", "time-material", str(path)]).exit_code == 0
+    engine = engagekit.create_engine()
+    project = engine.load_project(path)
+    estimate = engine.estimate(project, trials=200)
+    (warning,) = [w for w in estimate.warnings if "team plan bills" in w]
+    # 0.5 lead + 2 developers over the starter's timeframe at its rates: 248,000 EUR
+    assert "248,000.00 EUR, 413% of the cap of 60,000.00 EUR" in warning
+    report = engine.measure(project, None)
+    assert report.components[0].status == "at-risk"
+    assert any("over the cap 60,000.00 EUR" in w for w in report.components[0].warnings)

@@ -1,0 +1,108 @@
+"""Tables that fit the terminal: numbers and dates are never cut, text wraps, and a table too
+wide for the screen drops its optional columns, then turns vertical (one block per row).
+
+rich squeezes a table wider than the console by truncating cells with ``…``; for a money column
+that turns ``143840.00`` into ``1438…``, a number that reads as another. Here a numeric column
+is as wide as its widest cell and never wraps; only text columns give up width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+__all__ = ["SECTION", "Col", "print_table"]
+
+#: A row that draws a separator line instead of cells.
+SECTION: tuple[str, ...] = ()
+#: The narrowest a text column is made before the table drops columns.
+_TEXT_MIN = 10
+
+
+@attrs.frozen
+class Col:
+    """A column: its header, whether it holds a figure (right-aligned, never cut or wrapped),
+    and whether it may be dropped when the terminal is narrow (the first dropped first)."""
+
+    name: str
+    numeric: bool = False
+    optional: int = 0  # 0: always shown; 1, 2, ...: dropped in this order
+    #: A short text column that must not wrap (a status), as wide as its widest cell.
+    nowrap: bool = False
+
+
+def _needed(cols: Sequence[Col], rows: Sequence[Sequence[str]]) -> int:
+    """The width the table needs with text columns at their narrowest (borders included)."""
+    total = 1
+    for i, col in enumerate(cols):
+        widest = max([len(col.name), *(len(r[i]) for r in rows if r)])
+        fixed = col.numeric or col.nowrap
+        total += (widest if fixed else min(widest, max(_TEXT_MIN, len(col.name)))) + 3
+    return total
+
+
+def print_table(
+    console: Any,
+    title: str,
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[str]],
+    *,
+    caption: str | None = None,
+) -> None:
+    """Print ``rows`` (``SECTION`` for a separator) as wide as ``console`` allows."""
+    from rich.table import Table
+
+    keep = list(range(len(cols)))
+    order = sorted((c.optional, i) for i, c in enumerate(cols) if c.optional)
+    while _needed([cols[i] for i in keep], [[r[i] for i in keep] if r else r for r in rows]) > (
+        console.width
+    ):
+        if not order:
+            _print_vertical(console, title, cols, rows, caption)
+            return
+        keep.remove(order.pop(0)[1])
+    table = Table(title=title, caption=caption)
+    for i in keep:
+        col = cols[i]
+        if col.numeric or col.nowrap:
+            widest = max([len(col.name), *(len(r[i]) for r in rows if r)])
+            table.add_column(
+                col.name,
+                justify="right" if col.numeric else "left",
+                no_wrap=True,
+                min_width=widest,
+            )
+        else:
+            table.add_column(col.name, overflow="fold")
+    for row in rows:
+        if not row:
+            table.add_section()
+            continue
+        table.add_row(*[row[i] for i in keep])
+    console.print(table)
+    dropped = [cols[i].name for i in range(len(cols)) if i not in keep]
+    if dropped:
+        console.print(f"(not shown here: {', '.join(dropped)}; see --json)", soft_wrap=True)
+
+
+def _print_vertical(
+    console: Any,
+    title: str,
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[str]],
+    caption: str | None,
+) -> None:
+    """One block per row, ``name: value`` lines: nothing has to share a line."""
+    console.print(title)
+    width = max(len(c.name) for c in cols)
+    for row in rows:
+        if not row:
+            continue
+        console.print("")
+        for col, value in zip(cols, row, strict=True):
+            if value:
+                console.print(f"  {col.name.rjust(width)}: {value}", overflow="fold")
+    if caption:
+        console.print(caption)
