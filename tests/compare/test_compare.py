@@ -243,3 +243,21 @@ def test_fixed_price_declines_single_figures_over_300_hours(
     )
     c = run(write_scope(body), trials=20)
     assert "fixed-price made no proposal for this scope" in c.notes
+
+
+def test_the_projects_adjustments_apply_before_tax(
+    write_scope: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from tests.compare.conftest import PROJECT
+
+    (tmp_path / "rates.toml").write_text(
+        PROJECT
+        + '\n[[adjustments]]\nname = "partner discount"\nstage = "discount"\npercent = -10\n'
+        '\n[[adjustments]]\nname = "VAT"\nstage = "tax"\npercent = 19\n'
+        '\n[[adjustments]]\nname = "admin fee"\nstage = "fee"\namount = 50\n'
+    )
+    c = run(write_scope(THREE_ITEMS), trials=20)
+    tm = offer(c, "time-material")
+    # March bills 18,000 of hours: less 10% = 16,200, plus the 50 fee of the invoice; no VAT.
+    assert tm.client_mean.amount == Decimal("16250.00")
+    assert tm.margin_mean.amount == Decimal("16250.00") - Decimal("10800.00")

@@ -228,3 +228,12 @@ def test_report_all_writes_one_page(cli, tmp_path) -> None:
     ):
         assert f"<h2>{heading}</h2>" in html
     assert "<script" not in html and "http://" not in html and "https://" not in html
+
+
+def test_a_bad_calendar_in_the_roster_names_its_line(cli, workspace) -> None:
+    people = '\n[[people]]\nid = "ada"\nname = "Ada Byron"\ncalendar = { country = "XX" }\n'
+    root = workspace({"a": ("ada", "0.6")}, people=people)
+    result = cli("staff", "--all", "--workspace", str(root))
+    assert result.exit_code == 1
+    assert "engage.toml:6, calendar.country: " in result.stderr
+    assert "Traceback" not in result.output

@@ -216,8 +216,3 @@ def hourly_rates(project: Project, role: str, on: date) -> tuple[Decimal, Decima
             field="rate_card.rates",
         )
     return rate.bill, rate.cost
-
-
-def after(day: date) -> date:
-    """The first day of the month after ``day``'s month."""
-    return Period.of_month(day).end

@@ -4,8 +4,8 @@
 - ``risk``: the best bad case first (the highest P10 margin), then the expected margin;
 - ``client-cost``: the lowest expected cost to the client first, then its P90;
 - ``balanced``: the lowest sum of the offer's places on the firm's side (expected margin, P10
-  margin), the client's (expected cost, P90 cost) and the fit to the collaboration-models text,
-  then the expected margin.
+  margin), the client's (expected cost, P90 cost) and the fit to the collaboration-models text
+  (the share of its models' criteria the scope meets), then the expected margin.
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ def rank(summaries: Sequence[Summary], goal: str) -> list[Ranked]:
         return s.client_mean.amount
 
     def fit(s: Summary) -> Decimal:
-        return Decimal(-s.fit_met)
+        # The share of the criteria met, so that an offer of three parts (three models' own
+        # criteria) is not favoured over one of a single model.
+        return -Decimal(s.fit_met) / len(s.fit) if s.fit else Decimal(0)
 
     if goal == "margin":
         ordered = sorted(items, key=lambda s: (margin(s), p10(s), s.name))

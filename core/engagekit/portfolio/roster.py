@@ -99,22 +99,26 @@ ROW_KEYS = (
 )  # fmt: skip
 
 
+def _structured_calendar(table: Mapping[str, Any]) -> Calendar:
+    from engagekit.settings import structure
+
+    cal: Calendar = structure(dict(table), Calendar, Path.cwd(), ("calendar",))
+    return cal
+
+
 @functools.lru_cache(maxsize=256)
 def _calendar(key: tuple[tuple[str, Any], ...]) -> Calendar:
-    from engagekit.settings import calendar_from_table
-
-    return calendar_from_table(dict(key))
+    return _structured_calendar(dict(key))
 
 
 def _calendar_of(table: Any, default: Mapping[str, Any]) -> Calendar:
+    """The person's calendar: thousands of people share a handful, built once each."""
     merged = dict(default) | (dict(table) if isinstance(table, Mapping) else {})
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in merged.items()))
-    try:
-        return _calendar(frozen)
-    except TypeError:  # a calendar table with nested tables (hours per weekday): not cached
-        from engagekit.settings import calendar_from_table
-
-        return calendar_from_table(merged)
+    if any(isinstance(v, Mapping) for v in merged.values()):  # hours per weekday: not hashable
+        return _structured_calendar(merged)
+    return _calendar(
+        tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in merged.items()))
+    )
 
 
 def roster_from_rows(
@@ -146,11 +150,12 @@ def roster_from_rows(
                 raise InputError(
                     f"a person needs {'an id' if key == 'id' else 'a name'}", field=key, **loc
                 )
-        cal = _calendar_of(data.pop("calendar", None), calendar or {})
+        table = data.pop("calendar", None)
         roles = data.get("roles", ())
         if isinstance(roles, str):
             data["roles"] = [r.strip() for r in roles.split(";") if r.strip()]
         try:
+            cal = _calendar_of(table, calendar or {})
             fields = structure(
                 {k: v for k, v in data.items() if v not in ("", None)}, _PersonRow, Path.cwd()
             )
