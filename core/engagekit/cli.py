@@ -61,6 +61,30 @@ PeriodOpt = Annotated[
 ]
 
 
+#: Examples shown at the end of each command's help.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "init": ("engage init project.toml -m fixed-price -m sla", "engage init -m time-material"),
+    "validate": ("engage validate examples/hybrid.toml",),
+    "models": ("engage models", "engage models --json"),
+    "plugins": ("engage plugins", "engage plugins --json"),
+    "estimate": (
+        "engage estimate examples/hybrid.toml",
+        "engage estimate project.toml --trials 20000 --seed 7 --json",
+    ),
+    "bill": (
+        "engage bill examples/hybrid.toml -p 2026-03",
+        "engage bill project.toml -p 2026-Q1 --csv -o q1.csv",
+        "engage --strict bill project.toml -p 2026-03 --json   (exit 1 on warnings)",
+    ),
+    "staff": ("engage staff examples/hybrid.toml", "engage staff project.toml --csv"),
+    "measure": (
+        "engage measure examples/hybrid.toml",
+        "engage measure project.toml -p 2026-03 --csv",
+    ),
+    "report": ("engage report examples/hybrid.toml -o report.html",),
+}
+
+
 class State:
     debug = False
     #: ``--strict``: warnings of a result make the command exit 1 (after printing it).
@@ -206,7 +230,7 @@ def build_app(engine: Engine) -> typer.Typer:
         name="engage",
         help="Price, bill, staff and measure IT service engagements.",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
@@ -461,9 +485,15 @@ def build_app(engine: Engine) -> typer.Typer:
 
         p = period_of(period)
         assert p is not None  # --period is required, and parse refuses ""
+        billed: list[Any] = []
+
+        def compute(project: "Project") -> Any:
+            billed.append((project, engine.bill(project, p)))
+            return billed[-1][1]
+
         run(
             file,
-            lambda project: engine.bill(project, p),
+            compute,
             doc=out.bill_doc,
             rows=tables.bill_csv,
             show=tables.print_bill,
@@ -471,6 +501,11 @@ def build_app(engine: Engine) -> typer.Typer:
             csv_=csv_,
             output=output,
         )
+        from engagekit.ledger.commands import issued_notes
+
+        with _errors(state):
+            for note in issued_notes(engine, file, *billed[0]) if billed else ():
+                typer.echo(note, err=True)
 
     @app.command()
     def staff(
@@ -539,9 +574,20 @@ def build_app(engine: Engine) -> typer.Typer:
     from engagekit.compare.command import add_compare
 
     add_compare(app, engine, state)
+
+    from engagekit.ledger.commands import add_ledger_commands
+
+    add_ledger_commands(app, engine, lambda: _errors(state))
+
     from engagekit.portfolio.commands import add_portfolio_commands
 
     add_portfolio_commands(app, engine, state)  # --all on the project commands; engage status
+
+    for info in app.registered_commands:
+        name = info.name or (info.callback.__name__ if info.callback else "")
+        if name in EXAMPLES and not info.epilog:
+            # \b keeps click from re-wrapping the example lines into one paragraph
+            info.epilog = "\b\nExamples:\n" + "\n".join(f"  {e}" for e in EXAMPLES[name])
 
     # One plugin at a time, so that a broken one is named and the others' commands still come.
     for impl in engine.pm.hook.register_commands.get_hookimpls():

@@ -342,21 +342,43 @@ def write_atomic(path: str | Path, text: str) -> list[Path]:
     earlier writes to ``path`` older than a minute are removed first, and returned so that
     the caller can say so.
     """
-    target = Path(path)
+    given = Path(path)
+    # a symlink is written through: its target is replaced, the link stays a link
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given
     folder = target.parent or Path(".")
+    mode = _mode_for(target)
     removed = remove_stale_temps(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # name the path the user gave, not the temporary file
+        raise OSError(exc.errno, exc.strerror, str(given)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
+            os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(given)) from None
         raise
     return removed
+
+
+def _mode_for(target: Path) -> int:
+    """An existing file keeps its mode; a new one gets what the umask allows (not mkstemp's
+    0600), as any program's ``open(path, "w")`` would."""
+    import stat
+
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def remove_stale_temps(target: Path, *, now: float | None = None) -> list[Path]:

@@ -261,3 +261,19 @@ def test_the_projects_adjustments_apply_before_tax(
     # March bills 18,000 of hours: less 10% = 16,200, plus the 50 fee of the invoice; no VAT.
     assert tm.client_mean.amount == Decimal("16250.00")
     assert tm.margin_mean.amount == Decimal("16250.00") - Decimal("10800.00")
+
+
+def test_time_and_material_cap(write_scope: Callable[[str], Path]) -> None:
+    capped = _symmetric(6).replace(
+        "[window]\nearliest_start = 2026-03-02\n",
+        "[window]\nearliest_start = 2026-03-02\n\n[terms]\ntime_material_cap = 24000\n",
+    )
+    free = run(write_scope(_symmetric(6), "free.toml"), trials=1000, seed=3)
+    cap = run(write_scope(capped, "capped.toml"), trials=1000, seed=3)
+    a, b = offer(free, "time-material").outcome, offer(cap, "time-material").outcome
+    assert a is not None and b is not None
+    # Never more than the cap; below it, what time and material bills; the cost unchanged.
+    assert np.allclose(b.client_cost, np.minimum(a.client_cost, 24000))
+    assert np.array_equal(a.firm_cost, b.firm_cost)
+    assert (a.client_cost > 24000).any() and (a.client_cost < 24000).any()
+    assert offer(cap, "time-material").components[0].settings.cap.money == Decimal(24000)

@@ -116,6 +116,18 @@ def test_the_bundled_example(tmp_path: Path) -> None:
     assert "Recommendation" in html and "fixed-price + sla" in html
 
 
+def test_the_table_fits_80_columns_without_cutting_money(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = CliRunner().invoke(
+        build_app(ENGINE), ["compare", str(EXAMPLES / "scope.toml"), "--trials", "500"]
+    )
+    assert result.exit_code == 0, result.output
+    table = result.output.split("Recommendation")[0]
+    assert "…" not in table
+    assert all(len(line) <= 80 for line in table.splitlines())
+    assert "client P90" in table and "margin P10" in table
+
+
 @attrs.frozen
 class Nothing:
     """Settings of the spy model: none."""

@@ -169,3 +169,34 @@ def test_measure_reads_like_a_report_and_has_csv():
     assert any(
         r.startswith("Build,metrics,,budget_used_percent,") and r.endswith(",%") for r in rows
     )
+
+
+def test_each_command_help_has_examples_and_defaults():
+    for command in ("estimate", "bill", "staff", "measure", "report", "init", "validate"):
+        result = _run(command, "-h")
+        assert result.exit_code == 0
+        assert "Examples:\n    engage " + command in result.output, command
+    assert "[default: 1" in _run("estimate", "-h").output
+
+
+def test_shell_completion_completes_commands_and_options():
+    import os
+
+    engage = [sys.executable, "-c", "from engagekit.cli import main; main()"]
+    script = subprocess.run(
+        [*engage, "--show-completion", "bash"], capture_output=True, text=True, check=False
+    )
+    assert script.returncode == 0 and "complete -o default" in script.stdout
+
+    def complete(words: str, cword: int) -> list[str]:
+        env = {
+            **os.environ,
+            "_ENGAGE_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(cword),
+        }
+        out = subprocess.run(engage, capture_output=True, text=True, env=env, check=False)
+        return out.stdout.split()
+
+    assert "staff" in complete("engage st", 1)
+    assert "--json" in complete("engage bill x.toml --js", 3)

@@ -84,7 +84,7 @@ def comparison_doc(c: Comparison) -> dict[str, Any]:
 
 def show_comparison(c: Comparison, console: Any) -> None:
     """The comparison as a table, then the recommendation with its reasons."""
-    from rich.table import Table
+    from engagekit.fit import Col, print_table
 
     cur = c.project.currency
     console.print(
@@ -93,28 +93,30 @@ def show_comparison(c: Comparison, console: Any) -> None:
         + ", ".join(f"{fte} {role}" for role, fte in sorted(c.plan.fte.items()))
         + f"; {c.trials} trials, seed {c.seed}, goal {c.goal}"
     )
-    table = Table(
-        "#",
-        "offer",
-        f"client cost ({cur})",
-        "client P90",
-        f"firm margin ({cur})",
-        "margin P10",
-        "overrun carried by",
-        title="Every offer on the same trials",
-    )
-    for r in c.ranking:
-        s = r.summary
-        table.add_row(
+    cols = [
+        Col("#", numeric=True),
+        Col("offer"),
+        Col("client mean", numeric=True),
+        Col("client P90", numeric=True),
+        Col("margin mean", numeric=True),
+        Col("margin %", numeric=True, optional=1),
+        Col("margin P10", numeric=True),
+        Col("overrun carried by", nowrap=True, optional=2),
+    ]
+    rows = [
+        (
             str(r.place),
-            s.name,
-            f"{s.client_mean.amount:,.2f}",
-            f"{s.client_p90.amount:,.2f}",
-            f"{s.margin_mean.amount:,.2f} ({s.margin_percent}%)",
-            f"{s.margin_p10.amount:,.2f}",
-            s.overrun_carrier,
+            r.summary.name,
+            f"{r.summary.client_mean.amount:,.2f}",
+            f"{r.summary.client_p90.amount:,.2f}",
+            f"{r.summary.margin_mean.amount:,.2f}",
+            f"{r.summary.margin_percent}%",
+            f"{r.summary.margin_p10.amount:,.2f}",
+            r.summary.overrun_carrier,
         )
-    console.print(table)
+        for r in c.ranking
+    ]
+    print_table(console, f"Every offer on the same trials ({cur})", cols, rows)
     console.print("Recommendation")
     for r in c.ranking:
         s = r.summary

@@ -1,8 +1,51 @@
 """The ledger: issued invoices and credit notes, numbered without gaps, never changed.
 
-``engagekit.ledger.record`` is the record the ledger keeps and exporters read.
+``issue``, ``credit``, ``open_ledger`` and ``verify`` are the public face (docs/ledger.md);
+``engagekit.ledger.record`` is the record the ledger keeps and exporters read. The store is
+imported on first use, so that reading records does not pay for SQLAlchemy.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from engagekit.ledger.record import IssuedInvoice, from_document, to_document
 
-__all__ = ["IssuedInvoice", "from_document", "to_document"]
+__all__ = [
+    "IssueResult",
+    "IssuedInvoice",
+    "Ledger",
+    "VerifyReport",
+    "credit",
+    "from_document",
+    "issue",
+    "issued_totals",
+    "open_ledger",
+    "to_document",
+    "verify",
+]
+
+_LAZY = {
+    "IssueResult": "engagekit.ledger.service",
+    "Ledger": "engagekit.ledger.store",
+    "VerifyReport": "engagekit.ledger.integrity",
+    "credit": "engagekit.ledger.service",
+    "issue": "engagekit.ledger.service",
+    "issued_totals": "engagekit.ledger.service",
+    "open_ledger": "engagekit.ledger.service",
+    "verify": "engagekit.ledger.integrity",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'engagekit.ledger' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+if TYPE_CHECKING:
+    from engagekit.ledger.integrity import VerifyReport, verify
+    from engagekit.ledger.service import IssueResult, credit, issue, issued_totals, open_ledger
+    from engagekit.ledger.store import Ledger

@@ -159,7 +159,7 @@ def _ledger_issued(workspace: Any, period: str) -> Any:
     """A function from project name to the total issued through ``period`` (invoices minus
     credit notes), or None when the workspace keeps no ledger yet."""
     try:
-        from engagekit.ledger import issued_totals  # type: ignore[attr-defined]
+        from engagekit.ledger import issued_totals
     except ImportError:
         return None
     totals = issued_totals(workspace, through=period)

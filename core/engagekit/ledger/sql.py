@@ -1,0 +1,436 @@
+"""Everything the ledger says to its database, in one place (the migrations aside).
+
+SQLAlchemy 2 Core on SQLite (WAL, foreign keys, a busy timeout, ``BEGIN IMMEDIATE`` for every
+write, so numbering transactions queue instead of failing) or PostgreSQL through psycopg 3
+(``SELECT ... FOR UPDATE`` on the series rows). Dates are ISO text and money decimal text, so
+both backends keep them exactly. There are no UPDATE or DELETE statements on invoices or their
+lines here, and the database's triggers refuse them from anywhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from engagekit.errors import InputError
+
+__all__ = ["HEAD", "Store", "connect"]
+
+#: The schema revision this engagekit writes; the newest file in ``migrations/versions``.
+HEAD = "0001"
+VERSION_TABLE = "engagekit_alembic_version"
+
+
+def lock_timeout() -> float:
+    """How long a write waits for another writer before giving up, in seconds
+    (``ENGAGEKIT_LOCK_TIMEOUT``, default 60)."""
+    return float(os.environ.get("ENGAGEKIT_LOCK_TIMEOUT", "60"))
+
+
+metadata = sa.MetaData()
+series_t = sa.Table(
+    "engagekit_series",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("last_hash", sa.String(64)),
+)
+counters_t = sa.Table(
+    "engagekit_counters",
+    metadata,
+    sa.Column("series", sa.String(100), sa.ForeignKey("engagekit_series.name"), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("last", sa.Integer, nullable=False),
+)
+invoices_t = sa.Table(
+    "engagekit_invoices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("number", sa.String(100), nullable=False, unique=True),
+    sa.Column("series", sa.String(100), sa.ForeignKey("engagekit_series.name"), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("sequence", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("project", sa.Text, nullable=False),
+    sa.Column("project_file", sa.Text, nullable=False),
+    sa.Column("period", sa.String(40), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("issue_date", sa.String(10), nullable=False),
+    sa.Column("total", sa.String(40), nullable=False),
+    sa.Column("corrects", sa.String(100)),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("issued_at", sa.String(32), nullable=False),
+)
+lines_t = sa.Table(
+    "engagekit_invoice_lines",
+    metadata,
+    sa.Column("invoice_id", sa.Integer, sa.ForeignKey("engagekit_invoices.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("component", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("quantity", sa.String(40), nullable=False),
+    sa.Column("unit_price", sa.String(40), nullable=False),
+    sa.Column("amount", sa.String(40), nullable=False),
+)
+
+
+def _safe_url(url: sa.URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def connect(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get their folder, WAL and a busy timeout."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise InputError(
+            f"{url!r} is not a database URL",
+            hint="use sqlite:///path/to/file.db or postgresql+psycopg://user@host:5432/name",
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            parsed, pool_size=1, max_overflow=4, connect_args={"timeout": lock_timeout()}
+        )
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if backend == "postgresql":
+        if parsed.get_driver_name() != "psycopg":
+            raise InputError(
+                f"{_safe_url(parsed)}: engagekit talks to PostgreSQL through psycopg 3",
+                hint="write the URL as postgresql+psycopg://...; pip install 'engagekit[postgres]'",
+            )
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise InputError(
+                "PostgreSQL needs psycopg 3", hint="pip install 'engagekit[postgres]'"
+            ) from None
+        return sa.create_engine(
+            parsed,
+            pool_size=1,
+            max_overflow=4,
+            connect_args={
+                "connect_timeout": 10,
+                "application_name": f"engagekit (pid {os.getpid()})",
+                "options": f"-c lock_timeout={int(lock_timeout() * 1000)}",
+            },
+        )
+    raise InputError(
+        f"{_safe_url(parsed)}: unsupported database {backend!r}",
+        hint="the ledger runs on SQLite (the default) or PostgreSQL",
+    )
+
+
+def _sqlite_connect(dbapi: Any, _record: Any) -> None:
+    # The driver's own implicit transactions are off; _sqlite_begin starts ours.
+    dbapi.isolation_level = None
+    cur = dbapi.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {int(lock_timeout() * 1000)}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode != "wal":
+        cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A write takes the lock up front: numbering reads and bumps a counter, and a deferred
+    # transaction upgrading its lock midway would fail with "database is locked" instead of
+    # waiting its turn.
+    write = conn.get_execution_options().get("engagekit_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Store:
+    """The ledger's tables behind a few named operations. Writes happen in ``write()``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.backend = engine.dialect.name
+        self.where = _safe_url(engine.url)
+
+    # -- transactions and errors ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.errors(), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction that commits everything or nothing."""
+        with (
+            self.errors(),
+            self.engine.connect().execution_options(engagekit_write=True) as conn,
+            conn.begin(),
+        ):
+            yield conn
+
+    @contextlib.contextmanager
+    def errors(self) -> Iterator[None]:
+        """Database failures as input errors that say where and why (never a password)."""
+        try:
+            yield
+        except sa.exc.DBAPIError as exc:
+            raise self._explain(exc) from None
+
+    def _explain(self, exc: sa.exc.DBAPIError) -> InputError:
+        text = str(exc.orig).strip()
+        first = text.splitlines()[0] if text else type(exc.orig).__name__
+        url = self.engine.url
+        if self.backend == "sqlite":
+            path = url.database or ""
+            if "locked" in text or "busy" in text:
+                holders = _holders(path)
+                return InputError(
+                    f"the ledger database is locked by another writer (waited {lock_timeout():g} s)",
+                    where=path,
+                    hint=f"held by {holders}" if holders else "another engage is issuing; retry",
+                )
+            if "readonly" in text or "read-only" in text:
+                return InputError(
+                    "the ledger database is read-only here",
+                    where=path,
+                    hint="issuing needs write access to the file and its folder",
+                )
+            if "not a database" in text or "malformed" in text:
+                return InputError(
+                    f"the ledger database is damaged or not SQLite ({first})",
+                    where=path,
+                    hint="restore it from a backup; engagekit never repairs a ledger",
+                )
+            if "unable to open" in text:
+                return InputError(f"cannot open the ledger database ({first})", where=path)
+        else:
+            host = f"{url.host or 'localhost'}:{url.port or 5432}"
+            if isinstance(exc, sa.exc.OperationalError) and "lock timeout" in text:
+                holders = self._pg_holders()
+                return InputError(
+                    f"the ledger is locked by another session (waited {lock_timeout():g} s)",
+                    where=self.where,
+                    hint=f"held by {holders}" if holders else "another engage is issuing; retry",
+                )
+            if "read-only" in text:
+                return InputError(
+                    "the ledger database is read-only for this user or server",
+                    where=self.where,
+                    hint="issuing needs INSERT and UPDATE rights on the engagekit_* tables",
+                )
+            if isinstance(exc, sa.exc.OperationalError) and ("connect" in text or "server" in text):
+                reason = re.sub(r"password=\S+", "password=***", first)
+                return InputError(
+                    f"cannot connect to the ledger database at {host}: {reason}",
+                    where=self.where,
+                )
+        return InputError(f"the ledger database refused: {first}", where=self.where)
+
+    def _pg_holders(self) -> str:
+        """The sessions holding locks on the series table (best effort)."""
+        query = sa.text(
+            "SELECT DISTINCT a.pid, a.application_name, a.client_addr, a.usename "
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.relation = 'engagekit_series'::regclass AND a.pid <> pg_backend_pid()"
+        )
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+        except sa.exc.DBAPIError:
+            return ""
+        return ", ".join(
+            f"pid {pid} ({app or 'unnamed'}, {user}@{addr or 'local'})"
+            for pid, app, addr, user in rows
+        )
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def revision(self, conn: Connection) -> str | None:
+        """The schema revision the database is at; None when it has no ledger yet."""
+        if not sa.inspect(conn).has_table(VERSION_TABLE):
+            return None
+        row = conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).first()
+        return None if row is None else str(row[0])
+
+    def serialise_schema_changes(self, conn: Connection) -> None:
+        """Two processes opening a new ledger at once must not both create it."""
+        if self.backend == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7349120051)"))
+
+    # -- numbering --------------------------------------------------------------------------
+
+    def lock_series(self, conn: Connection, names: Sequence[str]) -> dict[str, str | None]:
+        """Lock the rows of ``names`` (sorted, so that writers never deadlock) for the rest of
+        the transaction; returns each series' last hash."""
+        names = sorted(set(names))
+        select = _SERIES_LOCK if self.backend == "postgresql" else _SERIES
+        heads = {name: last for name, last in conn.execute(select, {"b_names": names})}
+        missing = [{"name": n, "last_hash": None} for n in names if n not in heads]
+        if missing:  # a new series: create its row, then lock it like the others
+            conn.execute(_insert(self.backend, series_t).on_conflict_do_nothing(), missing)
+            heads = {name: last for name, last in conn.execute(select, {"b_names": names})}
+        return heads
+
+    def next_sequence(self, conn: Connection, series: str, year: int) -> int:
+        """Bump and return the counter of ``series`` in ``year`` (its row is locked already)."""
+        key = {"b_series": series, "b_year": year}
+        bumped = conn.execute(_COUNTER_BUMP, key).scalar()
+        if bumped is not None:
+            return int(bumped)
+        conn.execute(sa.insert(counters_t), {"series": series, "year": year, "last": 1})
+        return 1
+
+    def insert(
+        self,
+        conn: Connection,
+        columns: Mapping[str, Any],
+        lines: Sequence[Mapping[str, Any]],
+    ) -> None:
+        """Write one invoice row, its lines, and move its series' chain head to it."""
+        row = {**columns, "issued_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        invoice_id = conn.execute(_INVOICE_INSERT, row).scalar_one()
+        if lines:
+            conn.execute(_LINES_INSERT, [{**x, "invoice_id": invoice_id} for x in lines])
+        conn.execute(_HEAD_UPDATE, {"b_name": columns["series"], "b_hash": columns["hash"]})
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def documents(
+        self,
+        conn: Connection,
+        *,
+        project_file: str | None = None,
+        period: str | None = None,
+        number: str | None = None,
+        since: str | None = None,
+    ) -> list[tuple[str, str]]:
+        """``(document, hash)`` of the matching records, in the order they were issued."""
+        c = invoices_t.c
+        if project_file is not None and period is not None and number is None and since is None:
+            rows = conn.execute(_BY_PROJECT_PERIOD, {"b_file": project_file, "b_period": period})
+            return [(doc, h) for doc, h in rows]
+        query = sa.select(c.document, c.hash).order_by(c.id)
+        if project_file is not None:
+            query = query.where(c.project_file == project_file)
+        if period is not None:
+            query = query.where(c.period == period)
+        if number is not None:
+            query = query.where(c.number == number)
+        if since is not None:
+            query = query.where(c.issue_date >= since)
+        return [(doc, h) for doc, h in conn.execute(query)]
+
+    def chain(self, conn: Connection) -> Iterator[tuple[Any, ...]]:
+        """Every invoice row as ``CHAIN_COLUMNS`` plus the tuple of its line rows
+        (``LINE_COLUMNS``), in the order they were issued; streamed, as plain tuples (verify
+        reads every row of the ledger, so each microsecond per row counts)."""
+        c = invoices_t.c
+        invoices = conn.execute(
+            sa.select(c.id, *(c[name] for name in CHAIN_COLUMNS))
+            .order_by(c.id)
+            .execution_options(yield_per=2000)
+        )
+        lines = iter(
+            conn.execute(
+                sa.select(lines_t.c.invoice_id, *(lines_t.c[name] for name in LINE_COLUMNS))
+                .order_by(lines_t.c.invoice_id, lines_t.c.position)
+                .execution_options(yield_per=10000)
+            )
+        )
+        pending = next(lines, None)
+        for invoice_id, *row in invoices:
+            own = []
+            while pending is not None and pending[0] <= invoice_id:
+                if pending[0] == invoice_id:
+                    own.append(tuple(pending[1:]))
+                pending = next(lines, None)
+            yield (*row, own)
+
+    def heads(self, conn: Connection) -> dict[str, str | None]:
+        return {name: last for name, last in conn.execute(sa.select(series_t))}
+
+    def counters(self, conn: Connection) -> dict[tuple[str, int], int]:
+        rows = conn.execute(sa.select(counters_t.c.series, counters_t.c.year, counters_t.c.last))
+        return {(s, y): last for s, y, last in rows}
+
+
+#: The columns ``Store.chain`` yields, in this order (then the invoice's line rows).
+CHAIN_COLUMNS = (
+    "number", "series", "year", "sequence", "kind", "project_file", "period", "currency",
+    "issue_date", "total", "corrects", "document", "hash", "prev_hash",
+)  # fmt: skip
+LINE_COLUMNS = ("position", "component", "description", "quantity", "unit_price", "amount")
+
+# Statements built once: building and cache-keying a statement costs more than running it.
+_SERIES = (
+    sa.select(series_t.c.name, series_t.c.last_hash)
+    .where(series_t.c.name.in_(sa.bindparam("b_names", expanding=True)))
+    .order_by(series_t.c.name)
+)
+_SERIES_LOCK = _SERIES.with_for_update()
+_COUNTER_BUMP = (
+    sa.update(counters_t)
+    .where(
+        (counters_t.c.series == sa.bindparam("b_series"))
+        & (counters_t.c.year == sa.bindparam("b_year"))
+    )
+    .values(last=counters_t.c.last + 1)
+    .returning(counters_t.c.last)
+)
+_INVOICE_INSERT = sa.insert(invoices_t).returning(invoices_t.c.id)
+_LINES_INSERT = sa.insert(lines_t)
+_HEAD_UPDATE = (
+    sa.update(series_t)
+    .where(series_t.c.name == sa.bindparam("b_name"))
+    .values(last_hash=sa.bindparam("b_hash"))
+)
+_BY_PROJECT_PERIOD = (
+    sa.select(invoices_t.c.document, invoices_t.c.hash)
+    .where(
+        (invoices_t.c.project_file == sa.bindparam("b_file"))
+        & (invoices_t.c.period == sa.bindparam("b_period"))
+    )
+    .order_by(invoices_t.c.id)
+)
+
+
+def _insert(backend: str, table: sa.Table) -> Any:
+    if backend == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
+def _holders(path: str) -> str:
+    """Which processes have the SQLite file open, where the system tells (Linux /proc)."""
+    target = os.path.realpath(path) if path else ""
+    found: list[str] = []
+    proc = Path("/proc")
+    if not target or not proc.is_dir():
+        return ""
+    for pid_dir in proc.iterdir():
+        if not pid_dir.name.isdigit() or int(pid_dir.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (pid_dir / "fd").iterdir():
+                if os.path.realpath(fd) == target:
+                    cmd = (pid_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                    found.append(f"pid {pid_dir.name} ({cmd.strip()[:60]})")
+                    break
+    return ", ".join(found)

@@ -1,0 +1,168 @@
+"""The ledger as the rest of engagekit sees it: issue records, read them back. No edits.
+
+``Ledger.issue`` runs one transaction: lock the series rows, read what is already issued for
+the project and period, let the caller decide what to write (``plan``), then number, chain and
+insert it. Concurrent issuers queue on the lock; a crash before the commit leaves nothing, not
+even a used number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import attrs
+
+from engagekit.ledger.record import IssuedInvoice, canonical_bytes, from_document, to_document
+from engagekit.ledger.sql import Store, connect
+from engagekit.workspace.model import Series
+
+__all__ = ["Ledger", "Plan"]
+
+#: Given the records already issued for a project and period (oldest first), the drafts to
+#: issue now: records without number, sequence or hashes, which the ledger fills in.
+Plan = Callable[[list[IssuedInvoice]], Sequence[IssuedInvoice]]
+
+
+class Ledger:
+    """Issued invoices and credit notes in one database."""
+
+    def __init__(self, store: Store, series: Mapping[str, Series], notes: Sequence[str] = ()):
+        self.store = store
+        self.series = dict(series)
+        #: what opening did to the database (created it, upgraded its schema)
+        self.notes = list(notes)
+
+    @classmethod
+    def open(cls, url: str, series: Mapping[str, Series]) -> Ledger:
+        """Open (creating or upgrading the schema as needed) the ledger at ``url``."""
+        from engagekit.ledger.schema import ensure_schema
+
+        store = Store(connect(url))
+        note = ensure_schema(store)
+        return cls(store, series, [note] if note else [])
+
+    @staticmethod
+    def exists(url: str) -> bool:
+        """Whether a SQLite ledger file is there (other databases: assumed)."""
+        from engagekit.ledger.location import ledger_exists
+
+        return ledger_exists(url)
+
+    def close(self) -> None:
+        self.store.engine.dispose()
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def issue(
+        self, *, project_file: str, period: str, lock: Sequence[str], plan: Plan
+    ) -> list[IssuedInvoice]:
+        """Issue what ``plan`` decides, numbered in the series it names, in one transaction.
+
+        ``lock`` names every series the plan may use (taken in a fixed order).
+        """
+        written: list[IssuedInvoice] = []
+        with self.store.write() as conn:
+            heads = self.store.lock_series(conn, lock)
+            existing = self._load(
+                self.store.documents(conn, project_file=project_file, period=period)
+            )
+            for draft in plan(existing):
+                if draft.series not in heads:
+                    raise AssertionError(f"plan used series {draft.series!r} it did not lock")
+                series = self.series[draft.series]
+                sequence = self.store.next_sequence(
+                    conn, draft.series, series.counter_year(draft.issue_date)
+                )
+                record = attrs.evolve(
+                    draft,
+                    number=series.number(draft.issue_date.year, sequence),
+                    sequence=sequence,
+                    prev_hash=heads[draft.series],
+                    hash="",
+                )
+                doc = to_document(record)
+                body = stored_document(doc)
+                record = attrs.evolve(record, hash=hashlib.sha256(body.encode()).hexdigest())
+                doc["hash"] = record.hash
+                heads[draft.series] = record.hash
+                self.store.insert(conn, _columns(record, series, doc, body), _lines(doc))
+                written.append(record)
+        return written
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def records(
+        self,
+        *,
+        project_file: str | None = None,
+        period: str | None = None,
+        since: date | None = None,
+        number: str | None = None,
+    ) -> list[IssuedInvoice]:
+        """Issued records, oldest first, optionally of one project file, period, number, or
+        issued on or after ``since``."""
+        with self.store.read() as conn:
+            rows = self.store.documents(
+                conn,
+                project_file=project_file,
+                period=period,
+                since=since.isoformat() if since else None,
+                number=number,
+            )
+        return self._load(rows)
+
+    def get(self, number: str) -> IssuedInvoice | None:
+        with self.store.read() as conn:
+            rows = self.store.documents(conn, number=number)
+        found = self._load(rows)
+        return found[0] if found else None
+
+    @staticmethod
+    def _load(rows: Sequence[tuple[str, str]]) -> list[IssuedInvoice]:
+        return [attrs.evolve(from_document(json.loads(doc)), hash=h) for doc, h in rows]
+
+
+def stored_document(doc: Mapping[str, object]) -> str:
+    """What the ``document`` column holds: the canonical JSON without ``hash``, whose SHA-256
+    is the record's hash."""
+    return canonical_bytes({k: v for k, v in doc.items() if k != "hash"}).decode()
+
+
+def _columns(
+    record: IssuedInvoice, series: Series, doc: Mapping[str, object], body: str
+) -> dict[str, object]:
+    return {
+        "number": record.number,
+        "series": record.series,
+        "year": series.counter_year(record.issue_date),
+        "sequence": record.sequence,
+        "kind": record.kind,
+        "project": record.project,
+        "project_file": record.project_file,
+        "period": record.period.label,
+        "currency": record.currency,
+        "issue_date": record.issue_date.isoformat(),
+        "total": doc["total"],
+        "corrects": record.corrects.number if record.corrects else None,
+        "document": body,
+        "hash": record.hash,
+        "prev_hash": record.prev_hash,
+    }
+
+
+def _lines(doc: Mapping[str, Any]) -> list[dict[str, object]]:
+    return [
+        {
+            "position": line["position"],
+            "component": line["component"],
+            "description": line["description"],
+            "quantity": line["quantity"],
+            "unit_price": line["unit_price"],
+            "amount": line["amount"],
+        }
+        for line in doc["lines"]
+    ]

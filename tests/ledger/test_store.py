@@ -1,0 +1,197 @@
+"""The store on both backends: triggers refuse changes from raw SQL, the schema upgrades
+itself and refuses one from a newer engagekit, and verify names a tampered record."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from engagekit.errors import InputError
+from engagekit.ledger.integrity import verify
+from engagekit.ledger.sql import HEAD
+from engagekit.ledger.store import Ledger
+from tests.ledger.helpers import SERIES, issue_one
+
+
+@pytest.fixture
+def ledger(database_url: str):
+    book = Ledger.open(database_url, SERIES)
+    yield book
+    book.close()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE engagekit_invoices SET total = '0.00'",
+        "DELETE FROM engagekit_invoices",
+        "UPDATE engagekit_invoice_lines SET amount = '0.00'",
+        "DELETE FROM engagekit_invoice_lines",
+    ],
+)
+def test_triggers_refuse_raw_sql_changes(ledger: Ledger, statement: str) -> None:
+    issue_one(ledger, "p.toml")
+    with pytest.raises(sa.exc.DBAPIError, match="issued invoices cannot be changed"):  # noqa: SIM117
+        with ledger.store.engine.begin() as conn:
+            conn.execute(sa.text(statement))
+    assert verify(ledger).ok
+
+
+def test_truncate_is_refused_on_postgresql(pg_cluster) -> None:
+    ledger = Ledger.open(pg_cluster.new_database(), SERIES)
+    issue_one(ledger, "p.toml")
+    with pytest.raises(sa.exc.DBAPIError, match="cannot be changed"):  # noqa: SIM117
+        with ledger.store.engine.begin() as conn:
+            conn.execute(sa.text("TRUNCATE engagekit_invoice_lines, engagekit_invoices"))
+    assert verify(ledger).ok
+    ledger.close()
+
+
+def test_numbers_are_consecutive_and_chained(ledger: Ledger) -> None:
+    records = [issue_one(ledger, f"p{i}.toml") for i in range(5)]
+    assert [r.number for r in records] == [f"INV-2026-{i:05}" for i in range(1, 6)]
+    assert records[0].prev_hash is None
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(records))
+    assert ledger.records() == records
+    report = verify(ledger)
+    assert report.ok and report.records == 5 and report.series == {"invoices": 5}
+
+
+def test_a_failing_plan_writes_nothing_and_uses_no_number(ledger: Ledger) -> None:
+    issue_one(ledger, "a.toml")
+
+    def broken(existing: object) -> list[object]:
+        raise InputError("refused")
+
+    with pytest.raises(InputError, match="refused"):
+        ledger.issue(project_file="b.toml", period="2026-03", lock=["invoices"], plan=broken)  # type: ignore[arg-type]
+    assert issue_one(ledger, "c.toml").number == "INV-2026-00002"
+    assert verify(ledger).ok
+
+
+def test_schema_is_created_and_says_so(database_url: str) -> None:
+    first = Ledger.open(database_url, SERIES)
+    assert first.notes and first.notes[0].startswith(f"created the ledger (schema {HEAD})")
+    first.close()
+    second = Ledger.open(database_url, SERIES)
+    assert second.notes == []
+    second.close()
+
+
+def test_a_newer_schema_is_refused_untouched(database_url: str) -> None:
+    book = Ledger.open(database_url, SERIES)
+    issue_one(book, "a.toml")
+    with book.store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE engagekit_alembic_version SET version_num = '0099'"))
+    book.close()
+    before = _snapshot(database_url)
+    with pytest.raises(InputError, match="written by a newer engagekit") as err:
+        Ledger.open(database_url, SERIES)
+    assert "schema 0099" in str(err.value) and "untouched" in str(err.value)
+    assert _snapshot(database_url) == before
+
+
+def _snapshot(url: str) -> object:
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).read_bytes()
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT number, hash FROM engagekit_invoices")).all()
+        version = conn.execute(sa.text("SELECT version_num FROM engagekit_alembic_version")).all()
+    engine.dispose()
+    return rows, version
+
+
+def test_head_is_the_newest_migration() -> None:
+    from engagekit.ledger import schema
+
+    versions = sorted(p.name for p in (schema.MIGRATIONS / "versions").glob("[0-9]*.py"))
+    assert versions[-1].startswith(HEAD + "_")
+
+
+# -- tampering, as someone with the file and the sqlite3 module would -------------------------
+
+
+def _tamper(url: str, *statements: str) -> None:
+    if url.startswith("sqlite:///"):
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        for trigger in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).fetchall():
+            conn.execute(f"DROP TRIGGER {trigger[0]}")
+        for s in statements:
+            conn.execute(s)
+        conn.commit()
+        conn.close()
+        return
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for table in ("engagekit_invoices", "engagekit_invoice_lines"):
+            conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+        for s in statements:
+            conn.execute(sa.text(s))
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("statements", "number", "message"),
+    [
+        (
+            ["UPDATE engagekit_invoices SET document = replace(document, '\"total\":\"200.00\"', "
+             "'\"total\":\"20.00\"') WHERE number = 'INV-2026-00002'"],
+            "INV-2026-00002",
+            "changed after issue",
+        ),
+        (
+            ["UPDATE engagekit_invoices SET total = '1.00' WHERE number = 'INV-2026-00003'"],
+            "INV-2026-00003",
+            "column total says '1.00'",
+        ),
+        (
+            ["UPDATE engagekit_invoice_lines SET amount = '1.00' WHERE position = 1 AND invoice_id = "
+             "(SELECT id FROM engagekit_invoices WHERE number = 'INV-2026-00001')"],
+            "INV-2026-00001",
+            "line rows disagree",
+        ),
+        (
+            ["DELETE FROM engagekit_invoice_lines WHERE invoice_id = (SELECT id FROM "
+             "engagekit_invoices WHERE number = 'INV-2026-00002')",
+             "DELETE FROM engagekit_invoices WHERE number = 'INV-2026-00002'"],
+            "INV-2026-00003",
+            "the chain is broken",
+        ),
+        (
+            ["DELETE FROM engagekit_invoice_lines WHERE invoice_id = (SELECT id FROM "
+             "engagekit_invoices WHERE number = 'INV-2026-00003')",
+             "DELETE FROM engagekit_invoices WHERE number = 'INV-2026-00003'"],
+            "INV-2026-00002",
+            "head is not the hash of its last record",
+        ),
+    ],
+)  # fmt: skip
+def test_verify_names_the_tampered_record(
+    database_url: str, cli, workspace_for, statements: list[str], number: str, message: str
+) -> None:
+    book = Ledger.open(database_url, SERIES)
+    for i in range(3):
+        issue_one(book, f"p{i}.toml")
+    book.close()
+    assert cli("ledger", "verify", "--workspace", str(workspace_for)).exit_code == 0
+    _tamper(database_url, *statements)
+    result = cli("ledger", "verify", "--workspace", str(workspace_for))
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert number in first and message in first, result.output
+
+
+@pytest.fixture
+def workspace_for(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from tests.ledger.conftest import SMALL_WORKSPACE
+
+    (tmp_path / "engage.toml").write_text(SMALL_WORKSPACE)
+    monkeypatch.setenv("ENGAGEKIT_DATABASE_URL", database_url)
+    return tmp_path
