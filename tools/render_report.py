@@ -3,7 +3,9 @@
     python tools/render_report.py report.html report.png [--chromium PATH] [--timeout 120]
 
 Checks that the page renders without network access (the report is self-contained) and that
-Chromium writes a non-empty PNG. Exits 0 on success, 1 if Chromium is missing (install the
+Chromium writes a non-empty PNG of the whole page, however long: a first pass measures the
+page's height at the screenshot's width (a copy of the page that writes its scroll height into
+the DOM, read back with ``--dump-dom``), the second takes a window that tall. Exits 0 on success, 1 if Chromium is missing (install the
 Debian package ``chromium``), fails, times out, or writes no PNG, 2 on bad arguments.
 """
 
@@ -19,7 +21,15 @@ from pathlib import Path
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-WINDOW = "1280,2400"
+WIDTH = 1280
+#: The height used when the page cannot be measured.
+FALLBACK_HEIGHT = 2400
+#: Chromium refuses windows taller than this (and a PNG that tall is unreadable anyway).
+MAX_HEIGHT = 30000
+_MEASURE = (
+    "<script>window.addEventListener('load', () => document.documentElement.setAttribute("
+    "'data-page-height', String(Math.ceil(document.documentElement.scrollHeight))));</script>"
+)
 
 
 def find_chromium(explicit: str | None) -> str | None:
@@ -35,9 +45,8 @@ def find_chromium(explicit: str | None) -> str | None:
     return None
 
 
-def command(chromium: str, page: Path, png: Path, profile: Path) -> list[str]:
+def _flags(profile: Path) -> list[str]:
     return [
-        chromium,
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
@@ -48,8 +57,44 @@ def command(chromium: str, page: Path, png: Path, profile: Path) -> list[str]:
         "--disable-sync",
         "--hide-scrollbars",
         f"--user-data-dir={profile}",
+    ]
+
+
+def page_height(chromium: str, page: Path, profile: Path, timeout: float) -> int:
+    """The page's scroll height in CSS pixels at ``WIDTH``; ``FALLBACK_HEIGHT`` if unknown."""
+    import re
+
+    html = page.read_text(encoding="utf-8")
+    probe = page.with_name(f".{page.name}.measure.html")
+    probe.write_text(html.replace("</body>", _MEASURE + "</body>", 1), encoding="utf-8")
+    try:
+        proc = subprocess.run(
+            [
+                chromium,
+                *_flags(profile),
+                f"--window-size={WIDTH},800",
+                "--dump-dom",
+                probe.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (subprocess.TimeoutExpired, OSError):
+        return FALLBACK_HEIGHT
+    finally:
+        probe.unlink(missing_ok=True)
+    found = re.search(r'data-page-height="(\d+)"', proc.stdout or "")
+    return min(int(found[1]) + 16, MAX_HEIGHT) if found else FALLBACK_HEIGHT
+
+
+def command(chromium: str, page: Path, png: Path, profile: Path, height: int) -> list[str]:
+    return [
+        chromium,
+        *_flags(profile),
         f"--screenshot={png}",
-        f"--window-size={WINDOW}",
+        f"--window-size={WIDTH},{height}",
         page.resolve().as_uri(),
     ]
 
@@ -61,9 +106,10 @@ def render(page: Path, png: Path, chromium: str, timeout: float) -> str | None:
         shot = Path(tmp) / "shot.png"
         profile = Path(tmp) / "profile"
         profile.mkdir()
+        height = page_height(chromium, page, profile, timeout)
         try:
             proc = subprocess.run(
-                command(chromium, page, shot, profile),
+                command(chromium, page, shot, profile, height),
                 capture_output=True,
                 text=True,
                 timeout=timeout,

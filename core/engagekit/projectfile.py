@@ -119,6 +119,12 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
 MAX_DEPTH = 32
 
 
+def _line_within(lines: TomlMap, keys: tuple[str | int, ...]) -> int | None:
+    """The first line of a key under ``keys`` (a header deep down), else the enclosing key's."""
+    inside = [n for p, n in lines.lines.items() if p[: len(keys)] == keys]
+    return min(inside) if inside else lines.line_of(keys)
+
+
 def _deep_line(text: str) -> int | None:
     """The line where brackets first open past ``MAX_DEPTH`` (strings aside, roughly: this
     only locates an error tomllib has already found)."""
@@ -140,10 +146,7 @@ def _check_depth(data: Mapping[str, Any], path: Path, text: str) -> None:
             raise InputError(
                 f"nested more than {MAX_DEPTH} levels deep",
                 where=path,
-                line=min(
-                    (n for p, n in TomlMap(text).lines.items() if p[: len(keys)] == keys),
-                    default=None,
-                ),
+                line=_line_within(TomlMap(text), keys),
                 field=format_path(keys[:3]) + "...",
             )
         if isinstance(value, Mapping):

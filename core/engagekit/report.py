@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -162,6 +163,22 @@ def _warnings(items: Iterable[str]) -> str:
 # -- sections ------------------------------------------------------------------------------------
 
 
+#: The metric of each model's measures that says up to which day its data runs.
+_AS_OF_KEYS = ("as_of", "status_date", "window_end")
+
+
+def data_as_of(data: ReportData) -> date | None:
+    """The latest day the measured data reaches (time entries, progress, incidents), if any."""
+    days = []
+    for m in data.service.components if data.service is not None else ():
+        for key in _AS_OF_KEYS:
+            value = m.metrics.get(key)
+            if isinstance(value, date):
+                days.append(value)
+                break
+    return max(days) if days else None
+
+
 def _header(data: ReportData) -> str:
     p = data.project
     span = f"{p.start} to {p.end}" if p.components else "no components"
@@ -169,6 +186,9 @@ def _header(data: ReportData) -> str:
     if data.estimate is not None:
         opts = f" · seed {data.estimate.options.seed}, {data.estimate.options.trials:,} trials"
     client = f"{e(p.client)} · " if p.client else ""
+    as_of = data_as_of(data)
+    if as_of is not None:
+        opts += f" · data as of {as_of}"
     comps = _table(
         ("component", "model", "start", "end", "description"),
         (
@@ -614,6 +634,8 @@ def _over_allocated_cells(
 
 
 def _metric_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     shown = jsonable(value)
     if isinstance(shown, bool | int | float | str) or shown is None:
         return "" if shown is None else str(shown)
@@ -717,9 +739,17 @@ def _service_section(data: ReportData) -> str:
     out.append('<div class="metrics">')
     for m in report.components:
         status = f' <span class="status {e(m.status)}">{e(m.status)}</span>' if m.status else ""
-        items = [(k, _metric_text(v)) for k, v in m.metrics.items()]
-        items = [(k, v) for k, v in items if v != ""]
-        body = _table(("metric", "value"), ([e(k), e(v)] for k, v in items[:MAX_METRICS]))
+        from engagekit.tables import metric_label, metric_unit
+
+        # human names with units, as `engage measure` prints them (the keys are in --json)
+        items = [
+            (metric_label(k), _metric_text(v), metric_unit(k, v)) for k, v in m.metrics.items()
+        ]
+        items = [item for item in items if item[1] != ""]
+        body = _table(
+            ("metric", "value", "unit"),
+            ([e(k), e(v), e(u)] for k, v, u in items[:MAX_METRICS]),
+        )
         if not items:
             body = _note("no scalar metrics")
         extra = [f"{name} ({len(rows)} rows)" for name, rows in m.tables.items()]

@@ -228,8 +228,11 @@ class CalendarTable:
 CALENDAR_KEYS = tuple(f.name for f in attrs.fields(CalendarTable))
 
 
-def calendar_from_table(table: CalendarTable) -> Calendar:
-    """A ``Calendar`` from a structured ``[calendar]`` table; each error names its key."""
+def calendar_from_table(table: CalendarTable | dict[str, Any]) -> Calendar:
+    """A ``Calendar`` from a ``[calendar]`` table (as read, or structured); each error names
+    its key."""
+    if not isinstance(table, CalendarTable):
+        return calendar_from_table(structure(table, CalendarTable, Path.cwd()))
     if isinstance(table.hours, dict):
         for day, spans in table.hours.items():
             try:

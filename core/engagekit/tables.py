@@ -346,6 +346,8 @@ _UNITS = {
 def metric_label(key: str, *, short: bool = False) -> str:
     """``budget_used_percent`` -> ``Budget used``: a key as a person reads it (the unit is
     shown beside the value). ``short``: acronyms stay acronyms (``BAC``), for column headers."""
+    if not key.replace("_", "").isalnum() or not key.islower():
+        return key  # not a snake_case key: a plugin's own wording, shown as written
     words = key.split("_")
     if len(words) > 1 and words[-1] in _UNITS:
         words = words[:-1]

@@ -39,6 +39,18 @@ class Edit:
     append: str = ""
     whole: str | None = None
     hex: str | None = None
+    #: ``{open}`` and ``{close}`` in ``whole``/``new``/``append`` become ``opener``/``closer``
+    #: repeated this often: deep nesting without 10,000-character lines in cases.toml.
+    repeat: int = 0
+    opener: str = ""
+    closer: str = ""
+
+    def expand(self, text: str) -> str:
+        if not self.repeat:
+            return text
+        return text.replace("{open}", self.opener * self.repeat).replace(
+            "{close}", self.closer * self.repeat
+        )
 
 
 @attrs.frozen
@@ -77,7 +89,7 @@ class Case:
             if path.is_symlink():  # write a copy, never the example it links to
                 path.unlink()
             if edit.whole is not None:
-                text = edit.whole
+                text = edit.expand(edit.whole)
             if edit.line is not None:
                 lines = text.splitlines(keepends=True)
                 lines[edit.line - 1] = edit.new + "\n"
@@ -85,7 +97,7 @@ class Case:
             if edit.old is not None:
                 assert edit.old in text, f"{self.id}: {edit.old!r} not in {path.name}"
                 text = text.replace(edit.old, edit.new, 1)
-            text += edit.append
+            text += edit.expand(edit.append)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         return target

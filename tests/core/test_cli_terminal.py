@@ -200,3 +200,15 @@ def test_shell_completion_completes_commands_and_options():
 
     assert "staff" in complete("engage st", 1)
     assert "--json" in complete("engage bill x.toml --js", 3)
+
+
+def test_the_report_names_metrics_for_people_and_says_its_as_of_date():
+    from engagekit.report import collect, data_as_of, render_html
+
+    engine = engagekit.create_engine()
+    project = engine.load_project(EXAMPLE)
+    data = collect(engine, project, trials=300)
+    html = render_html(data)
+    assert str(data_as_of(data)) == "2026-03-31"
+    assert "data as of 2026-03-31" in html
+    assert "<td>Budget used</td>" in html and ">budget_used_percent<" not in html

@@ -34,8 +34,24 @@ def test_the_report_renders_to_a_png(tmp_path: Path) -> None:
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert (width, height) == (1280, 2400)
+    # the whole page, however long (the full report is longer than one 2400-pixel window)
+    assert width == 1280 and height > 2400
     assert [p.name for p in png.parent.iterdir()] == ["report.png"]
+    assert [p.name for p in tmp_path.iterdir() if "measure" in p.name] == []
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_a_short_page_gives_a_short_png(tmp_path: Path) -> None:
+    page = tmp_path / "short.html"
+    page.write_text(
+        '<!DOCTYPE html><html><body style="margin:0"><div style="height:300px">x</div>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    png = tmp_path / "short.png"
+    assert run_tool(str(page), str(png)).returncode == 0
+    data = png.read_bytes()
+    assert 300 <= int.from_bytes(data[20:24], "big") < 800
 
 
 def test_a_missing_chromium_fails(tmp_path: Path) -> None:
