@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,7 +15,11 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
-EXAMPLE_PLUGINS = ["docs/examples/engagekit-retainer", "docs/examples/engagekit-capped-tm"]
+EXAMPLE_PLUGINS = [
+    "docs/examples/engagekit-retainer",
+    "docs/examples/engagekit-capped-tm",
+    "docs/examples/engagekit-xero",
+]
 
 
 def _example_plugins() -> list[str]:
@@ -70,6 +75,33 @@ def plugin(session: nox.Session) -> None:
         "--period",
         "2026-03",
     )
+    # The exporter plugin: listed by `invoices export --help`, then used on a copy of the
+    # bundled workspace (issued there, so the repository's examples keep no database).
+    formats = session.run("engage", "invoices", "export", "--help", silent=True)
+    if "xero" not in str(formats):
+        session.error("the xero exporter is not listed by `engage invoices export --help`")
+    tmp = Path(session.create_tmp())
+    workspace = tmp / "workspace"
+    shutil.rmtree(workspace, ignore_errors=True)
+    shutil.copytree(ROOT / "examples", workspace, ignore=shutil.ignore_patterns(".engage"))
+    session.run("engage", "issue", "--all", "--period", "2026-03", "--workspace", str(workspace))
+    csv_file = tmp / "march-xero.csv"
+    session.run(
+        "engage",
+        "invoices",
+        "export",
+        "--all",
+        "--period",
+        "2026-03",
+        "--format",
+        "xero",
+        "-o",
+        str(csv_file),
+        "--workspace",
+        str(workspace),
+    )
+    if "*InvoiceNumber" not in csv_file.read_text(encoding="utf-8"):
+        session.error(f"{csv_file} is not a Xero import")
     for path in _example_plugins():
         session.run("pytest", "-q", "-p", "no:cacheprovider", f"{path}/tests")
 

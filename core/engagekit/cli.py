@@ -577,7 +577,11 @@ def build_app(engine: Engine) -> typer.Typer:
 
     from engagekit.ledger.commands import add_ledger_commands
 
-    add_ledger_commands(app, engine, lambda: _errors(state))
+    groups = add_ledger_commands(app, engine, lambda: _errors(state))
+
+    from engagekit.exports.command import add_export_command
+
+    add_export_command(groups["invoices"], engine, lambda: _errors(state))
 
     from engagekit.portfolio.commands import add_portfolio_commands
 

@@ -34,6 +34,7 @@ from engagekit.results import (
     ServiceReport,
     StaffPlan,
 )
+from engagekit.vat import Vat
 
 __all__ = [
     "bill_doc",
@@ -205,6 +206,7 @@ def _invoice(inv: Invoice) -> dict[str, Any]:
                 "amount": jsonable(line.amount),
                 "kind": line.kind,
                 "details": jsonable(line.details),
+                "vat": _vat(line.vat) if line.vat is not None else None,
             }
             for line in inv.lines
         ],
@@ -217,10 +219,23 @@ def _invoice(inv: Invoice) -> dict[str, Any]:
                 "amount": jsonable(a.amount),
                 "basis": jsonable(a.basis),
                 "description": a.description,
+                "vat": [{**_vat(v.vat), "amount": jsonable(v.amount)} for v in a.vat],
             }
             for a in inv.adjustments
         ],
+        "vat_breakdown": [
+            {**_vat(r.vat), "basis": jsonable(r.basis), "amount": jsonable(r.amount)}
+            for r in inv.vat_breakdown
+        ],
         "total": jsonable(inv.total),
+    }
+
+
+def _vat(vat: Vat) -> dict[str, Any]:
+    return {
+        "category": vat.category,
+        "rate": jsonable(vat.rate),
+        "exemption_reason": vat.exemption_reason,
     }
 
 

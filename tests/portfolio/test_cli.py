@@ -237,3 +237,24 @@ def test_a_bad_calendar_in_the_roster_names_its_line(cli, workspace) -> None:
     assert result.exit_code == 1
     assert "engage.toml:6, calendar.country: " in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_status_reads_what_the_ledger_issued(cli, tmp_path) -> None:
+    import shutil
+
+    ws = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, ws, ignore=shutil.ignore_patterns(".engage"))
+    before = json.loads(cli("status", "-p", "2026-03", "--workspace", str(ws), "--json").stdout)
+    assert before["issued_source"] == "computed"
+    issued = cli("issue", "--all", "--period", "2026-03", "--workspace", str(ws))
+    assert issued.exit_code == 0, issued.output
+    doc = json.loads(cli("status", "-p", "2026-03", "--workspace", str(ws), "--json").stdout)
+    assert doc["issued_source"] == "ledger"
+    by_name = {p["project"]: p for p in doc["projects"]}
+    for p in before["projects"]:
+        after = by_name[p["project"]]
+        # March is issued now: what is left unbilled is what came before it
+        assert Decimal(after["issued"]) == Decimal(p["this_period"])
+        assert Decimal(after["unbilled_wip"]) == Decimal(p["billed_to_date"]) - Decimal(
+            p["this_period"]
+        )

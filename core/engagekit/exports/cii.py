@@ -27,7 +27,8 @@ def generate(data: dict[str, object]) -> bytes:
     return xml
 
 
-def export(record: IssuedInvoice) -> bytes:
-    xml = generate(terms(record, "cii"))
+def export(record: IssuedInvoice, fmt: str = "cii") -> bytes:
+    """The validated CII of ``record``; ``fmt`` names the format in errors (``facturx``)."""
+    xml = generate(terms(record, fmt))
     validation.check(xml, "cii", record.number, record.kind == "credit_note")
     return xml

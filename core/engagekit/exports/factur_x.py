@@ -16,7 +16,7 @@ __all__ = ["export"]
 def export(record: IssuedInvoice) -> bytes:
     from facturx import generate_from_binary
 
-    xml = cii.export(record)
+    xml = cii.export(record, "facturx")
     document = pdf.render(record, pdfa=True)
     kind = "Credit note" if record.kind == "credit_note" else "Invoice"
     try:

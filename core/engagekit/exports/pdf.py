@@ -41,6 +41,14 @@ def quantity(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _vat_label(category: str, rate: Decimal) -> str:
+    """``VAT 19% (S)``; ``VAT reverse charge (AE)`` for the categories without a rate."""
+    if category in ("S", "Z"):
+        return f"VAT {rate.normalize():f}% ({category})"
+    name = CATEGORIES.get(category, category)
+    return f"{name if name.startswith('VAT') else 'VAT: ' + name.lower()} ({category})"
+
+
 def _components(lines: Iterable[RecordLine]) -> dict[str, list[RecordLine]]:
     groups: dict[str, list[RecordLine]] = {}
     for line in lines:
@@ -173,7 +181,7 @@ class _Invoice:
                 heading.cell(f"{component}  ({model})", colspan=6, align="LEFT")
                 for line in group:
                     vat = (
-                        f"  [VAT {line.vat.category}]"
+                        f"  [{_vat_label(line.vat.category, line.vat.rate)}]"
                         if line.vat and len(self._categories()) > 1
                         else ""
                     )
@@ -199,8 +207,8 @@ class _Invoice:
     def _components(self) -> dict[str, list[RecordLine]]:
         return _components(self.r.lines)
 
-    def _categories(self) -> set[str]:
-        return {ln.vat.category for ln in self.r.lines if ln.vat}
+    def _categories(self) -> set[tuple[str, Decimal]]:
+        return {(ln.vat.category, ln.vat.rate) for ln in self.r.lines if ln.vat}
 
     def totals(self) -> None:
         pdf, r, cur = self.pdf, self.r, self.cur
@@ -220,18 +228,8 @@ class _Invoice:
             if adj.stage == "tax" and not r.vat_breakdown:
                 rows.append((adj.name, amount(adj.amount, cur), ""))
         for row in r.vat_breakdown:
-            rate = (
-                f"{row.rate.normalize():f}%"
-                if row.category in ("S", "Z")
-                else CATEGORIES.get(row.category, row.category)
-            )
-            rows.append(
-                (
-                    f"VAT {rate} ({row.category}) on {amount(row.basis, cur)}",
-                    amount(row.amount, cur),
-                    "",
-                )
-            )
+            label = f"{_vat_label(row.category, row.rate)} on {amount(row.basis, cur)}"
+            rows.append((label, amount(row.amount, cur), ""))
         for label, value, style in rows:
             self._total_row(label, value, style)
         pdf.ln(1)

@@ -290,8 +290,8 @@ def _sla(result: Any) -> str:
             name = x["component"]
             label = name if len(name) <= 20 else name[:19] + "…"
             c = x["compliance_pct"]
-            note = f"{client}: " + (
-                f"{c}% ({x['status'] or 'n/a'})" if c is not None else "no incidents"
+            note = (
+                f"{client} ({x['status'] or 'n/a'})" if c is not None else f"{client}: no incidents"
             )
             rows.append((label, float(c) if c is not None else None, note))
             a = x["availability_pct"]

@@ -135,8 +135,9 @@ def status_of(
         # No ledger yet: the computed bills before the month stand in for what was issued,
         # and what the month itself bills is the work not invoiced yet.
         issued_amount = billed - Decimal(s["this_period"]) if issued is None else issued
-        s["issued"] = decimal_text(issued_amount)
-        s["unbilled_wip"] = decimal_text(billed - issued_amount)
+        q = quantum(s["currency"])
+        s["issued"] = decimal_text(issued_amount.quantize(q))
+        s["unbilled_wip"] = decimal_text((billed - issued_amount).quantize(q))
         t = totals[s["currency"]]
         for key in ("billed_to_date", "issued", "unbilled_wip", "this_period"):
             t[key] += Decimal(s[key])
@@ -157,13 +158,13 @@ def status_of(
 
 def _ledger_issued(workspace: Any, period: str) -> Any:
     """A function from project name to the total issued through ``period`` (invoices minus
-    credit notes), or None when the workspace keeps no ledger yet."""
-    try:
-        from engagekit.ledger import issued_totals
-    except ImportError:
-        return None
+    credit notes), or None when the workspace's ledger has issued nothing yet."""
+    from engagekit.ledger import issued_totals
+
     totals = issued_totals(workspace, through=period)
-    return lambda project: totals.get(project)
+    if not totals:
+        return None
+    return lambda project: totals.get(project, Decimal(0))
 
 
 def print_status(console: Any, doc: dict[str, Any]) -> None:
