@@ -228,10 +228,6 @@ def raise_all(problems: list[engagekit.InputError]) -> None:
 #: Start and end are keyed per person as person_id * _KEY + epoch minutes, so one integer sort
 #: orders entries by person, then time (epoch minutes stay far below 2**36).
 _KEY = 1 << 36
-#: Lengths of entries within a day (up to 1440 minutes) fit in 11 bits: keys below this limit
-#: hold the length too.
-_LENGTHS = 1 << 11
-_ONE_KEY_LIMIT = 1 << 51
 
 
 def _timed(df: pl.DataFrame, flag: Callable[..., None]) -> None:
@@ -248,53 +244,16 @@ def _timed(df: pl.DataFrame, flag: Callable[..., None]) -> None:
         (pid + pl.col("start")).alias("k"),
         (pid + pl.col("end")).alias("ke"),
         same.alias("h"),
-    )
-    prev_row = pl.col("row").shift(1).alias("prev")
-    length = keyed["ke"] - keyed["k"]
-    if (
-        keyed.height
-        and keyed["k"].max() < _ONE_KEY_LIMIT  # type: ignore[operator]
-        and 0 <= length.min() <= length.max() < _LENGTHS  # type: ignore[operator]
-    ):
-        # one int64 key (person, start, length) sorts much faster than four columns (entries
-        # of one day last at most 1440 minutes); equal keys are rare: only they are sorted by
-        # the rest.
-        key = pl.col("k") * _LENGTHS + (pl.col("ke") - pl.col("k"))
-        keyed = keyed.with_columns(key.alias("key")).sort("key", maintain_order=True)
-        over = keyed.with_columns(
-            prev_row, (pl.col("k") < pl.col("ke").cum_max().shift(1)).alias("over")
-        ).filter("over")
-        tied = keyed.filter(
-            (pl.col("key") == pl.col("key").shift(1)) | (pl.col("key") == pl.col("key").shift(-1))
-        ).sort("key", "h", "row")
-        dups = tied.with_columns(
-            prev_row,
-            ((pl.col("key") == pl.col("key").shift(1)) & (pl.col("h") == pl.col("h").shift(1)))
-            .fill_null(False)
-            .alias("dup"),
-        ).filter("dup")
-        flagged = pl.concat(
-            [
-                dups.select("row", "prev", "dup"),
-                over.join(dups, on="row", how="anti").select(
-                    "row", "prev", pl.lit(False).alias("dup")
-                ),
-            ]
-        ).sort("row")
-    else:
-        flagged = (
-            keyed.sort("k", "ke", "h", "row")
-            .with_columns(
-                prev_row,
-                (
-                    (pl.col("k") == pl.col("k").shift(1))
-                    & (pl.col("ke") == pl.col("ke").shift(1))
-                    & (pl.col("h") == pl.col("h").shift(1))
-                ).alias("dup"),
-                (pl.col("k") < pl.col("ke").cum_max().shift(1)).alias("over"),
-            )
-            .filter(pl.col("dup") | pl.col("over"))
-        )
+    ).sort("k", "ke", "h", "row")
+    flagged = keyed.with_columns(
+        pl.col("row").shift(1).alias("prev"),
+        (
+            (pl.col("k") == pl.col("k").shift(1))
+            & (pl.col("ke") == pl.col("ke").shift(1))
+            & (pl.col("h") == pl.col("h").shift(1))
+        ).alias("dup"),
+        (pl.col("k") < pl.col("ke").cum_max().shift(1)).alias("over"),
+    ).filter(pl.col("dup") | pl.col("over"))
     if flagged.height == 0:
         return
     info = df.join(flagged.select("row"), on="row", how="semi").select(
