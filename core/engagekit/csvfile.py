@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from engagekit.errors import InputError, InputErrors
+from engagekit.parquetdata import is_parquet, parquet_frame, parquet_header
 
 if TYPE_CHECKING:
     import polars as pl
@@ -130,6 +131,8 @@ class CsvFile:
     format: CsvFormat
     #: Whether polars may read the file from disk as it is (UTF-8, line ends \n or \r\n).
     direct: bool
+    #: A Parquet file or a folder of them (``engagekit.parquetdata``), read as text.
+    parquet: bool = False
 
     def columns_hint(self, required: Sequence[str], optional: Sequence[str] = ()) -> str:
         return f"a {self.what} has the columns {', '.join([*required, *optional])}"
@@ -148,6 +151,11 @@ class CsvFile:
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """The data rows as (spreadsheet row, column -> value); raise for ragged or bad rows."""
+        if self.parquet:
+            for record in self.frame().iter_rows(named=True):
+                number = record.pop("row")
+                yield number, {k: "" if v is None else v for k, v in record.items()}
+            return
         rows, records = self._checked_records()
         for number, values in zip(rows, records, strict=True):
             yield number, dict(zip(self.header, values, strict=True))
@@ -162,6 +170,8 @@ class CsvFile:
         import polars as pl
 
         wanted = [c for c in (columns if columns is not None else self.header) if c in self.header]
+        if self.parquet:
+            return parquet_frame(self.path, self.what, wanted)
         if self.direct:
             df = self._read_direct(wanted)
             if df is not None:
@@ -329,9 +339,23 @@ def _direct(path: Path, fmt: CsvFormat) -> bool:
 
 
 def open_csv(path: str | Path, fmt: CsvFormat | None = None, *, what: str = "file") -> CsvFile:
-    """Open a CSV file: read its header, detect its delimiter and decimal mark."""
+    """Open a CSV file: read its header, detect its delimiter and decimal mark.
+
+    A Parquet file, or a folder of Parquet files, opens the same way (``engagekit.parquetdata``).
+    """
     fmt = fmt or CsvFormat()
     path = Path(path)
+    if path.exists() and is_parquet(path):
+        return CsvFile(
+            path=path,
+            what=what,
+            header=parquet_header(path, what),
+            delimiter=",",
+            decimal=".",
+            format=fmt,
+            direct=False,
+            parquet=True,
+        )
     try:
         line = _first_line(path, fmt.encoding)
     except FileNotFoundError:

@@ -24,6 +24,7 @@ import attrs
 from engagekit.calendar import Calendar, parse_hours
 from engagekit.errors import InputError
 from engagekit.money import LARGEST, Money
+from engagekit.parquetdata import is_parquet
 
 __all__ = ["DataFile", "KeyPath", "SettingsError", "describe_type", "make_converter", "structure"]
 
@@ -287,7 +288,12 @@ def make_converter() -> Any:
         if not isinstance(value, str):
             raise TypeError(f"expected a path to a data file, got {_what(value)}")
         path = (_BASE_DIR.get() / value).resolve()
-        if not path.is_file():
+        if path.is_dir() and not is_parquet(path):
+            raise InputError(
+                f"data file {value!r} is a folder without Parquet files ({path})",
+                hint="a data source is a file, or a folder of .parquet files",
+            )
+        if not path.is_file() and not path.is_dir():
             raise InputError(
                 f"data file {value!r} does not exist (looked for {path})",
                 hint="paths are relative to the project file's folder",

@@ -2,6 +2,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engagekit import Money, Period
 from engagekit.output import csv_text, jsonable, safe_cell, write_atomic
@@ -47,3 +49,27 @@ def test_write_atomic_leaves_the_old_file_on_failure(tmp_path: Path, monkeypatch
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert list(tmp_path.iterdir()) == [target]
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(min_value=-(2**70), max_value=2**70)
+        # floats Python writes without an exponent (orjson writes 1e16, Python 1e+16)
+        | st.floats(min_value=-1e15, max_value=1e15).filter(lambda f: f == 0 or abs(f) >= 1e-4)
+        | st.sampled_from([float("nan"), float("inf"), float("-inf")])
+        | st.text(),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(st.text(max_size=5), children, max_size=4)
+        ),
+        max_leaves=20,
+    )
+)
+def test_dumps_writes_what_the_standard_library_writes(doc):
+    import json
+
+    from engagekit.output import dumps
+
+    assert dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
