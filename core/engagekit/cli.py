@@ -150,6 +150,19 @@ def _write(path: Path, text: str) -> None:
         typer.echo(printable(f"removed {stale}, left by an interrupted write"), err=True)
 
 
+def _validated(doc: dict[str, Any]) -> str:
+    """What ``engage validate`` found valid, in a few words."""
+    if doc["kind"] == "workspace":
+        return (
+            f"workspace of {doc['firm']}, {len(doc['clients'])} clients, {doc['projects']} projects"
+        )
+    if doc["kind"] == "scope":
+        return f"scope {doc['scope']}, {doc['items']} items, priced with {doc['project']}"
+    parts = ", ".join(f"{c['name']} [{c['model']}]" for c in doc["components"])
+    n = len(doc["components"])
+    return f"{doc['project']}, {n} component{'' if n == 1 else 's'}: {parts}"
+
+
 def _console(width: int | None = None) -> Any:
     """The console of human output: the terminal's width, or ``COLUMNS`` (120 in a pipe)."""
     from engagekit.terminal import console
@@ -414,11 +427,7 @@ def build_app(engine: Engine) -> typer.Typer:
                 if not doc["ok"]:
                     typer.echo(printable(f"error: {doc['error']['message']}"), err=True)
                     continue
-                parts = ", ".join(f"{c['name']} [{c['model']}]" for c in doc["components"])
-                n = len(doc["components"])
-                typer.echo(
-                    printable(f"{doc['file']}: ok ({doc['project']}, {n} components: {parts})")
-                )
+                typer.echo(printable(f"{doc['file']}: ok ({_validated(doc)})"))
                 for warning in doc["warnings"]:
                     typer.echo(printable(f"warning: {doc['file']}: {warning}"), err=True)
         if not all(doc["ok"] for doc in docs):

@@ -37,9 +37,27 @@ def error_doc(err: EngageError) -> dict[str, Any]:
 
 
 def validate_file(engine: Engine, path: Path) -> dict[str, Any]:
-    """``{"file", "ok", ...}``: the project and its warnings, or the first error."""
+    """``{"file", "ok", ...}``: the project and its warnings, or the first error.
+
+    A workspace's ``engage.toml`` and a scope file (``[scope]`` and ``[[items]]``, for
+    ``engage compare``) are checked as what they are, so ``engage validate examples/*.toml``
+    covers a whole workspace folder."""
     doc: dict[str, Any] = {"file": str(path)}
     try:
+        kind = _kind(path)
+        if kind == "workspace":
+            from engagekit.workspace import open_workspace
+
+            ws = open_workspace(path)
+            return {**doc, "ok": True, "kind": kind, "firm": ws.firm.name,
+                    "clients": sorted(ws.clients), "projects": len(ws.project_files()),
+                    "warnings": []}  # fmt: skip
+        if kind == "scope":
+            from engagekit.compare import load_scope
+
+            scope, project = load_scope(path, engine.models)
+            return {**doc, "ok": True, "kind": kind, "scope": scope.name,
+                    "project": project.name, "items": len(scope.items), "warnings": []}  # fmt: skip
         project = engine.load_project(path)
         warnings = engine.validate(project)
     except EngageError as err:
@@ -47,10 +65,25 @@ def validate_file(engine: Engine, path: Path) -> dict[str, Any]:
     return {
         **doc,
         "ok": True,
+        "kind": "project",
         "project": project.name,
         "components": [{"name": c.name, "model": c.model} for c in project.components],
         "warnings": warnings,
     }
+
+
+def _kind(path: Path) -> str:
+    import tomllib
+
+    from engagekit.workspace.model import WORKSPACE_FILE
+
+    if path.name == WORKSPACE_FILE:
+        return "workspace"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return "project"  # the project loader names what is wrong, and where
+    return "scope" if "scope" in data and "items" in data else "project"
 
 
 def validate_files(engine: Engine, paths: Iterable[Path]) -> list[dict[str, Any]]:

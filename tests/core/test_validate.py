@@ -115,15 +115,26 @@ def test_validate_json(cli, examples):
     assert error["where"].endswith("acceptance.csv") and error["row"] is not None
 
 
-def test_every_example_project_validates(cli):
-    files = [
-        str(p)
-        for p in sorted(EXAMPLES.glob("*.toml"))
-        if p.name not in ("engage.toml", "scope.toml", "embed.toml")
-    ]
+def test_every_bundled_file_validates_as_what_it_is(cli):
+    files = [str(p) for p in sorted(EXAMPLES.glob("*.toml"))]
     result = cli("validate", *files)
     assert result.exit_code == 0, result.output
     assert result.output.count(": ok (") == len(files)
+    assert "engage.toml: ok (workspace of " in result.output
+    assert "scope.toml: ok (scope Returns portal, " in result.output
+    assert "sla.toml: ok (Portal run and maintenance, 1 component: " in result.output
+    docs = json.loads(cli("validate", *files, "--json").output)
+    assert {d["kind"] for d in docs} == {"project", "workspace", "scope"}
+
+
+def test_a_broken_scope_or_workspace_is_named_like_a_project(cli, tmp_path):
+    scope = tmp_path / "scope.toml"
+    scope.write_text('[scope]\nname = "x"\nproject = "missing.toml"\n\n[[items]]\nname = "a"\n')
+    (tmp_path / "engage.toml").write_text("[firm]\nname = 3\n")
+    result = cli("validate", str(scope), str(tmp_path / "engage.toml"))
+    assert result.exit_code == 1
+    assert "scope.toml" in result.output and "engage.toml" in result.output
+    assert "Traceback" not in result.output
 
 
 class Checked:

@@ -46,7 +46,7 @@ def test_examples_are_a_workspace_whose_projects_name_its_clients() -> None:
     # embed.toml (a model defined in-process) is outside the globs but names a client too
     import tomllib
 
-    embed = tomllib.loads((EXAMPLES / "embed.toml").read_text())
+    embed = tomllib.loads((EXAMPLES / "embed" / "embed.toml").read_text())
     assert embed["project"]["client"] in ws.clients
 
 

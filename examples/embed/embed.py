@@ -1,6 +1,6 @@
 """An in-house tool embedding engagekit: load a project, add a plugin in-process, estimate, bill.
 
-Run it: python examples/embed.py
+Run it: python examples/embed/embed.py
 The project (embed.toml) uses a model this script defines itself, `workshop` (training days at a
 day rate), next to the installed models; and an in-process plugin adds a travel surcharge.
 """
