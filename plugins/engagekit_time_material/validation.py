@@ -1,5 +1,5 @@
 """``check_component`` of the time-material model: every data file read and checked with the
-readers ``bill``, ``estimate`` and ``measure_service`` use, so that ``engage validate`` rejects
+readers ``bill``, ``estimate`` and ``measure`` use, so that ``engage validate`` rejects
 what they would."""
 
 from __future__ import annotations
