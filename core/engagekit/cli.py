@@ -344,6 +344,14 @@ def build_app(engine: Engine) -> typer.Typer:
             for p in doc
         ]
         _listing(header, rows)
+        # for the plugin's author: what to rename before the contract drops it
+        _warn(
+            [
+                f"plugin {p['name']!r} uses a deprecated hook: {d}"
+                for p in doc
+                for d in p["deprecations"]
+            ]
+        )
 
     @app.command()
     def init(
