@@ -297,3 +297,21 @@ def test_json_when_every_project_fails_is_still_a_document(cli, workspace) -> No
     doc = json.loads(result.stdout)
     assert doc["projects"] == []
     assert "'Nobody' is not in the workspace's roster" in doc["failures"][0]["error"]
+
+
+def test_a_sliver_of_open_demand_is_no_hire() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from engagekit.portfolio.utilisation import HIRE_FROM, people_to_hire
+
+    cases = {"0.05": 0, "0.24": 0, "0.25": 1, "0.3": 1, "1.0": 1, "1.1": 1, "1.5": 2, "2.9": 3}
+    assert {k: people_to_hire(Decimal(k)) for k in cases} == cases
+
+    @given(st.decimals(min_value=0, max_value=100, places=2))
+    def law(gap: Decimal) -> None:
+        n = people_to_hire(gap)
+        # never fewer people than the whole FTE, never a person for less than HIRE_FROM
+        assert n <= gap + 1 - HIRE_FROM and gap - n < HIRE_FROM
+
+    law()
