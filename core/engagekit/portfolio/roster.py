@@ -191,21 +191,55 @@ class _PersonRow:
     end: date | None = None
 
 
-def read_people_csv(path: Path) -> list[tuple[int | None, dict[str, Any]]]:
-    """The rows of a people CSV, numbered as a spreadsheet does (header row 1)."""
-    import csv
+#: The roster columns holding numbers, read in the file's decimal mark like every CSV's.
+_NUMBERS = ("cost_rate", "fte")
 
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            return [
-                (i, {k.strip(): (v or "").strip() for k, v in row.items() if k})
-                for i, row in enumerate(reader, start=2)
-            ]
-    except FileNotFoundError:
-        raise InputError("no such file", where=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason})", where=path) from None
+
+def read_people_csv(path: Path) -> list[tuple[int | None, dict[str, Any]]]:
+    """The rows of a people CSV, numbered as a spreadsheet does (header row 1).
+
+    Read by ``engagekit.csvfile`` as every data file is: encoding, delimiter (``,``, ``;`` or
+    a tab), decimal mark, blank lines, and short or long rows named by row."""
+    from engagekit.csvfile import number_hint, open_csv, parse_number
+
+    file = open_csv(path, what="people CSV")
+    twice = sorted({c for c in file.header if c and file.header.count(c) > 1})
+    if twice:
+        raise InputError(
+            f"the column {twice[0]!r} is in the header twice",
+            where=path,
+            row=1,
+            field=twice[0],
+            hint="each column once: a second one would hide the first's values",
+        )
+    rows: list[tuple[int | None, dict[str, Any]]] = []
+    for number, record in file.records():
+        values: dict[str, Any] = {}
+        for column, raw in record.items():
+            value = raw.strip()
+            if not column:
+                if value:
+                    raise InputError(
+                        f"a value ({value!r}) in a column without a name",
+                        where=path,
+                        row=number,
+                        hint=f"name the column in row 1; known: {', '.join(ROW_KEYS)}",
+                    )
+                continue  # a trailing delimiter: an empty, nameless column
+            if column in _NUMBERS and value:
+                parsed = parse_number(value, file.decimal)
+                if parsed is None:
+                    raise InputError(
+                        f"{value!r} is not a number",
+                        where=path,
+                        row=number,
+                        field=column,
+                        hint=number_hint(file.decimal),
+                    )
+                value = str(parsed)
+            values[column] = value
+        rows.append((number, values))
+    return rows
 
 
 def roster_of_workspace(value: Any, root: Path, file: Path, lines: Any) -> Roster:
