@@ -25,6 +25,7 @@ _LAZY: dict[str, str] = {
     "ComponentBill": "engagekit.results",
     "ComponentEstimate": "engagekit.results",
     "ComponentStaffing": "engagekit.results",
+    "ContractDeprecationWarning": "engagekit.contract",
     "DataFile": "engagekit.settings",
     "Distribution": "engagekit.results",
     "EngageError": "engagekit.errors",
@@ -79,6 +80,7 @@ __all__ = [
     "ComponentBill",
     "ComponentEstimate",
     "ComponentStaffing",
+    "ContractDeprecationWarning",
     "DataFile",
     "Distribution",
     "EngageError",
@@ -150,7 +152,7 @@ if TYPE_CHECKING:
         TimeEntry,
     )
     from engagekit.calendar import Calendar
-    from engagekit.contract import CONTRACT_VERSION
+    from engagekit.contract import CONTRACT_VERSION, ContractDeprecationWarning
     from engagekit.engine import Engine, PluginInfo, create_engine
     from engagekit.errors import (
         EngageError,

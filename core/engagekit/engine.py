@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import types
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -21,7 +22,7 @@ import attrs
 import pluggy
 
 from engagekit import hookspecs
-from engagekit.contract import incompatibility, requirement_problem
+from engagekit.contract import ContractDeprecationWarning, incompatibility, requirement_problem
 from engagekit.errors import EngageError, InputError, PluginError, UnknownModelError
 from engagekit.guard import ESCAPES, capture_stdout, read_entry_points, watch_ctrl_c
 from engagekit.modelspec import ModelSpec
@@ -70,6 +71,25 @@ class PluginInfo:
     error: str | None = None
     hooks: tuple[str, ...] = ()
     models: tuple[str, ...] = ()
+    #: The deprecation warnings its hooks raised when it registered (``file:line: message``).
+    deprecations: tuple[str, ...] = ()
+
+
+def _register_recording_deprecations(
+    pm: pluggy.PluginManager, obj: object, name: str
+) -> tuple[str, ...]:
+    """``pm.register``, keeping the deprecation warnings pluggy issues for the plugin's hook
+    implementations (``warn_on_impl``) to list them in ``engage plugins``; they are issued
+    again as they came, at the plugin's function, so its tests show them as before."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pm.register(obj, name=name)
+    out = []
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if issubclass(w.category, ContractDeprecationWarning):
+            out.append(f"{w.filename}:{w.lineno}: {w.message}")
+    return tuple(out)
 
 
 def _env_flag(name: str) -> bool:
@@ -250,7 +270,7 @@ class Engine:
             self._plugins.append(info)
             return info
         try:
-            self.pm.register(obj, name=name)
+            deprecations = _register_recording_deprecations(self.pm, obj, name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             return self._fail(name, dist, version, f"invalid plugin: {exc}")
         try:
@@ -291,7 +311,7 @@ class Engine:
             text = str(exc) if isinstance(exc, PluginError) else _raised(exc)
             return self._fail(name, dist, version, f"registration failed: {text}")
         hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(obj) or ()))
-        info = PluginInfo(name, dist, version, "ok", None, hooks, tuple(claimed))
+        info = PluginInfo(name, dist, version, "ok", None, hooks, tuple(claimed), deprecations)
         self._plugins.append(info)
         return info
 
@@ -534,8 +554,19 @@ class Engine:
         from engagekit.results import ServiceMeasure
 
         return self._call(
-            "measure_service", ServiceMeasure, component, project=project, period=period
+            self._measure_hook(component), ServiceMeasure, component, project=project, period=period
         )
+
+    def _measure_hook(self, component: Component) -> str:
+        """``measure``, or the deprecated ``measure_service`` for an owner that implements only
+        the old name (contract 2.0); ``measure`` wins when it implements both."""
+        spec = self._models.get(component.model)
+        owner = self.pm.get_plugin(spec.plugin) if spec and spec.plugin else None
+        if owner is not None:
+            names = {h.name for h in self.pm.get_hookcallers(owner) or ()}
+            if "measure" not in names and "measure_service" in names:
+                return "measure_service"
+        return "measure"
 
     def _check_currency(
         self, money: Money, project: Project, component: Component, op: str

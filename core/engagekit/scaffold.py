@@ -69,7 +69,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             summary="A monthly fee, billed per calendar month",
             settings=Settings,
             version=__version__,
-            contract=">=$contract_major,<$contract_next",
+            contract=">=$contract,<$contract_next",
             example=EXAMPLE,
         )
     )
@@ -160,7 +160,7 @@ def staff(
 
 
 @engagekit.hookimpl
-def measure_service(
+def measure(
     project: engagekit.Project,
     component: engagekit.Component,
     period: engagekit.Period | None,
@@ -275,7 +275,6 @@ def new_plugin(name: str, parent: Path) -> Path:
         "module": module,
         "engagekit": __version__,
         "contract": CONTRACT_VERSION,
-        "contract_major": str(major),
         "contract_next": str(major + 1),
     }
     files = {

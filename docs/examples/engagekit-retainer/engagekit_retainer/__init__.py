@@ -101,7 +101,7 @@ def register_models(register):  # type: ignore[no-untyped-def]
             name=MODEL,
             summary="A monthly fee that includes N hours; overage billed at a rate",
             settings=Settings,
-            contract=">=2,<3",  # the plugin contract versions it is written for
+            contract=">=2.1,<3",  # the plugin contract it is written for
             version=__version__,
             example={
                 "monthly_fee": Decimal("4000"),
@@ -179,7 +179,7 @@ def staff(project, component):  # type: ignore[no-untyped-def]
 
 
 @engagekit.hookimpl
-def measure_service(project, component, period):  # type: ignore[no-untyped-def]
+def measure(project, component, period):  # type: ignore[no-untyped-def]
     s: Settings = component.settings
     used = _hours_by_month(s, component)
     until = period.last if period else component.end
