@@ -12,6 +12,7 @@ from engagekit_time_material.billing import check_cap
 from engagekit_time_material.expenses import read_expenses
 from engagekit_time_material.ledger import build_ledger, load_entries, settings_of, where_of
 from engagekit_time_material.rates import rate_book
+from engagekit_time_material.team import daily_plan
 
 __all__ = ["check_component"]
 
@@ -20,7 +21,9 @@ def check_component(project: engagekit.Project, component: engagekit.Component) 
     settings = settings_of(component)
     where = where_of(project)
     check_cap(settings, project.currency, where)
-    rate_book(settings, project, where)
+    book = rate_book(settings, project, where)
+    if settings.team:  # every planned slot's rate, as estimate and staff price the plan
+        daily_plan(project, component, settings, book, component.start, component.end)
     entries = load_entries(settings, project, component, day_totals=False)
     # the whole timeframe's ledger: every entry's rate, the 24 hours of a day
     build_ledger(project, component, settings, entries=entries)
