@@ -440,6 +440,9 @@ def build_app(engine: Engine) -> typer.Typer:
                     typer.echo(printable(f"warning: {doc['file']}: {warning}"), err=True)
         if not all(doc["ok"] for doc in docs):
             raise typer.Exit(1)
+        warned = sum(len(doc["warnings"]) for doc in docs)
+        if state.strict and warned:
+            _fail(f"{warned} warning{'s' if warned > 1 else ''} (--strict)")
 
     def run(
         file: Path,

@@ -79,7 +79,7 @@ def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, op
 
 
 @engagekit.hookimpl
-def check_component(project: engagekit.Project, component: engagekit.Component) -> None:
+def check_component(project: engagekit.Project, component: engagekit.Component) -> list[str]:
     from engagekit_time_material.validation import check_component as check
 
-    check(project, component)
+    return check(project, component)

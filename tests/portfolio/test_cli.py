@@ -272,3 +272,21 @@ def test_portfolio_tables_fit_80_columns_without_cutting_figures(cli, monkeypatc
         assert shown.exit_code == 0, shown.output
         assert "…" not in shown.stdout, args
         assert all(len(line) <= 80 for line in shown.stdout.splitlines()), args
+
+
+def test_a_sliver_of_open_demand_is_no_hire() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from engagekit.portfolio.utilisation import HIRE_FROM, people_to_hire
+
+    cases = {"0.05": 0, "0.24": 0, "0.25": 1, "0.3": 1, "1.0": 1, "1.1": 1, "1.5": 2, "2.9": 3}
+    assert {k: people_to_hire(Decimal(k)) for k in cases} == cases
+
+    @given(st.decimals(min_value=0, max_value=100, places=2))
+    def law(gap: Decimal) -> None:
+        n = people_to_hire(gap)
+        # never fewer people than the whole FTE, never a person for less than HIRE_FROM
+        assert n <= gap + 1 - HIRE_FROM and gap - n < HIRE_FROM
+
+    law()
