@@ -80,7 +80,7 @@ def _overage(c: engagekit.Component) -> tuple[dict[str, Decimal], dict[str, Deci
 
 
 @engagekit.hookimpl
-def register_models(register):  # type: ignore[no-untyped-def]
+def register_models(register):
     summary = "A monthly fee that includes N hours; overage billed at a rate"
     example = {"monthly_fee": 4000, "included_hours": 40, "overage_rate": 110, "cost_rate": 55}
     contract = ">=2.1,<3"  # the plugin contract versions it is written for
@@ -92,12 +92,12 @@ def register_models(register):  # type: ignore[no-untyped-def]
 
 
 @engagekit.hookimpl
-def check_component(component):  # type: ignore[no-untyped-def]
+def check_component(component):
     _overage(component)  # reads the timesheet as bill and measure do: validate rejects first
 
 
 @engagekit.hookimpl
-def estimate(project, component):  # type: ignore[no-untyped-def]
+def estimate(project, component):
     s: Settings = component.settings
     n = len(_months(component))
     over = max(s.expected - s.included_hours, Decimal(0)) * n
@@ -112,7 +112,7 @@ def estimate(project, component):  # type: ignore[no-untyped-def]
 
 
 @engagekit.hookimpl
-def bill(project, component, period):  # type: ignore[no-untyped-def]
+def bill(project, component, period):
     # A month bills whole in the period holding its last day, when its hours are known: the
     # bills of periods that cut a month then add up to the month's.
     s: Settings = component.settings
@@ -132,7 +132,7 @@ def bill(project, component, period):  # type: ignore[no-untyped-def]
 
 
 @engagekit.hookimpl
-def staff(project, component):  # type: ignore[no-untyped-def]
+def staff(project, component):
     s: Settings = component.settings
     rows = []
     for month in _months(component):
@@ -145,7 +145,7 @@ def staff(project, component):  # type: ignore[no-untyped-def]
 
 
 @engagekit.hookimpl
-def measure(component, period):  # type: ignore[no-untyped-def]
+def measure(component, period):
     used, over = _overage(component)
     rows = [
         {"month": m.label, "hours": used[m.label], "overage_hours": over[m.label]}
@@ -162,7 +162,7 @@ def measure(component, period):  # type: ignore[no-untyped-def]
 
 
 @engagekit.hookimpl
-def propose(engine, project, scope, options):  # type: ignore[no-untyped-def]
+def propose(engine, project, scope, options):
     """A retainer for ``engage compare`` (see ``proposing.py``)."""
     from engagekit_retainer.proposing import propose_scope
 
