@@ -263,11 +263,27 @@ def histogram_svg(
     # percentile markers; each label goes right of its line, or left of it near the right edge,
     # in the first of three rows where it overlaps no other label
     taken: list[list[tuple[float, float]]] = [[], [], []]
+
+    def shown_of(value: float) -> str:
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+    # percentiles that read the same share one label ("P80 = P90 477,022"), not two on one line
+    names_of: dict[str, list[str]] = {}
+    for name, value in sorted(markers, key=lambda m: m[1]):
+        names_of.setdefault(shown_of(value), []).append(name)
     for name, value in sorted(markers, key=lambda m: m[1]):
         x = xmap(value)
         col = MARKER_COLORS.get(name, "#B2182B")
-        shown = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-        text = f"{name} {shown}" + (f" {unit}" if unit else "")
+        shown = shown_of(value)
+        same = names_of[shown]
+        if name != same[0]:  # drawn as a line only: the first of them carries the label
+            out.append(
+                f'<g class="marker" data-marker="{_e(name)}" data-value="{_e(repr(float(value)))}">'
+                f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{frame.y0}" y2="{frame.y1}" '
+                f'stroke="{col}" stroke-width="2" stroke-dasharray="6 3"/></g>'
+            )
+            continue
+        text = f"{' = '.join(same)} {shown}" + (f" {unit}" if unit else "")
         width = 7.8 * len(text)
         if x + 4 + width <= frame.x1:
             span, anchor, tx = (x + 2, x + 6 + width), "start", x + 4
@@ -283,8 +299,10 @@ def histogram_svg(
             f'<g class="marker" data-marker="{_e(name)}" data-value="{_e(repr(float(value)))}">'
             f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{frame.y0}" y2="{_f(label_y + 4)}" '
             f'stroke="{col}" stroke-width="2" stroke-dasharray="6 3"/>'
+            # a white halo keeps the label readable where another marker's line crosses it
             f'<text x="{_f(tx)}" y="{_f(label_y)}" fill="{col}" font-weight="bold" '
-            f'text-anchor="{anchor}">{_e(text)}</text></g>'
+            f'text-anchor="{anchor}" paint-order="stroke" stroke="#fff" stroke-width="4" '
+            f'stroke-linejoin="round">{_e(text)}</text></g>'
         )
     out.append("</svg>")
     return "\n".join(out)

@@ -456,3 +456,25 @@ def test_nice_ticks_cover_the_range_evenly(a: float, b: float, count: int) -> No
     assert len(ticks) >= 2 and all(s > 0 for s in steps)
     assert max(steps) == pytest.approx(min(steps), rel=1e-6)
     assert len(ticks) <= 2 * count + 3
+
+
+def test_percentiles_that_read_the_same_share_one_label() -> None:
+    from engagekit.report_svg import histogram_svg
+
+    svg = histogram_svg(
+        [0.0, 1000.0, 2000.0],
+        [3, 7],
+        [("P50", 1500.0), ("P80", 1900.2), ("P90", 1900.4)],
+        title="cost",
+        x_label="cost",
+    )
+    root = parse(f"<!DOCTYPE html><html><body>{svg}</body></html>")
+    labels = [
+        t.all_text() for g in root.iter("g") if "data-marker" in g.attrs for t in g.iter("text")
+    ]
+    assert labels == ["P50 1,500", "P80 = P90 1,900"]
+    assert {g.attrs["data-marker"] for g in root.iter("g") if "data-marker" in g.attrs} == {
+        "P50",
+        "P80",
+        "P90",
+    }
