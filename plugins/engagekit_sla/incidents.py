@@ -46,6 +46,7 @@ JIRA_FORMATS = (
     "%d/%m/%Y %H:%M",
     *ISO_FORMATS,
 )
+GENERIC_REQUIRED = ("id", "priority", "opened")
 RESOLVED_STATES = ("resolved", "closed", "canceled", "cancelled", "done")
 JIRA_SKIPPED_TYPES = ("problem", "change", "[system] problem", "[system] change")
 
@@ -157,10 +158,23 @@ def _generic(
     pauses_file: Path | None,
     csv_format: CsvFormat | None,
 ) -> IncidentColumns:
+    df, rows = _read_csv(path, GENERIC_REQUIRED, "generic incident file", csv_format)
+    return _generic_frame(df, rows, path, tz, pmap, pauses_file, csv_format)
+
+
+def _generic_frame(
+    df: pl.DataFrame,
+    rows: NDArray[np.int64],
+    path: Path,
+    tz: str | None,
+    pmap: PriorityMap,
+    pauses_file: Path | None = None,
+    csv_format: CsvFormat | None = None,
+) -> IncidentColumns:
+    """The incidents of a generic file's rows (all of them, or a batch), checked."""
     import numpy as np
     import polars as pl
 
-    df, rows = _read_csv(path, ("id", "priority", "opened"), "generic incident file", csv_format)
     n = df.height
     ids = df["id"].str.strip_chars()
     empty = ids.is_null() | (ids.str.len_bytes() == 0)

@@ -126,13 +126,80 @@ def _fast_naive(values: pl.Series, tz: str | None, fmt: str) -> NDArray[np.int64
 
     if tz is None or values.null_count() or values.dtype != pl.Utf8:
         return None
-    parsed = values.str.to_datetime(format=fmt, strict=False, time_unit="us")
+    # no cache: most values differ (a cache of them costs more than it saves)
+    parsed = values.str.to_datetime(format=fmt, strict=False, time_unit="us", cache=False)
     if parsed.null_count():
         return None
-    zoned = parsed.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-    if zoned.null_count():
-        return None  # the slow path names the wall-clock time that does not exist
-    return zoned.dt.epoch("s").to_numpy()
+    # The slow path names a wall-clock time that does not exist.
+    return local_to_utc(parsed.dt.epoch("s").to_numpy(), tz)
+
+
+#: Per zone: (first local hour, UTC offset in seconds per local hour, -1 where not one offset).
+_OFFSETS: dict[str, tuple[int, NDArray[np.int64]]] = {}
+#: The table covers this many hours more on either side of what was asked (a month).
+_MARGIN = 24 * 31
+_SPECIAL = -(2**40)
+
+
+def _offset_table(tz: str, lo_hour: int, hi_hour: int) -> tuple[int, NDArray[np.int64]]:
+    """UTC offsets per local wall-clock hour, covering ``[lo_hour, hi_hour]``.
+
+    An hour holds one offset when its first and its last second each exist once (neither in
+    the hour the clocks skip nor in the one they repeat) with the same offset; any other hour
+    (a change of offset inside it, at whatever minute) is ``_SPECIAL`` and its values are
+    converted one by one. The table is built by polars' own conversion, so both ways agree.
+    """
+    import numpy as np
+    import polars as pl
+
+    have = _OFFSETS.get(tz)
+    if have is not None and have[0] <= lo_hour and hi_hour < have[0] + len(have[1]):
+        return have
+    if have is not None:
+        lo_hour, hi_hour = min(lo_hour, have[0]), max(hi_hour, have[0] + len(have[1]) - 1)
+    first = lo_hour - _MARGIN
+    hours = np.arange(first, hi_hour + _MARGIN + 1, dtype=np.int64) * 3600
+    offsets = []
+    for second in (0, 3599):
+        local = pl.Series((hours + second) * 1_000_000).cast(pl.Datetime("us"))
+        for ambiguous in ("earliest", "latest"):
+            utc = local.dt.replace_time_zone(tz, ambiguous=ambiguous, non_existent="null")
+            off = (hours + second) - utc.dt.epoch("s").fill_null(_SPECIAL).to_numpy()
+            offsets.append(off)
+    table = offsets[0]
+    clean = np.logical_and.reduce([o == table for o in offsets[1:]]) & (table < 2**39)
+    table = np.where(clean, table, _SPECIAL)
+    _OFFSETS[tz] = (first, table)
+    return first, table
+
+
+def local_to_utc(local: NDArray[np.int64], tz: str) -> NDArray[np.int64] | None:
+    """POSIX seconds of wall-clock seconds ``local`` in ``tz``; None if one does not exist.
+
+    An ambiguous time (the hour repeated in autumn) is its first occurrence. Most values are
+    looked up in a table of offsets per hour (two array reads); those in an hour where the
+    offset changes are converted one by one.
+    """
+    import numpy as np
+    import polars as pl
+
+    if not len(local):
+        return local.astype(np.int64)
+    hour = local // 3600
+    first, table = _offset_table(tz, int(hour.min()), int(hour.max()))
+    offset = table[hour - first]
+    utc = local - offset
+    special = np.flatnonzero(offset == _SPECIAL)
+    if len(special):
+        exact = (
+            pl.Series(local[special] * 1_000_000)
+            .cast(pl.Datetime("us"))
+            .dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+        )
+        if exact.null_count():
+            return None
+        utc[special] = exact.dt.epoch("s").to_numpy()
+    return utc
 
 
 def _strptime(
