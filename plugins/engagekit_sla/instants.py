@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import polars as pl
     from numpy.typing import NDArray
 
-__all__ = ["ISO_FORMATS", "MISSING", "parse_instants", "row_error"]
+__all__ = ["ISO_FORMATS", "MISSING", "local_to_utc", "naive_seconds", "parse_instants", "row_error"]
 
 #: The value of a missing instant in the int64 columns.
 MISSING = -(2**62)
@@ -60,20 +60,24 @@ def parse_instants(
     formats: Sequence[str] = ISO_FORMATS,
     rows: NDArray[np.int64] | None = None,
     required: bool = True,
+    local: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
     """POSIX seconds of each value; empty values are ``MISSING`` (an error when ``required``).
 
     ``rows`` gives each value's row number in the file (default: index + 2, the header being
-    row 1).
+    row 1). ``local``: the values' wall-clock seconds, when ``naive_seconds`` found them.
     """
     import numpy as np
     import polars as pl
 
     n = len(values)
     row_of = rows if rows is not None else np.arange(2, n + 2, dtype=np.int64)
-    fast = _fast_naive(values, tz, formats[0])
-    if fast is not None:
-        return fast
+    if local is None:
+        (local,) = naive_seconds([values], tz, formats[0])
+    if local is not None and tz is not None:
+        fast = local_to_utc(local, tz)
+        if fast is not None:
+            return fast  # else the slow path names the wall-clock time that does not exist
     s = values.cast(pl.Utf8).str.strip_chars()
     s = pl.select(pl.when(s.str.len_bytes() > 0).then(s).otherwise(None)).to_series()
     present = s.is_not_null().to_numpy()
@@ -89,7 +93,7 @@ def parse_instants(
     naive = present & ~aware
     if naive.any():
         idx = np.flatnonzero(naive)
-        local = _strptime(s, idx, formats, where, column, row_of)
+        wall = _strptime(s, idx, formats, where, column, row_of)
         if tz is None:
             first = s[int(idx[0])]
             raise row_error(
@@ -100,8 +104,8 @@ def parse_instants(
                 'add an offset such as +01:00, or set timezone = "Europe/Berlin" on the file '
                 "(or data_timezone in the settings)",
             )
-        zoned = local.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-        gone = (zoned.is_null() & local.is_not_null()).to_numpy()
+        zoned = wall.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+        gone = (zoned.is_null() & wall.is_not_null()).to_numpy()
         if gone.any():
             first = s[int(idx[np.flatnonzero(gone)[0]])]
             raise row_error(
@@ -120,18 +124,29 @@ def parse_instants(
     return out
 
 
-def _fast_naive(values: pl.Series, tz: str | None, fmt: str) -> NDArray[np.int64] | None:
-    """The common case at full speed: every value present, naive, in the first format."""
+def naive_seconds(
+    columns: Sequence[pl.Series], tz: str | None, fmt: str = ISO_FORMATS[0]
+) -> list[NDArray[np.int64] | None]:
+    """The common case at full speed, several columns at once (in parallel): the wall-clock
+    seconds of each column whose every value is present, naive and in ``fmt``; None for the
+    others (``parse_instants`` reads those value by value)."""
     import polars as pl
 
-    if tz is None or values.null_count() or values.dtype != pl.Utf8:
-        return None
+    out: list[NDArray[np.int64] | None] = [None] * len(columns)
+    todo = [
+        i
+        for i, c in enumerate(columns)
+        if tz is not None and not c.null_count() and c.dtype == pl.Utf8
+    ]
     # no cache: most values differ (a cache of them costs more than it saves)
-    parsed = values.str.to_datetime(format=fmt, strict=False, time_unit="us", cache=False)
-    if parsed.null_count():
-        return None
-    # The slow path names a wall-clock time that does not exist.
-    return local_to_utc(parsed.dt.epoch("s").to_numpy(), tz)
+    parse = pl.col("v").str.to_datetime(format=fmt, strict=False, time_unit="us", cache=False)
+    frames = pl.collect_all(
+        [pl.LazyFrame({"v": columns[i]}).select(parse.dt.epoch("s")) for i in todo]
+    )
+    for i, frame in zip(todo, frames, strict=True):
+        if not frame["v"].null_count():
+            out[i] = frame["v"].to_numpy()
+    return out
 
 
 #: Per zone: (first local hour, UTC offset in seconds per local hour, -1 where not one offset).
