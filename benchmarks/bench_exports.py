@@ -30,27 +30,19 @@ def records(folder: str, n: int) -> None:
     from decimal import Decimal
     from pathlib import Path
 
+    import attrs
+
     from engagekit import create_engine
     from engagekit.exports.en16931 import terms
+    from engagekit.ledger.drafts import payment_of, record_of
     from engagekit.ledger.record import (
         Books,
-        Buyer,
-        IssuedInvoice,
-        Payment,
-        RecordAdjustment,
-        RecordLine,
-        RecordPeriod,
-        Seller,
         SourceFile,
         Sources,
         Versions,
         canonical_bytes,
         from_document,
-        record_adjustment_vat,
-        record_line_vat,
-        record_vat_breakdown,
         to_document,
-        unit_code,
     )
     from engagekit.period import Period
     from engagekit.workspace import open_workspace
@@ -74,76 +66,21 @@ def records(folder: str, n: int) -> None:
             client = ws.client(project.client)
             models = {c.name: c.model for c in project.components}
             issue = invoice.period.end - timedelta(days=1)
-            record = IssuedInvoice(
-                kind="invoice",
-                number=f"INV-2026-{i + 1:05d}",
-                series="invoices",
-                sequence=i + 1,
+            draft = record_of(
+                invoice,
                 project=project.name,
                 project_file=ws.relative(path),
-                period=RecordPeriod(invoice.period.start, issue, invoice.period.label),
+                series="invoices",
+                models=models,
                 issue_date=issue,
-                due_date=issue + timedelta(days=30),
-                currency=invoice.currency,
-                seller=Seller(
-                    firm.name,
-                    firm.street,
-                    firm.city,
-                    firm.postcode,
-                    firm.country,
-                    firm.vat_id,
-                    firm.registration,
-                    firm.email,
-                    firm.iban,
-                    firm.bic,
-                ),
-                buyer=Buyer(
-                    client.id,
-                    client.name,
-                    client.street,
-                    client.city,
-                    client.postcode,
-                    client.country,
-                    client.vat_id,
-                    client.registration,
-                    client.email,
-                    client.buyer_reference,
-                ),
-                payment=Payment(30, firm.iban, firm.bic, "58", "Net 30 days"),
-                lines=tuple(
-                    RecordLine(
-                        j,
-                        ln.component,
-                        models[ln.component],
-                        ln.description,
-                        ln.quantity,
-                        ln.unit,
-                        unit_code(ln.unit),
-                        ln.unit_price.amount,
-                        ln.amount.amount,
-                        ln.kind,
-                        record_line_vat(ln.vat),
-                    )
-                    for j, ln in enumerate(invoice.lines, start=1)
-                ),
-                subtotal=invoice.subtotal.amount,
-                adjustments=tuple(
-                    RecordAdjustment(
-                        a.name,
-                        a.stage,
-                        a.description,
-                        a.basis.amount,
-                        a.amount.amount,
-                        record_adjustment_vat(a.vat),
-                    )
-                    for a in invoice.adjustments
-                ),
-                vat_breakdown=record_vat_breakdown(invoice.vat_breakdown),
-                total=invoice.total.amount,
+                seller=firm.seller(),
+                buyer=client.buyer(),
+                payment=payment_of(firm, 30),
                 books=Books("EUR", Decimal(1), invoice.total.amount),
                 sources=Sources(SourceFile(ws.relative(path), "0" * 64)),
                 versions=Versions("bench"),
             )
+            record = attrs.evolve(draft, number=f"INV-2026-{i + 1:05d}", sequence=i + 1)
             doc = canonical_bytes(to_document(record.chained(None)))
             docs.write(doc + b"\n")
             data = terms(from_document(json.loads(doc)), "ubl")  # the record as the ledger keeps it

@@ -6,14 +6,11 @@ Names are imported on first use (PEP 562), so that `engage --version` and plugin
 do not pay for the parts of engagekit they never touch.
 """
 
-from __future__ import annotations
-
-import importlib
-
+# Imported before `engage` can make Ctrl-C quiet (engagekit.launch), so this imports nothing it
+# can do without: not `from __future__ import annotations` nor importlib (half a millisecond
+# each), not `from typing import TYPE_CHECKING` (~10 ms; mypy reads this name as typing's).
 from engagekit._version import __version__
 
-# Not `from typing import TYPE_CHECKING`: importing typing costs `engage` ~10 ms before it can
-# install its signal handlers (mypy reads this name as typing's).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -28,6 +25,7 @@ _LAZY: dict[str, str] = {
     "ComponentBill": "engagekit.results",
     "ComponentEstimate": "engagekit.results",
     "ComponentStaffing": "engagekit.results",
+    "ContractDeprecationWarning": "engagekit.contract",
     "DataFile": "engagekit.settings",
     "Distribution": "engagekit.results",
     "EngageError": "engagekit.errors",
@@ -82,6 +80,7 @@ __all__ = [
     "ComponentBill",
     "ComponentEstimate",
     "ComponentStaffing",
+    "ContractDeprecationWarning",
     "DataFile",
     "Distribution",
     "EngageError",
@@ -125,10 +124,12 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'engagekit' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
@@ -151,7 +152,7 @@ if TYPE_CHECKING:
         TimeEntry,
     )
     from engagekit.calendar import Calendar
-    from engagekit.contract import CONTRACT_VERSION
+    from engagekit.contract import CONTRACT_VERSION, ContractDeprecationWarning
     from engagekit.engine import Engine, PluginInfo, create_engine
     from engagekit.errors import (
         EngageError,

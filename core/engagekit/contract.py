@@ -2,7 +2,8 @@
 
 ``CONTRACT_VERSION`` changes its major number when a hook, an argument or a result type changes
 incompatibly (2.0: per-component hooks dispatched to the owner only, ``check_component``), its
-minor number when hooks or arguments are added. A plugin states the contract range it supports
+minor number when hooks or arguments are added (2.1: ``measure``, the new name of
+``measure_service``, which is deprecated and goes in 3.0). A plugin states the contract range it supports
 with ``ModelSpec(contract=">=2,<3")``, or the engagekit versions it works with through its
 distribution's requirement (``engagekit>=0.1,<0.2``); the engine refuses an incompatible plugin
 at start-up, naming both versions.
@@ -16,9 +17,25 @@ from collections.abc import Callable
 
 from engagekit._version import __version__
 
-__all__ = ["CONTRACT_VERSION", "incompatibility", "requirement_problem", "satisfies"]
+__all__ = [
+    "CONTRACT_VERSION",
+    "ContractDeprecationWarning",
+    "incompatibility",
+    "requirement_problem",
+    "satisfies",
+]
 
-CONTRACT_VERSION = "2.0"
+CONTRACT_VERSION = "2.1"
+
+
+class ContractDeprecationWarning(DeprecationWarning):
+    """A plugin implements a hook or takes an argument that a later plugin contract removes.
+
+    Issued through pluggy's ``warn_on_impl`` when the plugin registers, pointing at the plugin's
+    function, so that its tests show it (pytest displays ``DeprecationWarning``) and
+    ``engage plugins`` lists it; it still works until the contract version the message names.
+    """
+
 
 _OPS: dict[str, Callable[[tuple[int, ...], tuple[int, ...]], bool]] = {
     ">=": operator.ge,

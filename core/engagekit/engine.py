@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import types
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -21,7 +22,7 @@ import attrs
 import pluggy
 
 from engagekit import hookspecs
-from engagekit.contract import incompatibility, requirement_problem
+from engagekit.contract import ContractDeprecationWarning, incompatibility, requirement_problem
 from engagekit.errors import EngageError, InputError, PluginError, UnknownModelError
 from engagekit.guard import ESCAPES, capture_stdout, read_entry_points, watch_ctrl_c
 from engagekit.modelspec import ModelSpec
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         Distribution,
         EstimateOptions,
         Invoice,
+        InvoiceLine,
         ProjectBill,
         ProjectEstimate,
         Samples,
@@ -70,6 +72,25 @@ class PluginInfo:
     error: str | None = None
     hooks: tuple[str, ...] = ()
     models: tuple[str, ...] = ()
+    #: The deprecation warnings its hooks raised when it registered (``file:line: message``).
+    deprecations: tuple[str, ...] = ()
+
+
+def _register_recording_deprecations(
+    pm: pluggy.PluginManager, obj: object, name: str
+) -> tuple[str, ...]:
+    """``pm.register``, keeping the deprecation warnings pluggy issues for the plugin's hook
+    implementations (``warn_on_impl``) to list them in ``engage plugins``; they are issued
+    again as they came, at the plugin's function, so its tests show them as before."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pm.register(obj, name=name)
+    out = []
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if issubclass(w.category, ContractDeprecationWarning):
+            out.append(f"{w.filename}:{w.lineno}: {w.message}")
+    return tuple(out)
 
 
 def _env_flag(name: str) -> bool:
@@ -250,7 +271,7 @@ class Engine:
             self._plugins.append(info)
             return info
         try:
-            self.pm.register(obj, name=name)
+            deprecations = _register_recording_deprecations(self.pm, obj, name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             return self._fail(name, dist, version, f"invalid plugin: {exc}")
         try:
@@ -291,18 +312,29 @@ class Engine:
             text = str(exc) if isinstance(exc, PluginError) else _raised(exc)
             return self._fail(name, dist, version, f"registration failed: {text}")
         hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(obj) or ()))
-        info = PluginInfo(name, dist, version, "ok", None, hooks, tuple(claimed))
+        info = PluginInfo(name, dist, version, "ok", None, hooks, tuple(claimed), deprecations)
         self._plugins.append(info)
         return info
 
     # -- projects -----------------------------------------------------------------------------
 
-    def load_project(self, path: str | Path) -> Project:
-        """Read and validate a project file (components' settings by their models)."""
+    def load_project(self, path: str | Path, *, workspace: bool = True) -> Project:
+        """Read and validate a project file (components' settings by their models).
+
+        :param workspace: Inside a workspace whose ``engage.toml`` lists people, check every
+            person the project file names against that roster, let the rate card price each
+            person by their seniority and location, and set ``project.roster`` (see
+            docs/portfolio.md). False: the file alone, as outside a workspace.
+        """
         from engagekit.projectfile import load_project
 
         with self._missing_plugins_explained():
-            return load_project(path, self._models)
+            project = load_project(path, self._models)
+        if not workspace:
+            return project
+        from engagekit.portfolio.roster import in_workspace
+
+        return in_workspace(project)
 
     def project_from_dict(self, data: Mapping[str, Any], base_dir: Path | None = None) -> Project:
         from engagekit.projectfile import project_from_dict
@@ -534,8 +566,19 @@ class Engine:
         from engagekit.results import ServiceMeasure
 
         return self._call(
-            "measure_service", ServiceMeasure, component, project=project, period=period
+            self._measure_hook(component), ServiceMeasure, component, project=project, period=period
         )
+
+    def _measure_hook(self, component: Component) -> str:
+        """``measure``, or the deprecated ``measure_service`` for an owner that implements only
+        the old name (contract 2.0); ``measure`` wins when it implements both."""
+        spec = self._models.get(component.model)
+        owner = self.pm.get_plugin(spec.plugin) if spec and spec.plugin else None
+        if owner is not None:
+            names = {h.name for h in self.pm.get_hookcallers(owner) or ()}
+            if "measure" not in names and "measure_service" in names:
+                return "measure_service"
+        return "measure"
 
     def _check_currency(
         self, money: Money, project: Project, component: Component, op: str
@@ -596,26 +639,18 @@ class Engine:
 
     def bill(self, project: Project, period: Period) -> ProjectBill:
         """One invoice per currency for ``period``: component lines, subtotal, adjustments."""
-        from engagekit.money import Money
-        from engagekit.results import Invoice, ProjectBill
+        from engagekit.results import ProjectBill
 
         bills = self._each("bill", project, lambda c: self.bill_component(project, c, period))
         by_currency: dict[str, list[Any]] = defaultdict(list)
         for b in bills:
             for line in b.lines:
                 by_currency[line.amount.currency].append(line)
-        invoices = []
         currencies = sorted(by_currency, key=lambda c: (c != project.currency, c))
-        for currency in currencies or [project.currency]:
-            lines = tuple(
-                line
-                if line.vat is not None
-                else attrs.evolve(line, vat=project.vat_of(line.component))
-                for line in by_currency.get(currency, ())
-            )
-            subtotal = Money.total((line.amount for line in lines), currency)
-            draft = Invoice(period=period, currency=currency, lines=lines, subtotal=subtotal)
-            invoices.append(self._adjust(project, period, draft))
+        invoices = [
+            self.invoice(project, period, currency, by_currency.get(currency, ()))
+            for currency in currencies or [project.currency]
+        ]
         warnings = [f"{b.component}: {w}" for b in bills for w in b.warnings]
         running = [c for c in project.components if period.clip(c.start, c.end) is not None]
         if not running and project.components:
@@ -634,6 +669,23 @@ class Engine:
 
         warnings.extend(bill_warnings(bills))
         return ProjectBill(project.name, period, tuple(invoices), tuple(bills), tuple(warnings))
+
+    def invoice(
+        self, project: Project, period: Period, currency: str, lines: Iterable[InvoiceLine]
+    ) -> Invoice:
+        """The invoice of ``lines`` (all in ``currency``) as ``bill`` makes it: each line's VAT
+        from the project where the model left it out, the subtotal, then the adjustments in
+        their fixed order. The report prices projected months with it."""
+        from engagekit.money import Money
+        from engagekit.results import Invoice
+
+        vat_lines = tuple(
+            line if line.vat is not None else attrs.evolve(line, vat=project.vat_of(line.component))
+            for line in lines
+        )
+        subtotal = Money.total((line.amount for line in vat_lines), currency)
+        draft = Invoice(period=period, currency=currency, lines=vat_lines, subtotal=subtotal)
+        return self._adjust(project, period, draft)
 
     def _adjust(self, project: Project, period: Period, draft: Invoice) -> Invoice:
         from engagekit.money import Money

@@ -1,6 +1,10 @@
 """Tables that fit the terminal: numbers and dates are never cut, text wraps, and a table too
 wide for the screen drops its optional columns, then turns vertical (one block per row).
 
+On a terminal a table has rich's borders; anywhere else (a pipe, a file written with ``-o``)
+it is plain text: columns separated by spaces, a line of ``-`` under the header and above a
+total, so that ``grep``, ``awk`` and an e-mail show it as it is.
+
 rich squeezes a table wider than the console by truncating cells with ``…``; for a money column
 that turns ``143840.00`` into ``1438…``, a number that reads as another. Here a numeric column
 is as wide as its widest cell and never wraps; only text columns give up width.
@@ -33,13 +37,23 @@ class Col:
     nowrap: bool = False
 
 
-def _needed(cols: Sequence[Col], rows: Sequence[Sequence[str]]) -> int:
-    """The width the table needs with text columns at their narrowest (borders included)."""
-    total = 1
+def _plain_box() -> Any:
+    """rich's ``SIMPLE`` box drawn in ASCII: ``-`` under the header and at a section, spaces
+    between columns, no edges."""
+    from rich.box import Box
+
+    return Box("    \n    \n -  \n    \n -  \n -  \n    \n    \n", ascii=True)
+
+
+def _needed(cols: Sequence[Col], rows: Sequence[Sequence[str]], *, plain: bool = False) -> int:
+    """The width the table needs with text columns at their narrowest: a bordered one has a
+    border and a space each side of every cell, a plain one two spaces between cells."""
+    gap = 2 if plain else 3
+    total = -gap if plain else 1
     for i, col in enumerate(cols):
         widest = max([len(col.name), *(len(r[i]) for r in rows if r)])
         fixed = col.numeric or col.nowrap
-        total += (widest if fixed else min(widest, max(_TEXT_MIN, len(col.name)))) + 3
+        total += (widest if fixed else min(widest, max(_TEXT_MIN, len(col.name)))) + gap
     return total
 
 
@@ -54,16 +68,20 @@ def print_table(
     """Print ``rows`` (``SECTION`` for a separator) as wide as ``console`` allows."""
     from rich.table import Table
 
+    plain = not console.is_terminal
     keep = list(range(len(cols)))
     order = sorted((c.optional, i) for i, c in enumerate(cols) if c.optional)
-    while _needed([cols[i] for i in keep], [[r[i] for i in keep] if r else r for r in rows]) > (
-        console.width
-    ):
+    while _needed(
+        [cols[i] for i in keep], [[r[i] for i in keep] if r else r for r in rows], plain=plain
+    ) > (console.width):
         if not order:
             _print_vertical(console, title, cols, rows, caption)
             return
         keep.remove(order.pop(0)[1])
-    table = Table(title=title, caption=caption)
+    if plain:  # the title and caption are lines of their own, as wide as the screen
+        table = Table(box=_plain_box(), show_edge=False, pad_edge=False, collapse_padding=True)
+    else:
+        table = Table(title=title, caption=caption)
     for i in keep:
         col = cols[i]
         if col.numeric or col.nowrap:
@@ -81,10 +99,19 @@ def print_table(
             table.add_section()
             continue
         table.add_row(*[row[i] for i in keep])
-    console.print(table)
     dropped = [cols[i].name for i in range(len(cols)) if i not in keep]
-    if dropped:
-        console.print(f"(not shown here: {', '.join(dropped)}; see --json)", soft_wrap=True)
+    note = f"(not shown here: {', '.join(dropped)}; see --json)" if dropped else None
+    if plain:
+        # rich pads every line to the table's width: no trailing spaces in a file or a pipe
+        with console.capture() as captured:
+            for part in (title, table, caption, note):
+                if part is not None:
+                    console.print(part)
+        console.out("\n".join(line.rstrip() for line in captured.get().splitlines()))
+        return
+    console.print(table)
+    if note:
+        console.print(note, soft_wrap=True)
 
 
 def _print_vertical(

@@ -10,6 +10,7 @@ import inspect
 import re
 
 from engagekit import hookspecs
+from engagekit.contract import CONTRACT_VERSION
 
 HEADER = """\
 # Hook reference
@@ -17,16 +18,23 @@ HEADER = """\
 Generated from `core/engagekit/hookspecs.py` by `python -m engagekit.hookdoc`; do not edit by hand.
 
 Plugins implement hooks with `@engagekit.hookimpl` on functions (or methods) named like the
-hooks below. pluggy calls them with keyword arguments only: an implementation may take any subset
-of a hook's parameters, never one the hook lacks, and no parameter may have a default value
-(pluggy would not fill it).
+hooks below (or named otherwise, with `@engagekit.hookimpl(specname="measure")`). pluggy calls
+them with keyword arguments only: an implementation may take any subset of a hook's parameters,
+never one the hook lacks, and no parameter may have a default value (pluggy would not fill it).
 
-This is plugin contract 2.0 (`engagekit.CONTRACT_VERSION`). A model states the contract range
-it supports with `ModelSpec(contract=">=2,<3")` (or its distribution requires a range of
-engagekit versions); an incompatible plugin is refused at start-up, naming both versions. A hook
-or argument that is going away is marked with pluggy's `warn_on_impl` or `warn_on_impl_args`:
-a plugin implementing it gets a `DeprecationWarning` when it registers, and the hook's section
-below says so and which contract version changes it. Nothing is deprecated in contract 2.0.
+This is plugin contract {version} (`engagekit.CONTRACT_VERSION`). A model states the contract range
+it supports with `ModelSpec(contract=">={version},<{next}")` (or its distribution requires a range of
+engagekit versions); an incompatible plugin is refused at start-up, naming both versions.
+
+## Deprecations
+
+A hook or argument that is going away is marked with pluggy's `warn_on_impl` (a hook) or
+`warn_on_impl_args` (an argument): a plugin implementing it keeps working until the contract
+version named, and gets an `engagekit.ContractDeprecationWarning` when it registers, pointing at
+its function, which its tests show (pytest displays deprecation warnings) and `engage plugins`
+lists. The hook's section below says what replaces it.
+
+{deprecated}
 """
 
 
@@ -71,8 +79,22 @@ def deprecations(opts: dict[str, object]) -> list[str]:
     return out
 
 
+def _deprecated() -> str:
+    """A line per deprecated hook or argument, for the header."""
+    out = []
+    for name, fn in hook_functions():
+        opts = getattr(fn, "engagekit_spec", {})
+        if opts.get("warn_on_impl") is not None:
+            out.append(f"- [`{name}`](#{name}): {opts['warn_on_impl']}")
+        for arg, warning in (opts.get("warn_on_impl_args") or {}).items():
+            out.append(f"- [`{name}`](#{name}), argument `{arg}`: {warning}")
+    return "\n".join(out) if out else "Nothing is deprecated in this contract."
+
+
 def render() -> str:
-    parts = [HEADER]
+    major = int(CONTRACT_VERSION.split(".")[0])
+    header = HEADER.format(version=CONTRACT_VERSION, next=major + 1, deprecated=_deprecated())
+    parts = [header]
     for name, fn in hook_functions():
         sig = inspect.signature(fn)  # type: ignore[arg-type]
         opts = getattr(fn, "engagekit_spec", {})

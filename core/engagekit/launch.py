@@ -1,21 +1,48 @@
-"""The ``engage`` console script: signals are settled before anything heavy is imported.
+"""The ``engage`` console script: Ctrl-C is quiet from the moment this module starts.
 
-Importing the CLI (typer, click, rich) takes a good part of a second on a busy machine. A
-Ctrl-C in that window would otherwise print a ``KeyboardInterrupt`` traceback from deep inside
-an import; here it exits 130 without a word, as nothing has been written yet.
+Importing this module (only ``engage`` does) installs, as its first statement, a handler that
+ends the process with ``128 + signum`` and no traceback on SIGINT, SIGTERM and SIGHUP: nothing
+has been written yet. It stays in place while the console-script wrapper finishes (its ``re.sub``
+on ``argv[0]``) and while the CLI (typer, click, rich, pluggy) is imported, which takes a good
+part of a second on a busy machine. Only ``_signal`` (loaded by the interpreter itself) is used
+for it: ``signal`` converts its constants to ``IntEnum`` on import, a couple of milliseconds in
+which Ctrl-C would still print a traceback; and ``engagekit/__init__`` imports nothing but the
+version first.
 
 Once the CLI is loaded, SIGINT is a ``KeyboardInterrupt`` again, and SIGTERM and SIGHUP raise
-``Terminated``: both unwind through ``write_atomic``, which removes its temporary file, and
-the process exits 130, 143 or 129 (128 + the signal's number, as a shell reports a kill).
-This module imports nothing but the standard library's ``signal``, ``os`` and ``sys``.
+``Terminated``: both unwind through ``write_atomic``, which removes its temporary file, and the
+process exits 130, 143 or 129 (128 + the signal's number, as a shell reports a kill). When the
+command is over, the quiet handler is back for the interpreter's shut-down (it flushes what the
+command printed first).
+
+What no code of engagekit can cover (``python -m tests.badinput.sigint_census`` measures it):
+CPython installs its own SIGINT handler, which raises ``KeyboardInterrupt``, while it
+initialises, before it imports ``site``; then ``site`` runs, and the wrapper that pip (or another
+installer) generates runs ``import re`` and ``import sys`` before it imports this module. Nothing
+of a package runs in that window but a ``.pth`` file, which would run in every interpreter of the
+environment; so a Ctrl-C in those first milliseconds still ends in the interpreter's traceback
+(the exit status is still a death by SIGINT, 130 in a shell).
 """
 
-from __future__ import annotations
-
+import _signal  # type: ignore[import-not-found]  # no stub; `signal` costs an IntEnum import
 import os
-import signal
 import sys
-from types import FrameType
+
+
+def _exit_now(signum: int, _frame: object) -> None:
+    # Before the command nothing is buffered; after it, what it printed is complete: keep it.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:  # the reader has gone, or the signal cut into this stream's write
+            pass
+    os._exit(128 + signum)  # no clean-up to run, no traceback
+
+
+_CATCHABLE = [getattr(_signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(_signal, n)]
+for _sig in _CATCHABLE:
+    _signal.signal(_sig, _exit_now)
 
 __all__ = ["Terminated", "main"]
 
@@ -32,31 +59,31 @@ class Terminated(BaseException):
         self.code = 128 + signum
 
 
-def _exit_now(signum: int, _frame: FrameType | None) -> None:
-    os._exit(128 + signum)  # nothing is written yet: no clean-up to run, no traceback
-
-
-def _terminate(signum: int, _frame: FrameType | None) -> None:
+def _terminate(signum: int, _frame: object) -> None:
     raise Terminated(signum)
 
 
-def _catchable() -> list[signal.Signals]:
-    names = ("SIGINT", "SIGTERM", "SIGHUP")
-    return [getattr(signal, n) for n in names if hasattr(signal, n)]
+def _quiet() -> None:
+    for sig in _CATCHABLE:
+        _signal.signal(sig, _exit_now)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``engage`` console script."""
-    for sig in _catchable():
-        signal.signal(sig, _exit_now)
-    from engagekit.cli import main as cli_main
-
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    for sig in _catchable():
-        if sig != signal.SIGINT:
-            signal.signal(sig, _terminate)
     try:
-        cli_main(argv)
+        try:
+            from engagekit.cli import main as cli_main
+
+            _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+            for sig in _CATCHABLE:
+                if sig != _signal.SIGINT:
+                    _signal.signal(sig, _terminate)
+            cli_main(argv)
+        finally:
+            # First thing on the way out, whatever ended the command: a Ctrl-C from here on
+            # would interrupt the exit itself (an ``except`` clause, SystemExit unwinding).
+            # One arriving before this line is caught below like any other.
+            _quiet()
     except KeyboardInterrupt:
         sys.exit(130)
     except Terminated as stop:

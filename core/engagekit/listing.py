@@ -30,6 +30,7 @@ def plugins_doc(engine: Engine) -> list[dict[str, Any]]:
             "error": p.error,
             "hooks": list(p.hooks),
             "models": list(p.models),
+            "deprecations": list(p.deprecations),
         }
         for p in engine.plugins
     ]

@@ -171,7 +171,10 @@ def print_bill(console: Any, bill: ProjectBill) -> None:
             )
         assert inv.total is not None
         rows.append(SECTION)
-        rows.append(("", "total", "", "", "", decimal_text(inv.total.amount)))
+        # a total after tax is gross; without a tax line it is what the client pays, net
+        taxed = any(adj.stage == "tax" for adj in inv.adjustments)
+        total = "total (gross)" if taxed else "total (no tax)"
+        rows.append(("", total, "", "", "", decimal_text(inv.total.amount)))
         print_table(
             console, f"{bill.project}: invoice {bill.period.label} ({inv.currency})", cols, rows
         )

@@ -1,5 +1,5 @@
 """``check_component`` of the fixed-price model: the acceptance, progress and roster files as
-``bill``, ``measure_service`` and ``staff`` read them, the cost rates of every role, and the
+``bill``, ``measure`` and ``staff`` read them, the cost rates of every role, and the
 milestone payments against the contract price."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def check_component(project: engagekit.Project, component: engagekit.Component) 
     role_cost_rates(project, component, plan.roles)
     accepted = {name: a.accepted for name, a in read_acceptances(component).items()}
     read_progress(component)
-    read_roster(component)
+    read_roster(component, project.roster)
     # without a contract_price the price is the estimate's, and the milestones share it
     price, _ = contract_price(project, component)
     component_schedule(project, component, price, accepted)

@@ -20,7 +20,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="Hours of work at agreed rates, billed from timesheets",
             settings="engagekit_time_material.settings:Settings",  # imported when a project uses it
-            contract=">=2,<3",  # the plugin contract versions it is written for
+            contract=">=2.1,<3",  # the plugin contract it is written for
             example="engagekit_time_material.settings:EXAMPLE",
         )
     )
@@ -60,7 +60,7 @@ def staff(
 
 
 @engagekit.hookimpl
-def measure_service(
+def measure(
     engine: engagekit.Engine,
     project: engagekit.Project,
     component: engagekit.Component,
@@ -79,7 +79,7 @@ def propose(engine: engagekit.Engine, project: engagekit.Project, scope: Any, op
 
 
 @engagekit.hookimpl
-def check_component(project: engagekit.Project, component: engagekit.Component) -> None:
+def check_component(project: engagekit.Project, component: engagekit.Component) -> list[str]:
     from engagekit_time_material.validation import check_component as check
 
-    check(project, component)
+    return check(project, component)

@@ -258,7 +258,8 @@ EXAMPLE: dict[str, Any] = {
     "billing_period": "monthly",
     "rounding": {"increment": 15, "mode": "up", "per": "entry"},
     "overtime": {"after_hours": Decimal(8), "per": "day", "multiplier": Decimal("1.5")},
-    "cap": {"money": Decimal(60000), "warn_at": [Decimal(75), Decimal(90), Decimal(100)]},
+    # above the team plan's 248,000 over the starter's six months: a cap that fits the plan
+    "cap": {"money": Decimal(260000), "warn_at": [Decimal(75), Decimal(90), Decimal(100)]},
     "non_billable": ["Internal", "Training"],
     "team": [
         {"role": "lead", "fte": Decimal("0.5")},

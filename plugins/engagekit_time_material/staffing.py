@@ -124,10 +124,15 @@ def staff(
                 "gap_fte": (gap / available).quantize(two) if available else None,
             }
             if gap > 0:
+                # No working hours left: no number of people closes the gap, so no FTE to name.
+                people = (
+                    f"about {(gap / available).quantize(two)} FTE"
+                    if available
+                    else f"the calendar has no working hours from {first} to {component.end}"
+                )
                 warnings.append(
                     f"the backlog needs about {demand} h from {first} (P50), the team plan gives "
-                    f"{capacity} h by {component.end}: short by {gap} h "
-                    f"(about {(gap / available).quantize(two) if available else '?'} FTE)"
+                    f"{capacity} h by {component.end}: short by {gap} h ({people})"
                 )
             elif capacity and demand < capacity * Decimal("0.8"):
                 warnings.append(

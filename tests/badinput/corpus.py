@@ -103,7 +103,12 @@ class Case:
         return target
 
     def argv(self, project: Path) -> list[str]:
-        return [str(project) if a == "{project}" else a for a in self.args]
+        """The arguments: ``{project}`` is the project file, ``{folder}`` the case's folder
+        (a workspace's ``engage.toml`` written by an edit is ``{folder}/engage.toml``)."""
+        return [
+            str(project) if a == "{project}" else a.replace("{folder}", str(project.parent))
+            for a in self.args
+        ]
 
 
 def _table() -> dict[str, Any]:

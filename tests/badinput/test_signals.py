@@ -8,6 +8,7 @@ the write), so the tests hit the window they mean on any machine, loaded or not.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -67,6 +68,74 @@ def test_ctrl_c_during_start_up_exits_130_quietly(tmp_path: Path, module: str) -
     assert result.returncode == 130, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_importing_the_launcher_makes_ctrl_c_quiet_before_anything_else_is_imported() -> None:
+    # The console-script wrapper imports engagekit.launch first thing: whatever that import
+    # loads before the handler is in place is a window in which Ctrl-C prints a traceback.
+    code = """
+    import signal, sys
+    before = set(sys.modules)
+    import engagekit.launch
+    print(sorted(set(sys.modules) - before))
+    print(signal.getsignal(signal.SIGINT) is engagekit.launch._exit_now)
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True
+    )
+    assert result.stdout.splitlines() == [
+        "['engagekit', 'engagekit._version', 'engagekit.launch']",
+        "True",
+    ], result.stderr
+
+
+def installed_script() -> str:
+    """The ``engage`` wrapper the installer generated in this environment."""
+    script = shutil.which("engage", path=str(Path(sys.executable).parent))
+    assert script, "no engage console script next to the interpreter"
+    return script
+
+
+def test_ctrl_c_in_the_console_script_wrapper_after_the_import_exits_130_quietly(
+    tmp_path: Path,
+) -> None:
+    # pip's wrapper rewrites argv[0] with re.sub between importing main and calling it.
+    prelude = f"""
+    import os, re, sys
+    _sub = re.sub
+    def sub(*args, **kwargs):
+        if "engagekit.launch" in sys.modules:
+            os.kill(os.getpid(), {int(signal.SIGINT)})
+        return _sub(*args, **kwargs)
+    re.sub = sub
+    """
+    script = installed_script()
+    code = textwrap.dedent(prelude) + (
+        "import runpy\n"
+        f"sys.argv = [{script!r}, 'validate', {str(PROJECT)!r}]\n"
+        f"runpy.run_path({script!r}, run_name='__main__')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_ctrl_c_while_the_interpreter_shuts_down_keeps_the_output_and_exits_130(
+    tmp_path: Path,
+) -> None:
+    at_exit = f"""
+    import atexit, os
+    atexit.register(lambda: os.kill(os.getpid(), {int(signal.SIGINT)}))
+    """
+    done = engage(at_exit, "validate", str(PROJECT), cwd=tmp_path)
+    plain = engage("", "validate", str(PROJECT), cwd=tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert done.stdout == plain.stdout != ""
 
 
 def on_fsync(signum: int) -> str:

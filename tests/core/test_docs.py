@@ -28,7 +28,7 @@ def test_every_hook_and_argument_is_documented():
         "estimate",
         "bill",
         "staff",
-        "measure_service",
+        "measure",
         "invoice_adjustments",
         "register_commands",
     }
@@ -85,7 +85,10 @@ def test_output_formats_document_every_stable_key():
 
 def test_embedding_example_runs():
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "embed" / "embed.py")], capture_output=True, text=True, timeout=120
+        [sys.executable, str(EXAMPLES / "embed" / "embed.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "total" in result.stdout and "8,972.60 EUR" in result.stdout

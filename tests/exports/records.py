@@ -10,24 +10,8 @@ from pathlib import Path
 import attrs
 
 from engagekit.engine import Engine
-from engagekit.ledger.record import (
-    Books,
-    Buyer,
-    IssuedInvoice,
-    Payment,
-    RecordAdjustment,
-    RecordLine,
-    RecordPeriod,
-    Reference,
-    Seller,
-    SourceFile,
-    Sources,
-    Versions,
-    record_adjustment_vat,
-    record_line_vat,
-    record_vat_breakdown,
-    unit_code,
-)
+from engagekit.ledger.drafts import payment_of, record_of
+from engagekit.ledger.record import Books, IssuedInvoice, Reference, SourceFile, Sources, Versions
 from engagekit.period import Period
 from engagekit.results import Invoice
 from engagekit.workspace import Workspace, open_workspace
@@ -49,85 +33,25 @@ def record(
     issue_date: date,
     models: dict[str, str],
 ) -> IssuedInvoice:
+    """``invoice`` as the ledger would issue it as ``number`` (made-up sources, and the books
+    at rate 1 whatever the currency: exports never read them)."""
     firm, client = ws.firm, ws.client(client_id)
-    terms = client.payment_terms_days or firm.payment_terms_days
-    cur = invoice.currency
-    lines = tuple(
-        RecordLine(
-            position=i,
-            component=line.component,
-            model=models.get(line.component, ""),
-            description=line.description,
-            quantity=line.quantity,
-            unit=line.unit,
-            unit_code=unit_code(line.unit),
-            unit_price=line.unit_price.amount,
-            amount=line.amount.amount,
-            kind=line.kind,
-            vat=record_line_vat(line.vat),
-        )
-        for i, line in enumerate(invoice.lines, start=1)
-    )
     assert invoice.total is not None
-    return IssuedInvoice(
-        kind="invoice",
-        number=number,
-        series="invoices",
-        sequence=int(number.rsplit("-", 1)[-1]),
+    draft = record_of(
+        invoice,
         project=project,
         project_file=ws.relative(project_file),
-        period=RecordPeriod(
-            invoice.period.start, invoice.period.end - timedelta(days=1), invoice.period.label
-        ),
+        series="invoices",
+        models=models,
         issue_date=issue_date,
-        due_date=issue_date + timedelta(days=terms),
-        currency=cur,
-        seller=Seller(
-            firm.name,
-            firm.street,
-            firm.city,
-            firm.postcode,
-            firm.country,
-            firm.vat_id,
-            firm.registration,
-            firm.email,
-            firm.iban,
-            firm.bic,
-        ),
-        buyer=Buyer(
-            client.id,
-            client.name,
-            client.street,
-            client.city,
-            client.postcode,
-            client.country,
-            client.vat_id,
-            client.registration,
-            client.email,
-            client.buyer_reference,
-        ),
-        payment=Payment(
-            terms, firm.iban, firm.bic, "58" if firm.iban else "1", f"Net {terms} days"
-        ),
-        lines=lines,
-        subtotal=invoice.subtotal.amount,
-        adjustments=tuple(
-            RecordAdjustment(
-                a.name,
-                a.stage,
-                a.description,
-                a.basis.amount,
-                a.amount.amount,
-                record_adjustment_vat(a.vat),
-            )
-            for a in invoice.adjustments
-        ),
-        vat_breakdown=record_vat_breakdown(invoice.vat_breakdown),
-        total=invoice.total.amount,
+        seller=firm.seller(),
+        buyer=client.buyer(),
+        payment=payment_of(firm, ws.payment_terms(client)),
         books=Books(firm.books_currency, Decimal(1), invoice.total.amount),
         sources=Sources(SourceFile(ws.relative(project_file), "0" * 64)),
         versions=Versions("test"),
-    ).chained(None)
+    )
+    return attrs.evolve(draft, number=number, sequence=int(number.rsplit("-", 1)[-1])).chained(None)
 
 
 def credit_note(

@@ -136,7 +136,7 @@ class FakeModel:
         return engagekit.ComponentStaffing(component.name, self.name, tuple(rows))
 
     @engagekit.hookimpl
-    def measure_service(
+    def measure(
         self,
         project: engagekit.Project,
         component: engagekit.Component,

@@ -182,3 +182,17 @@ def test_credit_list_and_export(small_workspace: Path, cli) -> None:
     out = small_workspace / "export.jsonl"
     assert cli("ledger", "export", "-o", str(out)).exit_code == 0
     assert len(out.read_text().splitlines()) == 3
+
+
+def test_a_rate_card_changed_after_issue_never_alters_the_invoice(
+    small_workspace: Path, cli
+) -> None:
+    assert cli("issue", "project.toml", "--period", "2026-03").exit_code == 0
+    issued = cli("invoices", "show", "INV-2026-00001", "--json").output
+    project = small_workspace / "project.toml"
+    project.write_text(project.read_text().replace("bill = 100", "bill = 110"))
+    refused = cli("issue", "project.toml", "--period", "2026-03")
+    assert refused.exit_code == 1
+    assert "unit price 100.00 -> 110.00" in refused.output, refused.output
+    assert cli("invoices", "show", "INV-2026-00001", "--json").output == issued
+    assert cli("ledger", "verify").exit_code == 0

@@ -165,6 +165,47 @@ def _tamper(url: str, *statements: str) -> None:
             "the chain is broken",
         ),
         (
+            ["UPDATE engagekit_invoices SET period = '2026-02' WHERE number = 'INV-2026-00002'"],
+            "INV-2026-00002",
+            "column period says '2026-02'",
+        ),
+        (
+            ["UPDATE engagekit_invoices SET corrects = 'INV-2026-00001' "
+             "WHERE number = 'INV-2026-00003'"],
+            "INV-2026-00003",
+            "column corrects says 'INV-2026-00001'",
+        ),
+        (
+            ["UPDATE engagekit_invoices SET prev_hash = NULL WHERE number = 'INV-2026-00002'"],
+            "INV-2026-00002",
+            "the chain is broken",
+        ),
+        (
+            ["UPDATE engagekit_invoices SET sequence = 7 WHERE number = 'INV-2026-00003'"],
+            "INV-2026-00003",
+            "column sequence says 7",
+        ),
+        (
+            ["DELETE FROM engagekit_invoice_lines WHERE position = 2 AND invoice_id = "
+             "(SELECT id FROM engagekit_invoices WHERE number = 'INV-2026-00002')"],
+            "INV-2026-00002",
+            "line rows disagree",
+        ),
+        (
+            ["INSERT INTO engagekit_invoice_lines (invoice_id, position, component, description, "
+             "quantity, unit_price, amount) SELECT id, 3, 'Build', 'more', '1.00', '1.00', "
+             "'1.00' FROM engagekit_invoices WHERE number = 'INV-2026-00003'"],
+            "INV-2026-00003",
+            "line rows disagree",
+        ),
+        (
+            ["UPDATE engagekit_invoice_lines SET description = 'work 1 ' WHERE position = 1 "
+             "AND invoice_id = (SELECT id FROM engagekit_invoices "
+             "WHERE number = 'INV-2026-00002')"],
+            "INV-2026-00002",
+            "line rows disagree",
+        ),
+        (
             ["DELETE FROM engagekit_invoice_lines WHERE invoice_id = (SELECT id FROM "
              "engagekit_invoices WHERE number = 'INV-2026-00003')",
              "DELETE FROM engagekit_invoices WHERE number = 'INV-2026-00003'"],
@@ -195,3 +236,21 @@ def workspace_for(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyP
     (tmp_path / "engage.toml").write_text(SMALL_WORKSPACE)
     monkeypatch.setenv("ENGAGEKIT_DATABASE_URL", database_url)
     return tmp_path
+
+
+def test_verify_names_a_blob_in_a_line_row(tmp_path: Path, cli, monkeypatch) -> None:
+    """SQLite lets any type into any column; verify reads the rows and names the invoice."""
+    from tests.ledger.conftest import SMALL_WORKSPACE
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    book = Ledger.open(url, SERIES)
+    issue_one(book, "p0.toml")
+    issue_one(book, "p1.toml")
+    book.close()
+    _tamper(url, "UPDATE engagekit_invoice_lines SET amount = X'3130302E3030' WHERE position = 2 "
+                 "AND invoice_id = (SELECT id FROM engagekit_invoices WHERE sequence = 2)")  # fmt: skip
+    (tmp_path / "engage.toml").write_text(SMALL_WORKSPACE)
+    monkeypatch.setenv("ENGAGEKIT_DATABASE_URL", url)
+    result = cli("ledger", "verify", "--workspace", str(tmp_path))
+    assert result.exit_code == 1
+    assert "INV-2026-00002" in result.output and "line rows disagree" in result.output

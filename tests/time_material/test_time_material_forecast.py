@@ -234,3 +234,21 @@ def test_small_trial_counts_work(load, trials):
     est = engine.estimate_component(project, comp, engagekit.EstimateOptions(1, trials))
     assert len(est.samples.effort_hours) == trials
     assert est.start == date(2026, 3, 2) and est.finish - est.start < timedelta(days=120)
+
+
+def test_a_gap_in_a_timeframe_without_working_hours_names_no_fte(load):
+    # Good Friday to Easter Monday 2026 in Germany: not one working hour, so no FTE closes it.
+    settings = _settings(forecast={"scope_growth": False, "hours_per_unit": 12})
+    engine, project, comp = load(
+        settings,
+        FILES,
+        start=date(2026, 4, 3),
+        end=date(2026, 4, 6),
+        rates=RATES,
+        calendar={"timezone": "Europe/Berlin", "country": "DE"},
+    )
+    plan = engine.staff_component(project, comp)
+    assert plan.details["demand"]["gap_fte"] is None
+    (warning,) = [w for w in plan.warnings if "short by" in w]
+    assert "?" not in warning
+    assert "the calendar has no working hours from 2026-04-03 to 2026-04-06" in warning

@@ -264,7 +264,7 @@ def test_a_project_file_with_a_byte_order_mark(tmp_path):
     assert amounts(_bill(path)) == Decimal("190.00")
 
 
-def test_the_starter_plan_over_its_cap_warns_at_estimate_and_measure(tmp_path):
+def test_the_starter_plan_over_its_cap_warns_at_validate_estimate_and_measure(tmp_path):
     from typer.testing import CliRunner
 
     from engagekit.cli import build_app
@@ -272,6 +272,16 @@ def test_the_starter_plan_over_its_cap_warns_at_estimate_and_measure(tmp_path):
     app = build_app(engagekit.create_engine())
     path = tmp_path / "p.toml"
     assert CliRunner().invoke(app, ["init", "-m", "time-material", str(path)]).exit_code == 0
+    fits = CliRunner().invoke(app, ["validate", str(path)])
+    assert fits.exit_code == 0 and "warning" not in fits.stderr, fits.stderr  # the starter fits
+    text = path.read_text()
+    assert "money = 260000" in text
+    path.write_text(text.replace("money = 260000", "money = 60000"))  # a quarter of the plan
+    validated = CliRunner().invoke(app, ["validate", str(path)])
+    assert validated.exit_code == 0
+    assert "the team plan bills 248,000.00 EUR, 413% of the cap" in validated.stderr
+    strict = CliRunner().invoke(app, ["--strict", "validate", str(path)])
+    assert strict.exit_code == 1 and "(--strict)" in strict.stderr
     engine = engagekit.create_engine()
     project = engine.load_project(path)
     estimate = engine.estimate(project, trials=200)

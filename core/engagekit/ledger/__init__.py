@@ -33,7 +33,7 @@ _LAZY = {
     "credit": "engagekit.ledger.service",
     "issue": "engagekit.ledger.service",
     "issued_totals": "engagekit.ledger.service",
-    "open_ledger": "engagekit.ledger.service",
+    "open_ledger": "engagekit.ledger.store",
     "verify": "engagekit.ledger.integrity",
 }
 
@@ -47,5 +47,5 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from engagekit.ledger.integrity import VerifyReport, verify
-    from engagekit.ledger.service import IssueResult, credit, issue, issued_totals, open_ledger
-    from engagekit.ledger.store import Ledger
+    from engagekit.ledger.service import IssueResult, credit, issue, issued_totals
+    from engagekit.ledger.store import Ledger, open_ledger

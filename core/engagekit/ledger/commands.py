@@ -132,7 +132,7 @@ def add_ledger_commands(
     ) -> None:
         """Issue a credit note for the whole of an invoice."""
         from engagekit.ledger.service import credit as credit_invoice
-        from engagekit.ledger.service import open_ledger
+        from engagekit.ledger.store import open_ledger
 
         with errors():
             ws = _workspace(workspace)
@@ -199,7 +199,7 @@ def add_ledger_commands(
     def verify_(workspace: WorkspaceOpt = None) -> None:
         """Recompute every record's hash and each series' chain; name the first that fails."""
         from engagekit.ledger.integrity import verify
-        from engagekit.ledger.service import open_ledger
+        from engagekit.ledger.store import open_ledger
 
         with errors():
             ws = _workspace(workspace)
@@ -258,8 +258,7 @@ def _period_label(text: str | None) -> str | None:
 
 def _records(ws: Workspace, **filters: Any) -> list[IssuedInvoice]:
     """Records of the workspace's ledger; none (and no database created) before any issue."""
-    from engagekit.ledger.service import open_ledger
-    from engagekit.ledger.store import Ledger
+    from engagekit.ledger.store import Ledger, open_ledger
 
     if not Ledger.exists(ws.database_url()):
         return []
@@ -297,8 +296,8 @@ def _issue(
 ) -> None:
     from engagekit.errors import InputError
     from engagekit.ledger.record import to_document
-    from engagekit.ledger.service import commit, open_ledger, prepare, preview
-    from engagekit.ledger.store import Ledger
+    from engagekit.ledger.service import commit, prepare, preview
+    from engagekit.ledger.store import Ledger, open_ledger
 
     ws = _workspace(workspace, project)
     files = ws.project_files() if all_ else [project] if project else []

@@ -8,7 +8,7 @@ before the database is opened.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -42,9 +42,9 @@ from engagekit.period import Period
 from engagekit.project import Project
 from engagekit.results import Invoice
 from engagekit.settings import DataFile
-from engagekit.workspace.model import Client, Workspace
+from engagekit.workspace.model import Firm, Workspace
 
-__all__ = ["credit_note", "drafts_for", "replacement"]
+__all__ = ["credit_note", "drafts_for", "payment_of", "record_of", "replacement"]
 
 
 def drafts_for(
@@ -61,8 +61,7 @@ def drafts_for(
     ws.require_legal_data(client)
     series_name = ws.series_for("invoice", client)
     check_issue_date(ws, series_name, period, issue_date)
-    terms = client.payment_terms_days
-    terms_days = ws.firm.payment_terms_days if terms is None else terms
+    payment = payment_of(ws.firm, ws.payment_terms(client))
     sources = _sources(ws, project)
     versions = _versions(engine, project)
     models = {c.name: c.model for c in project.components}
@@ -71,7 +70,63 @@ def drafts_for(
         if not invoice.lines:
             continue
         assert invoice.total is not None
-        lines = tuple(
+        out.append(
+            record_of(
+                invoice,
+                project=project.name,
+                project_file=sources.project.path,
+                series=series_name,
+                models=models,
+                issue_date=issue_date,
+                seller=ws.firm.seller(),
+                buyer=client.buyer(),
+                payment=payment,
+                books=books(ws, invoice.currency, invoice.total.amount, issue_date),
+                sources=sources,
+                versions=versions,
+            )
+        )
+    return out
+
+
+def record_of(
+    invoice: Invoice,
+    *,
+    project: str,
+    project_file: str,
+    series: str,
+    models: Mapping[str, str],
+    issue_date: date,
+    seller: Seller,
+    buyer: Buyer,
+    payment: Payment,
+    books: Books,
+    sources: Sources,
+    versions: Versions,
+) -> IssuedInvoice:
+    """The draft record of one invoice of a bill: its lines, adjustments, VAT and totals as
+    billed, due ``payment.terms_days`` after ``issue_date``; no number, sequence or hashes yet.
+
+    ``models``: each component's model (for the lines). The rest is decided by the caller:
+    ``drafts_for`` from the workspace; tests and benchmarks with made-up parties and sources.
+    """
+    assert invoice.total is not None
+    period = invoice.period
+    return IssuedInvoice(
+        kind="invoice",
+        number="",
+        series=series,
+        sequence=0,
+        project=project,
+        project_file=project_file,
+        period=RecordPeriod(period.start, period.last, period.label),
+        issue_date=issue_date,
+        due_date=issue_date + timedelta(days=payment.terms_days),
+        currency=invoice.currency,
+        seller=seller,
+        buyer=buyer,
+        payment=payment,
+        lines=tuple(
             RecordLine(
                 position=i,
                 component=line.component,
@@ -86,49 +141,37 @@ def drafts_for(
                 vat=record_line_vat(line.vat),
             )
             for i, line in enumerate(invoice.lines, start=1)
-        )
-        out.append(
-            IssuedInvoice(
-                kind="invoice",
-                number="",
-                series=series_name,
-                sequence=0,
-                project=project.name,
-                project_file=sources.project.path,
-                period=RecordPeriod(period.start, period.last, period.label),
-                issue_date=issue_date,
-                due_date=issue_date + timedelta(days=terms_days),
-                currency=invoice.currency,
-                seller=_seller(ws),
-                buyer=_buyer(client),
-                payment=Payment(
-                    terms_days=terms_days,
-                    iban=ws.firm.iban,
-                    bic=ws.firm.bic,
-                    means_code="58" if ws.firm.iban else "1",
-                    terms=f"Net {terms_days} days" if terms_days else "Due on receipt",
-                ),
-                lines=lines,
-                subtotal=invoice.subtotal.amount,
-                adjustments=tuple(
-                    RecordAdjustment(
-                        a.name,
-                        a.stage,
-                        a.description,
-                        a.basis.amount,
-                        a.amount.amount,
-                        vat=record_adjustment_vat(a.vat),
-                    )
-                    for a in invoice.adjustments
-                ),
-                vat_breakdown=record_vat_breakdown(invoice.vat_breakdown),
-                total=invoice.total.amount,
-                books=books(ws, invoice.currency, invoice.total.amount, issue_date),
-                sources=sources,
-                versions=versions,
+        ),
+        subtotal=invoice.subtotal.amount,
+        adjustments=tuple(
+            RecordAdjustment(
+                a.name,
+                a.stage,
+                a.description,
+                a.basis.amount,
+                a.amount.amount,
+                vat=record_adjustment_vat(a.vat),
             )
-        )
-    return out
+            for a in invoice.adjustments
+        ),
+        vat_breakdown=record_vat_breakdown(invoice.vat_breakdown),
+        total=invoice.total.amount,
+        books=books,
+        sources=sources,
+        versions=versions,
+    )
+
+
+def payment_of(firm: Firm, terms_days: int) -> Payment:
+    """How the buyer pays: SEPA credit transfer (UNTDID 4461 code 58) to the firm's IBAN, where
+    it has one, else unspecified (1)."""
+    return Payment(
+        terms_days=terms_days,
+        iban=firm.iban,
+        bic=firm.bic,
+        means_code="58" if firm.iban else "1",
+        terms=f"Net {terms_days} days" if terms_days else "Due on receipt",
+    )
 
 
 def credit_note(
@@ -188,21 +231,6 @@ def books(ws: Workspace, currency: str, total: Decimal, on: date) -> Books:
     rate = max(rates, key=lambda r: r.since or date.min).rate
     converted = (total * rate).quantize(quantum(target), rounding=ROUND_HALF_UP)
     return Books(target, rate, converted)
-
-
-def _seller(ws: Workspace) -> Seller:
-    f = ws.firm
-    return Seller(
-        f.name, f.street, f.city, f.postcode, f.country, f.vat_id, f.registration, f.email,
-        f.iban, f.bic,
-    )  # fmt: skip
-
-
-def _buyer(c: Client) -> Buyer:
-    return Buyer(
-        c.id, c.name, c.street, c.city, c.postcode, c.country, c.vat_id, c.registration,
-        c.email, c.buyer_reference,
-    )  # fmt: skip
 
 
 def sha256_of(path: Path) -> str:

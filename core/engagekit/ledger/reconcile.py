@@ -73,7 +73,7 @@ def differences(issued: IssuedInvoice, draft: IssuedInvoice | None) -> list[str]
             continue
         prev = was.pop(0)
         changed = [
-            f"{field} {prev[field]} -> {line[field]}"
+            f"{field.replace('_', ' ')} {prev[field]} -> {line[field]}"
             for field in ("quantity", "unit_price", "amount", "unit", "kind", "vat")
             if prev[field] != line[field]
         ]

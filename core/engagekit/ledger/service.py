@@ -13,7 +13,7 @@ from engagekit.errors import InputError
 from engagekit.ledger.drafts import drafts_for
 from engagekit.ledger.reconcile import Outcome, plan_correct, plan_credit, plan_issue
 from engagekit.ledger.record import IssuedInvoice
-from engagekit.ledger.store import Ledger, Plan
+from engagekit.ledger.store import Ledger, Plan, open_ledger
 from engagekit.period import Period
 from engagekit.project import Project
 from engagekit.workspace.model import Workspace
@@ -42,11 +42,6 @@ class IssueResult:
     unchanged: tuple[IssuedInvoice, ...] = ()
     drafts: tuple[IssuedInvoice, ...] = ()
     warnings: tuple[str, ...] = ()
-
-
-def open_ledger(ws: Workspace) -> Ledger:
-    """The workspace's ledger (created, or its schema upgraded, on first use: see ``notes``)."""
-    return Ledger.open(ws.database_url(), ws.invoices.series)
 
 
 @attrs.frozen(eq=False)

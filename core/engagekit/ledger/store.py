@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,7 +20,10 @@ from engagekit.ledger.record import IssuedInvoice, canonical_bytes, from_documen
 from engagekit.ledger.sql import Store, connect
 from engagekit.workspace.model import Series
 
-__all__ = ["Ledger", "Plan"]
+if TYPE_CHECKING:
+    from engagekit.workspace import Workspace
+
+__all__ = ["Ledger", "Plan", "open_ledger"]
 
 #: Given the records already issued for a project and period (oldest first), the drafts to
 #: issue now: records without number, sequence or hashes, which the ledger fills in.
@@ -124,6 +127,11 @@ class Ledger:
     @staticmethod
     def _load(rows: Sequence[tuple[str, str]]) -> list[IssuedInvoice]:
         return [attrs.evolve(from_document(json.loads(doc)), hash=h) for doc, h in rows]
+
+
+def open_ledger(ws: Workspace) -> Ledger:
+    """The workspace's ledger (created, or its schema upgraded, on first use: see ``notes``)."""
+    return Ledger.open(ws.database_url(), ws.invoices.series)
 
 
 def stored_document(doc: Mapping[str, object]) -> str:

@@ -8,7 +8,6 @@ to hire by month (open demand the bench of that role can't cover).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -25,6 +24,16 @@ from engagekit.portfolio.runner import PortfolioResult, ProjectFailure
 __all__ = ["Utilisation", "utilisation_of"]
 
 Q2 = Decimal("0.01")
+#: A gap's part below this is no hire: a few hours a week are overtime or a contractor's, and
+#: "hire 1" for 0.05 FTE of open demand reads as a person nobody needs.
+HIRE_FROM = Decimal("0.25")
+
+
+def people_to_hire(gap: Decimal) -> int:
+    """Whole people for ``gap`` FTE: rounded up, except a remainder under ``HIRE_FROM``
+    (1.5 -> 2, 1.1 -> 1, 0.3 -> 1, 0.1 -> 0)."""
+    whole = int(gap // 1)
+    return whole + (1 if gap - whole >= HIRE_FROM else 0)
 
 
 def _month_bounds(label: str) -> tuple[date, date]:
@@ -173,9 +182,11 @@ class Utilisation:
                 [Col("role"), Col("month", nowrap=True), Col("open FTE", numeric=True),
                  Col("hire", numeric=True)],
                 [
-                    (role, month, decimal_text(fte.quantize(Q2)), str(hires.get((role, month), 0)))
+                    (role, month, decimal_text(fte.quantize(Q2)), str(hires.get((role, month), "-")))
                     for role, month, fte in self.demand
                 ],
+                caption=f"hire: people for what the bench can't cover, rounded up; under "
+                f"{HIRE_FROM} FTE left over is overtime or a contractor, no hire (-)",
             )  # fmt: skip
 
 
@@ -284,8 +295,8 @@ def utilisation_of(workspace: Any, result: PortfolioResult) -> Utilisation:
     hires = []
     for (role, month), fte in sorted(demand.items()):
         gap = fte - bench_by_role.get((role, month), Decimal(0))
-        if gap > OVER_ALLOCATION_TOLERANCE:
-            hires.append((role, month, gap, math.ceil(gap - OVER_ALLOCATION_TOLERANCE)))
+        if gap > OVER_ALLOCATION_TOLERANCE and people_to_hire(gap):
+            hires.append((role, month, gap, people_to_hire(gap)))
     return Utilisation(
         ordered,
         tuple(cells),

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
 from engagekit.errors import InputError
+from engagekit.ledger.record import Buyer, Seller
 from engagekit.settings import DataFile
 
 __all__ = [
@@ -32,44 +33,41 @@ __all__ = [
 
 WORKSPACE_FILE = "engage.toml"
 DEFAULT_DATABASE = ".engage/engagekit.db"
+_P = TypeVar("_P", Seller, Buyer)
 
 
 @attrs.frozen
-class Firm:
-    """``[firm]``: the seller, as it appears on every invoice."""
+class Firm(Seller):
+    """``[firm]``: the seller, as it appears on every invoice (the fields of ``Seller``), and
+    its terms and books."""
 
-    name: str
-    street: str = ""
-    city: str = ""
-    postcode: str = ""
-    country: str = ""
-    vat_id: str = ""
-    registration: str = ""
-    email: str = ""
-    iban: str = ""
-    bic: str = ""
     payment_terms_days: int = 30
     books_currency: str = "EUR"
 
+    def seller(self) -> Seller:
+        """The firm's legal data alone, as an invoice keeps it."""
+        return _part(Seller, self)
+
 
 @attrs.frozen
-class Client:
-    """``[clients.<id>]``: a buyer. ``id`` is the table's key, filled in by the loader."""
+class Client(Buyer):
+    """``[clients.<id>]``: a buyer (the fields of ``Buyer``). ``id`` is the table's key, filled
+    in by the loader."""
 
-    name: str
     id: str = ""
-    street: str = ""
-    city: str = ""
-    postcode: str = ""
-    country: str = ""
-    vat_id: str = ""
-    registration: str = ""
-    email: str = ""
-    buyer_reference: str = ""
     #: overrides the firm's payment terms for this client
     payment_terms_days: int | None = None
     #: the number series of this client's invoices, instead of ``[invoices] invoice_series``
     series: str | None = None
+
+    def buyer(self) -> Buyer:
+        """The client's legal data alone, as an invoice keeps it."""
+        return _part(Buyer, self)
+
+
+def _part(cls: type[_P], whole: _P) -> _P:
+    """The fields of ``cls`` taken from ``whole`` (an instance of a subclass), as a ``cls``."""
+    return cls(**{f.name: getattr(whole, f.name) for f in attrs.fields(cls)})
 
 
 #: The legal data an invoice cannot do without (EN 16931: seller and buyer name and postal
@@ -253,6 +251,11 @@ class Workspace:
 
     def _ids(self) -> str:
         return ", ".join(sorted(self.clients)) or "none yet"
+
+    def payment_terms(self, client: Client) -> int:
+        """Days from issue to due date: the client's terms, else the firm's."""
+        terms = client.payment_terms_days
+        return self.firm.payment_terms_days if terms is None else terms
 
     def series_for(self, kind: Literal["invoice", "credit_note"], client: Client) -> str:
         if kind == "credit_note":

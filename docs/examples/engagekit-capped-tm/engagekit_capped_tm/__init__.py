@@ -32,7 +32,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="Time and material billing under a fixed-price ceiling",
             settings=Settings,
-            contract=">=2,<3",  # the plugin contract versions it is written for
+            contract=">=2.1,<3",  # the plugin contract it is written for
             version=__version__,
             example=EXAMPLE,
         )
@@ -64,6 +64,16 @@ def _check_ceiling(settings: Settings, project: engagekit.Project) -> None:
             field="settings.ceiling",
             hint=f"give the ceiling in whole {q} of {project.currency}",
         )
+
+
+@engagekit.hookimpl
+def check_component(
+    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
+) -> list[str]:
+    """For ``engage validate``: the ceiling, and the time-material part (its time entries and
+    rates) through time-material's own checks, so validation rejects what bill would."""
+    _check_ceiling(component.settings, project)
+    return engine.check_component(project, inner_component(engine, project, component))
 
 
 def _pct(part: Decimal, whole: Decimal) -> Decimal:
@@ -195,7 +205,7 @@ def staff(
 
 
 @engagekit.hookimpl
-def measure_service(
+def measure(
     engine: engagekit.Engine,
     project: engagekit.Project,
     component: engagekit.Component,
