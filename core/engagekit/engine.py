@@ -317,12 +317,23 @@ class Engine:
 
     # -- projects -----------------------------------------------------------------------------
 
-    def load_project(self, path: str | Path) -> Project:
-        """Read and validate a project file (components' settings by their models)."""
+    def load_project(self, path: str | Path, *, workspace: bool = True) -> Project:
+        """Read and validate a project file (components' settings by their models).
+
+        :param workspace: Inside a workspace whose ``engage.toml`` lists people, check every
+            person the project file names against that roster, let the rate card price each
+            person by their seniority and location, and set ``project.roster`` (see
+            docs/portfolio.md). False: the file alone, as outside a workspace.
+        """
         from engagekit.projectfile import load_project
 
         with self._missing_plugins_explained():
-            return load_project(path, self._models)
+            project = load_project(path, self._models)
+        if not workspace:
+            return project
+        from engagekit.portfolio.roster import in_workspace
+
+        return in_workspace(project)
 
     def project_from_dict(self, data: Mapping[str, Any], base_dir: Path | None = None) -> Project:
         from engagekit.projectfile import project_from_dict

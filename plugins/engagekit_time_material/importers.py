@@ -794,7 +794,7 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
             lf.select(list(dict.fromkeys([*wanted, h[-1]])))
             .with_row_index("row", offset=2)
             .select(*[e.alias(name) for name, e in exprs.items()])
-            .collect()
+            .collect(engine="streaming")
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
