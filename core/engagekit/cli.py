@@ -7,7 +7,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -141,7 +141,7 @@ def _emit(text: str, output: Path | None) -> None:
         typer.echo(f"wrote {output}", err=True)
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str | Iterable[str]) -> None:
     """``write_atomic``, saying which leftovers of a killed earlier write it removed."""
     from engagekit.output import write_atomic
     from engagekit.terminal import printable

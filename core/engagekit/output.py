@@ -349,8 +349,9 @@ _TEMP_NAME = r"^\.{name}\.[a-z0-9_]{{8}}\.tmp$"
 STALE_AFTER = 60  # seconds: older temporary files are no write in progress
 
 
-def write_atomic(path: str | Path, text: str) -> list[Path]:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
+def write_atomic(path: str | Path, text: str | Iterable[str]) -> list[Path]:
+    """Write ``text`` (or its chunks, as they come) to ``path`` via a temporary file in the
+    same folder and a rename.
 
     On any exception (a ``KeyboardInterrupt``, or the ``Terminated`` that SIGTERM and SIGHUP
     raise) the temporary file is removed. SIGKILL leaves it behind: the temporary files of
@@ -369,7 +370,8 @@ def write_atomic(path: str | Path, text: str) -> list[Path]:
         raise OSError(exc.errno, exc.strerror, str(given)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+            for chunk in (text,) if isinstance(text, str) else text:
+                f.write(chunk)
             f.flush()
             os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())

@@ -82,6 +82,10 @@ class Project:
     source: Path | None = None
     base_dir: Path = attrs.Factory(Path.cwd)
     extra: dict[str, Any] = attrs.field(factory=dict, eq=False)
+    #: The roster of the workspace the project file lives in, when it lists people (an
+    #: ``engagekit.portfolio.roster.Roster``, set by ``Engine.load_project``); None otherwise.
+    #: A model checks the people its data files name with ``roster.check_rows(...)``.
+    roster: Any = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         seen: set[str] = set()

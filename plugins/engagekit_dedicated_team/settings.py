@@ -102,7 +102,8 @@ class Position:
 class Member:
     """A named person on the team, from ``start`` to ``end`` (inclusive)."""
 
-    name: str
+    #: Inside a workspace with a roster, an id or name of it (``person`` marks it for the check).
+    name: str = attrs.field(metadata={"person": True})
     role: str
     start: date
     #: Last day on the team; absent: the end of the contract term.

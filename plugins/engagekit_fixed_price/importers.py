@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -181,13 +182,15 @@ def read_progress(component: engagekit.Component) -> list[ProgressReport]:
     return out
 
 
-def read_roster(component: engagekit.Component) -> list[TeamMember] | None:
-    """The team as it is, or None without a roster file."""
+def read_roster(component: engagekit.Component, people: Any = None) -> list[TeamMember] | None:
+    """The team as it is, or None without a roster file. ``people``: the workspace's roster
+    (``project.roster``), which every person of the file must be in."""
     settings: Settings = component.settings
     if settings.roster is None:
         return None
     out: list[TeamMember] = []
     errors: list[engagekit.InputError] = []
+    named: list[tuple[str | None, int | None]] = []
     for row in read_rows(
         settings.roster.path,
         required=["role", "fte"],
@@ -218,7 +221,10 @@ def read_roster(component: engagekit.Component) -> list[TeamMember] | None:
             except engagekit.InputError as err:
                 raise row.error(err.message, err.field, err.hint) from None
             out.append(member)
+            named.append((member.person, row.number))
         except engagekit.InputError as err:
             errors.append(err)
     _raise(errors)
+    if people is not None:
+        people.check_rows(named, where=settings.roster.path, field="person")
     return out

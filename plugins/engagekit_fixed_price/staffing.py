@@ -67,7 +67,7 @@ def staff_component(
     settings: Settings = component.settings
     calendar = project.calendar
     plan = build_plan(settings, component, calendar)
-    actual = read_roster(component)
+    actual = read_roster(component, project.roster)
     team = tuple(actual) if actual is not None else settings.team
     first, last = component.start, component.end
     days = (last - first).days + 1

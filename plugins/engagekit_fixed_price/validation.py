@@ -19,7 +19,7 @@ def check_component(project: engagekit.Project, component: engagekit.Component) 
     role_cost_rates(project, component, plan.roles)
     accepted = {name: a.accepted for name, a in read_acceptances(component).items()}
     read_progress(component)
-    read_roster(component)
+    read_roster(component, project.roster)
     # without a contract_price the price is the estimate's, and the milestones share it
     price, _ = contract_price(project, component)
     component_schedule(project, component, price, accepted)

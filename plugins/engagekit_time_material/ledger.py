@@ -89,6 +89,8 @@ def load_entries(
         date_format=settings.date_format,
         csv_format=settings.csv,
     )
+    if project.roster is not None:
+        _check_people(entries, project.roster)
     flags = check_entries(
         entries,
         component,
@@ -98,6 +100,23 @@ def load_entries(
         overlaps=settings.overlaps,
     )
     return attrs.evolve(entries, flags=flags)
+
+
+def _check_people(entries: TimeEntries, roster: Any) -> None:
+    """Inside a workspace with a roster, every person of the timesheet is one of its people."""
+    import polars as pl
+
+    names = entries.frame.get_column("person").cast(pl.String).unique().to_list()
+    unknown = roster.unknown(names)
+    if not unknown:
+        return
+    first = (
+        entries.frame.filter(pl.col("person").cast(pl.String).is_in(unknown))
+        .group_by(pl.col("person").cast(pl.String))
+        .agg(pl.col("row").min())
+        .sort("row")
+    )
+    roster.check_rows(first.iter_rows(), where=entries.path, field="person")
 
 
 def round_minutes(minutes: pl.Expr, increment: int, mode: str) -> pl.Expr:

@@ -39,7 +39,7 @@ BROKEN = [
         "time-material.toml",
         "data/time_material/harvest_time_report.csv",
         "2026-03-02,Northwind Traders,Order Portal Rebuild,NW-042,Development,x,2.00,2.00,Yes,No,"
-        "Yes,Zed,Zorn,Juggler,Yes,95.00,190.00,55.00,110.00,Euro - EUR,",
+        "Yes,Ana,Lima,Juggler,Yes,95.00,190.00,55.00,110.00,Euro - EUR,",  # a role without a rate
         ("bill", "--period", "2026-03"),
         "no rate for",
         id="time-material: an entry without a rate",

@@ -274,6 +274,31 @@ def test_portfolio_tables_fit_80_columns_without_cutting_figures(cli, monkeypatc
         assert all(len(line) <= 80 for line in shown.stdout.splitlines()), args
 
 
+def test_json_to_a_file_is_what_standard_output_gets(cli, workspace, tmp_path) -> None:
+    root = workspace({"a": ("ada", "0.6"), "b": ("bob", "0.5")})
+    args = ("staff", "--all", "--workspace", str(root), "--json")
+    printed = cli(*args)
+    assert printed.exit_code == 0, printed.output
+    out = tmp_path / "staff.json"
+    written = cli(*args, "-o", str(out))
+    assert written.exit_code == 0, written.output
+    assert out.read_text() == printed.stdout
+    doc = json.loads(out.read_text())
+    assert [p["file"] for p in doc["projects"]] == [
+        str((root / "projects" / f"{s}.toml").resolve()) for s in "ab"
+    ]
+    assert "utilisation" in doc and doc["failures"] == []
+
+
+def test_json_when_every_project_fails_is_still_a_document(cli, workspace) -> None:
+    root = workspace({"a": ("Nobody", "0.6")})
+    result = cli("bill", "--all", "--period", "2026-03", "--workspace", str(root), "--json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["projects"] == []
+    assert "'Nobody' is not in the workspace's roster" in doc["failures"][0]["error"]
+
+
 def test_a_sliver_of_open_demand_is_no_hire() -> None:
     from hypothesis import given
     from hypothesis import strategies as st

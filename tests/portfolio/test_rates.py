@@ -66,7 +66,7 @@ def test_the_roster_sets_a_persons_rate_in_the_bill(cli, workspace) -> None:
     (root / "projects" / "a.toml").write_text(text)
     (root / "projects" / "hours.csv").write_text(
         "date,person,role,hours,billable\n2026-03-02,Ada Byron,developer,8,true\n"
-        "2026-03-03,Guest,developer,8,true\n"
+        "2026-03-03,Bob Stone,developer,8,true\n"
     )
     project.write_text(
         text.replace(
@@ -83,7 +83,7 @@ def test_the_roster_sets_a_persons_rate_in_the_bill(cli, workspace) -> None:
         for line in lines
         if line["kind"] == "time"
     }
-    assert prices == {"Ada Byron": "130.00", "Guest": "100.00"}
+    assert prices == {"Ada Byron": "130.00", "Bob Stone": "100.00"}  # Bob: no dimensions
     portfolio = cli("bill", "--all", "--period", "2026-03", "--workspace", str(root), "--json")
     assert portfolio.exit_code == 0, portfolio.output
     assert (

@@ -84,3 +84,36 @@ def test_a_worker_dying_fails_its_project_and_the_rest_finish(crash_projects) ->
         "105.00",
     ]
     assert isinstance(result.failures[0], ProjectFailure)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_stream_gives_documents_in_file_order_and_keeps_none(workers, crash_projects) -> None:
+    from engagekit.portfolio.runner import stream_portfolio
+
+    files = crash_projects(7)
+    # a pool finishes projects in any order; the stream puts them back in file order
+    stream = stream_portfolio(
+        files, Operation("bill", period="2026-03"), spec=CRASH, workers=workers
+    )
+    seen = [(r.file, r.doc is not None) for r in stream]
+    assert seen == [(str(f), True) for f in files]
+    assert [r.file for r in stream.result.results] == [str(f) for f in files]
+    assert all(r.doc is None for r in stream.result.results)  # dropped once streamed
+    kept = run_portfolio(files, Operation("bill", period="2026-03"), spec=CRASH)
+    assert [r.summary for r in stream.result.results] == [r.summary for r in kept.results]
+    assert [r.doc for r in kept.results] == [r.doc for r in stream_docs(files)]
+
+
+def stream_docs(files):  # type: ignore[no-untyped-def]
+    from engagekit.portfolio.runner import stream_portfolio
+
+    return list(stream_portfolio(files, Operation("bill", period="2026-03"), spec=CRASH))
+
+
+def test_a_stream_read_halfway_has_no_result(crash_projects) -> None:
+    from engagekit.portfolio.runner import stream_portfolio
+
+    stream = stream_portfolio(crash_projects(2), Operation("bill", period="2026-03"), spec=CRASH)
+    next(iter(stream))
+    with pytest.raises(RuntimeError, match="to its end"):
+        _ = stream.result

@@ -10,20 +10,22 @@ projects finish.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from engagekit.errors import InputError
 from engagekit.portfolio.operations import Operation
 from engagekit.portfolio.runner import EngineSpec, Outcome, Progress, ProjectFailure, run_one
 
-__all__ = ["CONNECT_TIMEOUT", "run_on_dask"]
+__all__ = ["CONNECT_TIMEOUT", "connect", "run_on_dask"]
 
 #: Seconds to wait for the scheduler before saying it can't be reached.
 CONNECT_TIMEOUT = 10
 
 
-def _client(address: str) -> Any:
+def connect(address: str) -> Any:
+    """A client of the scheduler at ``address``; an error naming it and why when it can't be
+    reached."""
     try:
         from distributed import Client
     except ImportError:
@@ -46,10 +48,10 @@ def run_on_dask(
     files: Sequence[str],
     operation: Operation,
     spec: EngineSpec,
-    address: str,
+    client: Any,
     progress: Progress | None,
-) -> list[Outcome]:
-    client = _client(address)
+) -> Iterator[Outcome]:
+    """Each project's outcome in file order, on the cluster of ``client`` (closed at the end)."""
     try:
         futures = client.map(
             run_one,
@@ -59,10 +61,9 @@ def run_on_dask(
             pure=False,
             key=[f"engage-{i}" for i in range(len(files))],
         )
-        out: list[Outcome] = []
         # In file order: each result is released as soon as it is read, and the cluster keeps
         # computing the ones behind it meanwhile.
-        for future, file in zip(futures, files, strict=True):
+        for done, (future, file) in enumerate(zip(futures, files, strict=True), start=1):
             outcome = _outcome(future, file)
             if outcome is None:
                 # Its worker died; the project that killed it may have been a neighbour on the
@@ -70,11 +71,10 @@ def run_on_dask(
                 outcome = _outcome(
                     client.submit(run_one, file, operation=operation, spec=spec, pure=False), file
                 ) or ProjectFailure(file, "the worker process running this project died")
-            out.append(outcome)
-            if progress:
-                progress(len(out), len(files), outcome)
             future.release()
-        return out
+            if progress:
+                progress(done, len(files), outcome)
+            yield outcome
     finally:
         client.close()
 

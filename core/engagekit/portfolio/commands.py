@@ -9,8 +9,9 @@ workspace; without ``--all`` the command is the single-project one, unchanged.
 from __future__ import annotations
 
 import inspect
+import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
@@ -21,7 +22,7 @@ from engagekit.errors import InputError
 
 if TYPE_CHECKING:
     from engagekit.engine import Engine
-    from engagekit.portfolio.runner import PortfolioResult
+    from engagekit.portfolio.runner import PortfolioResult, PortfolioStream
     from engagekit.portfolio.sheets import Sheet
 
 __all__ = ["add_portfolio_commands"]
@@ -67,7 +68,6 @@ PORTFOLIO_PARAMS = {
 
 def add_portfolio_commands(app: typer.Typer, engine: Engine, state: Any) -> None:
     """Give the project commands ``--all``; add ``engage status``."""
-    _roster_aware(engine)
     for info in app.registered_commands:
         callback = info.callback
         if callback is not None and (info.name or callback.__name__) in WRAPPED:
@@ -96,27 +96,6 @@ def add_portfolio_commands(app: typer.Typer, engine: Engine, state: Any) -> None
             else:
                 _render(lambda console: print_status(console, doc), None)
             _fail_on(doc["failures"], len(files.paths))
-
-
-def _roster_aware(engine: Engine) -> None:
-    """A project loaded by a single-project command inside a workspace gets the roster's
-    dimensions on its rate card, as under ``--all``. A workspace that does not load is left to
-    the commands that need it (they name its error); the project loads as it is."""
-    load = engine.load_project
-
-    def load_project(path: str | Path) -> Any:
-        from engagekit.portfolio.roster import has_dimensions, with_roster, workspace_roster
-
-        project = load(path)
-        if not has_dimensions(project):  # the common case: no workspace to read
-            return project
-        try:
-            roster = workspace_roster(Path(path))
-        except InputError:
-            return project
-        return with_roster(project, roster)
-
-    engine.load_project = load_project  # type: ignore[method-assign]
 
 
 def _with_all(callback: Callable[..., Any], engine: Engine, state: Any) -> Callable[..., Any]:
@@ -188,9 +167,11 @@ class WorkspaceFiles:
 def workspace_files(folder: Path | None) -> WorkspaceFiles:
     """The workspace at ``folder`` (or above the current folder) and its project files; a glob
     that matches no file is an error naming it."""
+    from engagekit.portfolio.roster import remember
     from engagekit.workspace import open_workspace
 
     ws = open_workspace(folder or Path.cwd())
+    remember(ws)  # its projects are loaded next: the roster is read once
     for i, pattern in enumerate(ws.projects):
         if not any(p.is_file() and p.name != "engage.toml" for p in ws.root.glob(pattern)):
             raise InputError(
@@ -243,32 +224,40 @@ def _run_all(
             typer.echo(f"wrote {kwargs['output']}")
             _fail_on(doc["failures"], len(files.paths))
             return
-        result = _run(kind, engine, files, kwargs, options)
+        stream = _stream(kind, engine, files, kwargs, options)
         json_, csv_, output = kwargs.get("json_"), kwargs.get("csv_"), kwargs.get("output")
-        if kind == "staff":
+        report: Any = None
+
+        def utilisation(result: PortfolioResult) -> Any:
+            nonlocal report
             from engagekit.portfolio.utilisation import utilisation_of
 
             report = utilisation_of(files.workspace, result)
+            return report
+
         if json_:
-            from engagekit.output import dumps
-
-            doc = portfolio_doc(result)
-            if kind == "staff":
-                doc["utilisation"] = report.doc()
-            _emit(dumps(doc), output)
-        elif csv_:
-            _emit(sheet_csv(_sheet(result)), output)
+            tail = (lambda r: {"utilisation": utilisation(r).doc()}) if kind == "staff" else None
+            _emit_chunks(json_chunks(stream, tail), output)
+            result = stream.result
         else:
-            from engagekit.cli import _render
+            for _ in stream:
+                pass
+            result = stream.result
+            if kind == "staff":
+                utilisation(result)
+            if csv_:
+                _emit(sheet_csv(_sheet(result)), output)
+            else:
+                from engagekit.cli import _render
 
-            def show(console: Any) -> None:
-                print_sheet(console, _sheet(result))
-                if kind == "staff":
-                    report.print(console)
+                def show(console: Any) -> None:
+                    print_sheet(console, _sheet(result))
+                    if report is not None:
+                        report.print(console)
 
-            _render(show, output)
+                _render(show, output)
         failures = list(result.failures)
-        if kind == "staff":
+        if report is not None:
             failures += report.failures
         _fail_on(
             [{"file": f.file, "project": f.project, "error": f.error} for f in failures],
@@ -276,10 +265,11 @@ def _run_all(
         )
 
 
-def _run(
+def _stream(
     kind: str, engine: Engine, files: WorkspaceFiles, kwargs: dict[str, Any], opts: dict[str, Any]
-) -> PortfolioResult:
-    from engagekit.portfolio import Operation, run_portfolio
+) -> PortfolioStream:
+    from engagekit.portfolio import Operation
+    from engagekit.portfolio.runner import stream_portfolio
 
     period = kwargs.get("period")
     op = Operation(
@@ -290,7 +280,7 @@ def _run(
         documents=bool(kwargs.get("json_")),
         actuals_until=date.today() if kind == "staff" else None,
     )
-    return run_portfolio(
+    return stream_portfolio(
         files.paths,
         op,
         engine=engine,
@@ -299,6 +289,19 @@ def _run(
         scheduler=opts["scheduler"],
         progress=_progress_bar(),
     )
+
+
+def _emit_chunks(chunks: Iterator[str], output: Path | None) -> None:
+    """Standard output, or ``output`` written atomically, chunk by chunk as they come."""
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+        return
+    from engagekit.cli import _write
+
+    _write(output, chunks)
+    typer.echo(f"wrote {output}", err=True)
 
 
 def _executor(name: str) -> Literal["local", "dask"]:
@@ -328,18 +331,35 @@ def _sheet(result: PortfolioResult) -> Sheet:
     return sheet_of(result)
 
 
-def portfolio_doc(result: PortfolioResult) -> dict[str, Any]:
-    """``--json``: each project's document, the totals, the failures."""
-    sheet = _sheet(result)
-    return {
-        "operation": result.operation.kind,
-        "period": result.operation.period,
-        "projects": [dict(r.doc or {}, file=r.file) for r in result.results],
-        "totals": sheet.totals_doc,
+def json_chunks(
+    stream: PortfolioStream, tail: Callable[[PortfolioResult], dict[str, Any]] | None = None
+) -> Iterator[str]:
+    """``--json``, written as the projects finish: each project's document (what ``engage
+    bill FILE --json`` prints, plus its ``file``) goes out and is dropped before the next, so
+    the documents of a thousand projects are never held at once. Then the totals, the
+    failures, and what ``tail`` adds from the whole result."""
+    from engagekit.output import dumps
+
+    op = stream.operation
+    yield (
+        f'{{\n  "operation": {json.dumps(op.kind)},\n  "period": {json.dumps(op.period)},\n'
+        '  "projects": ['
+    )
+    sep = "\n"
+    for r in stream:
+        text = dumps(dict(r.doc or {}, file=r.file)).rstrip("\n")
+        # one level deeper than the document's own indent; newlines in JSON text are escaped
+        yield sep + "\n".join("    " + line for line in text.split("\n"))
+        sep = ",\n"
+    result = stream.result
+    rest = {
+        "totals": _sheet(result).totals_doc,
         "failures": [
             {"file": f.file, "project": f.project, "error": f.error} for f in result.failures
         ],
+        **(tail(result) if tail else {}),
     }
+    yield ("]," if sep == "\n" else "\n  ],") + dumps(rest)[1:]
 
 
 def sheet_csv(sheet: Sheet) -> str:

@@ -9,7 +9,7 @@ the one that kills its worker is named as failed and the others finish.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -48,14 +48,17 @@ def run_on_pool(
     spec: EngineSpec,
     workers: int,
     progress: Progress | None,
-) -> list[Outcome]:
-    out: list[Outcome] = []
+) -> Iterator[Outcome]:
+    """Each project's outcome as it finishes (not in file order)."""
+    done = 0
     pending = list(reversed(files))
 
-    def done(outcome: Outcome) -> None:
-        out.append(outcome)
+    def count(outcome: Outcome) -> Outcome:
+        nonlocal done
+        done += 1
         if progress:
-            progress(len(out), len(files), outcome)
+            progress(done, len(files), outcome)
+        return outcome
 
     while pending:
         pool = _pool(workers, spec)
@@ -77,13 +80,12 @@ def run_on_pool(
                         broken = True
                         continue
                     del running[future]
-                    done(outcome)
+                    yield count(outcome)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         # The pool broke: any of the projects still in flight may have killed it.
         for file in running.values():
-            done(_alone(file, operation, spec))
-    return out
+            yield count(_alone(file, operation, spec))
 
 
 def _alone(file: str, operation: Operation, spec: EngineSpec) -> Outcome:

@@ -7,19 +7,33 @@ separated by ``;``). Capacity is an FTE on a working calendar, from ``start`` to
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from engagekit.calendar import Calendar
-from engagekit.errors import InputError
+from engagekit.errors import InputError, InputErrors
+from engagekit.settings import KeyPath, format_path
 from engagekit.validate import non_negative
 
-__all__ = ["LOCATIONS", "Person", "Roster", "read_people_csv", "roster_from_rows"]
+if TYPE_CHECKING:
+    from engagekit.project import Component, Project
+
+__all__ = [
+    "LOCATIONS",
+    "Person",
+    "Roster",
+    "in_workspace",
+    "named_people",
+    "read_people_csv",
+    "roster_from_rows",
+    "workspace_roster",
+]
 
 Location = Literal["onshore", "nearshore", "offshore"]
 LOCATIONS: tuple[Location, ...] = ("onshore", "nearshore", "offshore")
@@ -72,10 +86,15 @@ def _working_hours(calendar: Calendar, first: date, last: date) -> Decimal:
 
 @attrs.frozen
 class Roster:
-    """The people, found by id or by name."""
+    """The people, found by id or by name. ``source`` is the file that lists them (``engage.toml``
+    or its people CSV), named in errors about people it lacks."""
 
     people: tuple[Person, ...] = ()
+    source: Path | None = attrs.field(default=None, eq=False)
     _index: Mapping[str, Person] = attrs.field(init=False, eq=False, repr=False)
+    _dimensions: Mapping[str, tuple[str | None, str | None]] = attrs.field(
+        init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, Person] = {}
@@ -83,6 +102,9 @@ class Roster:
             index.setdefault(p.id, p)
             index.setdefault(p.name, p)
         object.__setattr__(self, "_index", index)
+        # Built once and shared by every project's rate card (thousands of projects, one roster).
+        dims = {ref: (p.seniority, p.location) for ref, p in index.items()}
+        object.__setattr__(self, "_dimensions", MappingProxyType(dims))
 
     def __len__(self) -> int:
         return len(self.people)
@@ -90,6 +112,48 @@ class Roster:
     def find(self, ref: str) -> Person | None:
         """The person whose id or name is ``ref``."""
         return self._index.get(ref)
+
+    @property
+    def dimensions(self) -> Mapping[str, tuple[str | None, str | None]]:
+        """(seniority, location) by id and by name: what a rate card needs of each person."""
+        return self._dimensions
+
+    def unknown(self, refs: Iterable[str | None]) -> list[str]:
+        """The references (ids or names) no person of the roster has, sorted, each once."""
+        return sorted({r for r in refs if r and r not in self._index})
+
+    def unknown_error(self, ref: str, **where: Any) -> InputError:
+        """``'ref' is not in the workspace's roster``, located by ``where`` (``InputError``'s
+        ``where``, ``line``, ``row``, ``field``), with the closest name as a suggestion."""
+        import difflib
+
+        close = difflib.get_close_matches(ref, list(self._index), n=1)
+        listed = f"[[people]] in {self.source}" if self.source else "the workspace's [[people]]"
+        if self.source is not None and self.source.suffix.lower() == ".csv":
+            listed = f"a row of {self.source}"
+        return InputError(
+            f"{ref!r} is not in the workspace's roster"
+            + (f" (did you mean {close[0]!r}?)" if close else ""),
+            hint=f"add them to {listed}, or refer to a person of it by id or name",
+            **where,
+        )
+
+    def check_rows(
+        self, rows: Iterable[tuple[str | None, int | None]], *, where: str | Path, field: str
+    ) -> None:
+        """For a model's data file of ``(person, row)`` pairs: raise for every person the roster
+        lacks, each once at the first row naming them, all of them at once."""
+        first: dict[str, int | None] = {}
+        for ref, row in rows:
+            if ref and ref not in self._index and ref not in first:
+                first[ref] = row
+        errors = [
+            self.unknown_error(ref, where=where, row=row, field=field) for ref, row in first.items()
+        ]
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise InputErrors(errors)
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -127,9 +191,13 @@ def roster_from_rows(
     where: str | Path,
     calendar: Mapping[str, Any] | None = None,
     kind: Literal["line", "row"] = "line",
+    calendars: bool = True,
 ) -> Roster:
     """People from table rows ``(line or row number, values)``; ``calendar`` is the default
-    calendar table. Errors name the file, the line or row, and the field."""
+    calendar table. Errors name the file, the line or row, and the field.
+
+    ``calendars=False`` leaves every calendar the default, unread: what a project loaded in the
+    workspace needs (who is who, seniority, location) without loading holiday tables."""
     from engagekit.settings import SettingsError, structure
 
     people: list[Person] = []
@@ -155,7 +223,7 @@ def roster_from_rows(
         if isinstance(roles, str):
             data["roles"] = [r.strip() for r in roles.split(";") if r.strip()]
         try:
-            cal = _calendar_of(table, calendar or {})
+            cal = _calendar_of(table, calendar or {}) if calendars else _default_calendar()
             fields = structure(
                 {k: v for k, v in data.items() if v not in ("", None)}, _PersonRow, Path.cwd()
             )
@@ -175,7 +243,12 @@ def roster_from_rows(
                 )
             seen[key] = number
         people.append(person)
-    return Roster(tuple(people))
+    return Roster(tuple(people), Path(where))
+
+
+@functools.cache
+def _default_calendar() -> Calendar:
+    return Calendar()
 
 
 @attrs.frozen
@@ -242,14 +315,16 @@ def read_people_csv(path: Path) -> list[tuple[int | None, dict[str, Any]]]:
     return rows
 
 
-def roster_of_workspace(value: Any, root: Path, file: Path, lines: Any) -> Roster:
+def roster_of_workspace(
+    value: Any, root: Path, file: Path, lines: Any, *, calendars: bool = True
+) -> Roster:
     """The roster of ``engage.toml``'s ``people``: a list of tables, or a CSV file's path
     (relative to the workspace folder)."""
     if value is None:
         return Roster()
     if isinstance(value, str):
         path = (root / value).resolve()
-        return roster_from_rows(read_people_csv(path), where=path, kind="row")
+        return roster_from_rows(read_people_csv(path), where=path, kind="row", calendars=calendars)
     if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
         raise InputError(
             "expected [[people]] tables or the path of a people CSV",
@@ -258,41 +333,162 @@ def roster_of_workspace(value: Any, root: Path, file: Path, lines: Any) -> Roste
             field="people",
         )
     numbered = [(lines.line_of(("people", i)), row) for i, row in enumerate(value)]
-    return roster_from_rows(numbered, where=file)
+    return roster_from_rows(numbered, where=file, calendars=calendars)
 
 
 # -- projects inside a workspace ------------------------------------------------------------------
 
-_ROSTERS: dict[Path, Roster] = {}
+
+@attrs.frozen
+class _Cached:
+    roster: Roster
+    #: (path, mtime_ns, size) of engage.toml and the people CSV when the roster was read
+    stamp: tuple[tuple[str, int, int], ...]
+
+
+_ROSTERS: dict[Path, _Cached] = {}
+
+
+def _stamp(files: Iterable[Path]) -> tuple[tuple[str, int, int], ...] | None:
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            return None
+        out.append((str(f), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _files_of(root: Path, roster: Roster) -> list[Path]:
+    from engagekit.workspace import WORKSPACE_FILE
+
+    files = [root / WORKSPACE_FILE]
+    if roster.source is not None and roster.source not in files:
+        files.append(roster.source)
+    return files
+
+
+def remember(workspace: Any) -> None:
+    """Keep an opened workspace's roster for the projects loaded in it next, so that it is not
+    read again (thousands of projects, one roster)."""
+    roster = workspace.people or Roster()
+    stamp = _stamp(_files_of(workspace.root, roster))
+    if stamp is not None:
+        _ROSTERS[workspace.root] = _Cached(roster, stamp)
 
 
 def workspace_roster(project_file: Path) -> Roster:
-    """The roster of the workspace ``project_file`` lives in (empty outside one); read once per
-    workspace and process."""
-    from engagekit.workspace import find_workspace, open_workspace
+    """The roster of the workspace ``project_file`` lives in (empty outside one, or when it
+    lists nobody); read once per process, and again when its files change.
+
+    Only ``people`` of ``engage.toml`` is read, without the people's calendars: a project
+    needs to know who is who, not the holiday tables of every country the firm works in (nor
+    does a mistake elsewhere in ``engage.toml`` stop it; the commands that use that part
+    report it)."""
+    from engagekit.projectfile import read_toml
+    from engagekit.tomlmap import TomlMap
+    from engagekit.workspace import WORKSPACE_FILE, find_workspace
 
     root = find_workspace(project_file)
     if root is None:
         return Roster()
-    roster = _ROSTERS.get(root)
-    if roster is None:
-        roster = _ROSTERS[root] = open_workspace(root).people or Roster()
+    cached = _ROSTERS.get(root)
+    if cached is not None and _stamp(_files_of(root, cached.roster)) == cached.stamp:
+        return cached.roster
+    file = root / WORKSPACE_FILE
+    data, text = read_toml(file)
+    roster = roster_of_workspace(data.get("people"), root, file, TomlMap(text), calendars=False)
+    stamp = _stamp(_files_of(root, roster))
+    if stamp is not None:
+        _ROSTERS[root] = _Cached(roster, stamp)
     return roster
 
 
-def has_dimensions(project: Any) -> bool:
-    """Whether the project's rate card has rates by seniority or location."""
-    card = project.rate_card
-    return card is not None and any(r.seniority or r.location for r in card.rates)
-
-
-def with_roster(project: Any, roster: Roster) -> Any:
-    """``project`` whose rate card knows each person's seniority and location."""
-    card = project.rate_card
-    if card is None or not roster or not has_dimensions(project):
+def in_workspace(project: Project) -> Project:
+    """``project`` as its workspace sees it. With a roster: every person the project file names
+    is checked against it (an error naming each line and key it lacks), the rate card prices
+    each person by their seniority and location, and ``project.roster`` is set, for the models
+    to check the people their data files name."""
+    if project.source is None:
         return project
-    people: dict[str, tuple[str | None, str | None]] = {}
-    for p in roster.people:
-        people.setdefault(p.id, (p.seniority, p.location))
-        people.setdefault(p.name, (p.seniority, p.location))
-    return attrs.evolve(project, rate_card=attrs.evolve(card, people=people))
+    roster = workspace_roster(Path(project.source))
+    if not roster:
+        return project
+    check_named(project, roster)
+    card = project.rate_card
+    if card is not None:
+        card = attrs.evolve(card, people=roster.dimensions)
+    return attrs.evolve(project, rate_card=card, roster=roster)
+
+
+def named_people(project: Project) -> Iterator[tuple[str, Component | None, str]]:
+    """Every person the project file names: (reference, its component or None, key path).
+
+    A person is named by a field called ``person`` anywhere in the rate card or a component's
+    settings (a rate, a team seat, a staffing change), or by a settings field declared with
+    ``attrs.field(metadata={"person": True})`` (a dedicated team's member ``name``)."""
+    card = project.rate_card
+    if card is not None:
+        for i, rate in enumerate(card.rates):
+            if rate.person:
+                yield rate.person, None, f"rate_card.rates[{i}].person"
+    for component in project.components:
+        for ref, path in _people_in(component.settings, ("settings",)):
+            yield ref, component, format_path(path)
+
+
+def _people_in(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str, KeyPath]]:
+    if attrs.has(type(value)):
+        for f in attrs.fields(type(value)):
+            item = getattr(value, f.name)
+            key = (*path, f.alias or f.name)
+            if isinstance(item, str):
+                if f.name == "person" or f.metadata.get("person"):
+                    yield item, key
+            elif item is not None:
+                yield from _people_in(item, key)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            if not isinstance(item, str | int | float | Decimal | date):
+                yield from _people_in(item, (*path, i))
+    elif isinstance(value, Mapping):
+        for k, item in value.items():
+            if isinstance(k, str) and not isinstance(item, str | int | float | Decimal | date):
+                yield from _people_in(item, (*path, k))
+
+
+def check_named(project: Project, roster: Roster) -> None:
+    """Raise for every person the project file names that ``roster`` lacks, each at its line."""
+    from engagekit.projectfile import key_line
+
+    errors: list[InputError] = []
+    for ref, component, field in named_people(project):
+        if roster.find(ref) is not None:
+            continue
+        if component is None:
+            line = _project_line(project, field)
+            errors.append(roster.unknown_error(ref, where=project.source, line=line, field=field))
+            continue
+        err = roster.unknown_error(
+            ref,
+            where=project.source,
+            line=key_line(project, component.name, field),
+            field=field,
+        )
+        errors.append(err.in_component(project.source, component.name, component.model))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(errors)
+
+
+def _project_line(project: Project, field: str) -> int | None:
+    from engagekit.settings import parse_path
+    from engagekit.tomlmap import TomlMap
+
+    try:
+        text = Path(project.source or "").read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return TomlMap(text).line_of(parse_path(field))

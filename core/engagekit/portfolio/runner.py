@@ -8,7 +8,7 @@ project that fails is named with its error and the others go on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 __all__ = [
     "EngineSpec",
     "PortfolioResult",
+    "PortfolioStream",
     "ProjectFailure",
     "ProjectResult",
     "run_portfolio",
+    "stream_portfolio",
 ]
 
 
@@ -103,7 +105,7 @@ def run_one(
     engine = engine or _engine(spec)
     name: str | None = None
     try:
-        project = load_in_workspace(engine, file)
+        project = engine.load_project(file)  # inside its workspace: the roster applies
         name = project.name
         doc, summary = operation.run(engine, project)
     except EngageError as exc:
@@ -111,17 +113,6 @@ def run_one(
     except Exception as exc:  # a bug in a plugin or in engagekit: named, the others go on
         return ProjectFailure(file, f"{type(exc).__name__}: {exc}", name)
     return ProjectResult(file, name, summary, doc)
-
-
-def load_in_workspace(engine: Engine, file: str | Path) -> Any:
-    """Load a project; inside a workspace its rate card learns the roster's seniority and
-    location of each person."""
-    from engagekit.portfolio.roster import has_dimensions, with_roster, workspace_roster
-
-    project = engine.load_project(file)
-    if not has_dimensions(project):
-        return project
-    return with_roster(project, workspace_roster(Path(file)))
 
 
 # -- many projects ------------------------------------------------------------------------------
@@ -150,16 +141,50 @@ def run_portfolio(
     :param scheduler: The Dask scheduler's address (``tcp://host:8786``), for ``dask``.
     :param progress: Called after each project with (done, total, outcome).
     """
+    stream = stream_portfolio(
+        files,
+        operation,
+        engine=engine,
+        spec=spec,
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+        progress=progress,
+        keep_documents=True,
+    )
+    for _ in stream:
+        pass
+    return stream.result
+
+
+def stream_portfolio(
+    files: Sequence[str | Path],
+    operation: Operation,
+    *,
+    engine: Engine | None = None,
+    spec: EngineSpec | None = None,
+    workers: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    keep_documents: bool = False,
+) -> PortfolioStream:
+    """``run_portfolio`` as a stream: iterate it for each project's result, with its document,
+    in file order as the projects finish; ``.result`` then holds every result and failure, the
+    results without their documents unless ``keep_documents`` (so that writing the documents
+    out one by one never holds them all). Bad arguments, and a Dask scheduler that can't be
+    reached, raise here, before any project runs."""
     spec = spec or EngineSpec()
     names = [str(f) for f in files]
+    outcomes: Iterator[Outcome]
     if workers < 1:
         raise InputError(f"workers must be at least 1 (got {workers})", field="workers")
     if executor == "dask":
         if not scheduler:
             raise InputError("the dask executor needs --scheduler ADDRESS", field="scheduler")
-        from engagekit.portfolio.cluster import run_on_dask
+        from engagekit.portfolio.cluster import connect, run_on_dask
 
-        outcomes = run_on_dask(names, operation, spec, scheduler, progress)
+        outcomes = run_on_dask(names, operation, spec, connect(scheduler), progress)
     elif executor != "local":
         raise InputError(
             f"unknown executor {executor!r}", field="executor", hint="use local or dask"
@@ -170,7 +195,7 @@ def run_portfolio(
         from engagekit.portfolio.pool import run_on_pool
 
         outcomes = run_on_pool(names, operation, spec, workers, progress)
-    return _collect(operation, names, outcomes)
+    return PortfolioStream(operation, names, outcomes, keep_documents)
 
 
 def _serial(
@@ -179,38 +204,64 @@ def _serial(
     spec: EngineSpec,
     engine: Engine | None,
     progress: Progress | None,
-) -> list[Outcome]:
+) -> Iterator[Outcome]:
     engine = engine or _engine(spec)
-    out: list[Outcome] = []
-    for file in files:
-        out.append(run_one(file, operation, spec, engine))
+    for done, file in enumerate(files, start=1):
+        outcome = run_one(file, operation, spec, engine)
         if progress:
-            progress(len(out), len(files), out[-1])
-    return out
+            progress(done, len(files), outcome)
+        yield outcome
 
 
-def _collect(
-    operation: Operation, files: Sequence[str], outcomes: Iterable[Outcome]
-) -> PortfolioResult:
-    """Results and failures in file order; a second project of one name fails, naming the first."""
-    by_file = {o.file: o for o in outcomes}
-    results: list[ProjectResult] = []
-    failures: list[ProjectFailure] = []
-    first_of: dict[str, str] = {}
-    for file in files:
-        outcome = by_file[file]
-        if isinstance(outcome, ProjectFailure):
-            failures.append(outcome)
-            continue
-        other = first_of.setdefault(outcome.project, file)
-        if other != file:
-            failures.append(
-                ProjectFailure(
-                    file,
-                    f"two projects are named {outcome.project!r}: {other} and {file}",
-                    outcome.project,
+class PortfolioStream:
+    """The outcomes of the executors (in any order) put back in file order; a second project
+    of one name fails, naming the first."""
+
+    def __init__(
+        self,
+        operation: Operation,
+        files: Sequence[str],
+        outcomes: Iterator[Outcome],
+        keep_documents: bool,
+    ) -> None:
+        self.operation = operation
+        self._files = files
+        self._outcomes = outcomes
+        self._keep = keep_documents
+        self._results: list[ProjectResult] = []
+        self._failures: list[ProjectFailure] = []
+        self._done = False
+
+    def __iter__(self) -> Iterator[ProjectResult]:
+        # Outcomes that came before their turn wait here: a pool keeps only a few projects in
+        # flight, so only a few wait.
+        early: dict[str, Outcome] = {}
+        first_of: dict[str, str] = {}
+        for file in self._files:
+            while file not in early:
+                outcome = next(self._outcomes)
+                early[outcome.file] = outcome
+            outcome = early.pop(file)
+            if isinstance(outcome, ProjectFailure):
+                self._failures.append(outcome)
+                continue
+            other = first_of.setdefault(outcome.project, file)
+            if other != file:
+                self._failures.append(
+                    ProjectFailure(
+                        file,
+                        f"two projects are named {outcome.project!r}: {other} and {file}",
+                        outcome.project,
+                    )
                 )
-            )
-            continue
-        results.append(outcome)
-    return PortfolioResult(operation, tuple(results), tuple(failures))
+                continue
+            self._results.append(outcome if self._keep else attrs.evolve(outcome, doc=None))
+            yield outcome
+        self._done = True
+
+    @property
+    def result(self) -> PortfolioResult:
+        """Every result and failure, in file order, once the stream has been read."""
+        if not self._done:
+            raise RuntimeError("read the portfolio stream to its end first")
+        return PortfolioResult(self.operation, tuple(self._results), tuple(self._failures))
