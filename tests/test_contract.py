@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import engagekit
-from engagekit.testing import check_model
+from engagekit.testing import check_failures, check_model
 from tests.conftest import EXAMPLES
 
 ENGINE = engagekit.create_engine(strict=True, disable=())
@@ -41,3 +41,12 @@ def test_builtin_model_has_valid_example_settings(model, tmp_path):
         base_dir=tmp_path,
     )
     assert isinstance(project.components[0].settings, spec.settings)
+
+
+@pytest.mark.parametrize("model", BUILTIN)
+def test_builtin_model_fails_well_on_broken_input(model, tmp_path):
+    engine = engagekit.create_engine(strict=True, disable=())
+    path = EXAMPLES / f"{model}.toml"
+    project = engine.load_project(path)
+    period = engagekit.Period.of_month(project.components[0].start)
+    check_failures(engine, path, model, period, tmp_path)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         Distribution,
         EstimateOptions,
         Invoice,
+        InvoiceLine,
         ProjectBill,
         ProjectEstimate,
         Samples,
@@ -638,26 +639,18 @@ class Engine:
 
     def bill(self, project: Project, period: Period) -> ProjectBill:
         """One invoice per currency for ``period``: component lines, subtotal, adjustments."""
-        from engagekit.money import Money
-        from engagekit.results import Invoice, ProjectBill
+        from engagekit.results import ProjectBill
 
         bills = self._each("bill", project, lambda c: self.bill_component(project, c, period))
         by_currency: dict[str, list[Any]] = defaultdict(list)
         for b in bills:
             for line in b.lines:
                 by_currency[line.amount.currency].append(line)
-        invoices = []
         currencies = sorted(by_currency, key=lambda c: (c != project.currency, c))
-        for currency in currencies or [project.currency]:
-            lines = tuple(
-                line
-                if line.vat is not None
-                else attrs.evolve(line, vat=project.vat_of(line.component))
-                for line in by_currency.get(currency, ())
-            )
-            subtotal = Money.total((line.amount for line in lines), currency)
-            draft = Invoice(period=period, currency=currency, lines=lines, subtotal=subtotal)
-            invoices.append(self._adjust(project, period, draft))
+        invoices = [
+            self.invoice(project, period, currency, by_currency.get(currency, ()))
+            for currency in currencies or [project.currency]
+        ]
         warnings = [f"{b.component}: {w}" for b in bills for w in b.warnings]
         running = [c for c in project.components if period.clip(c.start, c.end) is not None]
         if not running and project.components:
@@ -676,6 +669,23 @@ class Engine:
 
         warnings.extend(bill_warnings(bills))
         return ProjectBill(project.name, period, tuple(invoices), tuple(bills), tuple(warnings))
+
+    def invoice(
+        self, project: Project, period: Period, currency: str, lines: Iterable[InvoiceLine]
+    ) -> Invoice:
+        """The invoice of ``lines`` (all in ``currency``) as ``bill`` makes it: each line's VAT
+        from the project where the model left it out, the subtotal, then the adjustments in
+        their fixed order. The report prices projected months with it."""
+        from engagekit.money import Money
+        from engagekit.results import Invoice
+
+        vat_lines = tuple(
+            line if line.vat is not None else attrs.evolve(line, vat=project.vat_of(line.component))
+            for line in lines
+        )
+        subtotal = Money.total((line.amount for line in vat_lines), currency)
+        draft = Invoice(period=period, currency=currency, lines=vat_lines, subtotal=subtotal)
+        return self._adjust(project, period, draft)
 
     def _adjust(self, project: Project, period: Period, draft: Invoice) -> Invoice:
         from engagekit.money import Money

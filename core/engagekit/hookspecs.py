@@ -175,10 +175,14 @@ def check_component(engine: Engine, project: Project, component: Component) -> l
     """Validate one component against the whole project and every data file it names.
 
     ``engage validate`` calls it after the project file has been read (settings structured and
-    their ``check_component`` run). Read every data file the settings name with the same
-    readers ``bill``, ``estimate``, ``staff`` and ``measure`` use, and check what they
-    would check, so that whatever those hooks would reject, validation rejects first with the
-    same message. Settings handed to another model go through that model's checks:
+    their ``check_component`` run). Read every data file the settings name and check every row
+    as ``bill``, ``estimate``, ``staff`` and ``measure`` would, so that whatever those hooks
+    would reject, validation rejects first with the same message (``ModelContract`` checks
+    it). Validation is meant to be quick: read a CSV file with engagekit's CSV reader
+    (``engagekit.csvio``, ``engagekit.csvfile``) rather than a dataframe library, and import
+    numpy, polars or pyarrow only for a file that needs them (Parquet; or a CSV file so large
+    that the vectorised reader is faster, its import included). Settings handed to another
+    model go through that model's checks:
     ``engine.check_component(project, engine.make_component(..., key=...))``.
 
     :param engine: The engine, to check the part of the work handed to another model.

@@ -32,7 +32,16 @@ from engagekit.money import Money
 from engagekit.output import jsonable
 from engagekit.period import Period
 from engagekit.project import Project
+from engagekit.report_billing import (
+    BillingMonth,
+    billing_months,
+    collapse_nothing_to_bill,
+    data_dates,
+    issued_numbers,
+    net_and_tax,
+)
 from engagekit.report_svg import (
+    burnup_svg,
     color,
     hbars_svg,
     histogram_svg,
@@ -67,6 +76,13 @@ class ReportData:
     bills: tuple[ProjectBill, ...] = ()
     staff: StaffPlan | None = None
     service: ServiceReport | None = None
+    #: ``bills`` as the report shows them: issued, actual or projected (``report_billing``);
+    #: empty: every bill as it is, actual.
+    months: tuple[BillingMonth, ...] = ()
+
+    def billing(self) -> tuple[BillingMonth, ...]:
+        """The months of the billing section: ``months``, or ``bills`` taken as actual."""
+        return self.months or tuple(BillingMonth(b, b.invoices) for b in self.bills)
 
 
 def render_report(
@@ -93,7 +109,9 @@ def collect(
     bills = tuple(engine.bill(project, month) for month in project_months(project))
     staff = engine.staff(project)
     service = engine.measure(project, None)
-    return ReportData(project, estimate, bills, staff, service)
+    issued = issued_numbers(project)
+    months = billing_months(engine, project, bills, estimate, service, issued)
+    return ReportData(project, estimate, bills, staff, service, tuple(months))
 
 
 # -- formatting ----------------------------------------------------------------------------------
@@ -163,20 +181,9 @@ def _warnings(items: Iterable[str]) -> str:
 # -- sections ------------------------------------------------------------------------------------
 
 
-#: The metric of each model's measures that says up to which day its data runs.
-_AS_OF_KEYS = ("as_of", "status_date", "window_end")
-
-
 def data_as_of(data: ReportData) -> date | None:
     """The latest day the measured data reaches (time entries, progress, incidents), if any."""
-    days = []
-    for m in data.service.components if data.service is not None else ():
-        for key in _AS_OF_KEYS:
-            value = m.metrics.get(key)
-            if isinstance(value, date):
-                days.append(value)
-                break
-    return max(days) if days else None
+    return max(data_dates(data.service).values(), default=None)
 
 
 def _header(data: ReportData) -> str:
@@ -216,16 +223,23 @@ def _kpis(data: ReportData) -> str:
     cur = data.project.currency
     est = data.estimate
     if est is not None:
-        tiles.append(("price", f"{money_text(est.price)} {cur}"))
+        tiles.append(("price, net of VAT", f"{money_text(est.price)} {cur}"))
         tiles.append(("cost", f"{money_text(est.cost)} {cur}"))
         pct = f" ({est.margin.amount / est.price.amount * 100:.1f}%)" if est.price.amount else ""
         tiles.append(("margin", f"{money_text(est.margin)} {cur}{pct}"))
         if est.effort_hours is not None:
             tiles.append(("effort P80", f"{num_text(est.effort_hours.p80, 0)} h"))
-    invoiced = [inv.total for b in data.bills for inv in b.invoices if inv.currency == cur]
-    if invoiced:
-        total = Money.total((t for t in invoiced if t is not None), cur)
-        tiles.append(("billed over the timeframe", f"{money_text(total)} {cur}"))
+    billing = data.billing()
+    invoices = [inv for m in billing for inv in m.invoices if inv.currency == cur]
+    if invoices:
+        net, tax = net_and_tax(invoices)
+        gross = Money.total((inv.total for inv in invoices if inv.total is not None), cur)
+        ahead = [inv for m in billing if m.projected for inv in m.invoices if inv.currency == cur]
+        of = f" · {money_text(net_and_tax(ahead)[0] or Money.zero(cur))} projected" if ahead else ""
+        assert net is not None and tax is not None
+        tiles.append(("billed, net of VAT", f"{money_text(net)} {cur}{of}"))
+        tiles.append(("VAT", f"{money_text(tax)} {cur}"))
+        tiles.append(("billed, gross", f"{money_text(gross)} {cur}"))
     if data.staff is not None and data.staff.rows:
         months = project_months(data.project)
         peak = max(
@@ -391,39 +405,42 @@ def _component_order(data: ReportData, names: Iterable[str]) -> list[str]:
 
 
 def _billing_section(data: ReportData) -> str:
-    out = ['<section id="billing"><h2>Billing forecast by month</h2>']
-    if not data.bills:
+    out = ['<section id="billing"><h2>Billing by month</h2>']
+    months = data.billing()
+    if not months:
         out.append(_note("No billing periods: the project has no components."))
         return "".join(out) + "</section>"
     cur = data.project.currency
     comps = _component_order(
-        data, (line.component for b in data.bills for inv in b.invoices for line in inv.lines)
+        data, (line.component for m in months for inv in m.invoices for line in inv.lines)
     )
-    invoices = [(b, inv) for b in data.bills for inv in b.invoices]
-    main = [(b, inv) for b, inv in invoices if inv.currency == cur]
+    invoices = [(m, inv) for m in months for inv in m.invoices]
+    main = [(m, inv) for m, inv in invoices if inv.currency == cur]
+    projected = [m.projected != () for m in months]
     if not comps:
         out.append(_note("Nothing is billed in any month of the project's timeframe."))
     else:
-        labels = [b.period.label for b in data.bills]
+        labels = [m.period.label for m in months]
         per = {c: [0.0] * len(labels) for c in comps}
         totals: list[float | None] = [None] * len(labels)
-        for i, b in enumerate(data.bills):
-            for inv in b.invoices:
+        for i, m in enumerate(months):
+            for inv in m.invoices:
                 if inv.currency != cur:
                     continue
                 for comp, sub in inv.subtotals().items():
                     per[comp][i] += float(sub.amount)
                 if inv.total is not None and (inv.lines or inv.adjustments):
                     totals[i] = float(inv.total.amount)
-        series = [(c, per[c]) for c in comps]
         out.append(
             stacked_bars_svg(
                 labels,
-                series,
-                title=f"Monthly billing by component ({cur})",
+                [(c, per[c]) for c in comps],
+                title=f"Billing by month and component ({cur}, net)",
                 y_label=cur,
-                line=("invoice total", totals),
+                line=("invoice total (gross)", totals),
                 colors=_colors(data, comps),
+                faded=projected if any(projected) else None,
+                faded_name="projected (lighter)",
             )
         )
     # the table: one row per invoice (month and currency)
@@ -431,35 +448,52 @@ def _billing_section(data: ReportData) -> str:
         {(a.stage, a.name) for _, inv in invoices for a in inv.adjustments},
         key=lambda sn: (STAGES.get(sn[0], 999), sn[1]),
     )
+    others = sorted({inv.currency for _, inv in invoices} - {cur})
     header = [
         "month",
-        "currency",
+        "basis",
+        *(["currency"] if others else []),
         *comps,
-        "subtotal",
+        "subtotal (net)",
         *(f"{n} ({s})" for s, n in adjustments),
         "total",
     ]
     rows = []
-    grand: dict[str, dict[str, Money]] = defaultdict(dict)
-    for b, inv in invoices:
+    grand: dict[tuple[str, bool], dict[str, Money]] = defaultdict(dict)
+    for m, inv in invoices:
         subs = inv.subtotals()
         adj = {(a.stage, a.name): a.amount for a in inv.adjustments}
         assert inv.total is not None
-        cells = [e(b.period.label), e(inv.currency)]
-        cells += [money_text(subs[c]) if c in subs else "" for c in comps]
+        basis = m.basis
+        if m.projected and basis != "projected" and len(m.running) > 1:
+            parts = [f"{c} partly" if c in m.partly else c for c in m.projected]
+            basis += f" ({', '.join(parts)} projected)"
+        cells = [e(m.period.label), e(basis), *([e(inv.currency)] if others else [])]
+        cells += [
+            (f"<i>{money_text(subs[c])}</i>" if c in m.projected else money_text(subs[c]))
+            if c in subs
+            else ""
+            for c in comps
+        ]
         cells.append(money_text(inv.subtotal))
         cells += [money_text(adj[k]) if k in adj else "" for k in adjustments]
         cells.append(f"<b>{money_text(inv.total)}</b>")
         rows.append(cells)
-        g = grand[inv.currency]
-        keys: list[tuple[str, Money]] = [(c, s) for c, s in subs.items()]
-        keys += [("subtotal", inv.subtotal), ("total", inv.total)]
-        keys += [(f"adj:{s}:{n}", m) for (s, n), m in adj.items()]
-        for k, m in keys:
-            g[k] = g.get(k, Money.zero(inv.currency)) + m
+        for key in (
+            ((inv.currency, False), (inv.currency, True))
+            if m.projected
+            else ((inv.currency, False),)
+        ):
+            g = grand[key]
+            sums: list[tuple[str, Money]] = [(c, v) for c, v in subs.items()]
+            sums += [("subtotal", inv.subtotal), ("total", inv.total)]
+            sums += [(f"adj:{s}:{n}", v) for (s, n), v in adj.items()]
+            for k, v in sums:
+                g[k] = g.get(k, Money.zero(inv.currency)) + v
     foot = []
-    for currency, g in grand.items():
-        cells = ["<b>all months</b>", e(currency)]
+    for (currency, ahead), g in sorted(grand.items()):
+        label = "<b>of which projected</b>" if ahead else "<b>all months</b>"
+        cells = [label, "", *([e(currency)] if others else [])]
         cells += [money_text(g[c]) if c in g else "" for c in comps]
         cells.append(money_text(g["subtotal"]))
         cells += [
@@ -468,23 +502,108 @@ def _billing_section(data: ReportData) -> str:
         cells.append(f"<b>{money_text(g['total'])}</b>")
         foot.append(cells)
     out.append('<div class="scroll">')
-    out.append(_table(header, rows, numeric_from=2, foot=foot, css="billing"))
+    out.append(_table(header, rows, numeric_from=3 if others else 2, foot=foot, css="billing"))
     out.append("</div>")
-    others = sorted({inv.currency for _, inv in invoices} - {cur})
     if others:
         out.append(
             _note(f"Invoices in {', '.join(others)} are in the table only; the chart shows {cur}.")
         )
     if not main:
         out.append(_note(f"No invoice in the project currency {cur}."))
+    out.append(_billing_explain(data, months))
+    # a projected component's "nothing to bill" is no news: its month is the plan's
     out.append(
-        '<p class="explain">One <code>engage bill</code> per month of the timeframe: component '
-        "subtotals, then the adjustments in their fixed order (discounts, surcharges, fees, "
-        "taxes; by name within a stage). Each total is the subtotal plus the adjustments, to the "
-        "cent.</p>"
+        _warnings(
+            collapse_nothing_to_bill(
+                w
+                for m in months
+                for w in m.bill.warnings
+                if not any(w.startswith(f"{c}: nothing to bill in ") for c in m.projected)
+            )
+        )
     )
-    out.append(_warnings(w for b in data.bills for w in b.warnings))
+    out.append(_burnup(data, months))
     return "".join(out) + "</section>"
+
+
+def _billing_explain(data: ReportData, months: Sequence[BillingMonth]) -> str:
+    dates = data_dates(data.service)
+    ahead = [m for m in months if m.projected]
+    text = (
+        "One <code>engage bill</code> per month of the timeframe: component subtotals (net), "
+        "then the adjustments in their fixed order (discounts, surcharges, fees, taxes; by name "
+        "within a stage); each total is the subtotal plus the adjustments, to the cent."
+    )
+    if any(m.issued for m in months):
+        text += " <b>Issued</b>: the ledger holds an invoice for the month (its number shown)."
+    if ahead:
+        reach = "; ".join(f"{e(c)} to {d}" for c, d in dates.items())
+        text += (
+            f" <b>Actual</b> months are billed from the data ({reach}); <b>projected</b> months "
+            "(lighter bars, amounts in italics) are the plan after the data ends: time and "
+            "material and a dedicated team from their team plans (up to a cap), fixed price "
+            "from its milestones at their dates or the planned end of their phase, an SLA's "
+            "fees as billed. "
+            f"From {e(ahead[0].period.label)} on, the figures are a forecast, not invoices."
+        )
+    return f'<p class="explain">{text}</p>'
+
+
+def _burnup(data: ReportData, months: Sequence[BillingMonth]) -> str:
+    """Cumulative billing of each component with a budget or a cap, against them."""
+    cur = data.project.currency
+    out = []
+    for m in data.service.components if data.service is not None else ():
+        refs = [
+            (name, float(v.amount))
+            for name, key in (("budget", "budget"), ("cap", "cap_money"))
+            if isinstance(v := m.metrics.get(key), Money) and v.currency == cur
+        ]
+        if not refs:
+            continue
+        mine = [b for b in months if m.component in b.running]
+        if not mine:
+            continue
+        labels = [b.period.label for b in mine]
+        actual: list[float | None] = []
+        ahead: list[float | None] = []
+        total = Decimal(0)
+        for b in mine:
+            total += sum(
+                (
+                    inv.subtotals()[m.component].amount
+                    for inv in b.invoices
+                    if inv.currency == cur and m.component in inv.subtotals()
+                ),
+                Decimal(0),
+            )
+            is_projected = m.component in b.projected
+            actual.append(None if is_projected else float(total))
+            ahead.append(float(total) if is_projected else None)
+        # the projection starts where the actual line ends, so that the two join
+        last = max((i for i, v in enumerate(actual) if v is not None), default=None)
+        if last is not None and last + 1 < len(ahead):
+            ahead[last] = actual[last]
+        out.append(
+            burnup_svg(
+                labels,
+                actual,
+                ahead,
+                refs,
+                title=f"{m.component}: billed to date against its "
+                + " and ".join(name for name, _ in refs)
+                + f" ({cur}, net)",
+                y_label=cur,
+            )
+        )
+    if not out:
+        return ""
+    return (
+        "<h3>Burn-up against budget and cap</h3>"
+        + "".join(out)
+        + '<p class="explain">Billed to date, month by month (solid: actual; dashed: '
+        "projected by the plan), against the component's budget and not-to-exceed cap.</p>"
+    )
 
 
 def _colors(data: ReportData, comps: Sequence[str]) -> list[str]:
@@ -550,6 +669,7 @@ def _staff_section(data: ReportData) -> str:
         + ("; the line is the demand the work needs" if demand else "")
         + ".</p>"
     )
+    out.append(_capacity_charts(data, supply, months))
     # heat table: one row per component / role / person / status
     keys: dict[tuple[str, str, str, str], list[Decimal]] = {}
     order = {c: i for i, c in enumerate(comps)}
@@ -592,6 +712,64 @@ def _staff_section(data: ReportData) -> str:
         )
     out.append(_warnings(plan.warnings))
     return "".join(out) + "</section>"
+
+
+def _capacity_charts(
+    data: ReportData, supply: Sequence[StaffingRow], months: Sequence[Period]
+) -> str:
+    """Per role with a capacity (the project's ``[capacity]``): its planned FTE by component
+    against the capacity, a dashed red line; a bar above the line is over-allocation."""
+    out = []
+    for role, capacity in sorted(data.project.capacity.items()):
+        mine = [r for r in supply if r.role == role]
+        if not mine:
+            continue
+        first = min(r.period.start for r in mine)
+        last = max(r.period.last for r in mine)
+        used = [m for m in months if m.last >= first and m.start <= last]
+        labels = [m.label for m in used]
+        comps = _component_order(data, (r.component for r in mine))
+        series = [
+            (
+                c,
+                [
+                    float(sum((month_share(r, m) for r in mine if r.component == c), Decimal(0)))
+                    for m in used
+                ],
+            )
+            for c in comps
+        ]
+        peak = max((sum(v[i] for _, v in series) for i in range(len(used))), default=0.0)
+        over = " · over it in " + ", ".join(
+            label
+            for i, label in enumerate(labels)
+            if sum(v[i] for _, v in series) > float(capacity + OVER_ALLOCATION_TOLERANCE)
+        )
+        out.append(
+            f"<h4>{e(role)} <small>capacity {e(num_text(capacity, 1))} FTE, planned at most "
+            f"{e(num_text(peak, 2))}{e(over) if peak > capacity + OVER_ALLOCATION_TOLERANCE else ''}"
+            "</small></h4>"
+        )
+        out.append(
+            stacked_bars_svg(
+                labels,
+                series,
+                title=f"{role}: planned FTE per month against the capacity of {capacity}",
+                y_label="FTE",
+                colors=_colors(data, comps),
+                limits=[(f"capacity {num_text(capacity, 1)} FTE", [float(capacity)] * len(labels))],
+                height=220,
+            )
+        )
+    if not out:
+        return ""
+    return (
+        "<h3>Roles against their capacity</h3>"
+        + "".join(out)
+        + '<p class="explain">The firm\'s capacity per role (<code>[capacity]</code> in the '
+        "project file) as a dashed red line; a bar above it is more of the role than the "
+        "firm has that month.</p>"
+    )
 
 
 def _heat_table(months: Sequence[Period], rows: Sequence[Sequence[str]]) -> str:

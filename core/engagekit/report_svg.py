@@ -15,6 +15,7 @@ from html import escape
 
 __all__ = [
     "PALETTE",
+    "burnup_svg",
     "color",
     "fmt_number",
     "hbars_svg",
@@ -37,6 +38,8 @@ PALETTE = (
     "#117733",
 )
 MARKER_COLORS = {"P50": "#1b7837", "P80": "#E69F00", "P90": "#B2182B"}
+#: A ceiling (a role's capacity, a cap).
+LIMIT_COLOR = "#B2182B"
 
 WIDTH = 1120
 FONT = 13
@@ -297,10 +300,17 @@ def stacked_bars_svg(
     line: tuple[str, Sequence[float | None]] | None = None,
     colors: Sequence[str] | None = None,
     height: int = 360,
+    faded: Sequence[bool] | None = None,
+    faded_name: str = "",
+    limits: Sequence[tuple[str, Sequence[float | None]]] = (),
 ) -> str:
     """One bar per category, stacked by series (positive values up, negative values down from
     zero); ``line`` draws a second quantity (such as demand or an invoice total) as a step line
-    with dots. ``colors`` gives each series its colour (default: the palette in order)."""
+    with dots. ``colors`` gives each series its colour (default: the palette in order).
+
+    ``faded`` marks categories whose bars are drawn lighter with a dashed outline (projected
+    months), named ``faded_name`` in the legend. ``limits`` are ceilings (a role's capacity),
+    each a dashed red step line across its categories (None: no limit there)."""
     fills = list(colors) if colors is not None else [color(k) for k in range(len(series))]
     frame = _Frame(height, bottom=74 if len(categories) > 12 else 62)
     out = _open(frame, title, "stacked")
@@ -308,6 +318,7 @@ def stacked_bars_svg(
     pos = [sum(max(float(v[i]), 0.0) for _, v in series) for i in range(n)]
     neg = [sum(min(float(v[i]), 0.0) for _, v in series) for i in range(n)]
     line_vals = [float(v) for v in (line[1] if line else ()) if v is not None]
+    line_vals += [float(v) for _, values in limits for v in values if v is not None]
     top = max([*pos, *line_vals, 0.0])
     bottom = min([*neg, *line_vals, 0.0])
     yticks = nice_ticks(bottom, top if top > bottom else bottom + 1)
@@ -329,10 +340,18 @@ def stacked_bars_svg(
             else:
                 y_a, y_b = ymap(down), ymap(down + v)
                 down += v
+            light = faded is not None and faded[i]
+            look = (
+                f' fill-opacity="0.4" stroke="{fills[k]}" stroke-dasharray="4 3" class="faded"'
+                if light
+                else ""
+            )
+            note = f" ({faded_name.split(' (')[0]})" if light and faded_name else ""
             out.append(
                 f'<rect x="{_f(x)}" y="{_f(y_a)}" width="{_f(bar)}" '
-                f'height="{_f(max(y_b - y_a, 0.5))}" fill="{fills[k]}" data-series="{_e(name)}">'
-                f"<title>{_e(cat)} · {_e(name)}: {_e(fmt_number(v, unit))}</title></rect>"
+                f'height="{_f(max(y_b - y_a, 0.5))}" fill="{fills[k]}"{look} '
+                f'data-series="{_e(name)}">'
+                f"<title>{_e(cat)} · {_e(name)}{_e(note)}: {_e(fmt_number(v, unit))}</title></rect>"
             )
     out.append("</g>")
     zero = ymap(0)
@@ -386,7 +405,128 @@ def stacked_bars_svg(
                 '<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="#222" stroke-width="2"/>',
             )
         )
+    for limit_name, ceiling in limits:
+        steps: list[list[tuple[float, float]]] = [[]]
+        for i, cv in enumerate(ceiling):
+            if cv is None:
+                if steps[-1]:
+                    steps.append([])
+                continue
+            cy = ymap(float(cv))
+            # a step across the whole slot: a ceiling holds for the month, not at its middle
+            steps[-1] += [(frame.x0 + slot * i, cy), (frame.x0 + slot * (i + 1), cy)]
+        for run in steps:
+            if run:
+                out.append(
+                    f'<polyline class="limit" data-series="{_e(limit_name)}" points="'
+                    + " ".join(f"{_f(px)},{_f(py)}" for px, py in run)
+                    + f'" fill="none" stroke="{LIMIT_COLOR}" stroke-width="2" '
+                    'stroke-dasharray="6 4"/>'
+                )
+        extra.append(
+            (
+                limit_name,
+                '<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="'
+                + LIMIT_COLOR
+                + '" stroke-width="2" stroke-dasharray="6 4"/>',
+            )
+        )
+    if faded is not None and any(faded) and faded_name:
+        extra.append(
+            (
+                faded_name,
+                '<rect x="{x}" y="{y}" transform="translate(0 -6)" width="14" height="12" '
+                'fill="#888" fill-opacity="0.4" stroke="#888" stroke-dasharray="3 2"/>',
+            )
+        )
     out += _legend(frame, [s[0] for s in series], fills, 20, extra)
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def burnup_svg(
+    categories: Sequence[str],
+    actual: Sequence[float | None],
+    projected: Sequence[float | None],
+    refs: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    y_label: str,
+    unit: str = "",
+    height: int = 320,
+) -> str:
+    """A burn-up: cumulative values per category, ``actual`` solid with dots, ``projected``
+    dashed (None where a series has no point), and each of ``refs`` (a budget, a cap) as a
+    horizontal line labelled at its right end."""
+    frame = _Frame(height, right=110, bottom=74 if len(categories) > 12 else 62)
+    out = _open(frame, title, "burnup")
+    n = len(categories)
+    values = [float(v) for v in (*actual, *projected) if v is not None]
+    values += [v for _, v in refs]
+    yticks = nice_ticks(0.0, max([*values, 1.0]))
+    ymap = frame.ymap(yticks[0], yticks[-1])
+    out += _y_axis(frame, yticks, ymap, unit, y_label)
+    slot = (frame.x1 - frame.x0) / max(n, 1)
+    every = max(1, math.ceil(n / 24))
+    rotate = n > 12
+    for i, cat in enumerate(categories):
+        if i % every:
+            continue
+        x = frame.x0 + slot * (i + 0.5)
+        y = frame.y0 + 18
+        rot = f' transform="rotate(-40 {_f(x)} {_f(y)})"' if rotate else ""
+        anchor = "end" if rotate else "middle"
+        out.append(
+            f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="#555"{rot}>'
+            f"{_e(cat)}</text>"
+        )
+    out.append(
+        f'<line x1="{frame.x0}" x2="{frame.x1}" y1="{_f(frame.y0)}" y2="{_f(frame.y0)}" '
+        'stroke="#777"/>'
+    )
+    ref_colors = {0: "#009E73", 1: LIMIT_COLOR}
+    for k, (name, v) in enumerate(refs):
+        ry = ymap(v)
+        col = ref_colors.get(k, "#555")
+        dash = ' stroke-dasharray="6 4"' if k == 0 and len(refs) > 1 else ""
+        out.append(
+            f'<line class="ref" data-series="{_e(name)}" x1="{frame.x0}" x2="{frame.x1}" '
+            f'y1="{_f(ry)}" y2="{_f(ry)}" stroke="{col}" stroke-width="2"{dash}/>'
+        )
+        # two references close together: the second label goes below its line
+        dy = 4
+        if k and abs(ymap(refs[k - 1][1]) - ry) < 14:
+            dy = 16 if ry > ymap(refs[k - 1][1]) else -8
+        out.append(
+            f'<text x="{frame.x1 + 6}" y="{_f(ry + dy)}" fill="{col}">'
+            f"{_e(name)} {_e(fmt_number(v, unit))}</text>"
+        )
+    # the projection first: where the two join, the actual month's dot is drawn on top
+    for name, series, dashed in (("projected", projected, True), ("billed to date", actual, False)):
+        pts = [
+            (frame.x0 + slot * (i + 0.5), ymap(float(v)), float(v), categories[i])
+            for i, v in enumerate(series)
+            if v is not None
+        ]
+        if len(pts) > 1:
+            dash = ' stroke-dasharray="7 5"' if dashed else ""
+            out.append(
+                f'<polyline class="line" data-series="{_e(name)}" points="'
+                + " ".join(f"{_f(px)},{_f(py)}" for px, py, _, _ in pts)
+                + f'" fill="none" stroke="{PALETTE[0]}" stroke-width="2.5"{dash}/>'
+            )
+        for px, py, pv, cat in pts:
+            fill = "#fff" if dashed else PALETTE[0]
+            out.append(
+                f'<circle cx="{_f(px)}" cy="{_f(py)}" r="3.5" fill="{fill}" stroke="{PALETTE[0]}" '
+                f'data-series="{_e(name)}"><title>{_e(cat)} · {_e(name)}: '
+                f"{_e(fmt_number(pv, unit))}</title></circle>"
+            )
+    extra = [
+        ("billed to date", f'<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{PALETTE[0]}" stroke-width="2.5"/>'),
+        ("projected", f'<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{PALETTE[0]}" stroke-width="2.5" stroke-dasharray="5 3"/>'),
+    ]  # fmt: skip
+    out += _legend(frame, [], [], 20, extra)
     out.append("</svg>")
     return "\n".join(out)
 

@@ -1,8 +1,10 @@
 """``engage plugin new NAME``: a working model plugin package to start from.
 
-The package has a pyproject with the entry point, a model answering every hook (a monthly fee
-billed per calendar month, a role staffed at some FTE), its settings, an example project and
+The package has a pyproject with the entry point, a model answering every hook (a fee per
+calendar month, its share for a month run in part) with its settings, an example project and
 tests built on ``engagekit.testing.ModelContract``; it installs and passes its tests as written.
+The model is the plugin guide's first example (``MINIMAL``, at most 60 lines) plus a
+``check_component``; a test keeps the two the same.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from engagekit._version import __version__
 from engagekit.contract import CONTRACT_VERSION
 from engagekit.errors import InputError
 
-__all__ = ["new_plugin"]
+__all__ = ["MINIMAL", "new_plugin"]
 
 NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -39,167 +41,82 @@ $name = "$module"
 
 [tool.hatch.build.targets.wheel]
 packages = ["$module"]
+
+[tool.ruff]
+line-length = 100
 """
 
-INIT = '''\
-"""engagekit model plugin ``$name``: a monthly fee, billed per calendar month.
-
-The engine calls these hooks only for components of model ``$name``. Replace the
-arithmetic with your model's; ``tests/`` checks the contract (``engagekit.testing``).
-"""
-
-from __future__ import annotations
-
-from collections.abc import Callable
+#: The smallest complete model: settings and the hooks every model answers. The plugin guide
+#: shows it (for ``monthly-fee``) as its first example.
+MINIMAL = """\
 from decimal import Decimal
-
-import engagekit
-
-from .settings import EXAMPLE, Settings
-
-MODEL = "$name"
-__version__ = "0.1.0"
-
-
-@engagekit.hookimpl
-def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
-    register(
-        engagekit.ModelSpec(
-            name=MODEL,
-            summary="A monthly fee, billed per calendar month",
-            settings=Settings,
-            version=__version__,
-            contract=">=$contract,<$contract_next",
-            example=EXAMPLE,
-        )
-    )
-
-
-def _months(component: engagekit.Component) -> list[tuple[engagekit.Period, Decimal]]:
-    """Each calendar month of the component with the share of it the component runs."""
-    out = []
-    for month in engagekit.Period.days(component.start, component.end).months():
-        month = engagekit.Period.of_month(month.start)
-        part = month.clip(component.start, component.end)
-        assert part is not None
-        out.append((month, Decimal(part.length) / Decimal(month.length)))
-    return out
-
-
-@engagekit.hookimpl
-def check_component(
-    project: engagekit.Project, component: engagekit.Component
-) -> list[str] | None:
-    s: Settings = component.settings
-    if s.monthly_fee != s.monthly_fee.quantize(engagekit.quantum(project.currency)):
-        raise engagekit.InputError(
-            f"monthly_fee {s.monthly_fee} has more decimals than {project.currency} has",
-            field="settings.monthly_fee",
-        )
-    return None
-
-
-@engagekit.hookimpl
-def estimate(
-    project: engagekit.Project,
-    component: engagekit.Component,
-    options: engagekit.EstimateOptions,
-) -> engagekit.ComponentEstimate:
-    s: Settings = component.settings
-    shares = sum((share for _, share in _months(component)), Decimal(0))
-    hours = s.hours_per_month * shares
-    return engagekit.ComponentEstimate(
-        component=component.name,
-        model=MODEL,
-        cost=project.money(hours * s.cost_rate).rounded(),
-        price=project.money(s.monthly_fee * shares).rounded(),
-        effort_hours=engagekit.Distribution.point(hours),
-        start=component.start,
-        finish=component.end,
-    )
-
-
-@engagekit.hookimpl
-def bill(
-    project: engagekit.Project, component: engagekit.Component, period: engagekit.Period
-) -> engagekit.ComponentBill:
-    # A month is billed whole in the period that holds its last day (or the component's):
-    # periods that cut a month then add up to the month exactly.
-    s: Settings = component.settings
-    lines = []
-    for month, share in _months(component):
-        if min(month.last, component.end) not in period:
-            continue
-        amount = project.money(s.monthly_fee * share).rounded()
-        lines.append(
-            engagekit.InvoiceLine(
-                component.name,
-                f"Monthly fee {month.label}",
-                share.quantize(Decimal("0.0001")),
-                "month",
-                project.money(s.monthly_fee),
-                amount,
-                "fee",
-            )
-        )
-    return engagekit.ComponentBill(component.name, MODEL, tuple(lines))
-
-
-@engagekit.hookimpl
-def staff(
-    project: engagekit.Project, component: engagekit.Component
-) -> engagekit.ComponentStaffing:
-    s: Settings = component.settings
-    rows = []
-    for month, share in _months(component):
-        part = month.clip(component.start, component.end)
-        assert part is not None
-        hours = (s.hours_per_month * share).quantize(Decimal("0.1"))
-        rows.append(engagekit.StaffingRow(component.name, part, s.role, s.fte, hours=hours))
-    return engagekit.ComponentStaffing(component.name, MODEL, tuple(rows))
-
-
-@engagekit.hookimpl
-def measure(
-    project: engagekit.Project,
-    component: engagekit.Component,
-    period: engagekit.Period | None,
-) -> engagekit.ServiceMeasure:
-    months = [m for m, _ in _months(component) if period is None or m.start in period]
-    return engagekit.ServiceMeasure(
-        component.name, MODEL, metrics={"months": len(months)}, status="on-track"
-    )
-'''
-
-SETTINGS = '''\
-"""Settings of a ``$name`` component (its ``[components.settings]`` table)."""
-
-from __future__ import annotations
-
-from decimal import Decimal
-from typing import Any
 
 import attrs
-
+import engagekit
 from engagekit.validate import non_negative, positive
 
 
 @attrs.frozen
-class Settings:
-    #: The fee billed each month, in the project currency.
+class Settings:  # read from a component's [components.settings] table
     monthly_fee: Decimal = attrs.field(validator=positive)
-    #: Hours of work a month, for estimates and staffing.
     hours_per_month: Decimal = attrs.field(default=Decimal(40), validator=non_negative)
-    #: Cost of one hour to the firm, for margins.
     cost_rate: Decimal = attrs.field(default=Decimal(0), validator=non_negative)
-    #: The role that does the work, and at what FTE.
-    role: str = "consultant"
-    fte: Decimal = attrs.field(default=Decimal("0.25"), validator=non_negative)
 
 
-#: Settings that validate, for ``engage init``.
-EXAMPLE: dict[str, Any] = {"monthly_fee": Decimal(3000), "hours_per_month": Decimal(40)}
-'''
+def months(c):  # (month, the days of it the component runs, their share of the month)
+    runs = [(m, m.clip(c.start, c.end)) for m in engagekit.Period.days(c.start, c.end).months()]
+    return [(m, p, (Decimal(p.length) / m.length).quantize(Decimal("0.0001"))) for m, p in runs]
+
+
+@engagekit.hookimpl
+def register_models(register):  # version: the distribution's; example: for `engage init`
+    example = {"monthly_fee": Decimal(3000)}
+    register(engagekit.ModelSpec("$name", "A fee per month", Settings, example=example))
+
+
+@engagekit.hookimpl
+def estimate(project, component):
+    s, share = component.settings, sum(q for _, _, q in months(component))
+    hours, price = s.hours_per_month * share, project.money(s.monthly_fee * share).rounded()
+    cost, effort = project.money(hours * s.cost_rate).rounded(), engagekit.Distribution.point(hours)
+    return engagekit.ComponentEstimate(component.name, component.model, cost, price, effort)
+
+
+@engagekit.hookimpl
+def bill(project, component, period):  # a month bills in the period of its last day: parts add up
+    fee, c = project.money(component.settings.monthly_fee), component
+    lines = [
+        engagekit.InvoiceLine(c.name, f"Fee {m.label}", q, "month", fee, (fee * q).rounded())
+        for m, runs, q in months(c)
+        if runs.last in period
+    ]
+    return engagekit.ComponentBill(c.name, c.model, tuple(lines))
+
+
+@engagekit.hookimpl
+def staff(project, component):
+    rows = []
+    for _, runs, q in months(component):
+        hours = component.settings.hours_per_month * q
+        capacity = project.calendar.working_hours(runs.start, runs.last)
+        fte = round(hours / capacity, 2) if capacity else Decimal(0)
+        rows.append(engagekit.StaffingRow(component.name, runs, "consultant", fte, hours=hours))
+    return engagekit.ComponentStaffing(component.name, component.model, tuple(rows))
+
+
+@engagekit.hookimpl
+def measure(component, period):
+    billed = sum(1 for _, runs, _ in months(component) if period is None or runs.last < period.end)
+    return engagekit.ServiceMeasure(component.name, component.model, {"months_billed": billed})
+"""
+
+#: What ``engage plugin new`` adds to ``MINIMAL``: the hook ``engage validate`` calls.
+CHECK = """
+@engagekit.hookimpl
+def check_component(project, component):  # `engage validate` rejects what the hooks would
+    if (fee := component.settings.monthly_fee) != project.money(fee).rounded().amount:
+        raise engagekit.InputError(f"{fee}: too many decimals", field="settings.monthly_fee")
+"""
 
 EXAMPLE_PROJECT = """\
 [project]
@@ -241,7 +158,8 @@ class TestContract(ModelContract):
 def test_a_part_month_bills_its_share(engagekit_engine):
     project = engagekit_engine.load_project(EXAMPLE)
     bill = engagekit_engine.bill(project, engagekit.Period.parse("2026-01"))
-    assert bill.invoices[0].subtotal == engagekit.Money(Decimal("1645.16"), "EUR")
+    # 17 of January's 31 days: a share of 0.5484 of the fee
+    assert bill.invoices[0].subtotal == engagekit.Money(Decimal("1645.20"), "EUR")
 '''
 
 README = """\
@@ -269,19 +187,16 @@ def new_plugin(name: str, parent: Path) -> Path:
     if root.exists():
         raise InputError("exists already; choose another name or folder", where=root)
     module = "engagekit_" + name.replace("-", "_")
-    major = int(CONTRACT_VERSION.split(".")[0])
     values = {
         "name": name,
         "module": module,
         "engagekit": __version__,
         "contract": CONTRACT_VERSION,
-        "contract_next": str(major + 1),
     }
     files = {
         "pyproject.toml": PYPROJECT,
         "README.md": README,
-        f"{module}/__init__.py": INIT,
-        f"{module}/settings.py": SETTINGS,
+        f"{module}/__init__.py": MINIMAL + "\n" + CHECK,
         f"{module}/py.typed": "",
         f"example/{name}.toml": EXAMPLE_PROJECT,
         f"tests/test_{module.removeprefix('engagekit_')}.py": TESTS,

@@ -15,20 +15,22 @@ without configuration::
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import math
+import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 import pytest
 
 from engagekit.engine import Engine, create_engine
-from engagekit.errors import InputError
+from engagekit.errors import EngageError, InputError, InputErrors
 from engagekit.money import Money
 from engagekit.output import bill_doc, estimate_doc, jsonable, measure_doc, staff_doc
 from engagekit.period import Period
@@ -45,6 +47,7 @@ __all__ = [
     "STATUSES",
     "ModelContract",
     "check_bill_lines",
+    "check_failures",
     "check_measure",
     "check_model",
     "check_part_month_bills",
@@ -57,6 +60,8 @@ STATUSES = (None, "on-track", "at-risk", "off-track")
 QUANTITY_DECIMALS = 4
 #: Where a month is cut to check that its parts' bills add up to its bill.
 MONTH_CUTS = ((16,), (8, 15, 22))
+#: How many broken inputs ``check_failures`` tries per component (the first ones found).
+MAX_BREAKS = 40
 
 EngineFactory = Callable[..., Engine]
 
@@ -218,6 +223,132 @@ def check_measure(component: Component, measure: ServiceMeasure) -> None:
     _check_warnings("measure", component, measure.warnings)
 
 
+Break = tuple[str, dict[str, Any]]  # what was broken, and the project file's data with it
+
+
+def _breaks(data: dict[str, Any], model: str, base: Path, tmp: Path) -> Iterator[Break]:
+    """Project data with one thing broken in a component of ``model``: a number negated, a
+    text blanked, or a row of nonsense added to a CSV data file (a copy, in ``tmp``)."""
+    for i, comp in enumerate(data.get("components", [])):
+        if comp.get("model") != model or not isinstance(comp.get("settings"), dict):
+            continue
+        found = 0
+        for path, value in _leaves(comp["settings"], ()):
+            if found >= MAX_BREAKS:
+                break
+            broken = _broken(value, base, tmp / f"c{i}-{found}")
+            if broken is None:
+                continue
+            found += 1
+            what, new = broken
+            out = copy.deepcopy(data)
+            target = out["components"][i]["settings"]
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = new
+            key = ".".join(str(k) for k in path)
+            yield f"component {comp.get('name')!r}: settings.{key} {what}", out
+
+
+def _leaves(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(value, list):
+        for n, v in enumerate(value):
+            yield from _leaves(v, (*path, n))
+    else:
+        yield path, value
+
+
+def _broken(value: Any, base: Path, tmp: Path) -> tuple[str, Any] | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal | float) and value:
+        return f"= {-value} (negated)", -value
+    if not isinstance(value, str):
+        return None
+    source = base / value
+    if source.suffix.lower() == ".csv" and source.is_file():
+        text = source.read_text(encoding="utf-8-sig")
+        header = text.splitlines()[0] if text.strip() else ""
+        sep = max((",", ";", "\t"), key=header.count)
+        tmp.mkdir(parents=True, exist_ok=True)
+        target = tmp / source.name
+        row = sep.join("?!" for _ in header.split(sep))
+        target.write_text(text + ("" if text.endswith("\n") else "\n") + row + "\n", "utf-8")
+        return f"({value}) with a row of nonsense", str(target)
+    if value.strip() and not source.exists():
+        return "blanked", " "
+    return None
+
+
+def _rejection(call: Callable[[], object]) -> InputError | None:
+    try:
+        call()
+    except InputError as err:
+        return err
+    return None
+
+
+def _rejections(
+    engine: Engine, project: Project, model: str, period: Period
+) -> list[tuple[str, InputError | None]]:
+    """What validation and each hook of ``model``'s components say: an input error or None."""
+    options = EstimateOptions(seed=1, trials=20)
+    out = [("validation", _rejection(lambda: engine.validate(project)))]
+    for c in project.components:
+        if c.model != model:
+            continue
+        out += [
+            ("estimate", _rejection(lambda: engine.estimate_component(project, c, options))),  # noqa: B023
+            ("bill", _rejection(lambda: engine.bill_component(project, c, period))),  # noqa: B023
+            ("staff", _rejection(lambda: engine.staff_component(project, c))),  # noqa: B023
+            ("measure", _rejection(lambda: engine.measure_component(project, c, period))),  # noqa: B023
+        ]
+    return out
+
+
+def _has_message(err: InputError) -> bool:
+    if isinstance(err, InputErrors):
+        return bool(err.errors) and all(_has_message(e) for e in err.errors)
+    return bool(err.message and err.message.strip())
+
+
+def check_failures(
+    engine: Engine, project_file: Path, model: str, period: Period, tmp: Path
+) -> None:
+    """Break the example's input one thing at a time (a number negated, a text blanked, a row of
+    nonsense in a CSV data file) and check that the model fails well: every error is an
+    ``InputError`` with a message (never another exception, never an empty message), and
+    whatever a hook rejects, validation (``engine.validate``) rejects first. Raises
+    ``AssertionError`` naming the broken input."""
+    base = Path(project_file).resolve().parent
+    data = tomllib.loads(Path(project_file).read_text(encoding="utf-8-sig"), parse_float=Decimal)
+    tried = 0
+    for what, broken in _breaks(data, model, base, tmp):
+        tried += 1
+        try:
+            project = engine.project_from_dict(broken, base_dir=base)
+            said = _rejections(engine, project, model, period)
+        except InputError as err:  # the settings were refused
+            said = [("reading the project", err)]
+        except EngageError as err:  # PluginError: the model raised something else
+            raise AssertionError(f"{what}: {err}") from err
+        for name, rejected in said:
+            assert rejected is None or _has_message(rejected), (
+                f"{what}: {name} raised an input error without a message ({rejected!r})"
+            )
+        validated = dict(said).get("validation", "n/a")
+        if validated is None:
+            for name, rejected in said:
+                assert rejected is None, (
+                    f"{what}: validation accepts it but {name} rejects it ({rejected}); "
+                    "check_component must reject what the hooks reject"
+                )
+    assert tried, f"the example has no settings of model {model!r} to break"
+
+
 class ModelContract:
     """Subclass in a test module, set ``model`` and ``project_file`` (and ``period``), and the
     contract tests run against your model."""
@@ -261,8 +392,21 @@ class ModelContract:
             contract_engine, project, self.model, Period.parse(self.period) if self.period else None
         )
 
+    def test_failures_are_input_errors_with_a_message(
+        self, contract_engine: Engine, tmp_path: Path
+    ) -> None:
+        project = contract_engine.load_project(self.project_file)
+        period = Period.parse(self.period) if self.period else None
+        check_failures(
+            contract_engine,
+            self.project_file,
+            self.model,
+            period or Period.of_month(project.components[0].start),
+            tmp_path,
+        )
+
     def test_bad_settings_are_input_errors(self, contract_engine: Engine) -> None:
-        with pytest.raises(InputError):
+        with pytest.raises(InputError, match=r"no_such_key_anywhere"):
             contract_engine.project_from_dict(
                 {
                     "project": {"name": "contract", "currency": "EUR"},

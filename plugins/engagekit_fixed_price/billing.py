@@ -28,7 +28,7 @@ import engagekit
 from engagekit_fixed_price.settings import Payment, Settings
 from engagekit_fixed_price.work import Plan, component_field
 
-__all__ = ["Due", "allocate_payments", "bill_component", "payment_schedule"]
+__all__ = ["Due", "allocate_payments", "bill_component", "billing_plan", "payment_schedule"]
 
 MODEL = "fixed-price"
 
@@ -244,6 +244,8 @@ def bill_component(
             }
             for d in dues
         ],
+        # every payment by its date or plan: the report projects the months after the data
+        "billing_plan": billing_plan(settings, dues, release, plan),
     }
     return engagekit.ComponentBill(
         component=component.name,
@@ -252,6 +254,40 @@ def bill_component(
         details=details,
         warnings=tuple(warnings),
     )
+
+
+def billing_plan(
+    settings: Settings, dues: Sequence[Due], release: date | None, plan: Plan
+) -> list[dict[str, Any]]:
+    """What the milestones bill, by the plan: each on its date, on acceptance where the client
+    has accepted, else at the planned end of its phase (``pending``: the data hasn't decided
+    it yet); net of retention, which comes back on the release day (final acceptance, actual
+    or planned, plus the release days)."""
+    out: list[dict[str, Any]] = []
+
+    def add(day: date, amount: engagekit.Money, what: str, pending: bool) -> None:
+        out.append(
+            {"month": f"{day:%Y-%m}", "date": day, "amount": amount, "basis": what,
+             "pending": pending}
+        )  # fmt: skip
+
+    for d in dues:
+        on = d.on or _planned(plan, d)
+        if on is not None:
+            add(on, d.amount - d.retention, f"milestone {d.name!r}", d.on is None)
+    pending = release is None
+    if release is None:
+        try:
+            release = plan.group(settings.final_phase).end + timedelta(
+                days=settings.retention_release_days
+            )
+        except KeyError:
+            release = None
+    currency = dues[0].amount.currency if dues else None
+    held = engagekit.Money.total((d.retention for d in dues), currency) if currency else None
+    if release is not None and held:
+        add(release, held, "retention release", pending)
+    return sorted(out, key=lambda e: e["date"])
 
 
 def _planned(plan: Plan, due: Due) -> date | None:

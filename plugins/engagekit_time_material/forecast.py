@@ -146,6 +146,11 @@ def estimate(
     burn = monthly_burn(project, component, settings, book)
     if burn:
         details["monthly_burn"] = burn
+        # what the team plan bills each month, before the cap: the report projects with it
+        details["billing_plan"] = [
+            {"month": b["month"], "amount": engagekit.Money(b["price"], cur), "basis": "team plan"}
+            for b in burn
+        ]
 
     if settings.backlog is None:
         return _plan_only(project, component, settings, book, details, warnings)

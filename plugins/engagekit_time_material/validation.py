@@ -25,6 +25,12 @@ def check_component(project: engagekit.Project, component: engagekit.Component) 
     where = where_of(project)
     check_cap(settings, project.currency, where)
     book = rate_book(settings, project, where)
+    # every planned slot's rate, as estimate and staff price the plan
+    plan = (
+        daily_plan(project, component, settings, book, component.start, component.end)
+        if settings.team
+        else None
+    )
     entries = load_entries(settings, project, component, day_totals=False)
     # the whole timeframe's ledger: every entry's rate, the 24 hours of a day
     build_ledger(project, component, settings, entries=entries)
@@ -40,9 +46,8 @@ def check_component(project: engagekit.Project, component: engagekit.Component) 
         history(settings, items, rows, where)
     elif settings.throughput:
         read_throughput(Path(settings.throughput), settings.csv)
-    if settings.cap is None or not settings.team:
+    if settings.cap is None or plan is None:
         return []
-    plan = daily_plan(project, component, settings, book, component.start, component.end)
     return plan_over_cap(
         settings, sum(plan.price, Decimal(0)), sum(plan.hours, Decimal(0)), project.currency
     )

@@ -1,32 +1,63 @@
-"""The plugin guide's first two snippets run as written, and bill a fee per month."""
+"""The plugin guide's examples: the first is the minimal model `engage plugin new` writes and
+keeps the contract; the retainer's excerpts are its code; the project-file examples' keys."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+import sys
+import types
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
+from string import Template
 
 import engagekit
+from engagekit.scaffold import MINIMAL
+from engagekit.testing import check_failures, check_model
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "plugin-guide.md"
 
 
-def test_the_declare_and_bill_snippets_run_and_bill_each_month_of_a_quarter():
-    blocks = re.findall(r"```python\n(.*?)```", GUIDE.read_text(), re.S)
-    namespace: dict[str, object] = {}
-    exec(compile(blocks[0] + blocks[1], str(GUIDE), "exec"), namespace)
-    settings = SimpleNamespace(monthly_fee=Decimal(4000))
-    component = SimpleNamespace(
-        name="Care", start=date(2026, 2, 1), end=date(2026, 12, 31), settings=settings
+def _blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", GUIDE.read_text(), re.S)
+
+
+def test_the_first_example_is_a_minimal_model_of_at_most_60_lines_that_plugin_new_writes():
+    model = _blocks()[0]
+    assert len(model.splitlines()) <= 60
+    assert model == Template(MINIMAL).substitute(name="monthly-fee")
+    assert f"every hook a model must answer ({len(model.splitlines())} lines)" in GUIDE.read_text()
+
+
+def test_the_first_example_keeps_the_contract(tmp_path, monkeypatch):
+    module = types.ModuleType("monthly_fee")
+    monkeypatch.setitem(sys.modules, "monthly_fee", module)  # as an installed plugin is
+    exec(compile(_blocks()[0], str(GUIDE), "exec"), module.__dict__)
+    engine = engagekit.create_engine(plugins=[module], entry_points=False, strict=True)
+    path = tmp_path / "fee.toml"
+    path.write_text(
+        '[project]\nname = "p"\ncurrency = "EUR"\n\n[[components]]\nname = "Care"\n'
+        'model = "monthly-fee"\nstart = 2026-02-10\nend = 2026-06-30\n\n'
+        "[components.settings]\nmonthly_fee = 3000\ncost_rate = 50\n"
     )
-    project = SimpleNamespace(money=lambda amount: engagekit.Money(amount, "EUR"))
-    bill = namespace["bill"]
-    result = bill(project, component, engagekit.Period.parse("2026-Q1"))  # type: ignore[operator]
-    assert [line.description for line in result.lines] == ["Retainer 2026-02", "Retainer 2026-03"]
-    outside = bill(project, component, engagekit.Period.parse("2027-01"))  # type: ignore[operator]
-    assert outside.lines == ()
+    project = engine.load_project(path)
+    check_model(engine, project, "monthly-fee", engagekit.Period.parse("2026-03"))
+    check_failures(engine, path, "monthly-fee", engagekit.Period.parse("2026-03"), tmp_path / "b")
+    quarter = engine.bill(project, engagekit.Period.parse("2026-Q1")).invoices[0]
+    # February from the 10th: 19 of its 28 days (0.6786 of the fee), then March whole
+    assert [line.amount.amount for line in quarter.lines] == [Decimal("2035.80"), Decimal(3000)]
+
+
+def test_the_retainer_excerpts_are_the_retainer_s_code():
+    source = GUIDE.parent / "examples" / "engagekit-retainer" / "engagekit_retainer"
+    code = (source / "__init__.py").read_text()
+    excerpts = _blocks()[1:4]
+    assert [e.split("(", 1)[0].split()[-1] for e in excerpts] == [
+        "_overage",
+        "bill",
+        "check_component",
+    ]
+    for excerpt in excerpts:
+        assert excerpt in code, f"the guide's excerpt is not in the retainer:\n{excerpt}"
 
 
 def test_the_project_file_examples_use_keys_the_models_accept():

@@ -32,7 +32,7 @@ def test_plugin_new_writes_a_package_whose_tests_pass(cli, tmp_path):
         env={**os.environ, "PYTHONPATH": path},
     )
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "5 passed" in out.stdout
+    assert "6 passed" in out.stdout
 
 
 def test_plugin_new_refuses_a_bad_name_and_an_existing_folder(cli, tmp_path):

@@ -332,13 +332,14 @@ def test_billing_table_totals_are_the_invoices() -> None:
     assert cells[-1] == f"{want.amount:,}"
     assert cells[-1] == "34,620.90"  # (5000 + 12000.50 + 11850.25) * 1.2 = 28850.75 * 1.2
     header = [th.all_text() for th in next(table.iter("thead")).iter("th")]
+    # one currency: no currency column; what each month is, and which figure is net
     assert header == [
         "month",
-        "currency",
+        "basis",
         "discovery",
         "build",
         "run",
-        "subtotal",
+        "subtotal (net)",
         "VAT (tax)",
         "total",
     ]

@@ -66,6 +66,16 @@ def _check_ceiling(settings: Settings, project: engagekit.Project) -> None:
         )
 
 
+@engagekit.hookimpl
+def check_component(
+    engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
+) -> list[str]:
+    """For ``engage validate``: the ceiling, and the time-material part (its time entries and
+    rates) through time-material's own checks, so validation rejects what bill would."""
+    _check_ceiling(component.settings, project)
+    return engine.check_component(project, inner_component(engine, project, component))
+
+
 def _pct(part: Decimal, whole: Decimal) -> Decimal:
     return (part / whole * 100).quantize(Decimal("0.1"))
 
