@@ -212,6 +212,10 @@ def estimate_team(
     details: dict[str, Any] = {
         "billing": s.billing,
         "months": rows,
+        # the plan's price per month: the report projects the months after the time entries
+        "billing_plan": [
+            {"month": r["month"], "amount": r["price"], "basis": "team plan"} for r in rows
+        ],
         "run_rate": run_rate,
         "total_contract_value": total_price,
         "hires": len(hires),
