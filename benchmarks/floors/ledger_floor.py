@@ -5,7 +5,8 @@ file), with a bare SQLAlchemy Core insert, one transaction per invoice: the invo
 (document text, number, a hash) and its line rows. Prints the row counts.
 
 ``hash URL``: read every stored document's bytes and SHA-256 them: what verifying costs at the
-least.
+least. ``parse URL``: the same, and parse each with orjson (the least a check of a document's
+fields costs).
 Prints the count of documents hashed.
 """
 
@@ -16,6 +17,7 @@ import json
 import sys
 from pathlib import Path
 
+import orjson
 import sqlalchemy as sa
 
 meta = sa.MetaData()
@@ -101,7 +103,7 @@ def insert(docs: str, url: str) -> None:
         }))  # fmt: skip
 
 
-def hash_all(url: str) -> None:
+def hash_all(url: str, parse: bool = False) -> None:
     engine = _engine(url)
     n = 0
     with engine.connect() as conn:
@@ -111,6 +113,8 @@ def hash_all(url: str) -> None:
         query = sa.select(document).order_by(table.c.id).execution_options(yield_per=1000)
         for (body,) in conn.execute(query):
             hashlib.sha256(body).hexdigest()
+            if parse:
+                orjson.loads(body)
             n += 1
     print(json.dumps({"hashed": n}))
 
@@ -119,4 +123,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "insert":
         insert(sys.argv[2], sys.argv[3])
     else:
-        hash_all(sys.argv[2])
+        hash_all(sys.argv[2], parse=sys.argv[1] == "parse")

@@ -541,8 +541,9 @@ def _billing_explain(data: ReportData, months: Sequence[BillingMonth]) -> str:
         text += (
             f" <b>Actual</b> months are billed from the data ({reach}); <b>projected</b> months "
             "(lighter bars, amounts in italics) are the plan after the data ends: time and "
-            "material from its team plan (up to its cap), fixed price from its milestones at "
-            "their dates or the planned end of their phase, fees (SLA, team seats) as billed. "
+            "material and a dedicated team from their team plans (up to a cap), fixed price "
+            "from its milestones at their dates or the planned end of their phase, an SLA's "
+            "fees as billed. "
             f"From {e(ahead[0].period.label)} on, the figures are a forecast, not invoices."
         )
     return f'<p class="explain">{text}</p>'

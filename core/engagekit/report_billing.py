@@ -5,11 +5,11 @@ A component's data reaches up to the day its measures say (``as_of``, ``status_d
 ``window_end``; without one, the latest of any component's). A month that starts after that day
 is projected for it: by the ``billing_plan`` its estimate or its bill gives (a list of
 ``{"month", "amount", "basis"}``: the T&M team plan, the fixed-price milestones at their dates
-or planned ends), or,
-without one, by its bill of that month (an SLA's fees, a team's monthly seats). A component
-whose measures report a cap (``cap_money``) is projected up to the cap and no further. A
-projected month's invoice is made as ``engage bill`` makes one (``Engine.invoice``): the
-projected lines, the actual lines of the other components, then discounts and tax.
+or planned ends, a dedicated team's plan), or, without one, by its bill of that month (an
+SLA's fees). A component whose measures report a cap (``cap_money``) is projected up to the
+cap and no further. A projected month's invoice is made as ``engage bill`` makes one
+(``Engine.invoice``): the projected lines, the actual lines of the other components, then
+discounts and tax.
 
 A month is *issued* when the workspace's ledger holds a live invoice for it (its number is
 shown), *actual* when every component in it is billed from data, *projected* when every

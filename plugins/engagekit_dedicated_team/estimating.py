@@ -200,18 +200,22 @@ def estimate_team(
     mgmt_pct = float(s.management_fee_percent) / 100
     notice = float(notice_total)
     sim_price = (sim.price + notice) * (1 + mgmt_pct) + monthly_flat + fixed + sim.fees
-    p10, p50, p90 = np.percentile(sim.headcount, [10, 50, 90], axis=0)
-    mean = sim.headcount.mean(axis=0)
     for k, row in enumerate(rows):
-        row["expected_headcount"] = _dec(mean[k], 2)
-        row["headcount_p10"] = _dec(p10[k], 2)
-        row["headcount_p50"] = _dec(p50[k], 2)
-        row["headcount_p90"] = _dec(p90[k], 2)
+        month = sim.headcount[:, k]  # one month at a time: percentile copies what it sorts
+        p10, p50, p90 = np.percentile(month, [10, 50, 90])
+        row["expected_headcount"] = _dec(month.mean(), 2)
+        row["headcount_p10"] = _dec(p10, 2)
+        row["headcount_p50"] = _dec(p50, 2)
+        row["headcount_p90"] = _dec(p90, 2)
 
     run_rate = _run_rate(s, months, cur, util)
     details: dict[str, Any] = {
         "billing": s.billing,
         "months": rows,
+        # the plan's price per month: the report projects the months after the time entries
+        "billing_plan": [
+            {"month": r["month"], "amount": r["price"], "basis": "team plan"} for r in rows
+        ],
         "run_rate": run_rate,
         "total_contract_value": total_price,
         "hires": len(hires),

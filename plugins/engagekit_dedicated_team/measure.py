@@ -158,6 +158,11 @@ def measure_team(
         util, table = _utilisation(engine, project, component, first, last)
         metrics["utilisation_percent"] = util
         tables["utilisation"] = table
+        # how far the time entries reach, as the time-material model measures it: the report
+        # bills the months up to it from the data and projects the team plan after it
+        tm = engine.measure_component(project, tm_component(engine, project, component), None)
+        if isinstance(tm.metrics.get("as_of"), date):
+            metrics["as_of"] = tm.metrics["as_of"]
     status = None
     ratio = metrics["team_vs_plan_percent"]
     if ratio is not None:

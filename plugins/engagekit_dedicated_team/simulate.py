@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-__all__ = ["RoleInput", "SimResult", "simulate"]
+__all__ = ["CHUNK_BYTES", "RoleInput", "SimResult", "simulate"]
 
 
 @attrs.frozen(eq=False)
@@ -51,11 +51,13 @@ def simulate(
     attrition: float,
     trials: int,
     seed: int,
+    *,
+    chunk_trials: int | None = None,
 ) -> SimResult:
+    """The trials' walks through the term; ``chunk_trials`` (default: from ``CHUNK_BYTES``)
+    bounds the memory and does not change the result."""
     import numpy as np
 
-    rng = np.random.default_rng(seed)
-    n_days = len(month_of_day)
     headcount = np.zeros((n_months, trials))
     cost = np.zeros(trials)
     price = np.zeros(trials)
@@ -76,53 +78,116 @@ def simulate(
             hours += float(seats @ role.hours_per_day)
         return SimResult(headcount.T, cost, price, fees, hours, leavers)
 
-    # every role at once: arrays of (roles, trials)
+    # every role at once: arrays of (roles, trials of a chunk)
     plan = np.stack([r.plan for r in roles]).astype(np.int64)
     lead = np.array([max(r.lead_days, 0) for r in roles], dtype=np.int64)
-    fee = np.array([r.fee for r in roles])
-    cost_d = np.stack([r.cost_per_day for r in roles])
-    price_d = np.stack([r.price_per_day for r in roles])
-    fte_d = np.stack([r.fte_per_day for r in roles])
-    hours_d = np.stack([r.hours_per_day for r in roles])
-    weights = np.stack([fte_d, cost_d, price_d, hours_d])  # (4, roles, days)
-    n_roles = len(roles)
-    later = np.nonzero(lead > 0)[0]  # leavers' seats stay empty for the lead time
-    at_once = np.nonzero(lead == 0)[0]  # replaced the same day
-    size = int(lead.max()) + 1
-    ring = np.zeros((size, n_roles, trials), dtype=np.int64)  # refills due on a day
-    vacant = np.zeros((n_roles, trials), dtype=np.int64)
-    tail = _binomial_tails(int(plan.max()), hazard)  # tail[f, k] = P(Bin(f, q) >= k)
-    for d in range(n_days):
-        slot = d % size
-        back = ring[slot]
-        if back.any():
-            vacant -= back
-            fees += fee @ back
-            back[:] = 0
-        wanted = plan[:, d]
-        if not wanted.any():
-            continue
-        filled = np.maximum(wanted[:, None] - vacant, 0)
-        # Bin(filled, q) by inversion on one uniform: K = #{k >= 1 : u < P(K >= k)}
-        u = rng.random((n_roles, trials))
-        hit = u < tail[filled, 1]
-        if hit.any():
-            rr, tt = np.nonzero(hit)
-            gone = np.zeros_like(filled)
-            gone[rr, tt] = (u[rr, tt][:, None] < tail[filled[rr, tt], 1:]).sum(axis=1)
-            leavers += gone.sum(axis=0)
-            if at_once.size:
-                fees += fee[at_once] @ gone[at_once]
-            if later.size:
-                ring[(d + lead[later]) % size, later] += gone[later]
-                vacant[later] += gone[later]
-                filled[later] -= gone[later]
-        day = weights[:, :, d] @ filled.astype(np.float64)  # (4, trials)
-        headcount[month_of_day[d]] += day[0]
-        cost += day[1]
-        price += day[2]
-        hours += day[3]
-    return SimResult(headcount.T, cost, price, fees, hours, leavers)
+    weights = np.stack(
+        [
+            np.stack([r.fte_per_day for r in roles]),
+            np.stack([r.cost_per_day for r in roles]),
+            np.stack([r.price_per_day for r in roles]),
+            np.stack([r.hours_per_day for r in roles]),
+        ]
+    )  # (4, roles, days)
+    walk = _Walk(
+        plan=plan,
+        lead=lead,
+        fee=np.array([r.fee for r in roles]),
+        weights=weights,
+        month_of_day=month_of_day,
+        tail=_binomial_tails(int(plan.max()), hazard),  # tail[f, k] = P(Bin(f, q) >= k)
+        trials=trials,
+        seed=seed,
+    )
+    result = SimResult(headcount.T, cost, price, fees, hours, leavers)
+    # The state of a trial is a ring of (lead time + 1) days of refills per role, plus a few
+    # arrays of one value per role: a chunk holds CHUNK_BYTES of it, whatever the trials.
+    per_trial = 8 * len(roles) * (int(lead.max()) + 1 + 8)
+    step = chunk_trials or max(1, CHUNK_BYTES // per_trial)
+    for first in range(0, trials, step):
+        walk.run(result, first, min(first + step, trials))
+    return result
+
+
+#: The memory of a simulation's per-trial state (the outputs, a few numbers a trial, aside):
+#: trials are walked through the term in chunks of this many bytes of state.
+CHUNK_BYTES = 32 << 20
+
+
+@attrs.frozen(eq=False)
+class _Walk:
+    """The day-by-day walk of a range of trials. Trial ``t`` of day ``d`` draws one uniform per
+    role, element ``(role, t)`` of the ``(roles, trials)`` matrix that day draws from the
+    generator, so that a chunk of trials draws exactly its columns (``PCG64.advance`` skips the
+    others): the results are the same for a seed and a number of trials, whatever the chunk."""
+
+    plan: NDArray[np.int64]  # (roles, days): planned filled seats
+    lead: NDArray[np.int64]
+    fee: NDArray[np.float64]
+    weights: NDArray[np.float64]  # (4, roles, days): fte, cost, price, hours of a filled seat
+    month_of_day: NDArray[np.int64]
+    tail: NDArray[np.float64]
+    trials: int
+    seed: int
+
+    def run(self, out: SimResult, first: int, last: int) -> None:
+        import numpy as np
+
+        n_roles, n_days = self.plan.shape
+        n = last - first
+        lead = self.lead
+        later = np.nonzero(lead > 0)[0]  # leavers' seats stay empty for the lead time
+        at_once = np.nonzero(lead == 0)[0]  # replaced the same day
+        size = int(lead.max()) + 1
+        ring = np.zeros((size, n_roles, n), dtype=np.int64)  # refills due on a day
+        vacant = np.zeros((n_roles, n), dtype=np.int64)
+        fees, leavers = out.fees[first:last], out.leavers[first:last]
+        headcount = out.headcount.T[:, first:last]  # (months, trials) underneath
+        totals = (out.cost[first:last], out.price[first:last], out.hours[first:last])
+        bits = np.random.PCG64(self.seed)
+        bits.advance(first)
+        rng = np.random.Generator(bits)
+        u = np.empty((n_roles, n))
+        for d in range(n_days):
+            slot = d % size
+            back = ring[slot]
+            if back.any():
+                vacant -= back
+                _add_weighted(fees, self.fee, back)
+                back[:] = 0
+            wanted = self.plan[:, d]
+            if not wanted.any():
+                continue
+            filled = np.maximum(wanted[:, None] - vacant, 0)
+            for r in range(n_roles):  # this chunk's columns of the day's (roles, trials) draws
+                rng.random(out=u[r])
+                bits.advance(self.trials - n)
+            # Bin(filled, q) by inversion on one uniform: K = #{k >= 1 : u < P(K >= k)}
+            hit = u < self.tail[filled, 1]
+            if hit.any():
+                rr, tt = np.nonzero(hit)
+                gone = np.zeros_like(filled)
+                gone[rr, tt] = (u[rr, tt][:, None] < self.tail[filled[rr, tt], 1:]).sum(axis=1)
+                leavers += gone.sum(axis=0)
+                if at_once.size:
+                    _add_weighted(fees, self.fee[at_once], gone[at_once])
+                if later.size:
+                    ring[(d + lead[later]) % size, later] += gone[later]
+                    vacant[later] += gone[later]
+                    filled[later] -= gone[later]
+            _add_weighted(headcount[self.month_of_day[d]], self.weights[0, :, d], filled)
+            for total, w in zip(totals, self.weights[1:, :, d], strict=True):
+                _add_weighted(total, w, filled)
+
+
+def _add_weighted(
+    total: NDArray[np.float64], weights: NDArray[np.float64], counts: NDArray[np.int64]
+) -> None:
+    """``total += weights @ counts``, role after role: a matrix product would sum in an order
+    (and with fused multiply-adds) that depends on the chunk's width, and so would the result."""
+    for w, c in zip(weights, counts, strict=True):
+        if w:
+            total += w * c
 
 
 def _binomial_tails(n_max: int, q: float) -> NDArray[np.float64]:

@@ -10,8 +10,15 @@ import attrs
 
 import engagekit
 from engagekit_sla.data import load
-from engagekit_sla.measure import coverage_of, credits_for, measure_window, month_windows
+from engagekit_sla.measure import (
+    coverage_of,
+    credits_for,
+    measure_window,
+    month_windows,
+    tally_windows,
+)
 from engagekit_sla.settings import Fee, Settings
+from engagekit_sla.tally import WindowTally
 
 __all__ = ["bill_component", "overage_lines"]
 
@@ -65,8 +72,12 @@ def bill_component(
     months = billed_months(coverage, component, period)
     if s.fee is not None and months:
         data = load(s)
-        for window, month, share in months:
-            result = measure_window(project, component, window, data)
+        windows = [w for w, _, _ in months]
+        tallies: list[WindowTally | None] = [None] * len(months)
+        if data.incidents is not None:  # every month from one pass over the incidents
+            tallies = list(tally_windows(project, component, windows, data))
+        for (window, month, share), tally in zip(months, tallies, strict=True):
+            result = measure_window(project, component, window, data, tally)
             fee = project.money(s.fee.monthly) * share
             partial = "" if share == 1 else f" ({window.first}..{window.last})"
             lines.append(

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 import engagekit
+from engagekit_sla.batches import IncidentBatches, batches_of
 from engagekit_sla.incidents import IncidentColumns, read_incidents
 from engagekit_sla.priorities import PriorityMap
 from engagekit_sla.records import read_changes, read_outages, read_problems, read_releases
@@ -20,7 +21,8 @@ _CACHE: dict[Any, ServiceData] = {}
 
 @attrs.frozen(eq=False)
 class ServiceData:
-    incidents: IncidentColumns | None
+    #: a generic CSV is read in batches as it is measured (``batches``), other files at once
+    incidents: IncidentColumns | IncidentBatches | None
     problems: list[engagekit.Problem]
     changes: list[engagekit.Change]
     releases: list[engagekit.Release]
@@ -68,14 +70,10 @@ def load(settings: Settings) -> ServiceData:
     incidents = None
     if settings.incidents is not None:
         src = settings.incidents
-        incidents = read_incidents(
-            src.file.path,
-            src.format,
-            zone(src),
-            PriorityMap(settings.priorities),
-            settings.pause_states,
-            src.pauses.path if src.pauses else None,
-            src.csv,
+        args = (src.file.path, src.format, zone(src), PriorityMap(settings.priorities))
+        pauses = src.pauses.path if src.pauses else None
+        incidents = batches_of(*args, pauses, src.csv) or read_incidents(
+            *args, settings.pause_states, pauses, src.csv
         )
     for name in ("problems", "changes", "releases", "outages"):
         src = getattr(settings, name)

@@ -28,7 +28,13 @@ import attrs
 
 import engagekit
 from engagekit.csvfile import CsvFormat, open_csv
-from engagekit_sla.instants import ISO_FORMATS, MISSING, parse_instants, row_error
+from engagekit_sla.instants import (
+    ISO_FORMATS,
+    MISSING,
+    naive_seconds,
+    parse_instants,
+    row_error,
+)
 from engagekit_sla.priorities import PriorityMap
 
 if TYPE_CHECKING:
@@ -46,6 +52,7 @@ JIRA_FORMATS = (
     "%d/%m/%Y %H:%M",
     *ISO_FORMATS,
 )
+GENERIC_REQUIRED = ("id", "priority", "opened")
 RESOLVED_STATES = ("resolved", "closed", "canceled", "cancelled", "done")
 JIRA_SKIPPED_TYPES = ("problem", "change", "[system] problem", "[system] change")
 
@@ -157,10 +164,23 @@ def _generic(
     pauses_file: Path | None,
     csv_format: CsvFormat | None,
 ) -> IncidentColumns:
+    df, rows = _read_csv(path, GENERIC_REQUIRED, "generic incident file", csv_format)
+    return _generic_frame(df, rows, path, tz, pmap, pauses_file, csv_format)
+
+
+def _generic_frame(
+    df: pl.DataFrame,
+    rows: NDArray[np.int64],
+    path: Path,
+    tz: str | None,
+    pmap: PriorityMap,
+    pauses_file: Path | None = None,
+    csv_format: CsvFormat | None = None,
+) -> IncidentColumns:
+    """The incidents of a generic file's rows (all of them, or a batch), checked."""
     import numpy as np
     import polars as pl
 
-    df, rows = _read_csv(path, ("id", "priority", "opened"), "generic incident file", csv_format)
     n = df.height
     ids = df["id"].str.strip_chars()
     empty = ids.is_null() | (ids.str.len_bytes() == 0)
@@ -187,19 +207,22 @@ def _generic(
                 rows[idx],
             )
             np.minimum.at(highest, idx, ranks)
-    opened = parse_instants(df["opened"], tz=tz, where=path, column="opened")
-    responded = (
-        parse_instants(
-            df["first_response"], tz=tz, where=path, column="first_response", required=False
+    stamps: list[str] = [c for c in ("opened", "first_response", "resolved") if c in df.columns]
+    local = dict(zip(stamps, naive_seconds([df[c] for c in stamps], tz), strict=True))
+
+    def instants(column: str) -> NDArray[np.int64]:
+        if column not in df.columns:
+            return np.full(n, MISSING, dtype=np.int64)
+        return parse_instants(
+            df[column],
+            tz=tz,
+            where=path,
+            column=column,
+            required=column == "opened",
+            local=local[column],
         )
-        if "first_response" in df.columns
-        else np.full(n, MISSING, dtype=np.int64)
-    )
-    resolved = (
-        parse_instants(df["resolved"], tz=tz, where=path, column="resolved", required=False)
-        if "resolved" in df.columns
-        else np.full(n, MISSING, dtype=np.int64)
-    )
+
+    opened, responded, resolved = (instants(c) for c in ("opened", "first_response", "resolved"))
     _check_order(opened, resolved, rows, path, "resolved", "resolved before opened")
     _check_order(opened, responded, rows, path, "first_response", "first response before opened")
 
@@ -299,8 +322,11 @@ def _inline_pauses(
         pieces = values.str.split_exact("/", 1).struct.unnest()
         first, second = pieces["field_0"], pieces["field_1"]
     second = pl.select(pl.when(second.str.len_bytes() > 0).then(second)).to_series()
-    p_start = parse_instants(first, tz=tz, where=path, column="pauses", rows=p_rows)
-    p_end = parse_instants(second, tz=tz, where=path, column="pauses", rows=p_rows, required=False)
+    a, b = naive_seconds([first, second], tz)
+    p_start = parse_instants(first, tz=tz, where=path, column="pauses", rows=p_rows, local=a)
+    p_end = parse_instants(
+        second, tz=tz, where=path, column="pauses", rows=p_rows, required=False, local=b
+    )
     return owner, p_start, p_end, p_rows
 
 

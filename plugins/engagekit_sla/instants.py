@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import polars as pl
     from numpy.typing import NDArray
 
-__all__ = ["ISO_FORMATS", "MISSING", "parse_instants", "row_error"]
+__all__ = ["ISO_FORMATS", "MISSING", "local_to_utc", "naive_seconds", "parse_instants", "row_error"]
 
 #: The value of a missing instant in the int64 columns.
 MISSING = -(2**62)
@@ -60,20 +60,24 @@ def parse_instants(
     formats: Sequence[str] = ISO_FORMATS,
     rows: NDArray[np.int64] | None = None,
     required: bool = True,
+    local: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
     """POSIX seconds of each value; empty values are ``MISSING`` (an error when ``required``).
 
     ``rows`` gives each value's row number in the file (default: index + 2, the header being
-    row 1).
+    row 1). ``local``: the values' wall-clock seconds, when ``naive_seconds`` found them.
     """
     import numpy as np
     import polars as pl
 
     n = len(values)
     row_of = rows if rows is not None else np.arange(2, n + 2, dtype=np.int64)
-    fast = _fast_naive(values, tz, formats[0])
-    if fast is not None:
-        return fast
+    if local is None:
+        (local,) = naive_seconds([values], tz, formats[0])
+    if local is not None and tz is not None:
+        fast = local_to_utc(local, tz)
+        if fast is not None:
+            return fast  # else the slow path names the wall-clock time that does not exist
     s = values.cast(pl.Utf8).str.strip_chars()
     s = pl.select(pl.when(s.str.len_bytes() > 0).then(s).otherwise(None)).to_series()
     present = s.is_not_null().to_numpy()
@@ -89,7 +93,7 @@ def parse_instants(
     naive = present & ~aware
     if naive.any():
         idx = np.flatnonzero(naive)
-        local = _strptime(s, idx, formats, where, column, row_of)
+        wall = _strptime(s, idx, formats, where, column, row_of)
         if tz is None:
             first = s[int(idx[0])]
             raise row_error(
@@ -100,8 +104,8 @@ def parse_instants(
                 'add an offset such as +01:00, or set timezone = "Europe/Berlin" on the file '
                 "(or data_timezone in the settings)",
             )
-        zoned = local.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-        gone = (zoned.is_null() & local.is_not_null()).to_numpy()
+        zoned = wall.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+        gone = (zoned.is_null() & wall.is_not_null()).to_numpy()
         if gone.any():
             first = s[int(idx[np.flatnonzero(gone)[0]])]
             raise row_error(
@@ -120,19 +124,97 @@ def parse_instants(
     return out
 
 
-def _fast_naive(values: pl.Series, tz: str | None, fmt: str) -> NDArray[np.int64] | None:
-    """The common case at full speed: every value present, naive, in the first format."""
+def naive_seconds(
+    columns: Sequence[pl.Series], tz: str | None, fmt: str = ISO_FORMATS[0]
+) -> list[NDArray[np.int64] | None]:
+    """The common case at full speed, several columns at once (in parallel): the wall-clock
+    seconds of each column whose every value is present, naive and in ``fmt``; None for the
+    others (``parse_instants`` reads those value by value)."""
     import polars as pl
 
-    if tz is None or values.null_count() or values.dtype != pl.Utf8:
-        return None
-    parsed = values.str.to_datetime(format=fmt, strict=False, time_unit="us")
-    if parsed.null_count():
-        return None
-    zoned = parsed.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-    if zoned.null_count():
-        return None  # the slow path names the wall-clock time that does not exist
-    return zoned.dt.epoch("s").to_numpy()
+    out: list[NDArray[np.int64] | None] = [None] * len(columns)
+    todo = [
+        i
+        for i, c in enumerate(columns)
+        if tz is not None and not c.null_count() and c.dtype == pl.Utf8
+    ]
+    # no cache: most values differ (a cache of them costs more than it saves)
+    parse = pl.col("v").str.to_datetime(format=fmt, strict=False, time_unit="us", cache=False)
+    frames = pl.collect_all(
+        [pl.LazyFrame({"v": columns[i]}).select(parse.dt.epoch("s")) for i in todo]
+    )
+    for i, frame in zip(todo, frames, strict=True):
+        if not frame["v"].null_count():
+            out[i] = frame["v"].to_numpy()
+    return out
+
+
+#: Per zone: (first local hour, UTC offset in seconds per local hour, -1 where not one offset).
+_OFFSETS: dict[str, tuple[int, NDArray[np.int64]]] = {}
+#: The table covers this many hours more on either side of what was asked (a month).
+_MARGIN = 24 * 31
+_SPECIAL = -(2**40)
+
+
+def _offset_table(tz: str, lo_hour: int, hi_hour: int) -> tuple[int, NDArray[np.int64]]:
+    """UTC offsets per local wall-clock hour, covering ``[lo_hour, hi_hour]``.
+
+    An hour holds one offset when its first and its last second each exist once (neither in
+    the hour the clocks skip nor in the one they repeat) with the same offset; any other hour
+    (a change of offset inside it, at whatever minute) is ``_SPECIAL`` and its values are
+    converted one by one. The table is built by polars' own conversion, so both ways agree.
+    """
+    import numpy as np
+    import polars as pl
+
+    have = _OFFSETS.get(tz)
+    if have is not None and have[0] <= lo_hour and hi_hour < have[0] + len(have[1]):
+        return have
+    if have is not None:
+        lo_hour, hi_hour = min(lo_hour, have[0]), max(hi_hour, have[0] + len(have[1]) - 1)
+    first = lo_hour - _MARGIN
+    hours = np.arange(first, hi_hour + _MARGIN + 1, dtype=np.int64) * 3600
+    offsets = []
+    for second in (0, 3599):
+        local = pl.Series((hours + second) * 1_000_000).cast(pl.Datetime("us"))
+        for ambiguous in ("earliest", "latest"):
+            utc = local.dt.replace_time_zone(tz, ambiguous=ambiguous, non_existent="null")
+            off = (hours + second) - utc.dt.epoch("s").fill_null(_SPECIAL).to_numpy()
+            offsets.append(off)
+    table = offsets[0]
+    clean = np.logical_and.reduce([o == table for o in offsets[1:]]) & (table < 2**39)
+    table = np.where(clean, table, _SPECIAL)
+    _OFFSETS[tz] = (first, table)
+    return first, table
+
+
+def local_to_utc(local: NDArray[np.int64], tz: str) -> NDArray[np.int64] | None:
+    """POSIX seconds of wall-clock seconds ``local`` in ``tz``; None if one does not exist.
+
+    An ambiguous time (the hour repeated in autumn) is its first occurrence. Most values are
+    looked up in a table of offsets per hour (two array reads); those in an hour where the
+    offset changes are converted one by one.
+    """
+    import numpy as np
+    import polars as pl
+
+    if not len(local):
+        return local.astype(np.int64)
+    hour = local // 3600
+    first, table = _offset_table(tz, int(hour.min()), int(hour.max()))
+    offset = table[hour - first]
+    utc = local - offset
+    special = np.flatnonzero(offset == _SPECIAL)
+    if len(special):
+        exact = (
+            pl.Series(local[special] * 1_000_000)
+            .cast(pl.Datetime("us"))
+            .dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+        )
+        if exact.null_count():
+            return None
+        utc[special] = exact.dt.epoch("s").to_numpy()
+    return utc
 
 
 def _strptime(

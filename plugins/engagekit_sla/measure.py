@@ -27,11 +27,23 @@ import attrs
 
 import engagekit
 from engagekit_sla.availability import AvailabilityResult, measure_availability
-from engagekit_sla.clocks import SlaClock, paused_in_windows
+from engagekit_sla.batches import IncidentBatches, fold
+from engagekit_sla.clocks import SlaClock
 from engagekit_sla.credits import CreditResult, compute_credits
 from engagekit_sla.data import ServiceData, load
-from engagekit_sla.instants import MISSING
+from engagekit_sla.incidents import IncidentColumns
 from engagekit_sla.settings import Settings
+from engagekit_sla.tally import (
+    TWO,
+    Clocks,
+    Elapsed,
+    WindowTally,
+    _dec,
+    _pct,
+    add_incidents,
+    elapsed_many,
+    incident_figures,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,16 +56,8 @@ __all__ = [
     "elapsed_many",
     "measure_component",
     "measure_window",
+    "tally_windows",
 ]
-
-AGE_BUCKETS = (
-    (1, "age_lt_1d"),
-    (3, "age_1_3d"),
-    (7, "age_3_7d"),
-    (30, "age_7_30d"),
-    (None, "age_over_30d"),
-)
-TWO = Decimal("0.01")
 
 
 @attrs.frozen
@@ -90,40 +94,6 @@ def make_window(calendar: engagekit.Calendar, first: date, last: date, label: st
     return Window(a, b, first, last, label)
 
 
-def _pct(part: int, whole: int) -> Decimal | None:
-    if whole <= 0:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(TWO)
-
-
-def _dec(value: float, places: str = "0.01") -> Decimal:
-    return Decimal(repr(float(value))).quantize(Decimal(places))
-
-
-Elapsed = tuple["NDArray[np.int64]", "NDArray[np.int64]"]
-
-
-def elapsed_many(
-    clock: SlaClock,
-    opened: NDArray[np.int64],
-    ends: Sequence[NDArray[np.int64]],
-    owner: NDArray[np.int64],
-    pause_start: NDArray[np.int64],
-    pause_end: NDArray[np.int64],
-) -> list[Elapsed]:
-    """For each array of ``ends``: the clock time from ``opened`` to it minus the pauses inside,
-    and the paused part. Every instant is looked up once."""
-    po = clock.position(opened)
-    a = clock.position(pause_start)
-    b = clock.position(pause_end)
-    out = []
-    for end in ends:
-        pz = clock.position(end)
-        paused = paused_in_windows(owner, a, b, po, pz)
-        out.append((pz - po - paused, paused))
-    return out
-
-
 def elapsed_columns(
     clock: SlaClock,
     opened: NDArray[np.int64],
@@ -136,35 +106,27 @@ def elapsed_columns(
     return elapsed_many(clock, opened, [end], owner, pause_start, pause_end)[0]
 
 
-def _clocks(
-    kinds: Sequence[Sequence[str]],
-    prio: NDArray[np.int64],
-    business: SlaClock,
-    calendar: SlaClock,
-    opened: NDArray[np.int64],
-    ends: Sequence[NDArray[np.int64]],
-    owner: NDArray[np.int64],
-    ps: NDArray[np.int64],
-    pe: NDArray[np.int64],
-) -> list[Elapsed]:
-    """Elapsed time to each of ``ends``, on the clock that ``kinds[k][priority]`` names."""
-    import numpy as np
+def tally_windows(
+    project: engagekit.Project,
+    component: engagekit.Component,
+    windows: Sequence[Window],
+    data: ServiceData,
+) -> list[WindowTally]:
+    """The incident figures of each window, from one pass over the incidents."""
+    s: Settings = component.settings
+    coverage = coverage_of(project, s)
+    comp_start = make_window(coverage, component.start, component.end, "").start
+    clocks = Clocks(coverage)
+    assert data.incidents is not None
 
-    use_cal = [np.array([k == "calendar" for k in ks], dtype=bool) for ks in kinds]
-    need_b = any(not u.all() for u in use_cal)
-    need_c = any(u.any() for u in use_cal)
-    eb = elapsed_many(business, opened, ends, owner, ps, pe) if need_b else None
-    ec = elapsed_many(calendar, opened, ends, owner, ps, pe) if need_c else None
-    out = []
-    for k, u in enumerate(use_cal):
-        if eb is None or u.all():
-            out.append(ec[k])  # type: ignore[index]
-        elif ec is None or not u.any():
-            out.append(eb[k])
-        else:
-            cal = u[prio]
-            out.append((np.where(cal, ec[k][0], eb[k][0]), np.where(cal, ec[k][1], eb[k][1])))
-    return out
+    def start() -> list[WindowTally]:
+        return [WindowTally(len(s.priorities), s.max_listed) for _ in windows]
+
+    def add(tallies: list[WindowTally], batch: IncidentColumns) -> None:
+        for tally, window in zip(tallies, windows, strict=True):
+            add_incidents(tally, batch, window, s, clocks, comp_start)
+
+    return fold(data.incidents, start, add)
 
 
 def measure_window(
@@ -172,218 +134,30 @@ def measure_window(
     component: engagekit.Component,
     window: Window,
     data: ServiceData | None = None,
+    tally: WindowTally | None = None,
 ) -> WindowResult:
-    """Everything measured over one window."""
-    import numpy as np
-
+    """Everything measured over one window (``tally``: its incident figures, if known)."""
     s: Settings = component.settings
     data = data or load(s)
     coverage = coverage_of(project, s)
-    tz = coverage.tz
     metrics: dict[str, Any] = {"window_start": window.first, "window_end": window.last}
     tables: dict[str, list[dict[str, Any]]] = {}
     warnings: list[str] = []
     off = False
     risk = False
-    names = [p.name for p in s.priorities]
-    breaches = [0] * len(names)
+    breaches = [0] * len(s.priorities)
     opened_count = 0
 
-    inc = data.incidents
-    if inc is not None and len(inc):
-        prio_all = inc.highest if s.priority_rule == "highest" else inc.priority
-        comp_start = make_window(coverage, component.start, component.end, "").start
-        in_scope = inc.opened >= comp_start
-        opened_count = int(
-            (in_scope & (inc.opened >= window.start) & (inc.opened < window.end)).sum()
-        )
-        res = inc.resolved
-        is_res = in_scope & (res != MISSING) & (res >= window.start) & (res < window.end)
-        is_open = in_scope & (inc.opened < window.end) & ((res == MISSING) | (res >= window.end))
-        chosen = is_res | is_open
-        sel = np.flatnonzero(chosen)
-        as_of = window.end
-        n = len(sel)
-        if n == len(inc):  # every incident counts (a whole-period measure): no copies
-
-            def take(a: Any) -> Any:
-                return a
-
-            owner, ps, pe = inc.pause_owner, inc.pause_start, inc.pause_end
-        else:
-
-            def take(a: Any) -> Any:
-                return a[sel]
-
-            newidx = np.full(len(inc), -1, dtype=np.int64)
-            newidx[sel] = np.arange(n, dtype=np.int64)
-            pk = newidx[inc.pause_owner] if len(inc.pause_owner) else np.zeros(0, np.int64)
-            pmask = pk >= 0
-            owner = pk[pmask]
-            ps = inc.pause_start[pmask]
-            pe = inc.pause_end[pmask]
-        pe = np.where((pe == MISSING) | (pe > as_of), as_of, pe)
-        ps = np.minimum(ps, as_of)
-        opened = take(inc.opened)
-        resolved_sel = take(is_res)
-        end_res = np.where(resolved_sel, take(res), as_of)
-        resp = take(inc.responded)
-        has_resp = (resp != MISSING) & (resp <= end_res)
-        end_resp = np.where(has_resp, resp, end_res)
-        prio = take(prio_all)
-        lo = int(opened.min()) if n else window.start
-        hi = max(as_of, int(end_res.max()) if n else as_of)
-        business = SlaClock(coverage, lo, hi)
-        calendar = SlaClock(None, lo, hi)
-        (resp_el, _), (res_el, paused) = _clocks(
-            [[p.response_clock for p in s.priorities], [p.resolution_clock for p in s.priorities]],
-            prio,
-            business,
-            calendar,
-            opened,
-            [end_resp, end_res],
-            owner,
-            ps,
-            pe,
-        )
-        big = np.iinfo(np.int64).max
-        resp_target = np.array(
-            [
-                big if p.response_minutes is None else int(p.response_minutes * 60)
-                for p in s.priorities
-            ],
-            dtype=np.int64,
-        )
-        res_target = np.array(
-            [
-                big if p.resolution_hours is None else int(p.resolution_hours * 3600)
-                for p in s.priorities
-            ],
-            dtype=np.int64,
-        )
-        resp_ok = resp_el <= resp_target[prio]
-        res_ok = res_el <= res_target[prio]
-        ok = resp_ok & res_ok
-        rows = []
-        backlog = []
-        total = met_total = resp_met_total = res_met_total = 0
-        open_total = open_breached_total = 0
-        npr = len(s.priorities)
-        # Group by priority once: resolved incidents first, each priority contiguous.
-        group = np.where(resolved_sel, prio, prio + npr)
-        order = np.argsort(group, kind="stable")
-        bounds = np.searchsorted(group[order], np.arange(2 * npr + 1))
-
-        def count(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
-            return np.bincount(group[mask], minlength=2 * npr)
-
-        counts = np.bincount(group, minlength=2 * npr)
-        met_c, rmet_c, zmet_c = count(ok), count(resp_ok), count(res_ok)
-        age_days = (as_of - opened) / 86400.0
-        for i, p in enumerate(s.priorities):
-            in_res = order[bounds[i] : bounds[i + 1]]
-            in_open = order[bounds[npr + i] : bounds[npr + i + 1]]
-            k = int(counts[i])
-            met = int(met_c[i])
-            r_met = int(rmet_c[i])
-            z_met = int(zmet_c[i])
-            breaches[i] = k - met
-            n_open = int(counts[npr + i])
-            n_open_breached = n_open - int(met_c[npr + i])
-            compliance = _pct(met, k)
-            row: dict[str, Any] = {
-                "priority": p.name,
-                "incidents": k,
-                "met": met,
-                "breached": k - met,
-                "compliance_pct": compliance,
-                "target_pct": p.target_pct,
-                "response_met": r_met,
-                "response_breached": k - r_met,
-                "resolution_met": z_met,
-                "resolution_breached": k - z_met,
-            }
-            if k:
-                r50, r90 = np.percentile(resp_el[in_res], [50, 90]) / 60.0
-                z50, z90 = np.percentile(res_el[in_res], [50, 90]) / 3600.0
-                row |= {
-                    "response_median_min": _dec(r50, "0.1"),
-                    "response_p90_min": _dec(r90, "0.1"),
-                    "resolution_median_h": _dec(z50),
-                    "resolution_p90_h": _dec(z90),
-                    "paused_h": _dec(paused[in_res].sum() / 3600.0),
-                }
-            else:
-                row |= {
-                    "response_median_min": None,
-                    "response_p90_min": None,
-                    "resolution_median_h": None,
-                    "resolution_p90_h": None,
-                    "paused_h": None,
-                }
-            row |= {"open": n_open, "open_breached": n_open_breached}
-            rows.append(row)
-            if compliance is not None and compliance < p.target_pct:
-                off = True
-            if n_open_breached:
-                risk = True
-            brow: dict[str, Any] = {
-                "priority": p.name,
-                "open": n_open,
-                "open_breached": n_open_breached,
-            }
-            ages = age_days[in_open]
-            lower = 0.0
-            for upper, key in AGE_BUCKETS:
-                sel_age = (ages >= lower) if upper is None else ((ages >= lower) & (ages < upper))
-                brow[key] = int(sel_age.sum())
-                lower = float(upper or 0)
-            backlog.append(brow)
-            total += k
-            met_total += met
-            resp_met_total += r_met
-            res_met_total += z_met
-            open_total += n_open
-            open_breached_total += n_open_breached
-        tables["priorities"] = rows
-        tables["backlog"] = backlog
-        metrics |= {
-            "incidents": total,
-            "incidents_met": met_total,
-            "incidents_breached": total - met_total,
-            "compliance_pct": _pct(met_total, total),
-            "response_compliance_pct": _pct(resp_met_total, total),
-            "resolution_compliance_pct": _pct(res_met_total, total),
-            "incidents_opened": opened_count,
-            "open_backlog": open_total,
-            "open_breached": open_breached_total,
-            "paused_hours": _dec(paused[resolved_sel].sum() / 3600.0),
-            "priority_rule": s.priority_rule,
-        }
-        if s.list_incidents != "none" and s.max_listed:
-            listed = np.flatnonzero(~ok) if s.list_incidents == "breached" else np.arange(n)
-            shown = listed[: s.max_listed]
-            tables["incidents"] = _listing(
-                inc,
-                sel,
-                shown,
-                prio,
-                names,
-                opened,
-                end_res,
-                resolved_sel,
-                resp_el,
-                res_el,
-                paused,
-                resp_ok,
-                res_ok,
-                tz,
+    if tally is None and data.incidents is not None:
+        tally = tally_windows(project, component, [window], data)[0]
+    if tally is not None and tally.seen:
+        opened_count = tally.opened
+        breaches, off, risk = incident_figures(tally, s, metrics, tables)
+        if data.incidents is not None and data.incidents.skipped:
+            warnings.append(
+                f"{data.incidents.skipped} problem/change issues in the incident export skipped"
             )
-            metrics["incidents_listed"] = len(shown)
-            metrics["incidents_not_listed"] = len(listed) - len(shown)
-        if inc.skipped:
-            warnings.append(f"{inc.skipped} problem/change issues in the incident export skipped")
-    elif inc is None:
+    elif data.incidents is None:
         warnings.append("no incidents file: service levels not measured")
 
     tickets = opened_count
@@ -417,47 +191,9 @@ def measure_window(
         if avail.met is False:
             off = True
     status: str | None = "off-track" if off else ("at-risk" if risk else "on-track")
-    if inc is None and s.availability is None:
+    if data.incidents is None and s.availability is None:
         status = None
     return WindowResult(metrics, tables, breaches, avail, opened_count, tickets, warnings, status)
-
-
-def _listing(
-    inc: Any,
-    sel: Any,
-    shown: Any,
-    prio: Any,
-    names: list[str],
-    opened: Any,
-    end_res: Any,
-    resolved_sel: Any,
-    resp_el: Any,
-    res_el: Any,
-    paused: Any,
-    resp_ok: Any,
-    res_ok: Any,
-    tz: Any,
-) -> list[dict[str, Any]]:
-    out = []
-    ids = inc.ids.gather(sel[shown]).to_list() if len(shown) else []
-    for j, k in enumerate(shown.tolist()):
-        out.append(
-            {
-                "id": ids[j],
-                "priority": names[int(prio[k])],
-                "opened": datetime.fromtimestamp(int(opened[k]), UTC).astimezone(tz),
-                "resolved": datetime.fromtimestamp(int(end_res[k]), UTC).astimezone(tz)
-                if resolved_sel[k]
-                else None,
-                "response_min": Decimal(int(resp_el[k])) / 60,
-                "resolution_h": (Decimal(int(res_el[k])) / 3600).quantize(TWO),
-                "paused_h": (Decimal(int(paused[k])) / 3600).quantize(TWO),
-                "response_met": bool(resp_ok[k]),
-                "resolution_met": bool(res_ok[k]),
-                "state": "resolved" if resolved_sel[k] else "open",
-            }
-        )
-    return out
 
 
 def _problems(
@@ -522,6 +258,8 @@ def _changes(s: Settings, data: ServiceData, window: Window, metrics: dict[str, 
     ]
     linked: set[str] = set()
     inc = data.incidents
+    if isinstance(inc, IncidentBatches) and inc.caused_by_change is None:
+        fold(inc, lambda: None, lambda _acc, _batch: None)  # not read yet (no incident measured)
     if inc is not None and inc.caused_by_change is not None:
         ids = inc.caused_by_change.drop_nulls().unique().to_list()
         linked = {i for i in ids if i}
@@ -621,22 +359,28 @@ def measure_component(
                 warnings=(f"the component does not run in {period.label}",),
             )
         first, last, label = part.start, part.last, period.label
-    if period is None and data.incidents is not None and len(data.incidents):
-        latest = _latest(data)
+    latest = _latest(data.incidents) if period is None and data.incidents is not None else None
+    if latest is not None:  # to date: up to the day of the latest instant
         day = datetime.fromtimestamp(latest, UTC).astimezone(coverage.tz).date()
         last = max(first, min(last, day))
     window = make_window(coverage, first, last, label)
-    result = measure_window(project, component, window, data)
+    months = month_windows(coverage, component, first, last) if s.fee is not None else []
+    others = [w for w, _, _ in months if (w.start, w.end) != (window.start, window.end)]
+    tallies: list[WindowTally | None] = [None] * (1 + len(others))
+    if data.incidents is not None:  # every window from one pass over the incidents
+        tallies = list(tally_windows(project, component, [window, *others], data))
+    tally_of = {(w.start, w.end): t for w, t in zip([window, *others], tallies, strict=True)}
+    result = measure_window(project, component, window, data, tallies[0])
     metrics = dict(result.metrics)
     if s.fee is not None:
         fee = Decimal(0)
         credit = Decimal(0)
         capped = False
-        for w, _month, share in month_windows(coverage, component, first, last):
+        for w, _month, share in months:
             r = (
                 result
                 if (w.start, w.end) == (window.start, window.end)
-                else measure_window(project, component, w, data)
+                else measure_window(project, component, w, data, tally_of[(w.start, w.end)])
             )
             c = credits_for(s, r)
             month_fee = s.fee.monthly * share
@@ -667,10 +411,15 @@ def _pct_dec(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * 100 / whole).quantize(TWO)
 
 
-def _latest(data: ServiceData) -> int:
+def _latest(incidents: IncidentColumns | IncidentBatches) -> int | None:
+    """The latest instant of the incidents (a pass of its own over a batched file); None if
+    there are none."""
     import numpy as np
 
-    inc = data.incidents
-    assert inc is not None
-    cols = [inc.opened, inc.resolved, inc.responded]
-    return int(max(int(np.max(c)) for c in cols if len(c)))
+    def add(acc: list[int], inc: IncidentColumns) -> None:
+        if len(inc):
+            cols = [inc.opened, inc.resolved, inc.responded]
+            acc.append(int(max(int(np.max(c)) for c in cols)))
+
+    found = fold(incidents, list, add)
+    return max(found) if found else None

@@ -5,6 +5,7 @@ bills it."""
 from __future__ import annotations
 
 import engagekit
+from engagekit_sla.batches import fold
 from engagekit_sla.data import load
 from engagekit_sla.measure import coverage_of
 from engagekit_sla.settings import Settings
@@ -17,7 +18,9 @@ def check_component(
 ) -> list[str]:
     s: Settings = component.settings
     coverage_of(project, s)
-    load(s)
+    data = load(s)
+    if data.incidents is not None:  # a batched file is read (and checked) here
+        fold(data.incidents, lambda: None, lambda _acc, _batch: None)
     if s.out_of_scope is None:
         return []
     from engagekit_sla.billing import out_of_scope_component

@@ -717,6 +717,31 @@ def _generic(reader: _Reader) -> pl.DataFrame:
     return _finish(reader, df, exprs)
 
 
+def _worded_flags(reader: _Reader, columns: list[str]) -> set[str]:
+    """The yes/no columns whose first value is not ``true``/``false``: they are read as text.
+
+    A file that mixes both (``true`` first, ``yes`` later) fails the typed read, and the
+    string-based reader reads it.
+    """
+    import polars as pl
+
+    if not columns:
+        return set()
+    first = pl.read_csv(
+        reader.path, infer_schema=False, n_rows=1, separator=reader.csv.delimiter, columns=columns
+    )
+    if first.height == 0:
+        return set()
+    return {c for c in columns if (first[c][0] or "").strip().lower() not in ("true", "false", "")}
+
+
+def _flag(column: str, worded: set[str]) -> pl.Expr:
+    """A yes/no column of the fast read: empty is yes; a worded value not yes/no is null."""
+    import polars as pl
+
+    return _bool_expr(column, True) if column in worded else pl.col(column).fill_null(True)
+
+
 def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
     """The generic format read typed in one pass, when every value is well-formed.
 
@@ -743,11 +768,13 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
         "task": pl.Categorical,
     }
     try:
+        # yes/no flags (spreadsheet exports) are read as text and mapped; true/false typed
+        worded = _worded_flags(reader, [c for c in ("billable", "approved") if c in wanted])
         lf = pl.scan_csv(
             reader.path,
             infer_schema=False,
             separator=reader.csv.delimiter,
-            schema_overrides={c: types[c] for c in wanted if c in types},
+            schema_overrides={c: types[c] for c in wanted if c in types and c not in worded},
         )
         if lf.collect_schema().names() != h:
             return None
@@ -765,8 +792,8 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
         "person": pl.col("person"),
         "role": pl.col("role") if "role" in h else pl.lit(None, dtype=pl.String),
         "minutes": minutes,
-        "billable": pl.col("billable").fill_null(True) if "billable" in h else pl.lit(True),
-        "approved": pl.col("approved").fill_null(True) if "approved" in h else pl.lit(True),
+        "billable": _flag("billable", worded) if "billable" in h else pl.lit(True),
+        "approved": _flag("approved", worded) if "approved" in h else pl.lit(True),
         "category": pl.col("category")
         if "category" in h
         else (pl.col("task") if "task" in h else pl.lit(None, dtype=pl.String)),
@@ -798,8 +825,9 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    # a missing date, person or duration (null counts are known without a pass)
-    if any(out[c].null_count() for c in ("date", "person", "minutes", "_last")):
+    # a missing date, person or duration, a flag that is not yes/no (null counts are known
+    # without a pass)
+    if any(out[c].null_count() for c in ("date", "person", "minutes", "_last", *worded)):
         return None
     _check_minutes(reader, out)
     return out.select(

@@ -80,9 +80,8 @@ def test_importing_the_launcher_makes_ctrl_c_quiet_before_anything_else_is_impor
     print(sorted(set(sys.modules) - before))
     print(signal.getsignal(signal.SIGINT) is engagekit.launch._exit_now)
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True
     )
     assert result.stdout.splitlines() == [
         "['engagekit', 'engagekit._version', 'engagekit.launch']",

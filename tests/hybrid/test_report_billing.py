@@ -262,3 +262,19 @@ def test_a_pending_milestone_overdue_by_the_data_is_projected_for_the_next_day()
     assert late.placed(date(2026, 5, 10)) == ("2026-05", date(2026, 5, 20))
     decided = PlanEntry("2026-05", eur, "milestone 'y'", date(2026, 5, 20))
     assert decided.placed(date(2026, 6, 30)) == ("2026-05", date(2026, 5, 20))
+
+
+def test_a_dedicated_team_is_projected_by_its_plan_after_its_time_entries():
+    _, _, data = _data("dedicated-team.toml")
+    (team,) = data.service.components
+    assert str(team.metrics["as_of"]) == "2026-10-30"  # the last time entry, as T&M measures it
+    (est,) = data.estimate.components
+    plan = {p["month"]: p["amount"] for p in est.details["billing_plan"]}
+    basis = {m.period.label: m for m in data.months}
+    assert basis["2026-10"].basis == "actual"
+    for label in ("2026-11", "2026-12", "2027-01", "2027-02"):
+        month = basis[label]
+        assert month.basis == "projected"
+        assert month.invoices[0].subtotal == plan[label]  # the team plan, not the seat fees only
+    # after the time entries the bill has only the month-rated seats: the projection is more
+    assert basis["2026-11"].invoices[0].subtotal > basis["2026-11"].bill.invoices[0].subtotal

@@ -227,6 +227,9 @@ def test_report_all_writes_one_page(cli, tmp_path) -> None:
         "SLA compliance across clients",
     ):
         assert f"<h2>{heading}</h2>" in html
+    # each SLA chart is named on the page, not only in its tooltip
+    assert "<h3>Incidents answered and resolved within target (%)</h3>" in html
+    assert "<h3>Availability (%)</h3>" in html
     assert "<script" not in html and "http://" not in html and "https://" not in html
 
 

@@ -96,3 +96,24 @@ def test_every_ragged_row_is_reported(tmp_path: Path) -> None:
     with pytest.raises(InputErrors) as caught:
         roster(tmp_path, HEADER + "p1,Ada\n" + ADA.replace("p1", "p2") + "p3\n")
     assert [e.row for e in caught.value.errors] == [2, 4]
+
+
+def test_the_quick_path_for_plain_numbers_reads_as_the_locale_parser_does() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from engagekit.csvfile import parse_number
+    from engagekit.portfolio.roster import _plain_number
+
+    text = st.from_regex(r"[0-9]{1,6}([.,][0-9]{1,4})?|[0-9]{1,3}([.,][0-9]{3})+", fullmatch=True)
+
+    @given(text, st.sampled_from([".", ","]))
+    def law(value: str, decimal: str) -> None:
+        quick = _plain_number(value, decimal)
+        # where the quick path answers, the locale-aware parser gives the same number
+        assert quick is None or quick == parse_number(value, decimal)
+
+    law()
+    assert _plain_number("0.8", ".") == Decimal("0.8")
+    assert _plain_number("0,8", ",") == Decimal("0.8")
+    assert _plain_number("1,234", ".") is None  # a group mark: for the locale parser

@@ -168,3 +168,32 @@ def test_toggl_durations_are_whole_minutes_half_a_minute_rounding_up(h: int, m: 
     text = f"{h:02d}:{m:02d}:{s:02d}"
     got = pl.DataFrame({"d": [text]}).select(_hms_minutes("d").alias("m"))["m"].item()
     assert got == h * 60 + m + (1 if s >= 30 else 0)
+
+
+flag_words = st.sampled_from(["yes", "no", "Yes", "NO", "y", "true", "false", "1", "0", ""])
+
+
+@given(st.lists(st.tuples(flag_words, flag_words), min_size=1, max_size=8))
+def test_yes_no_flags_read_typed_as_the_string_reader_reads_them(tmp_path_factory, flags):
+    """The typed one-pass read (yes/no flags mapped, true/false typed) gives the frame the
+    string-based reader gives, or leaves the file to it (a mix it cannot type)."""
+    from engagekit_time_material import importers
+
+    path = tmp_path_factory.mktemp("flags") / "t.csv"
+    rows = "".join(f"2026-03-0{i + 2},Ana,1.5,{b},{a},dev\n" for i, (b, a) in enumerate(flags))
+    path.write_text("date,person,hours,billable,approved,role\n" + rows)
+    fast = read_time_entries(path).frame
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(importers, "_generic_fast", lambda reader: None)  # the string reader only
+        slow = read_time_entries(path).frame
+    assert fast.equals(slow)
+
+
+def test_a_yes_no_export_takes_the_typed_read(tmp_path: Path, monkeypatch):
+    from engagekit_time_material import importers
+
+    path = tmp_path / "t.csv"
+    path.write_text("date,person,hours,billable,approved\n2026-03-02,Ana,2,yes,No\n")
+    monkeypatch.setattr(importers, "_generic", lambda reader: pytest.fail("string reader used"))
+    df = read_time_entries(path).frame
+    assert df["billable"].to_list() == [True] and df["approved"].to_list() == [False]

@@ -121,9 +121,9 @@ def _intact(row: tuple[Any, ...], prev: str | None) -> bool:
     one parse with orjson, the columns compared as one tuple, the line rows as one string.
 
     True only when ``_check`` would find nothing, so a true answer is final. False means
-    "look closer": ``_check`` then decides and names the problem, if there is one; it may
-    find none when the database wrote the line rows' JSON in another form than orjson (an
-    escaped control character), which is why the strings are only a shortcut.
+    "look closer": ``_check`` then decides and names the problem, if there is one; it finds
+    none where the database wrote the line rows' JSON in another form than orjson would,
+    which is why equal strings prove the rows right but unequal ones prove nothing.
     """
     text = row[_DOCUMENT]
     if hashlib.sha256(text).hexdigest() != row[_HASH]:

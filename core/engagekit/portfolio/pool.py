@@ -31,14 +31,21 @@ def _context() -> Any:
 
 
 def _pool(workers: int, spec: EngineSpec) -> ProcessPoolExecutor:
+    from engagekit.portfolio.roster import known_rosters
+
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_warm, initargs=(spec,)
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_warm,
+        initargs=(spec, known_rosters()),
     )
 
 
-def _warm(spec: EngineSpec) -> None:
+def _warm(spec: EngineSpec, rosters: dict[Any, Any]) -> None:
+    from engagekit.portfolio.roster import adopt_rosters
     from engagekit.portfolio.runner import _engine
 
+    adopt_rosters(rosters)
     _engine(spec)
 
 
