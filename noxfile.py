@@ -63,9 +63,11 @@ def plugin(session: nox.Session) -> None:
     plugin with `engage plugin new`, install it and run its tests."""
     session.install(".[test]")
     dist = Path(session.create_tmp()) / "dist"
+    shutil.rmtree(dist, ignore_errors=True)  # a reused tmp keeps wheels of older versions
     for path in _example_plugins():
         session.run("pip", "wheel", "--no-deps", "--wheel-dir", str(dist), path, silent=True)
-    session.install("--no-deps", *map(str, sorted(dist.glob("*.whl"))))
+    # forced: pip keeps an installed plugin of the same version, built from older sources
+    session.install("--no-deps", "--force-reinstall", *map(str, sorted(dist.glob("*.whl"))))
     models = session.run("engage", "models", "--json", silent=True)
     if '"retainer"' not in str(models):
         session.error("the retainer plugin is not listed by `engage models`")
@@ -111,7 +113,7 @@ def plugin(session: nox.Session) -> None:
         shutil.rmtree(generated)
     session.run("engage", "plugin", "new", "nox-demo", "--dir", str(generated))
     package = generated / "engagekit-nox-demo"
-    session.install("--no-deps", str(package))
+    session.install("--no-deps", "--force-reinstall", str(package))
     session.run("pytest", "-q", "-p", "no:cacheprovider", str(package / "tests"))
 
 
