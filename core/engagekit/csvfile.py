@@ -24,7 +24,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import mmap
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -324,18 +323,26 @@ def _sniff(line: str) -> str:
 
 
 def _direct(path: Path, fmt: CsvFormat) -> bool:
-    """Whether polars can read the file as it is: UTF-8 with \\n line ends."""
+    """Whether polars can read the file as it is: UTF-8 with \\n line ends.
+
+    Read in blocks, not mapped: pages of a mapped file count in the process's memory, so a
+    scan of a file without CRs would hold all of it (a batched reader holds one batch).
+    """
     if not fmt.is_utf8:
         return False
     with path.open("rb") as f:
-        try:
-            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file
-            return False
-        with mm:
-            # CR-only line ends: a CR that no LF follows
-            cr = mm.find(b"\r")
-            return cr == -1 or (mm[cr : cr + 2] == b"\r\n" and mm.find(b"\n") != -1)
+        if not f.read(1):
+            return False  # an empty file
+        f.seek(0)
+        while block := f.read(1 << 20):
+            cr = block.find(b"\r")
+            if cr == -1:
+                continue
+            # CR-only line ends: the first CR is not followed by an LF
+            if cr + 1 == len(block):
+                block += f.read(1)
+            return block[cr : cr + 2] == b"\r\n"
+    return True
 
 
 def open_csv(path: str | Path, fmt: CsvFormat | None = None, *, what: str = "file") -> CsvFile:
