@@ -52,9 +52,10 @@ STAGES: dict[str, int] = {"discount": 100, "surcharge": 200, "fee": 300, "tax": 
 Stage = Literal["discount", "surcharge", "fee", "tax"]
 
 
-#: The most trials a simulation runs: the models keep per-trial samples of every component
-#: (and of every item of a fixed-price phase), so memory grows with trials; a million keeps a
-#: project of a few dozen simulated quantities within a few hundred MB.
+#: The most trials a simulation runs. The models draw in chunks of a fixed size, but keep one
+#: float64 per trial of each quantity they report (a component's effort and cost for the joint
+#: percentiles, a phase's, a month's headcount); a million keeps a project of a few dozen such
+#: quantities within a few hundred MB.
 MAX_TRIALS = 1_000_000
 
 
