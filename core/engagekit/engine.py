@@ -86,10 +86,15 @@ def _register_recording_deprecations(
         warnings.simplefilter("always")
         pm.register(obj, name=name)
     out = []
-    for w in caught:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        if issubclass(w.category, ContractDeprecationWarning):
-            out.append(f"{w.filename}:{w.lineno}: {w.message}")
+    try:
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            if issubclass(w.category, ContractDeprecationWarning):
+                out.append(f"{w.filename}:{w.lineno}: {w.message}")
+    except Warning:
+        # warnings are errors here (python -W error): the plugin is refused, by name, not loaded
+        pm.unregister(obj)
+        raise
     return tuple(out)
 
 
@@ -272,7 +277,7 @@ class Engine:
             return info
         try:
             deprecations = _register_recording_deprecations(self.pm, obj, name)
-        except (pluggy.PluginValidationError, ValueError) as exc:
+        except (pluggy.PluginValidationError, ValueError, Warning) as exc:
             return self._fail(name, dist, version, f"invalid plugin: {exc}")
         try:
             self.pm.check_pending()

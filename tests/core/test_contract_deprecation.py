@@ -137,3 +137,13 @@ def test_the_hook_reference_says_what_is_deprecated_and_until_when():
     assert "Deprecated" not in measure and "New in contract 2.1" in measure
     old = inspect.signature(hookspecs.measure_service)
     assert old.parameters.keys() == inspect.signature(hookspecs.measure).parameters.keys()
+
+
+def test_with_warnings_as_errors_an_old_style_plugin_is_refused_by_name():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        engine = engagekit.create_engine(plugins=[OldStyle()], entry_points=False)
+    (info,) = [p for p in engine.plugins if p.name != "engagekit" and p.status != "ok"]
+    assert "'measure_service' is deprecated" in (info.error or "")
+    assert "gauge" not in engine.models
+    assert not any(isinstance(p, OldStyle) for p in engine.pm.get_plugins())
