@@ -89,8 +89,9 @@ def propose_scope(
     draws = options.draws
     cost_per_column = np.array([float(rates[c.role][1]) for c in draws.columns])
     risk = [i for i, c in enumerate(draws.columns) if c.kind == "risk"]
-    all_cost = draws.hours @ cost_per_column
-    items_cost = all_cost - draws.hours[:, risk] @ cost_per_column[risk] if risk else all_cost
+    # dot, not hours @: a run too large to hold has no matrix to multiply (engagekit.compare).
+    all_cost = draws.dot(cost_per_column)
+    items_cost = all_cost - draws.select(risk).dot(cost_per_column[risk]) if risk else all_cost
     target = terms.target_confidence
     base = _quantile(items_cost, target).quantize(q)
     with_risks = _quantile(all_cost, target).quantize(q)

@@ -5,12 +5,21 @@ does: ``min + (max - min) * Beta(1 + 4 (likely - min) / (max - min), 1 + 4 (max 
 (max - min))``), each risk event happens with its probability, and the run phase's incidents of
 each month are Poisson. Every proposal is settled on these same draws, so the differences
 between models come from the models, never from noise.
+
+Memory: a run of at most ``CHUNK_CELLS`` trials times columns (and ``CHUNK_TRIALS`` trials)
+keeps its ``(trials, columns)`` matrix. A larger one never holds it: ``draw`` walks the trials
+in chunks of that size once,
+keeping each chunk's generator state and, per trial, the hours of each group of columns of one
+kind, role and phase (what ``dot``, ``role_hours`` and ``part`` are asked for); ``chunks()``
+then draws each chunk again, exactly as the whole matrix would have held it, for the models to
+settle on. The figures are those of the whole matrix, to the last bit of every draw (the sums
+of a chunk may differ from the whole matrix's in their last bit: a different order of addition).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -20,10 +29,16 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-__all__ = ["Column", "Draws", "draw"]
+__all__ = ["CHUNK_CELLS", "Column", "Draws", "draw"]
 
 #: OpenBLAS goes multi-threaded above m * n * k = 4 * 65536 (see the fixed-price simulation).
 _SINGLE_THREAD_MNK = 4 * 65536
+#: Trials times columns of hours held at once (32 MB of float64): the whole matrix below it,
+#: a chunk of trials above.
+CHUNK_CELLS = 1 << 22
+#: At most this many trials in a chunk, however few the columns: what a model settles a chunk
+#: into (hours by role and month, billing by month) grows with its trials, not its columns.
+CHUNK_TRIALS = 1 << 16
 
 
 @attrs.frozen
@@ -39,11 +54,23 @@ class Column:
 @attrs.frozen(eq=False)
 class Draws:
     """Per-trial hours of each column (``(trials, columns)``) and run-phase incidents of each
-    month (``(trials, run months)``, or None without a run phase)."""
+    month (``(trials, run months)``, or None without a run phase).
+
+    ``hours`` and ``incidents`` of a run too large to hold (see the module doc) are drawn again
+    and put together when asked for, the whole matrix at once: models settle on ``chunks()``,
+    where they are small, and use ``dot``, ``role_hours``, ``phase_hours`` and ``total_hours``
+    on the whole run."""
 
     columns: tuple[Column, ...]
-    hours: NDArray[np.float64]
-    incidents: NDArray[np.float64] | None = None
+    _hours: NDArray[np.float64] | None = attrs.field(alias="hours")
+    _incidents: NDArray[np.float64] | None = attrs.field(default=None, alias="incidents")
+    #: A run drawn in chunks: where the chunks come from, and which of its columns these are.
+    _source: _Chunked | None = attrs.field(default=None, alias="source", repr=False)
+    _index: tuple[int, ...] = attrs.field(default=(), alias="index", repr=False)
+    _run: bool = attrs.field(default=False, alias="run", repr=False)
+    #: For a chunk: the draws of all trials it is a chunk of (``work_by_month`` plans the
+    #: months of the longest trial of them all, so that every chunk has the same months).
+    whole: Draws | None = attrs.field(default=None, repr=False)
     _sums: dict[str, dict[str, NDArray[np.float64]]] = attrs.field(
         factory=dict, init=False, repr=False
     )
@@ -55,8 +82,58 @@ class Draws:
     memo: dict[object, object] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
+    def chunked(self) -> bool:
+        """True when the hours are not held but drawn again chunk by chunk (``chunks()``)."""
+        return self._source is not None
+
+    @property
     def trials(self) -> int:
-        return int(self.hours.shape[0]) if self.incidents is None else int(self.incidents.shape[0])
+        if self._source is not None:
+            return self._source.trials
+        if self._incidents is not None:
+            return int(self._incidents.shape[0])
+        assert self._hours is not None
+        return int(self._hours.shape[0])
+
+    @property
+    def hours(self) -> NDArray[np.float64]:
+        """Hours of each column, per trial: ``(trials, columns)``; for a chunked run, the
+        whole matrix, drawn again (``chunks()`` and ``dot`` don't need it)."""
+        if self._hours is not None:
+            return self._hours
+        if "hours" not in self.memo:
+            import numpy as np
+
+            self.memo["hours"] = np.concatenate([c.hours for c in self.chunks()]).reshape(
+                self.trials, len(self.columns)
+            )
+        out: NDArray[np.float64] = self.memo["hours"]  # type: ignore[assignment]
+        return out
+
+    @property
+    def incidents(self) -> NDArray[np.float64] | None:
+        if self._source is None or not self._run or self._source.poisson is None:
+            return self._incidents
+        if "incidents" not in self.memo:
+            import numpy as np
+
+            self.memo["incidents"] = np.concatenate(
+                [c.incidents for c in self.chunks() if c.incidents is not None]
+            )
+        out: NDArray[np.float64] = self.memo["incidents"]  # type: ignore[assignment]
+        return out
+
+    def chunks(self) -> Iterator[Draws]:
+        """These draws in chunks of trials, in order, each held whole (itself, if it is)."""
+        if self._source is None:
+            yield self
+            return
+        for first in range(0, self.trials, self._source.rows):
+            hours, incidents = self._source.chunk(first)
+            keep = list(self._index)
+            if keep != list(range(len(self._source.columns))):
+                hours = hours[:, keep]
+            yield Draws(self.columns, hours, incidents if self._run else None, whole=self)
 
     def part(self, scope: Scope) -> Draws:
         """The columns of ``scope``'s items and risks (a part of the scope drawn), and the
@@ -67,35 +144,70 @@ class Draws:
         key = (wanted, scope.run is not None)
         if key not in self._parts:
             keep = [i for i, c in enumerate(self.columns) if (c.kind, c.name) in wanted]
-            incidents = self.incidents if scope.run is not None else None
-            if len(keep) == len(self.columns) and incidents is self.incidents:
+            run = scope.run is not None and (self._run or self._incidents is not None)
+            if self._source is not None:
+                if len(keep) == len(self.columns) and run == self._run:
+                    return self
+                index = tuple(self._index[i] for i in keep)
+                columns = tuple(self.columns[i] for i in keep)
+                self._parts[key] = Draws(columns, None, source=self._source, index=index, run=run)
+                return self._parts[key]
+            incidents = self._incidents if scope.run is not None else None
+            if len(keep) == len(self.columns) and incidents is self._incidents:
                 return self
+            assert self._hours is not None
             # Columns are in phase order, so the phases of a mix are a view, not a copy.
             contiguous = keep and keep == list(range(keep[0], keep[-1] + 1))
-            hours = self.hours[:, keep[0] : keep[-1] + 1] if contiguous else self.hours[:, keep]
-            self._parts[key] = Draws(tuple(self.columns[i] for i in keep), hours, incidents)
+            hours = self._hours[:, keep[0] : keep[-1] + 1] if contiguous else self._hours[:, keep]
+            whole = self.whole.part(scope) if self.whole is not None else None
+            self._parts[key] = Draws(
+                tuple(self.columns[i] for i in keep), hours, incidents, whole=whole
+            )
         return self._parts[key]
+
+    def select(self, keep: list[int]) -> Draws:
+        """Only the columns at ``keep`` (no incidents)."""
+        if self._source is not None:
+            index = tuple(self._index[i] for i in keep)
+            return Draws(
+                tuple(self.columns[i] for i in keep), None, source=self._source, index=index
+            )
+        assert self._hours is not None
+        return Draws(tuple(self.columns[i] for i in keep), self._hours[:, keep])
 
     def dot(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
         """``hours @ weights`` (a vector or a ``(columns, k)`` matrix) in blocks of trials small
         enough for OpenBLAS to stay on one thread: thin products are fastest so, above all on
-        a busy machine."""
+        a busy machine. Of a chunked run: from the per-trial hours of its groups of columns
+        when ``weights`` are the same within each group (by role, by phase, by kind), else
+        chunk by chunk."""
         import numpy as np
 
+        if self._source is not None:
+            by_group = self._source.by_group(self._index, weights)
+            if by_group is not None:
+                return by_group
+            return np.concatenate([c.dot(weights) for c in self.chunks()])
+        assert self._hours is not None
         k = 1 if weights.ndim == 1 else int(weights.shape[1])
         if k == 1:
-            return self.hours @ weights
+            return self._hours @ weights
         step = max(16, _SINGLE_THREAD_MNK // max(1, len(self.columns) * k))
         out = np.empty((self.trials, k))
         for first in range(0, self.trials, step):
-            out[first : first + step] = self.hours[first : first + step] @ weights
+            out[first : first + step] = self._hours[first : first + step] @ weights
         return out
 
     def total_hours(self) -> NDArray[np.float64]:
         """Hours of every column, per trial."""
         import numpy as np
 
-        out: NDArray[np.float64] = self.hours.sum(axis=1) if self.columns else np.zeros(self.trials)
+        if not self.columns:
+            return np.zeros(self.trials)
+        if self._source is not None:
+            return self.dot(np.ones(len(self.columns)))
+        assert self._hours is not None
+        out: NDArray[np.float64] = self._hours.sum(axis=1)
         return out
 
     def role_hours(self) -> dict[str, NDArray[np.float64]]:
@@ -125,6 +237,120 @@ class Draws:
         return {name: np.ascontiguousarray(sums[:, j]) for j, name in enumerate(groups)}
 
 
+@attrs.frozen(eq=False)
+class _Layout:
+    """How ``draw`` turns random numbers into hours: the items' beta-PERT parameters (of the
+    items whose hours vary), the risks' probabilities and impacts, and where each column goes."""
+
+    low: NDArray[np.float64]
+    varying: NDArray[np.intp]
+    alpha: NDArray[np.float64]
+    beta: NDArray[np.float64]
+    span: NDArray[np.float64]
+    probability: NDArray[np.float64]
+    impact: NDArray[np.float64]
+    place: list[int] | None
+
+    def hours(
+        self, rng: np.random.Generator, trials: int, risk_rng: np.random.Generator
+    ) -> NDArray[np.float64]:
+        """``trials`` rows of hours: their beta variates from ``rng``, their risks' uniforms
+        from ``risk_rng`` (the same generator when the whole run is drawn at once)."""
+        import numpy as np
+
+        n = len(self.low)
+        hours = np.empty((trials, n + len(self.impact)))
+        if len(self.varying):
+            variates = rng.beta(self.alpha, self.beta, (trials, len(self.varying)))
+            variates *= self.span
+            variates += self.low[self.varying]
+            if len(self.varying) == hours.shape[1]:
+                hours = variates  # the common case: no constants, no risks, no copy
+            elif len(self.varying) == n:
+                hours[:, :n] = variates
+            else:
+                hours[:, :n] = self.low
+                hours[:, self.varying] = variates
+        else:
+            hours[:, :n] = self.low
+        if len(self.impact):
+            hours[:, n:] = (risk_rng.random((trials, len(self.impact))) < self.probability) * (
+                self.impact
+            )
+            if self.place is not None:
+                hours = np.ascontiguousarray(hours[:, self.place])
+        return hours
+
+
+@attrs.frozen(eq=False)
+class _Chunked:
+    """How to draw again any chunk of a run too large to hold: the generator's state at the
+    start of each chunk's beta variates, after the last of them (the risks' uniforms follow,
+    one per trial and risk), and at the start of each chunk's incidents; plus each trial's
+    hours per group of columns (same kind, role and phase)."""
+
+    columns: tuple[Column, ...]
+    trials: int
+    rows: int
+    layout: _Layout
+    beta_states: list[Mapping[str, Any]]
+    risk_state: Mapping[str, Any]
+    #: The run phase's incidents a month, its months, and each chunk's state.
+    poisson: tuple[float, int, list[Mapping[str, Any]]] | None
+    #: Group of each column, and each trial's hours per group: ``(trials, groups)``.
+    group: NDArray[np.intp]
+    sums: NDArray[np.float64] = attrs.field(repr=False)
+
+    def chunk(self, first: int) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+        """Hours and incidents of the trials from ``first`` (at most ``rows`` of them)."""
+        import numpy as np
+
+        rows = min(self.rows, self.trials - first)
+        rng = _generator(self.beta_states[first // self.rows])
+        risk_rng = _generator(self.risk_state, first * len(self.layout.impact))
+        hours = self.layout.hours(rng, rows, risk_rng)
+        incidents = None
+        if self.poisson is not None:
+            lam, months, states = self.poisson
+            incidents = (
+                _generator(states[first // self.rows])
+                .poisson(lam, size=(rows, months))
+                .astype(np.float64)
+            )
+        return hours, incidents
+
+    def by_group(
+        self, index: tuple[int, ...], weights: NDArray[np.float64]
+    ) -> NDArray[np.float64] | None:
+        """``hours[:, index] @ weights`` from the group sums, or None when ``index`` holds
+        part of a group or ``weights`` differ within one."""
+        import numpy as np
+
+        at = np.asarray(index, dtype=np.intp)
+        groups = self.group[at]
+        used = np.unique(groups)
+        if np.count_nonzero(np.isin(self.group, used)) != len(at):
+            return None
+        w = weights if weights.ndim == 2 else weights[:, None]
+        first = np.array([np.flatnonzero(groups == g)[0] for g in used], dtype=np.intp)
+        per_group = w[first]
+        if not np.array_equal(per_group[np.searchsorted(used, groups)], w):
+            return None
+        out: NDArray[np.float64] = self.sums[:, used] @ per_group
+        return out if weights.ndim == 2 else out[:, 0]
+
+
+def _generator(state: Mapping[str, Any], skip: int = 0) -> np.random.Generator:
+    """A generator at ``state``, ``skip`` 64-bit draws on (one per uniform)."""
+    import numpy as np
+
+    bits = np.random.PCG64()
+    bits.state = dict(state)  # type: ignore[assignment]  # numpy types it as its own TypedDict
+    if skip:
+        bits.advance(skip)
+    return np.random.Generator(bits)
+
+
 def draw(scope: Scope, *, trials: int, seed: int) -> Draws:
     """Draw ``trials`` trials of ``scope``: items, then risks, then incidents, from one
     ``numpy.random.Generator(PCG64(seed))``. Columns are ordered by phase (its items, then
@@ -136,43 +362,89 @@ def draw(scope: Scope, *, trials: int, seed: int) -> Draws:
     risks = sorted(scope.risks, key=lambda r: order.get(r.phase or "", len(order)))
     columns = [Column("item", it.name, it.role, it.phase) for it in items]
     columns += [Column("risk", r.name, r.role, r.phase or "") for r in risks]
-    rng = np.random.Generator(np.random.PCG64(seed))
     low = np.array([float(it.min) for it in items])
     mode = np.array([float(it.likely) for it in items])
     high = np.array([float(it.max) for it in items])
     varying = np.flatnonzero(high > low)
-    n = len(low)
-    hours = np.empty((trials, len(columns)))
-    if len(varying):
-        lo, mo, hi = low[varying], mode[varying], high[varying]
-        span = hi - lo
-        variates = rng.beta(1 + 4 * (mo - lo) / span, 1 + 4 * (hi - mo) / span, (trials, len(lo)))
-        variates *= span
-        variates += lo
-        if len(varying) == len(columns):
-            hours = variates  # the common case: no constants, no risks, no copy
-        elif len(varying) == n:
-            hours[:, :n] = variates
-        else:
-            hours[:, :n] = low
-            hours[:, varying] = variates
+    lo, mo, hi = low[varying], mode[varying], high[varying]
+    span = hi - lo
+    # Each risk's column goes to the end of its phase (a stable reordering, one copy).
+    place: list[int] | None = sorted(
+        range(len(columns)),
+        key=lambda i: (order.get(columns[i].phase, len(order)), columns[i].kind == "risk"),
+    )
+    if place == list(range(len(columns))):
+        place = None
     else:
-        hours[:, :n] = low
-    if risks:
-        p = np.array([float(r.probability) for r in risks])
-        impact = np.array([float(r.impact) for r in risks])
-        hours[:, n:] = (rng.random((trials, len(p))) < p) * impact
-        # Each risk's column goes to the end of its phase (a stable reordering, one copy).
-        place = sorted(
-            range(len(columns)),
-            key=lambda i: (order.get(columns[i].phase, len(order)), columns[i].kind == "risk"),
-        )
-        if place != list(range(len(columns))):
-            columns = [columns[i] for i in place]
-            hours = np.ascontiguousarray(hours[:, place])
+        columns = [columns[i] for i in place]  # type: ignore[union-attr]
+    layout = _Layout(
+        low=low,
+        varying=varying,
+        alpha=1 + 4 * (mo - lo) / span if len(varying) else lo,
+        beta=1 + 4 * (hi - mo) / span if len(varying) else lo,
+        span=span,
+        probability=np.array([float(r.probability) for r in risks]),
+        impact=np.array([float(r.impact) for r in risks]),
+        place=place,
+    )
+    rng = np.random.Generator(np.random.PCG64(seed))
+    rows = max(1024, min(CHUNK_TRIALS, CHUNK_CELLS // max(1, len(columns))))
+    if trials > rows:
+        return _draw_in_chunks(scope, tuple(columns), trials, rows, rng, layout)
+    hours = layout.hours(rng, trials, rng)
     incidents = None
     if scope.run is not None:
         incidents = rng.poisson(
             float(scope.run.incidents_per_month), size=(trials, scope.run.months)
         ).astype(np.float64)
     return Draws(tuple(columns), hours, incidents)
+
+
+def _draw_in_chunks(
+    scope: Scope,
+    columns: tuple[Column, ...],
+    trials: int,
+    rows: int,
+    rng: np.random.Generator,
+    layout: _Layout,
+) -> Draws:
+    """Walk the trials once (see the module doc): the generator's states, and each trial's
+    hours per group of columns."""
+    import numpy as np
+
+    keys: dict[tuple[str, str, str], int] = {}
+    group = np.array([keys.setdefault((c.kind, c.role, c.phase), len(keys)) for c in columns])
+    onehot = np.zeros((len(columns), len(keys)))
+    onehot[np.arange(len(columns)), group] = 1.0
+    starts = range(0, trials, rows)
+    beta_states = []
+    for first in starts:
+        beta_states.append(rng.bit_generator.state)
+        if len(layout.varying):
+            rng.beta(layout.alpha, layout.beta, (min(rows, trials - first), len(layout.varying)))
+    risk_state = rng.bit_generator.state
+    poisson = None
+    if scope.run is not None:
+        after = _generator(risk_state, trials * len(layout.impact))
+        lam, months = float(scope.run.incidents_per_month), scope.run.months
+        states = []
+        for first in starts:
+            states.append(after.bit_generator.state)
+            after.poisson(lam, size=(min(rows, trials - first), months))
+        poisson = (lam, months, states)
+    source = _Chunked(
+        columns,
+        trials,
+        rows,
+        layout,
+        beta_states=beta_states,
+        risk_state=risk_state,
+        poisson=poisson,
+        group=group,
+        sums=np.empty((trials, len(keys))),
+    )
+    for first in starts:
+        hours, _ = source.chunk(first)
+        source.sums[first : first + len(hours)] = Draws(columns, hours).dot(onehot)
+    index = tuple(range(len(columns)))
+    return Draws(columns, None, source=source, index=index, run=scope.run is not None)

@@ -16,7 +16,7 @@ import attrs
 
 from engagekit.compare.draws import Draws
 from engagekit.compare.plan import Plan, plan_delivery
-from engagekit.compare.proposal import Outcome, Proposal, ProposeOptions
+from engagekit.compare.proposal import Outcome, Proposal, ProposeOptions, Settled
 from engagekit.compare.scope import Scope
 from engagekit.errors import EngageError, InputError, PluginError
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from engagekit.engine import Engine
     from engagekit.project import Project
 
-__all__ = ["MIXES", "Offer", "build_offers", "settle"]
+__all__ = ["MIXES", "Offer", "build_offers", "settle", "settle_all"]
 
 #: The mixes compared when the scope has more than one phase and both models propose:
 #: the first model carries the first phase, the second the others.
@@ -146,6 +146,36 @@ def build_offers(
 def _name(models: list[str], runs: list[tuple[Proposal, Scope]]) -> str:
     name = " then ".join(models)
     return f"{name} + {runs[0][0].model}" if runs else name
+
+
+def settle_all(offers: Sequence[Offer], draws: Draws, project: Project) -> list[Settled]:
+    """Every offer settled on the common draws. A run held whole is settled at once; a chunked
+    one chunk by chunk, each offer's outcome of a chunk reduced at once to the per-trial costs
+    and the month sums: memory grows with the trials, not with trials times items or months."""
+    import numpy as np
+
+    if not draws.chunked:
+        return [Settled.of(settle(o, draws, project)) for o in offers]
+    trials = draws.trials
+    client = [np.empty(trials) for _ in offers]
+    firm = [np.empty(trials) for _ in offers]
+    months: list[dict[str, float]] = [{} for _ in offers]
+    first = 0
+    for chunk in draws.chunks():
+        rows = chunk.trials
+        for i, offer in enumerate(offers):
+            outcome = settle(offer, chunk, project)
+            client[i][first : first + rows] = outcome.client_cost
+            firm[i][first : first + rows] = outcome.firm_cost
+            for label, total in zip(outcome.months, outcome.billing.sum(axis=0), strict=True):
+                months[i][label] = months[i].get(label, 0.0) + float(total)
+        first += rows
+    out = []
+    for i in range(len(offers)):
+        labels = tuple(sorted(months[i]))
+        mean = np.array([months[i][m] / trials for m in labels])
+        out.append(Settled(labels, client[i], firm[i], mean))
+    return out
 
 
 def settle(offer: Offer, draws: Draws, project: Project) -> Outcome:

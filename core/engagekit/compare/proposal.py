@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from engagekit.compare.draws import Draws
     from engagekit.compare.plan import Plan
 
-__all__ = ["Fit", "Outcome", "Proposal", "ProposeOptions"]
+__all__ = ["Fit", "Outcome", "Proposal", "ProposeOptions", "Settled"]
 
 
 @attrs.frozen
@@ -85,6 +85,33 @@ class Outcome:
                 billing[:, at] += p.billing
             cost += p.firm_cost
         return cls(months, billing, cost)
+
+
+@attrs.frozen(eq=False)
+class Settled:
+    """What a comparison keeps of an offer's outcomes: the client's cost and the firm's in every
+    trial, and the expected billing of each month. A run settled chunk by chunk holds no more
+    than these, whatever its months."""
+
+    months: tuple[str, ...]
+    client_cost: NDArray[np.float64]
+    firm_cost: NDArray[np.float64]
+    #: The mean over trials of each month's billing.
+    billing_mean: NDArray[np.float64]
+
+    @property
+    def trials(self) -> int:
+        return int(self.client_cost.shape[0])
+
+    @property
+    def margin(self) -> NDArray[np.float64]:
+        return self.client_cost - self.firm_cost
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> Settled:
+        return cls(
+            outcome.months, outcome.client_cost, outcome.firm_cost, outcome.billing.mean(axis=0)
+        )
 
 
 @attrs.frozen

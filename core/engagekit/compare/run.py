@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from engagekit.compare.draws import Draws, draw
-from engagekit.compare.offers import build_offers, settle
+from engagekit.compare.offers import build_offers, settle_all
 from engagekit.compare.plan import Plan
 from engagekit.compare.rank import Ranked, rank
 from engagekit.compare.scope import Facts, Scope
@@ -63,7 +63,10 @@ def compare(
             hint="engage models lists the installed models; --models picks some",
         )
     worst = overrun_trials(draws.total_hours())
-    summaries = [summarise(o, settle(o, draws, project), worst, project.currency) for o in offers]
+    settled = settle_all(offers, draws, project)
+    summaries = [
+        summarise(o, s, worst, project.currency) for o, s in zip(offers, settled, strict=True)
+    ]
     return Comparison(
         scope=scope,
         project=project,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from engagekit.compare.offers import Offer
-from engagekit.compare.proposal import Fit, Outcome
+from engagekit.compare.proposal import Fit, Settled
 from engagekit.money import Money, quantum
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Summary:
     components: tuple[Any, ...] = attrs.field(eq=False, repr=False)
     #: Each component's settings table, as it would be in a project file.
     settings: tuple[dict[str, Any], ...] = attrs.field(default=(), eq=False, repr=False)
-    outcome: Outcome | None = attrs.field(default=None, eq=False, repr=False)
+    outcome: Settled | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def overrun_carrier(self) -> str:
@@ -88,7 +88,7 @@ def overrun_trials(total_hours: NDArray[np.float64]) -> NDArray[np.bool_]:
     return top
 
 
-def summarise(offer: Offer, outcome: Outcome, worst: NDArray[np.bool_], currency: str) -> Summary:
+def summarise(offer: Offer, outcome: Settled, worst: NDArray[np.bool_], currency: str) -> Summary:
     import numpy as np
 
     client = outcome.client_cost
@@ -97,7 +97,7 @@ def summarise(offer: Offer, outcome: Outcome, worst: NDArray[np.bool_], currency
     margin_mean = float(margin.mean())
     spread_client = max(0.0, float(client[worst].mean()) - client_mean)
     spread_firm = max(0.0, margin_mean - float(margin[worst].mean()))
-    expected = outcome.billing.mean(axis=0)
+    expected = outcome.billing_mean
     pct = (
         Decimal(repr(100 * margin_mean / client_mean)).quantize(Decimal("0.1"))
         if client_mean
