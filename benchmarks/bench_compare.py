@@ -10,6 +10,11 @@ of its own, and `engage estimate --trials 10000` of it is the baseline. Both sid
 the fixed price.
 
 Goal (issue 15): median time at most 1.5x the baseline's: the trials are drawn once for all.
+
+Memory (issue 17): `engage compare --trials 500000` of the same scope against a floor that holds
+the (trials, items + risks) float64 matrix of its draws (floors/draws_matrix_floor.py, 800 MB
+here) and does nothing else: median peak RSS at most 0.5x the floor's, since a run that large
+is drawn and settled in chunks of trials and never holds the matrix.
 """
 
 from __future__ import annotations
@@ -118,6 +123,16 @@ def run(bench: gate.Bench) -> None:
         alone,
         pairs=3 if bench.quick else 5,
         time_at_most=1.5,
+    )
+    many = "50000" if bench.quick else "500000"
+    bench.compare(
+        f"compare at {many} trials / the matrix of its draws: peak RSS",
+        gate.engage("compare", str(bench.tmp / "scope.toml"), "--trials", many, "--json"),
+        gate.script("floors/draws_matrix_floor.py", str(bench.tmp / "scope.toml"), many),
+        pairs=3,
+        warmup=0,
+        rss_at_most=None if bench.quick else 0.5,
+        labels=("engagekit", "matrix"),
     )
 
 
