@@ -28,7 +28,7 @@ def propose_scope(
     roles = sorted(plan.fte)
     rates = {role: hourly_rates(project, role, plan.start) for role in roles}
     draws = options.draws
-    billed = draws.hours @ np.array([float(rates[c.role][0]) for c in draws.columns])
+    billed = draws.dot(np.array([float(rates[c.role][0]) for c in draws.columns]))
     at = float(np.percentile(billed, scope.terms.target_confidence))
     ceiling = (Decimal(repr(at)) / 100).to_integral_value(rounding=ROUND_CEILING) * 100
     settings: dict[str, Any] = {
