@@ -8,12 +8,12 @@ between models come from the models, never from noise.
 
 Memory: a run of at most ``CHUNK_CELLS`` trials times columns (and ``CHUNK_TRIALS`` trials)
 keeps its ``(trials, columns)`` matrix. A larger one never holds it: ``draw`` walks the trials
-in chunks of that size once,
-keeping each chunk's generator state and, per trial, the hours of each group of columns of one
-kind, role and phase (what ``dot``, ``role_hours`` and ``part`` are asked for); ``chunks()``
-then draws each chunk again, exactly as the whole matrix would have held it, for the models to
-settle on. The figures are those of the whole matrix, to the last bit of every draw (the sums
-of a chunk may differ from the whole matrix's in their last bit: a different order of addition).
+in chunks once, keeping each chunk's place in the random stream and, per trial, the hours of
+each group of columns of one kind, role and phase (what ``dot``, ``role_hours`` and ``part``
+are asked for); ``chunks()`` then draws each chunk again, exactly as the whole matrix would
+hold it, for the models to settle on. Every draw is the whole matrix's to the last bit; sums
+over chunks may differ from the whole matrix's in the last bit (another order of addition),
+never by a cent in a reported figure.
 """
 
 from __future__ import annotations
