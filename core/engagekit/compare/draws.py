@@ -211,16 +211,30 @@ class Draws:
         return out
 
     def role_hours(self) -> dict[str, NDArray[np.float64]]:
-        """Hours per role, per trial (computed once per draws)."""
+        """Hours per role, per trial (computed once per draws; of a chunked run, from its
+        group sums at each call, so that they are not kept beside them)."""
+        if self._source is not None:
+            return self._sum_by(lambda c: c.role)
         if "role" not in self._sums:
             self._sums["role"] = self._sum_by(lambda c: c.role)
         return self._sums["role"]
 
     def phase_hours(self) -> dict[str, NDArray[np.float64]]:
         """Hours per phase, per trial, phases in the order they first appear."""
+        if self._source is not None:
+            return self._sum_by(lambda c: c.phase)
         if "phase" not in self._sums:
             self._sums["phase"] = self._sum_by(lambda c: c.phase)
         return self._sums["phase"]
+
+    def role_maxima(self) -> dict[str, float]:
+        """The most hours of each role in any trial (computed once per draws)."""
+        if "role_maxima" not in self.memo:
+            self.memo["role_maxima"] = {
+                role: float(h.max()) if len(h) else 0.0 for role, h in self.role_hours().items()
+            }
+        out: dict[str, float] = self.memo["role_maxima"]  # type: ignore[assignment]
+        return out
 
     def _sum_by(self, key: Callable[[Column], str]) -> dict[str, NDArray[np.float64]]:
         import numpy as np

@@ -178,8 +178,7 @@ def _work_by_month(
     role_hours = draws.role_hours()
     # A chunk of a larger run plans the months of the longest trial of the whole run: every
     # chunk then bills the same months, as the whole run would.
-    whole = (draws.whole or draws).role_hours()
-    tops = {role: float(h.max()) if len(h) else 0.0 for role, h in whole.items()}
+    tops = (draws.whole or draws).role_maxima()
     months = max(plan.month_count, 1)
     while True:
         labels, hours = month_hours(calendar, plan.start, months)
