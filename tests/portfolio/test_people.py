@@ -258,3 +258,21 @@ def test_cost_rows_naming_people_the_roster_lacks(cli, workspace, tmp_path) -> N
     shutil.copytree(project.parent, alone)
     result = cli("bill", str(alone / "team.toml"), "--period", "2026-03")
     assert result.exit_code == 0, result.output
+
+
+def test_workers_check_the_roster_as_one_process_does(
+    cli, workspace, monkeypatch, tmp_path
+) -> None:
+    import tempfile
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    root = workspace({"a": ("ada", "0.5"), "b": ("Carl Nobody", "0.5"), "c": ("bob", "0.5")})
+    args = ["bill", "--all", "--period", "2026-03", "--workspace", str(root), "--csv"]
+    one, two = cli(*args, "--workers", "1"), cli(*args, "--workers", "2")
+    assert one.exit_code == two.exit_code == 1, two.output
+    assert two.stdout == one.stdout and "Project a" in two.stdout and "Project c" in two.stdout
+    assert "'Carl Nobody' is not in the workspace's roster" in two.stderr
+    assert two.stderr.strip().endswith("1 of 3 projects failed")
+    assert list(shared.iterdir()) == []  # the roster handed to the workers is not left behind
