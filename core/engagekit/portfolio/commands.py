@@ -80,7 +80,9 @@ def add_portfolio_commands(app: typer.Typer, engine: Engine, state: Any) -> None
             typer.Option("--period", "-p", help="The month to show (default: the current one)."),
         ] = None,
         workspace: WorkspaceOpt = None,
-        workers: WorkersOpt = 1,
+        workers: Annotated[
+            int, typer.Option("--workers", min=1, help="Local worker processes.")
+        ] = 1,
         json_: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
     ) -> None:
         """The month across the workspace: billed, issued, WIP, budget, SLAs, margin, risk."""
