@@ -66,14 +66,36 @@ PORTFOLIO_PARAMS = {
 }
 
 
+#: One ``--all`` example per command, after the command's own (``engagekit.cli.EXAMPLES``).
+ALL_EXAMPLES = {
+    "estimate": "engage estimate --all --workers 2         (in a workspace folder)",
+    "bill": "engage bill --all -p 2026-03 --workspace examples --csv",
+    "staff": "engage staff --all --workspace examples",
+    "measure": "engage measure --all -p 2026-03 --json",
+    "report": "engage report --all -o portfolio.html",
+    "status": "engage status --workspace examples -p 2026-03",
+}
+
+
+def _examples(name: str) -> str:
+    from engagekit.cli import EXAMPLES
+
+    lines = [*EXAMPLES.get(name, ()), ALL_EXAMPLES[name]]
+    # \b keeps click from re-wrapping the example lines into one paragraph
+    return "\b\nExamples:\n" + "\n".join(f"  {e}" for e in lines)
+
+
 def add_portfolio_commands(app: typer.Typer, engine: Engine, state: Any) -> None:
     """Give the project commands ``--all``; add ``engage status``."""
     for info in app.registered_commands:
         callback = info.callback
-        if callback is not None and (info.name or callback.__name__) in WRAPPED:
+        name = info.name or (callback.__name__ if callback else "")
+        if callback is not None and name in WRAPPED:
             info.callback = _with_all(callback, engine, state)
+            if not info.epilog:
+                info.epilog = _examples(name)
 
-    @app.command()
+    @app.command(epilog=_examples("status"))
     def status(
         period: Annotated[
             str | None,
