@@ -1,5 +1,5 @@
 """``check_component`` of the SLA model: the coverage calendar and every data file, read as
-``bill`` and ``measure`` read them, and the out-of-scope work through the model that
+``bill`` and ``measure_service`` read them, and the out-of-scope work through the model that
 bills it."""
 
 from __future__ import annotations
