@@ -26,14 +26,14 @@ def main() -> None:
     b = np.array([float(it["max"]) for it in items])
     span = np.where(b > a, b - a, 1.0)
     rng = np.random.default_rng(1)
-    hours = np.empty((trials, len(items) + len(risks)))
-    hours[:, : len(items)] = a + (b - a) * rng.beta(
-        1 + 4 * (m - a) / span, 1 + 4 * (b - m) / span, (trials, len(items))
-    )
+    # One matrix and nothing more: the items' hours scaled in place, the risks' beside them.
+    hours = rng.beta(1 + 4 * (m - a) / span, 1 + 4 * (b - m) / span, (trials, len(items)))
+    hours *= b - a
+    hours += a
+    risk = np.empty((trials, len(risks)))
     for j, r in enumerate(risks):
-        hit = rng.random(trials) < float(r["probability"])
-        hours[:, len(items) + j] = hit * float(r["impact"])
-    print(f"{float(hours.sum(axis=1).mean()):.1f}")
+        risk[:, j] = (rng.random(trials) < float(r["probability"])) * float(r["impact"])
+    print(f"{float((hours.sum(axis=1) + risk.sum(axis=1)).mean()):.1f}")
 
 
 if __name__ == "__main__":

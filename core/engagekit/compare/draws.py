@@ -189,14 +189,7 @@ class Draws:
                 return by_group
             return np.concatenate([c.dot(weights) for c in self.chunks()])
         assert self._hours is not None
-        k = 1 if weights.ndim == 1 else int(weights.shape[1])
-        if k == 1:
-            return self._hours @ weights
-        step = max(16, _SINGLE_THREAD_MNK // max(1, len(self.columns) * k))
-        out = np.empty((self.trials, k))
-        for first in range(0, self.trials, step):
-            out[first : first + step] = self._hours[first : first + step] @ weights
-        return out
+        return _blocked_dot(self._hours, weights)
 
     def total_hours(self) -> NDArray[np.float64]:
         """Hours of every column, per trial."""
@@ -295,6 +288,26 @@ class _Layout:
                 hours = np.ascontiguousarray(hours[:, self.place])
         return hours
 
+    def item_hours(self, rng: np.random.Generator, trials: int) -> NDArray[np.float64]:
+        """The items' columns of ``hours`` (before the risks are placed): ``(trials, items)``."""
+        import numpy as np
+
+        out = np.empty((trials, len(self.low)))
+        out[:] = self.low
+        if len(self.varying):
+            variates = rng.beta(self.alpha, self.beta, (trials, len(self.varying)))
+            variates *= self.span
+            variates += self.low[self.varying]
+            out[:, self.varying] = variates
+        return out
+
+    def risk_hours(self, rng: np.random.Generator, trials: int) -> NDArray[np.float64]:
+        """The risks' columns of ``hours``: ``(trials, risks)``."""
+        out: NDArray[np.float64] = (
+            rng.random((trials, len(self.impact))) < self.probability
+        ) * self.impact
+        return out
+
 
 @attrs.frozen(eq=False)
 class _Chunked:
@@ -350,8 +363,27 @@ class _Chunked:
         per_group = w[first]
         if not np.array_equal(per_group[np.searchsorted(used, groups)], w):
             return None
-        out: NDArray[np.float64] = self.sums[:, used] @ per_group
+        # Zero weights for the other groups: a copy of the used columns of ``sums`` would cost
+        # as much memory as they hold.
+        full = np.zeros((self.sums.shape[1], w.shape[1]))
+        full[used] = per_group
+        out: NDArray[np.float64] = self.sums @ full
         return out if weights.ndim == 2 else out[:, 0]
+
+
+def _blocked_dot(hours: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``hours @ weights`` (see ``Draws.dot``)."""
+    import numpy as np
+
+    k = 1 if weights.ndim == 1 else int(weights.shape[1])
+    if k == 1:
+        out1: NDArray[np.float64] = hours @ weights
+        return out1
+    step = max(16, _SINGLE_THREAD_MNK // max(1, int(hours.shape[1]) * k))
+    out = np.empty((hours.shape[0], k))
+    for first in range(0, hours.shape[0], step):
+        out[first : first + step] = hours[first : first + step] @ weights
+    return out
 
 
 def _generator(state: Mapping[str, Any], skip: int = 0) -> np.random.Generator:
@@ -428,15 +460,27 @@ def _draw_in_chunks(
 
     keys: dict[tuple[str, str, str], int] = {}
     group = np.array([keys.setdefault((c.kind, c.role, c.phase), len(keys)) for c in columns])
+    # The group of each column before the risks are placed: items first, then risks.
+    unplaced = group.copy()
+    if layout.place is not None:
+        unplaced[layout.place] = group
     onehot = np.zeros((len(columns), len(keys)))
-    onehot[np.arange(len(columns)), group] = 1.0
+    onehot[np.arange(len(columns)), unplaced] = 1.0
+    n = len(layout.low)
+    sums = np.empty((trials, len(keys)))
     starts = range(0, trials, rows)
     beta_states = []
     for first in starts:
         beta_states.append(rng.bit_generator.state)
-        if len(layout.varying):
-            rng.beta(layout.alpha, layout.beta, (min(rows, trials - first), len(layout.varying)))
+        items = layout.item_hours(rng, min(rows, trials - first))
+        sums[first : first + len(items)] = _blocked_dot(items, onehot[:n])
     risk_state = rng.bit_generator.state
+    if len(layout.impact):
+        # Groups are of one kind: an item group's risk sums are 0, a risk group's item sums.
+        risks = _generator(risk_state)
+        for first in starts:
+            block = layout.risk_hours(risks, min(rows, trials - first))
+            sums[first : first + len(block)] += block @ onehot[n:]
     poisson = None
     if scope.run is not None:
         after = _generator(risk_state, trials * len(layout.impact))
@@ -455,10 +499,7 @@ def _draw_in_chunks(
         risk_state=risk_state,
         poisson=poisson,
         group=group,
-        sums=np.empty((trials, len(keys))),
+        sums=sums,
     )
-    for first in starts:
-        hours, _ = source.chunk(first)
-        source.sums[first : first + len(hours)] = Draws(columns, hours).dot(onehot)
     index = tuple(range(len(columns)))
     return Draws(columns, None, source=source, index=index, run=scope.run is not None)
