@@ -130,8 +130,9 @@ def round_minutes(minutes: pl.Expr, increment: int, mode: str) -> pl.Expr:
     return (minutes * 2 + increment) // (2 * increment) * increment
 
 
-def billable_mask(settings: Settings, frame: pl.DataFrame) -> pl.Expr:
-    """Entries billed: billable, approved (if required), not in a non-billable category or tag."""
+def billable_mask(settings: Settings, tagged: bool) -> pl.Expr:
+    """Entries billed: billable, approved (if required), not in a non-billable category or tag
+    (``tagged``: whether any entry has tags)."""
     import polars as pl
 
     mask = pl.col("billable")
@@ -140,7 +141,7 @@ def billable_mask(settings: Settings, frame: pl.DataFrame) -> pl.Expr:
     if settings.non_billable:
         nb = list(settings.non_billable)
         mask = mask & ~pl.col("category").is_in(nb).fill_null(False)
-        if frame["tags"].null_count() < frame.height:
+        if tagged:
             tagged = (
                 pl.col("tags")
                 .str.split(",")
@@ -166,40 +167,15 @@ def with_roles(settings: Settings) -> pl.Expr:
     )
 
 
-def build_ledger(
-    project: engagekit.Project,
-    component: engagekit.Component,
-    settings: Settings,
-    *,
-    upto: date | None = None,
-    entries: TimeEntries | None = None,
-) -> Ledger:
-    """The billable time of entries dated up to ``upto`` (inclusive; None: all)."""
+def _days(entries: TimeEntries, settings: Settings) -> pl.DataFrame:
+    """Every entry aggregated per (date, person, role), checked for the 24 hours a day."""
     import polars as pl
 
-    where = where_of(project)
-    if entries is None:
-        entries = load_entries(settings, project, component, day_totals=False)
-    book = rate_book(settings, project, where)
-    multipliers = (Decimal(1), book.weekend, book.holiday, book.overtime)
-    empty = pl.DataFrame(
-        schema={
-            "date": pl.Date,
-            "person": pl.String,
-            "role": pl.String,
-            "rate": pl.Int64,
-            "kind": pl.Int64,
-            "minutes": pl.Int64,
-        }
-    )
-    if entries is None:
-        return Ledger(None, empty, (), multipliers, book, upto)
     df = entries.frame
     rounding = settings.rounding
-    inc = rounding.increment
-    mask = billable_mask(settings, df)
+    mask = billable_mask(settings, entries.has_tags)
     rounded = (
-        round_minutes(pl.col("minutes"), inc, rounding.mode)
+        round_minutes(pl.col("minutes"), rounding.increment, rounding.mode)
         if rounding.per == "entry"
         else pl.col("minutes")
     )
@@ -231,6 +207,46 @@ def build_ledger(
         .collect(),
     )
     raise_all(problems)
+    return days
+
+
+def build_ledger(
+    project: engagekit.Project,
+    component: engagekit.Component,
+    settings: Settings,
+    *,
+    upto: date | None = None,
+    entries: TimeEntries | None = None,
+    days: pl.DataFrame | None = None,
+) -> Ledger:
+    """The billable time of entries dated up to ``upto`` (inclusive; None: all).
+
+    ``days``: the (date, person, role) aggregation of the entries below, already computed
+    and checked for the 24 hours a day (``stream.read_for_bill``).
+    """
+    import polars as pl
+
+    where = where_of(project)
+    if entries is None:
+        entries = load_entries(settings, project, component, day_totals=False)
+    book = rate_book(settings, project, where)
+    multipliers = (Decimal(1), book.weekend, book.holiday, book.overtime)
+    empty = pl.DataFrame(
+        schema={
+            "date": pl.Date,
+            "person": pl.String,
+            "role": pl.String,
+            "rate": pl.Int64,
+            "kind": pl.Int64,
+            "minutes": pl.Int64,
+        }
+    )
+    if entries is None:
+        return Ledger(None, empty, (), multipliers, book, upto)
+    rounding = settings.rounding
+    inc = rounding.increment
+    if days is None:
+        days = _days(entries, settings)
     days = days.with_columns(pl.col("person", "role").cast(pl.String))
     if upto is not None:
         days = days.filter(pl.col("date") <= upto)
@@ -270,7 +286,7 @@ def build_ledger(
     )
     missing = rated.filter(pl.col("rate").is_null())
     if missing.height:
-        _missing_rates(entries, settings, book, missing, df)
+        _missing_rates(entries, settings, book, missing, entries.frame)
 
     # day kinds from the project calendar: weekend (a weekday it does not work), holiday
     cal = project.calendar
@@ -357,7 +373,7 @@ def _missing_rates(
 
     keys = missing.select("date", "person", pl.col("role").fill_null("").alias("role_key"))
     rows = (
-        frame.filter(billable_mask(settings, frame))
+        frame.filter(billable_mask(settings, entries.has_tags))
         .with_columns(
             pl.col("person").cast(pl.String),
             with_roles(settings).cast(pl.String).fill_null("").alias("role_key"),
