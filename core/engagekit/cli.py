@@ -344,10 +344,10 @@ def build_app(engine: Engine) -> typer.Typer:
             for p in doc
         ]
         _listing(header, rows)
-        # for the plugin's author: what to rename before the contract drops it
+        # for the plugin's author: what to change before the next major contract drops it
         _warn(
             [
-                f"plugin {p['name']!r} uses a deprecated hook: {d}"
+                f"plugin {p['name']!r} uses a deprecated hook or argument: {d}"
                 for p in doc
                 for d in p["deprecations"]
             ]

@@ -2,12 +2,13 @@
 
 ``CONTRACT_VERSION`` changes its major number when a hook, an argument or a result type changes
 incompatibly (2.0: per-component hooks dispatched to the owner only, ``check_component``), its
-minor number when hooks or arguments are added (2.1: ``measure``, the new name of
-``measure_service``, which is deprecated and goes in 3.0). A plugin states the contract range it supports
-with ``ModelSpec(contract=">=2,<3")``, or the engagekit versions it works with through its
-distribution's requirement (``engagekit>=0.1,<0.2``); the engine refuses an incompatible plugin
-at start-up, naming both versions.
-"""
+minor number when hooks or arguments are added or deprecated. A deprecated hook or argument
+keeps working and warns (``ContractDeprecationWarning``, through pluggy's ``warn_on_impl``) from
+the minor version that deprecates it, and is removed at the next major; nothing is deprecated
+in 2.0. A plugin states the contract range it supports with ``ModelSpec(contract=">=2,<3")``,
+or the engagekit versions it works with through its distribution's requirement
+(``engagekit>=0.1,<0.2``); the engine refuses an incompatible plugin at start-up, naming both
+versions."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ __all__ = [
     "satisfies",
 ]
 
-CONTRACT_VERSION = "2.1"
+CONTRACT_VERSION = "2.0"
 
 
 class ContractDeprecationWarning(DeprecationWarning):

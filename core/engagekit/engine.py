@@ -80,8 +80,9 @@ def _register_recording_deprecations(
     pm: pluggy.PluginManager, obj: object, name: str
 ) -> tuple[str, ...]:
     """``pm.register``, keeping the deprecation warnings pluggy issues for the plugin's hook
-    implementations (``warn_on_impl``) to list them in ``engage plugins``; they are issued
-    again as they came, at the plugin's function, so its tests show them as before."""
+    implementations (a spec's ``warn_on_impl`` or ``warn_on_impl_args``) to list them in
+    ``engage plugins``; they are issued again as they came, at the plugin's function, so its
+    tests show them as before."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         pm.register(obj, name=name)
@@ -571,19 +572,8 @@ class Engine:
         from engagekit.results import ServiceMeasure
 
         return self._call(
-            self._measure_hook(component), ServiceMeasure, component, project=project, period=period
+            "measure_service", ServiceMeasure, component, project=project, period=period
         )
-
-    def _measure_hook(self, component: Component) -> str:
-        """``measure``, or the deprecated ``measure_service`` for an owner that implements only
-        the old name (contract 2.0); ``measure`` wins when it implements both."""
-        spec = self._models.get(component.model)
-        owner = self.pm.get_plugin(spec.plugin) if spec and spec.plugin else None
-        if owner is not None:
-            names = {h.name for h in self.pm.get_hookcallers(owner) or ()}
-            if "measure" not in names and "measure_service" in names:
-                return "measure_service"
-        return "measure"
 
     def _check_currency(
         self, money: Money, project: Project, component: Component, op: str

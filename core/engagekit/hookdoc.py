@@ -18,7 +18,7 @@ HEADER = """\
 Generated from `core/engagekit/hookspecs.py` by `python -m engagekit.hookdoc`; do not edit by hand.
 
 Plugins implement hooks with `@engagekit.hookimpl` on functions (or methods) named like the
-hooks below (or named otherwise, with `@engagekit.hookimpl(specname="measure")`). pluggy calls
+hooks below (or named otherwise, with `@engagekit.hookimpl(specname="bill")`). pluggy calls
 them with keyword arguments only: an implementation may take any subset of a hook's parameters,
 never one the hook lacks, and no parameter may have a default value (pluggy would not fill it).
 
@@ -28,20 +28,25 @@ engagekit versions); an incompatible plugin is refused at start-up, naming both 
 
 ## Deprecations
 
-A hook or argument that is going away is marked with pluggy's `warn_on_impl` (a hook) or
-`warn_on_impl_args` (an argument): a plugin implementing it keeps working until the contract
-version named, and gets an `engagekit.ContractDeprecationWarning` when it registers, pointing at
-its function, which its tests show (pytest displays deprecation warnings) and `engage plugins`
-lists. The hook's section below says what replaces it.
+A hook or argument on its way out is deprecated in a minor version of the contract and removed
+at the next major one. From the minor version that deprecates it, its spec carries pluggy's
+`warn_on_impl` (a hook) or `warn_on_impl_args` (an argument) with an
+`engagekit.ContractDeprecationWarning` whose message names that version, the major version
+that removes it and what replaces it. A plugin implementing it keeps working until then, and
+gets the warning when it registers, pointing at its function: its tests show it (pytest
+displays deprecation warnings), `engage plugins` lists it (`--json`: `deprecations`), and
+under `python -W error` the plugin is refused by name instead of loaded. The hook's section
+below carries the same message.
 
 {deprecated}
 """
 
 
-def hook_functions() -> list[tuple[str, object]]:
-    """The hook specs in the order they are defined."""
+def hook_functions(specs: object = hookspecs) -> list[tuple[str, object]]:
+    """The hook specs of ``specs`` (a module or class, as ``pm.add_hookspecs`` takes) in the
+    order they are defined."""
     out = []
-    for name, fn in vars(hookspecs).items():
+    for name, fn in vars(specs).items():
         if callable(fn) and hasattr(fn, "engagekit_spec"):
             out.append((name, fn))
     return out
@@ -79,26 +84,29 @@ def deprecations(opts: dict[str, object]) -> list[str]:
     return out
 
 
-def _deprecated() -> str:
+def _deprecated(specs: object) -> str:
     """A line per deprecated hook or argument, for the header."""
     out = []
-    for name, fn in hook_functions():
+    for name, fn in hook_functions(specs):
         opts = getattr(fn, "engagekit_spec", {})
         if opts.get("warn_on_impl") is not None:
             out.append(f"- [`{name}`](#{name}): {opts['warn_on_impl']}")
         for arg, warning in (opts.get("warn_on_impl_args") or {}).items():
             out.append(f"- [`{name}`](#{name}), argument `{arg}`: {warning}")
-    return "\n".join(out) if out else "Nothing is deprecated in this contract."
+    return "\n".join(out) if out else f"Nothing is deprecated in contract {CONTRACT_VERSION}."
 
 
-def render() -> str:
+def render(specs: object = hookspecs) -> str:
+    """The hook reference of ``specs``: engagekit's hooks, or a test's own (a class's methods
+    are shown without ``self``, as pluggy calls them)."""
     major = int(CONTRACT_VERSION.split(".")[0])
-    header = HEADER.format(version=CONTRACT_VERSION, next=major + 1, deprecated=_deprecated())
+    header = HEADER.format(version=CONTRACT_VERSION, next=major + 1, deprecated=_deprecated(specs))
     parts = [header]
-    for name, fn in hook_functions():
+    for name, fn in hook_functions(specs):
         sig = inspect.signature(fn)  # type: ignore[arg-type]
         opts = getattr(fn, "engagekit_spec", {})
-        params = ", ".join(f"{p.name}: {p.annotation}" for p in sig.parameters.values())
+        shown = [p for p in sig.parameters.values() if p.name != "self"]
+        params = ", ".join(f"{p.name}: {p.annotation}" for p in shown)
         kind = "first result" if opts.get("firstresult") else "all results"
         parts.append(f"## `{name}`\n")
         parts.append(f"```python\ndef {name}({params}) -> {sig.return_annotation}\n```\n")

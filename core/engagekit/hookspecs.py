@@ -6,8 +6,8 @@ implementation's parameters by name: an implementation may accept any subset of 
 parameters, but never one the spec lacks, and never a parameter with a default value (pluggy
 would not fill it).
 
-The per-component hooks (``estimate``, ``bill``, ``staff``, ``measure``) are dispatched
-to the owner only: the engine calls the implementation of the plugin that registered
+The per-component hooks (``estimate``, ``bill``, ``staff``, ``measure_service``) are
+dispatched to the owner only: the engine calls the implementation of the plugin that registered
 ``component.model``, and no other plugin's. A model therefore needs no "is this mine?" check
 (a plugin with several models branches on ``component.model``), cannot answer for another
 model's components, and is the one blamed when a result breaks the contract. Plugins never
@@ -23,8 +23,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pluggy
-
-from engagekit.contract import ContractDeprecationWarning
 
 if TYPE_CHECKING:
     import typer
@@ -125,14 +123,13 @@ def staff(engine: Engine, project: Project, component: Component) -> ComponentSt
 
 
 @hookspec(firstresult=True)
-def measure(
+def measure_service(
     engine: Engine, project: Project, component: Component, period: Period | None
 ) -> ServiceMeasure | None:
     """Measure how one component is doing: delivery, burn, service levels.
 
-    New in contract 2.1, replacing ``measure_service`` (same parameters, same result): every
-    model answers it, not only services, and it is named after ``engage measure`` as
-    ``estimate``, ``bill`` and ``staff`` are after theirs.
+    ``engage measure`` and ``Engine.measure`` call it; every model answers it, not only
+    services.
 
     :param engine: The engine.
     :param project: The whole project.
@@ -146,39 +143,15 @@ def measure(
     """
 
 
-@hookspec(
-    firstresult=True,
-    warn_on_impl=ContractDeprecationWarning(
-        "the hook 'measure_service' is deprecated since plugin contract 2.1 and removed in "
-        "3.0: rename the function to 'measure' (same parameters, same result) and state "
-        "ModelSpec(contract='>=2.1,<3')"
-    ),
-)
-def measure_service(
-    engine: Engine, project: Project, component: Component, period: Period | None
-) -> ServiceMeasure | None:
-    """The old name of ``measure``, called (on the owner only) when the owner does not
-    implement ``measure``.
-
-    :param engine: The engine.
-    :param project: The whole project.
-    :param component: The component to measure.
-    :param period: The period to measure, or None for everything to date.
-
-    Return a :class:`engagekit.ServiceMeasure`, as ``measure`` does. A plugin implementing it
-    gets a ``engagekit.ContractDeprecationWarning`` when it registers.
-    """
-
-
 @hookspec(firstresult=True)
 def check_component(engine: Engine, project: Project, component: Component) -> list[str] | None:
     """Validate one component against the whole project and every data file it names.
 
     ``engage validate`` calls it after the project file has been read (settings structured and
     their ``check_component`` run). Read every data file the settings name and check every row
-    as ``bill``, ``estimate``, ``staff`` and ``measure`` would, so that whatever those hooks
-    would reject, validation rejects first with the same message (``ModelContract`` checks
-    it). Validation is meant to be quick: read a CSV file with engagekit's CSV reader
+    as ``bill``, ``estimate``, ``staff`` and ``measure_service`` would, so that whatever
+    those hooks would reject, validation rejects first with the same message (``ModelContract``
+    checks it). Validation is meant to be quick: read a CSV file with engagekit's CSV reader
     (``engagekit.csvio``, ``engagekit.csvfile``) rather than a dataframe library, and import
     numpy, polars or pyarrow only for a file that needs them (Parquet; or a CSV file so large
     that the vectorised reader is faster, its import included). Settings handed to another

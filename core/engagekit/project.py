@@ -16,7 +16,7 @@ from engagekit.period import LAST_DAY
 from engagekit.ratecard import RateCard
 from engagekit.vat import Vat
 
-__all__ = ["AdjustmentSpec", "Component", "Project"]
+__all__ = ["STAGES", "AdjustmentSpec", "Component", "Project"]
 
 
 @attrs.frozen
@@ -49,6 +49,13 @@ class Component:
                 f"component {self.name!r} ends ({self.end}) before it starts ({self.start})",
                 field="end",
             )
+
+
+#: The order in which invoice adjustments apply: all discounts, then surcharges, then fees,
+#: then taxes; within a stage, by name. Each sees the running total the stages before it left.
+#: (Here, beside the adjustment the project file gives, so that reading a project does not
+#: import the results; ``engagekit.results.STAGES`` is the same.)
+STAGES: dict[str, int] = {"discount": 100, "surcharge": 200, "fee": 300, "tax": 400}
 
 
 @attrs.frozen

@@ -17,10 +17,10 @@ import attrs
 
 from engagekit.calendar import Calendar
 from engagekit.errors import InputError, UnknownModelError
+from engagekit.modelspec import ModelSpec
 from engagekit.money import Money
-from engagekit.project import AdjustmentSpec, Component, Project
+from engagekit.project import STAGES, AdjustmentSpec, Component, Project
 from engagekit.ratecard import Rate, RateCard
-from engagekit.results import STAGES, ModelSpec
 from engagekit.settings import SettingsError, format_path, parse_path, structure
 from engagekit.tomlmap import TomlMap
 from engagekit.vat import Vat

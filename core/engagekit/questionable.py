@@ -8,9 +8,11 @@ so the work goes on and the output says what looks like a slip, naming where it 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from engagekit.project import Project
-from engagekit.results import ComponentBill
+if TYPE_CHECKING:  # types only: validate's calendar warnings need none of the results
+    from engagekit.project import Project
+    from engagekit.results import ComponentBill
 
 __all__ = ["bill_warnings", "calendar_warnings"]
 

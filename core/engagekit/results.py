@@ -19,6 +19,7 @@ from engagekit.errors import InputError
 from engagekit.modelspec import ModelSpec
 from engagekit.money import Money
 from engagekit.period import Period
+from engagekit.project import STAGES
 from engagekit.vat import Vat, VatAmount, VatShare
 
 if TYPE_CHECKING:
@@ -46,9 +47,6 @@ __all__ = [
     "StaffingRow",
 ]
 
-#: The order in which invoice adjustments apply: all discounts, then surcharges, then fees,
-#: then taxes; within a stage, by name. Each sees the running total the stages before it left.
-STAGES: dict[str, int] = {"discount": 100, "surcharge": 200, "fee": 300, "tax": 400}
 Stage = Literal["discount", "surcharge", "fee", "tax"]
 
 

@@ -105,7 +105,7 @@ def staff(project, component):
 
 
 @engagekit.hookimpl
-def measure(component, period):
+def measure_service(component, period):
     billed = sum(1 for _, runs, _ in months(component) if period is None or runs.last < period.end)
     return engagekit.ServiceMeasure(component.name, component.model, {"months_billed": billed})
 """

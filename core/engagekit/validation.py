@@ -75,7 +75,7 @@ def validate_file(engine: Engine, path: Path) -> dict[str, Any]:
 def _kind(path: Path) -> str:
     import tomllib
 
-    from engagekit.workspace.model import WORKSPACE_FILE
+    from engagekit.workspace.find import WORKSPACE_FILE
 
     if path.name == WORKSPACE_FILE:
         return "workspace"

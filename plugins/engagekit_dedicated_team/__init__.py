@@ -28,7 +28,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="A dedicated team (offshore development centre), billed T&M or Cost+",
             settings="engagekit_dedicated_team.settings:Settings",  # imported when a project uses it
-            contract=">=2.1,<3",  # the plugin contract it is written for
+            contract=">=2,<3",  # the plugin contract versions it is written for
             example="engagekit_dedicated_team.settings:EXAMPLE",
         )
     )
@@ -67,9 +67,8 @@ def staff(
     return staff_team(engine, project, component)
 
 
-# Not named `measure`: importing the submodule `.measure` would rebind that name.
-@engagekit.hookimpl(specname="measure")
-def measure_hook(
+@engagekit.hookimpl
+def measure_service(
     engine: engagekit.Engine,
     project: engagekit.Project,
     component: engagekit.Component,

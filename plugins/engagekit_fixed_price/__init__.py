@@ -26,7 +26,7 @@ def register_models(register: Any) -> None:
             name=MODEL,
             summary="A defined scope for a fixed price, phased min-max estimates",
             settings="engagekit_fixed_price.settings:Settings",  # imported when a project uses it
-            contract=">=2.1,<3",  # the plugin contract it is written for
+            contract=">=2,<3",  # the plugin contract versions it is written for
             example="engagekit_fixed_price.settings:EXAMPLE",
         )
     )
@@ -66,7 +66,7 @@ def staff(
 
 
 @engagekit.hookimpl
-def measure(
+def measure_service(
     engine: engagekit.Engine,
     project: engagekit.Project,
     component: engagekit.Component,

@@ -1,4 +1,4 @@
-"""The measure hook: delivery tracking by earned value, from progress reports.
+"""The measure_service hook: delivery tracking by earned value, from progress reports.
 
 Per phase (and approved change request), on the status date (the latest progress report or
 acceptance on or before the end of the period, or of all of them):

@@ -1,5 +1,5 @@
 """``check_component`` of the fixed-price model: the acceptance, progress and roster files as
-``bill``, ``measure`` and ``staff`` read them, the cost rates of every role, and the
+``bill``, ``measure_service`` and ``staff`` read them, the cost rates of every role, and the
 milestone payments against the contract price."""
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="Managed services under service levels, with credits",
             settings="engagekit_sla.settings:Settings",  # imported when a project uses it
-            contract=">=2.1,<3",  # the plugin contract it is written for
+            contract=">=2,<3",  # the plugin contract versions it is written for
             example="engagekit_sla.settings:EXAMPLE",
         )
     )
@@ -61,9 +61,8 @@ def staff(
     return staff_component(project, component)
 
 
-# Not named `measure`: importing the submodule `.measure` would rebind that name.
-@engagekit.hookimpl(specname="measure")
-def measure_service_levels(
+@engagekit.hookimpl
+def measure_service(
     project: engagekit.Project, component: engagekit.Component, period: engagekit.Period | None
 ) -> engagekit.ServiceMeasure:
     from engagekit_sla.measure import measure_component

@@ -118,10 +118,15 @@ def batches_of(
     pauses_file: Path | None,
     csv_format: CsvFormat | None,
 ) -> IncidentBatches | None:
-    """The batched reader of an incident file it can read; None for the whole-file reader."""
+    """The batched reader of an incident file it can read; None for the whole-file reader.
+
+    A file of at most one batch is read whole: batching it saves no memory, and a batch that
+    then finds something unusual (an empty last column is common) would have it read twice."""
     from engagekit.parquetdata import is_parquet
 
     if fmt != "generic" or pauses_file is not None or not path.is_file() or is_parquet(path):
+        return None
+    if path.stat().st_size <= BATCH_BYTES:
         return None
     return IncidentBatches(path, tz, pmap, csv_format, BATCH_BYTES)
 

@@ -14,7 +14,7 @@ from engagekit_sla.priorities import PriorityMap
 from engagekit_sla.records import read_changes, read_outages, read_problems, read_releases
 from engagekit_sla.settings import Settings, Source
 
-__all__ = ["ServiceData", "load"]
+__all__ = ["ServiceData", "load", "load_records", "zone_of"]
 
 _CACHE: dict[Any, ServiceData] = {}
 
@@ -43,6 +43,40 @@ def _stamp(source: Source | None) -> Any:
     return (tuple(out), source.format, source.timezone)
 
 
+def zone_of(settings: Settings, source: Source) -> str | None:
+    """The zone of a source's timestamps written without an offset."""
+    return source.timezone or settings.data_timezone
+
+
+def load_records(
+    settings: Settings,
+) -> tuple[
+    list[engagekit.Problem], list[engagekit.Change], list[engagekit.Release], list[engagekit.Outage]
+]:
+    """The problems, changes, releases and outages (read row by row: small files)."""
+    for name in ("problems", "changes", "releases", "outages"):
+        src = getattr(settings, name)
+        if src is not None and (src.format != "generic" or src.pauses is not None):
+            raise engagekit.InputError(
+                f"{name}: only the generic format is read (format and pauses are for incidents)",
+                field=name,
+            )
+    problems, changes, releases, outages = (
+        settings.problems,
+        settings.changes,
+        settings.releases,
+        settings.outages,
+    )
+    return (
+        read_problems(problems.file.path, zone_of(settings, problems), problems.csv)
+        if problems
+        else [],
+        read_changes(changes.file.path, zone_of(settings, changes), changes.csv) if changes else [],
+        read_releases(releases.file.path, releases.csv) if releases else [],
+        read_outages(outages.file.path, zone_of(settings, outages), outages.csv) if outages else [],
+    )
+
+
 def load(settings: Settings) -> ServiceData:
     """The component's data (cached while the files are unchanged)."""
     key = (
@@ -63,45 +97,17 @@ def load(settings: Settings) -> ServiceData:
     hit = _CACHE.get(key)
     if hit is not None:
         return hit
-
-    def zone(source: Source) -> str | None:
-        return source.timezone or settings.data_timezone
-
     incidents = None
     if settings.incidents is not None:
         src = settings.incidents
-        args = (src.file.path, src.format, zone(src), PriorityMap(settings.priorities))
+        args = (src.file.path, src.format, zone_of(settings, src), PriorityMap(settings.priorities))
         pauses = src.pauses.path if src.pauses else None
         incidents = batches_of(*args, pauses, src.csv) or read_incidents(
             *args, settings.pause_states, pauses, src.csv
         )
-    for name in ("problems", "changes", "releases", "outages"):
-        src = getattr(settings, name)
-        if src is not None and (src.format != "generic" or src.pauses is not None):
-            raise engagekit.InputError(
-                f"{name}: only the generic format is read (format and pauses are for incidents)",
-                field=name,
-            )
+    problems, changes, releases, outages = load_records(settings)
     data = ServiceData(
-        incidents=incidents,
-        problems=read_problems(
-            settings.problems.file.path, zone(settings.problems), settings.problems.csv
-        )
-        if settings.problems
-        else [],
-        changes=read_changes(
-            settings.changes.file.path, zone(settings.changes), settings.changes.csv
-        )
-        if settings.changes
-        else [],
-        releases=read_releases(settings.releases.file.path, settings.releases.csv)
-        if settings.releases
-        else [],
-        outages=read_outages(
-            settings.outages.file.path, zone(settings.outages), settings.outages.csv
-        )
-        if settings.outages
-        else [],
+        incidents=incidents, problems=problems, changes=changes, releases=releases, outages=outages
     )
     if len(_CACHE) >= 4:
         _CACHE.pop(next(iter(_CACHE)))

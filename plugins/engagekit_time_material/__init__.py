@@ -20,7 +20,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="Hours of work at agreed rates, billed from timesheets",
             settings="engagekit_time_material.settings:Settings",  # imported when a project uses it
-            contract=">=2.1,<3",  # the plugin contract it is written for
+            contract=">=2,<3",  # the plugin contract versions it is written for
             example="engagekit_time_material.settings:EXAMPLE",
         )
     )
@@ -60,7 +60,7 @@ def staff(
 
 
 @engagekit.hookimpl
-def measure(
+def measure_service(
     engine: engagekit.Engine,
     project: engagekit.Project,
     component: engagekit.Component,

@@ -1,4 +1,4 @@
-"""The ``measure`` hook: burn against the cap and the budget, billable utilisation per
+"""The ``measure_service`` hook: burn against the cap and the budget, billable utilisation per
 person, the billable ratio, the forecast at completion and the day the cap runs out.
 
 The measured window is the period (clipped to the component), or everything from the start to

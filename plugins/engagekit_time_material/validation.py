@@ -1,6 +1,6 @@
 """``check_component`` of the time-material model: every data file read and checked with the
-readers ``bill``, ``estimate`` and ``measure`` use, so that ``engage validate`` rejects what
-they would; and the team plan against the cap, as ``estimate`` does, so a plan the cap would
+readers ``bill``, ``estimate`` and ``measure_service`` use, so that ``engage validate`` rejects
+what they would; and the team plan against the cap, as ``estimate`` does, so a plan the cap would
 cut short is said before anything is billed."""
 
 from __future__ import annotations

@@ -8,9 +8,14 @@ with the machine's load, so this is a measurement, not a test.
 Each CHECKOUT (default: this one) is a source tree of engagekit, put first on ``PYTHONPATH``
 under the script this environment's installer generated; with two variants, say ``git worktree add
 /tmp/before HEAD~1`` and ``.``, the runs alternate and share their delays, so a change in load
-hits both alike. Bytecode is cached as an installed copy's is (``PYTHONDONTWRITEBYTECODE`` is
-dropped and a warm-up run writes it): compiling every module from source would stretch
-start-up several-fold.
+hits both alike. An empty CHECKOUT (``,/tmp/venv/bin/engage``) runs SCRIPT on the engagekit
+installed beside it, a wheel for instance. Bytecode is cached as an installed copy's is
+(``PYTHONDONTWRITEBYTECODE`` is dropped and a warm-up run writes it): compiling every module
+from source would stretch start-up several-fold.
+
+SIGINT is set back to its default first: a shell starts a background job (``census &``, or
+under ``flock`` in a script) with SIGINT ignored, its children inherit that, and CPython then
+never installs its own handler, so every run would look quiet and the census measure nothing.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ def where(stderr: str) -> str:
 
 
 def main() -> None:
+    # What the children inherit: the default disposition, as in a terminal (see the module doc).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 60
     most = float(sys.argv[2]) if len(sys.argv) > 2 else 60.0
     installed = shutil.which("engage", path=str(Path(sys.executable).parent))
@@ -48,10 +55,15 @@ def main() -> None:
     for variant in variants:
         checkout, _, script = variant.partition(",")
         commands.append([script or installed, "validate", str(EXAMPLES / "fixed-price.toml")])
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPATH"] = os.pathsep.join(
-            str(Path(checkout).resolve() / d) for d in ("core", "plugins")
-        )
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")
+        }
+        if checkout:
+            env["PYTHONPATH"] = os.pathsep.join(
+                str(Path(checkout).resolve() / d) for d in ("core", "plugins")
+            )
         subprocess.run(commands[-1], env=env, capture_output=True, check=True)
         envs.append(env)
     rng = random.Random(17)

@@ -194,3 +194,100 @@ def test_after_sigkill_the_next_write_removes_the_stale_temporary_file(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["out.json", fresh.name, other.name]
     )
+
+
+# The .pth the wheel installs (core/engagekit_sigint.pth): it runs while `site` starts, before
+# the console-script wrapper and any of engagekit, in every interpreter of the environment.
+PTH = Path(__file__).resolve().parents[2] / "core" / "engagekit_sigint.pth"
+
+
+def with_pth(argv0: str, after: str, *, ignored: bool = False) -> subprocess.CompletedProcess[str]:
+    """A fresh interpreter that processes the .pth as ``site`` does (``site.addpackage``) with
+    ``sys.argv[0] == argv0``, then runs ``after``. SIGINT starts with Python's default handler
+    (or ignored, as in a background job), whatever this test process inherited."""
+    code = textwrap.dedent(
+        f"""
+        import os, signal, site, sys
+        signal.signal(signal.SIGINT, signal.{"SIG_IGN" if ignored else "default_int_handler"})
+        sys.argv[0] = {argv0!r}
+        site.addpackage({str(PTH.parent)!r}, {PTH.name!r}, set())
+        """
+    ) + textwrap.dedent(after)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("argv0", ["/venv/bin/engage", "engage", "engage.exe"])
+def test_the_pth_gives_engage_the_default_sigint_before_anything_is_imported(argv0: str) -> None:
+    result = with_pth(
+        argv0, "import signal; print(signal.getsignal(signal.SIGINT) == signal.SIG_DFL)"
+    )
+    assert result.stdout == "True\n", result.stderr
+
+
+@pytest.mark.parametrize("argv0", ["-c", "/venv/bin/python", "/venv/bin/engage-ish", "pytest"])
+def test_the_pth_leaves_every_other_interpreter_as_it_was(argv0: str) -> None:
+    result = with_pth(
+        argv0,
+        """
+        import signal
+        print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+        print(sorted(m for m in ("re", "engagekit") if m in sys.modules))
+        """,
+    )
+    assert result.stdout.splitlines() == ["True", "[]"], result.stderr
+
+
+def test_the_pth_keeps_an_ignored_sigint_ignored() -> None:
+    # A background job (`engage ... &` in a script) starts with SIGINT ignored: not ours to undo.
+    result = with_pth(
+        "/venv/bin/engage",
+        "import signal; print(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)",
+        ignored=True,
+    )
+    assert result.stdout == "True\n", result.stderr
+
+
+def test_ctrl_c_in_the_wrapper_before_engagekit_is_imported_ends_engage_quietly() -> None:
+    # The window the .pth closes: the wrapper's `import re`, before engagekit.launch exists.
+    script = installed_script()
+    result = with_pth(
+        script,
+        f"""
+        class Trip:
+            def find_spec(self, name, path=None, target=None):
+                if name == "re":
+                    os.kill(os.getpid(), {int(signal.SIGINT)})
+                return None
+        sys.meta_path.insert(0, Trip())
+        sys.modules.pop("re", None)
+        sys.argv[1:] = ["validate", {str(PROJECT)!r}]
+        import runpy
+        runpy.run_path({script!r}, run_name="__main__")
+        """,
+    )
+    assert result.returncode == -signal.SIGINT, result.stderr  # a shell reports 130
+    assert result.stderr == "" and result.stdout == ""
+
+
+def test_the_wheel_installs_the_pth_under_a_name_that_sorts_first() -> None:
+    import tomllib
+
+    table = tomllib.loads((PTH.parents[1] / "pyproject.toml").read_text())
+    forced = table["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert forced == {"core/engagekit_sigint.pth": "00-engagekit-sigint.pth"}
+    # site processes .pth files in sorted order: ahead of virtualenv's, setuptools' and
+    # hatchling's own editable ones, and of anything named with a letter.
+    names = ["_virtualenv.pth", "__editable__.x.pth", "_editable_impl_x.pth", "a.pth", "Z.pth"]
+    assert sorted([*names, "00-engagekit-sigint.pth"])[0] == "00-engagekit-sigint.pth"
+    line = [ln for ln in PTH.read_text().splitlines() if not ln.startswith("#")]
+    assert len(line) == 1 and line[0].startswith("import ")  # site runs only `import` lines
+
+
+def test_the_installed_pth_is_this_checkout_s() -> None:
+    from importlib import metadata
+
+    files = metadata.files("engagekit") or []
+    installed = [f for f in files if f.name == "00-engagekit-sigint.pth"]
+    if not installed:
+        pytest.skip("engagekit installed before the .pth existed: pip install -e . again")
+    assert Path(str(installed[0].locate())).read_text() == PTH.read_text()

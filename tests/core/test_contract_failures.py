@@ -79,7 +79,7 @@ class Metered:
         return engagekit.ComponentStaffing(component.name, "metered", ())
 
     @engagekit.hookimpl
-    def measure(self, component):  # type: ignore[no-untyped-def]
+    def measure_service(self, component):  # type: ignore[no-untyped-def]
         return engagekit.ServiceMeasure(component.name, "metered", {})
 
 

@@ -62,7 +62,7 @@ class Breaks:
         return engagekit.ComponentStaffing(component.name, "lawful", (row,))
 
     @engagekit.hookimpl
-    def measure(self, project, component, period):  # type: ignore[no-untyped-def]
+    def measure_service(self, project, component, period):  # type: ignore[no-untyped-def]
         value = Decimal("NaN") if self.law == "nan" else Decimal(1)
         value = float("inf") if self.law == "infinity" else value
         status = "fine" if self.law == "status" else "on-track"

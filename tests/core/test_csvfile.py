@@ -126,3 +126,22 @@ def test_the_real_servicenow_export_reads_the_same_both_ways():
     frame = csv_file.frame(["number", "opened_at"])
     assert frame.height == 5998
     assert frame["row"].to_list() == list(range(2, 6000))
+
+
+@given(
+    st.from_regex(r"\A-?[0-9]{1,20}([.,][0-9]{1,8})?\Z", fullmatch=True),
+    st.sampled_from([".", ","]),
+)
+def test_plain_numbers_read_without_babel_as_babel_reads_them(text: str, mark: str) -> None:
+    """The fast path for digits and the decimal mark gives what babel's strict parse gives
+    (and leaves everything else, such as the other mark, to babel)."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    from engagekit import csvfile
+
+    try:
+        expected: Decimal | None = parse_decimal(text, locale=csvfile._LOCALES[mark], strict=True)
+    except (NumberFormatError, ValueError):
+        expected = None
+    got = parse_number(text, mark)
+    assert (got, str(got)) == (expected, str(expected))

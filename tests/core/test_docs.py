@@ -28,7 +28,7 @@ def test_every_hook_and_argument_is_documented():
         "estimate",
         "bill",
         "staff",
-        "measure",
+        "measure_service",
         "invoice_adjustments",
         "register_commands",
     }

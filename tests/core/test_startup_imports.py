@@ -52,6 +52,23 @@ def test_validate_imports_no_data_library_unless_a_data_file_needs_it() -> None:
     assert not {m.split(".")[0] for m in loaded} & DATA_LIBRARIES
 
 
+def test_validate_reads_small_data_files_without_a_data_library(tmp_path: Path) -> None:
+    # the hybrid example's fixed-price discovery and SLA run (their data files are small
+    # CSVs: the SLA incidents are checked row by row); its T&M build is left out here
+    text = (ROOT / "examples/hybrid.toml").read_text(encoding="utf-8")
+    head, rest = text.split("[[components]]", 1)
+    parts = ["[[components]]" + p for p in rest.split("[[components]]")]
+    kept = [p for p in parts if 'model = "time-material"' not in p]
+    import shutil
+
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    project = tmp_path / "examples" / "no-tm.toml"
+    project.write_text(head + "".join(kept), encoding="utf-8")
+    loaded = modules_of("validate", str(project))
+    assert "engagekit_sla.validation" in loaded
+    assert not {m.split(".")[0] for m in loaded} & DATA_LIBRARIES
+
+
 def test_other_countries_stay_reachable_after_one_was_loaded() -> None:
     code = (
         "import engagekit\n"

@@ -29,7 +29,7 @@ def test_hooks_survive_importing_every_module():
         importlib.import_module(f"engagekit_dedicated_team.{info.name}")
     engine = engagekit.create_engine(strict=True, disable=())
     info = next(p for p in engine.plugins if p.name == "dedicated-team")
-    assert set(info.hooks) >= {"estimate", "bill", "staff", "measure"}
+    assert set(info.hooks) >= {"estimate", "bill", "staff", "measure_service"}
 
 
 def test_no_heavy_import_at_registration():

@@ -136,7 +136,7 @@ class FakeModel:
         return engagekit.ComponentStaffing(component.name, self.name, tuple(rows))
 
     @engagekit.hookimpl
-    def measure(
+    def measure_service(
         self,
         project: engagekit.Project,
         component: engagekit.Component,

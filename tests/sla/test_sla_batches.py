@@ -164,3 +164,19 @@ def test_a_batch_fails_as_the_whole_file_does(
     whole_file_only(monkeypatch)
     assert batched == error_of(engine, path)
     assert batched[2] is not None  # names the row
+
+
+def test_a_file_of_one_batch_is_read_whole(
+    engine: engagekit.Engine, project_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batching a file of at most one batch saves nothing, and would read it twice when the
+    batch finds an empty last column (as ``priority_history`` mostly is): it is read whole."""
+    text = incident_file(3, 60, shuffled=False)
+    path = project_file(SETTINGS, {"inc.csv": text})
+    settings = engine.load_project(path).components[0].settings
+    monkeypatch.setattr(batches, "BATCH_BYTES", len(text.encode()))
+    data._CACHE.clear()
+    assert isinstance(data.load(settings).incidents, batches.IncidentColumns)
+    monkeypatch.setattr(batches, "BATCH_BYTES", len(text.encode()) - 1)
+    data._CACHE.clear()
+    assert isinstance(data.load(settings).incidents, batches.IncidentBatches)

@@ -1,4 +1,4 @@
-"""measure and bill on hand-made data: targets, priority changes, backlog, availability,
+"""measure_service and bill on hand-made data: targets, priority changes, backlog, availability,
 credits, overage and out-of-scope work."""
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ def test_hooks_survive_importing_every_module():
         importlib.import_module(f"engagekit_time_material.{info.name}")
     engine = engagekit.create_engine(strict=True, disable=())
     assert engine.models["time-material"].plugin == "time-material"
-    for hook in ("bill", "estimate", "staff", "measure", "register_models"):
+    for hook in ("bill", "estimate", "staff", "measure_service", "register_models"):
         assert callable(getattr(engagekit_time_material, hook))
 
 

@@ -2,15 +2,14 @@
 
 ``issue``, ``credit``, ``open_ledger`` and ``verify`` are the public face (docs/ledger.md);
 ``engagekit.ledger.record`` is the record the ledger keeps and exporters read. The store is
-imported on first use, so that reading records does not pay for SQLAlchemy.
+imported on first use, so that reading records does not pay for SQLAlchemy, and the record
+itself too, so that ``engage`` adding the ledger's commands pays for neither.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
-
-from engagekit.ledger.record import IssuedInvoice, from_document, to_document
 
 __all__ = [
     "IssueResult",
@@ -27,6 +26,9 @@ __all__ = [
 ]
 
 _LAZY = {
+    "IssuedInvoice": "engagekit.ledger.record",
+    "from_document": "engagekit.ledger.record",
+    "to_document": "engagekit.ledger.record",
     "IssueResult": "engagekit.ledger.service",
     "Ledger": "engagekit.ledger.store",
     "VerifyReport": "engagekit.ledger.integrity",
@@ -47,5 +49,6 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from engagekit.ledger.integrity import VerifyReport, verify
+    from engagekit.ledger.record import IssuedInvoice, from_document, to_document
     from engagekit.ledger.service import IssueResult, credit, issue, issued_totals
     from engagekit.ledger.store import Ledger, open_ledger

@@ -376,7 +376,7 @@ def _stamp(files: Iterable[Path]) -> tuple[tuple[str, int, int], ...] | None:
 
 
 def _files_of(root: Path, roster: Roster) -> list[Path]:
-    from engagekit.workspace import WORKSPACE_FILE
+    from engagekit.workspace.find import WORKSPACE_FILE
 
     files = [root / WORKSPACE_FILE]
     if roster.source is not None and roster.source not in files:
@@ -414,7 +414,7 @@ def workspace_roster(project_file: Path) -> Roster:
     report it)."""
     from engagekit.projectfile import read_toml
     from engagekit.tomlmap import TomlMap
-    from engagekit.workspace import WORKSPACE_FILE, find_workspace
+    from engagekit.workspace.find import WORKSPACE_FILE, find_workspace
 
     root = find_workspace(project_file)
     if root is None:

@@ -17,8 +17,8 @@ from engagekit.errors import InputError
 from engagekit.money import quantum
 from engagekit.settings import KeyPath, SettingsError, format_path, structure
 from engagekit.tomlmap import TomlMap
+from engagekit.workspace.find import WORKSPACE_FILE, find_workspace
 from engagekit.workspace.model import (
-    WORKSPACE_FILE,
     Client,
     FxRate,
     Workspace,
@@ -28,17 +28,6 @@ from engagekit.workspace.model import (
 __all__ = ["find_workspace", "load_workspace", "open_workspace"]
 
 _COUNTRY = re.compile(r"[A-Z]{2}")
-
-
-def find_workspace(start: str | Path) -> Path | None:
-    """The folder holding ``engage.toml`` at or above ``start`` (a file or folder), or None."""
-    here = Path(start).resolve()
-    if not here.is_dir():
-        here = here.parent
-    for folder in (here, *here.parents):
-        if (folder / WORKSPACE_FILE).is_file():
-            return folder
-    return None
 
 
 def open_workspace(path: str | Path = ".") -> Workspace:

@@ -19,6 +19,7 @@ import attrs
 from engagekit.errors import InputError
 from engagekit.ledger.record import Buyer, Seller
 from engagekit.settings import DataFile
+from engagekit.workspace.find import WORKSPACE_FILE
 
 __all__ = [
     "Client",
@@ -31,7 +32,6 @@ __all__ = [
     "WorkspaceFile",
 ]
 
-WORKSPACE_FILE = "engage.toml"
 DEFAULT_DATABASE = ".engage/engagekit.db"
 _P = TypeVar("_P", Seller, Buyer)
 

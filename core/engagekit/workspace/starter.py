@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engagekit.workspace.model import WORKSPACE_FILE
+from engagekit.workspace.find import WORKSPACE_FILE
 
 __all__ = ["STARTER", "write_starter"]
 

@@ -32,7 +32,7 @@ def register_models(register: Callable[[engagekit.ModelSpec], None]) -> None:
             name=MODEL,
             summary="Time and material billing under a fixed-price ceiling",
             settings=Settings,
-            contract=">=2.1,<3",  # the plugin contract it is written for
+            contract=">=2,<3",  # the plugin contract versions it is written for
             version=__version__,
             example=EXAMPLE,
         )
@@ -205,7 +205,7 @@ def staff(
 
 
 @engagekit.hookimpl
-def measure(
+def measure_service(
     engine: engagekit.Engine,
     project: engagekit.Project,
     component: engagekit.Component,

@@ -83,7 +83,7 @@ def _overage(c: engagekit.Component) -> tuple[dict[str, Decimal], dict[str, Deci
 def register_models(register):
     summary = "A monthly fee that includes N hours; overage billed at a rate"
     example = {"monthly_fee": 4000, "included_hours": 40, "overage_rate": 110, "cost_rate": 55}
-    contract = ">=2.1,<3"  # the plugin contract versions it is written for
+    contract = ">=2,<3"  # the plugin contract versions it is written for
     register(
         engagekit.ModelSpec(
             MODEL, summary, Settings, __version__, example=example, contract=contract
@@ -145,7 +145,7 @@ def staff(project, component):
 
 
 @engagekit.hookimpl
-def measure(component, period):
+def measure_service(component, period):
     used, over = _overage(component)
     rows = [
         {"month": m.label, "hours": used[m.label], "overage_hours": over[m.label]}
