@@ -516,7 +516,7 @@ def bill(
         settings,
         upto=clip.last,
         entries=entries,
-        days=streamed.days if streamed is not None else None,
+        aggregated=streamed.take_days if streamed is not None else None,
     )
     priced = priced_cycles(ledger, settings, component, currency, cycles, lines_from=clip.start)
     states = run_cap(priced, settings, currency)

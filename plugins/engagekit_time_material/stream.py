@@ -18,6 +18,7 @@ order-dependent expression) in the shared one makes polars keep the whole scan i
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,16 +35,24 @@ if TYPE_CHECKING:
 
 __all__ = ["Streamed", "read_for_bill"]
 
+_EPOCH = date(1970, 1, 1)
 
-@attrs.frozen(eq=False)
+
+@attrs.define(eq=False)
 class Streamed:
     """What the bill needs of its time entries, checked: the entries (lazy), the ledger's
-    (date, person, role) aggregation (``ledger.build_ledger``'s ``days``) and the period's
-    unbilled figures in minutes (``billing._unbilled``'s, before they become hours)."""
+    (date, person, role) aggregation (``ledger.build_ledger``'s ``days``, taken once) and the
+    period's unbilled figures in minutes (``billing._unbilled``'s, before they become hours)."""
 
     entries: TimeEntries
-    days: pl.DataFrame
+    days: pl.DataFrame | None
     unbilled: dict[str, int] | None
+
+    def take_days(self) -> pl.DataFrame:
+        """The aggregation, no longer held here: the ledger frees it once it has used it."""
+        days, self.days = self.days, None
+        assert days is not None
+        return days
 
 
 def read_for_bill(
@@ -73,7 +82,6 @@ def read_for_bill(
     untimed_dups = not timed and settings.duplicates != "allow"
 
     start, end, minutes = pl.col("start"), pl.col("end"), pl.col("minutes")
-    length = end - start
     pid = pl.col("person").to_physical().cast(pl.Int64)
     in_clip = (pl.col("date") >= clip.start) & (pl.col("date") <= clip.last)
     tagged = pl.col("tags").null_count() < pl.len()
@@ -91,10 +99,6 @@ def read_for_bill(
         .alias("currency"),
         start.null_count().alias("null_start"),
         end.null_count().alias("null_end"),
-        start.min().alias("s0"),
-        end.max().alias("e1"),
-        length.min().alias("l0"),
-        length.max().alias("l1"),
         pid.max().alias("p1"),
         tagged.alias("tagged"),
         in_clip.sum().alias("in_clip"),
@@ -132,6 +136,11 @@ def read_for_bill(
         )
     if project.roster is not None:
         queries.append(plan.select(pl.col("person").cast(pl.String).unique()))
+    # the overlap pass first: the shared pass's results are then the only thing held
+    s0 = (component.start - _EPOCH).days * 1440
+    if timed and checked and (component.end - component.start).days + 2 >= checks._SPAN // 1440:
+        return None  # a timeframe longer than the key holds (a century)
+    overlapping = timed and checked and _overlapping(plan, s0)
     try:
         results = pl.collect_all(queries, engine="streaming")
     except (pl.exceptions.PolarsError, ValueError):
@@ -156,7 +165,7 @@ def read_for_bill(
     if timed:
         if f["null_start"] or f["null_end"]:
             return None  # some entries without times: the reader's checks sort them out
-        if checked and _overlapping(plan, f):
+        if overlapping or f["p1"] >= checks._PERSONS:
             return None
     days_df, unbilled_df = results[1], results[2]
     over_a_day = (
@@ -195,19 +204,17 @@ def _unbilled_exprs(settings: Settings, billed: pl.Expr) -> dict[str, pl.Expr]:
     }
 
 
-def _overlapping(plan: pl.LazyFrame, f: dict[str, Any]) -> bool:
+def _overlapping(plan: pl.LazyFrame, s0: int) -> bool:
     """Whether any entry may duplicate or overlap another of its person: one entry starts
-    before an earlier one (in person, start, length order) ends. True also when the key of
-    ``checks._flagged`` cannot hold the file."""
+    before an earlier one (in person, start, length order) ends.
+
+    The key of ``checks._flagged``, from the component's first minute ``s0``: it holds the
+    file when the entries are dated inside the component (the shared pass checks that, and
+    the person count) and last at most a day (as the reader makes them: 1 to 1440 minutes).
+    """
     import polars as pl
 
-    s0, length_bits = f["s0"], checks._LENGTH
-    if not (
-        0 <= f["l0"] <= f["l1"] < length_bits
-        and f["e1"] - s0 < checks._SPAN
-        and f["p1"] < checks._PERSONS
-    ):
-        return True
+    length_bits = checks._LENGTH
     pid = pl.col("person").to_physical().cast(pl.Int64)
     key = pid * (length_bits * checks._SPAN) + (pl.col("start") - s0) * length_bits
     key = key + pl.col("end") - pl.col("start")
