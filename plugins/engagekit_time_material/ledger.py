@@ -249,7 +249,8 @@ def build_ledger(
     days = _days(entries, settings) if aggregated is None else aggregated()
     # lazy from here to each collect: polars frees what a step no longer needs (the eager steps
     # kept a copy of the (date, person, role) table each: 10M entries, 0.5 GB)
-    day_plan = days.lazy().with_columns(pl.col("person", "role").cast(pl.String))
+    # names stay categorical (integers) through the joins and the sort; strings at the end
+    day_plan = days.lazy().with_columns(pl.col("person", "role").cast(pl.Categorical))
     del days
     if upto is not None:
         day_plan = day_plan.filter(pl.col("date") <= upto)
@@ -283,8 +284,14 @@ def build_ledger(
     )
     rated = (
         days.lazy()
-        .with_columns(pl.col("role").fill_null("").alias("role_key"))
-        .join(table.lazy(), on=["person", "role_key"], how="left")
+        .with_columns(
+            pl.col("role").cast(pl.String).fill_null("").cast(pl.Categorical).alias("role_key")
+        )
+        .join(
+            table.lazy().with_columns(pl.col("person", "role_key").cast(pl.Categorical)),
+            on=["person", "role_key"],
+            how="left",
+        )
         .filter((pl.col("date") >= pl.col("lo")) & (pl.col("date") <= pl.col("hi")))
         .drop("role_key", "lo", "hi")
         .collect()
@@ -319,21 +326,27 @@ def build_ledger(
         limit = int(ot.after_hours * 60)
         group = pl.col("date") if ot.per == "day" else pl.col("date").dt.truncate("1w")
         # cumulative minutes within each (person, day or week), in time order, without a
-        # window over many tiny groups: one sort on an integer key, a running sum, and the
-        # running sum at each group's first row carried forward
-        pid = pl.col("person").cast(pl.Categorical).to_physical().cast(pl.Int64)
-        gkey = pid * (1 << 21) + group.cast(pl.Int64)
+        # window over many tiny groups: one sort, a running sum, and the running sum at each
+        # group's first row carried forward. The sort is on one integer (person, group, minute
+        # of the latest start in the group: 14 bits hold a week's 10080, 0 for none) and the
+        # row: it orders as (person, group, start with nulls first, row) does, in a third of
+        # the time of those three columns (10M entries)
+        pid = pl.col("person").to_physical().cast(pl.Int64)
+        group_day = group.cast(pl.Int64)
+        minute = (pl.col("start") - group_day * 1440 + 1).fill_null(0)
+        order = (pid * (1 << 21) + group_day) * (1 << 14) + minute
+        gkey = pl.col("order") // (1 << 14)
         cs = pl.col("minutes").cum_sum()
-        starts = (pl.col("gkey") != pl.col("gkey").shift(1)).fill_null(True)
+        starts = (gkey != gkey.shift(1)).fill_null(True)
         base = pl.when(starts).then(cs - pl.col("minutes")).otherwise(None).forward_fill()
         lazy = (
-            lazy.with_columns(gkey.alias("gkey"))
-            .sort("gkey", "start", "row", nulls_last=False)
+            lazy.with_columns(order.alias("order"))
+            .sort("order", "row")
             .with_columns((cs - base).alias("cum"))
             .with_columns(
                 (pl.col("cum") - limit).clip(0).clip(upper_bound=pl.col("minutes")).alias("ot")
             )
-            .drop("gkey", "cum")
+            .drop("order", "cum")
         )
     else:
         lazy = lazy.with_columns(pl.lit(0, dtype=pl.Int64).alias("ot"))
@@ -364,7 +377,11 @@ def build_ledger(
     )
     # a (date, person, role, rate, kind) may appear twice (plain and overtime of one kind):
     # every reader sums the parts it groups
-    parts = pl.concat([plain, over]).filter(pl.col("minutes") > 0)
+    parts = (
+        pl.concat([plain, over])
+        .filter(pl.col("minutes") > 0)
+        .with_columns(pl.col("person", "role").cast(pl.String))
+    )
     rates = tuple(RateRef(*key) for key in refs)
     return Ledger(entries, parts, rates, multipliers, book, upto)
 
@@ -379,7 +396,11 @@ def _missing_rates(
     """Raise listing every billable entry whose person and role have no rate on its date."""
     import polars as pl
 
-    keys = missing.select("date", "person", pl.col("role").fill_null("").alias("role_key"))
+    keys = missing.select(
+        "date",
+        pl.col("person").cast(pl.String),
+        pl.col("role").cast(pl.String).fill_null("").alias("role_key"),
+    )
     rows = (
         frame.filter(billable_mask(settings, entries.has_tags))
         .with_columns(
