@@ -8,6 +8,7 @@ exactly ``min(cap, billable)``.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -124,17 +125,25 @@ def priced_cycles(
         return []
     q = engagekit.quantum(currency)
     parts = ledger.parts
-    starts = [c.start for c in cycles]
-    bounds = pl.DataFrame(
-        {"cycle": list(range(len(cycles))), "cstart": starts},
-        schema={"cycle": pl.Int64, "cstart": pl.Date},
-    )
     by_person = settings.invoice_by == "person"
-    keyed = (
-        parts.filter((pl.col("date") >= cycles[0].start) & (pl.col("date") < cycles[-1].end))
-        .sort("date")
-        .join_asof(bounds.sort("cstart"), left_on="date", right_on="cstart", strategy="backward")
+    # each part's cycle, by its date: a map of the few distinct dates (a sort of every part
+    # and an as-of join took 1.2 s at 10M entries)
+    inside = parts
+    first, last = parts["date"].min(), parts["date"].max()
+    if first is not None and (first < cycles[0].start or last >= cycles[-1].end):  # type: ignore[operator]
+        inside = parts.filter(
+            (pl.col("date") >= cycles[0].start) & (pl.col("date") < cycles[-1].end)
+        )
+    starts = [c.start for c in cycles]
+    dates = inside["date"].unique().to_list()
+    keyed = inside.with_columns(
+        pl.col("date")
+        .replace_strict(
+            dates, [bisect.bisect_right(starts, d) - 1 for d in dates], return_dtype=pl.Int64
+        )
+        .alias("cycle")
     )
+    del inside
     who = ["person", "role"] if by_person else ["role"]
     first_detailed = len(cycles)
     for i, c in enumerate(cycles):

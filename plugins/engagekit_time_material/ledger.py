@@ -350,7 +350,9 @@ def build_ledger(
         )
     else:
         lazy = lazy.with_columns(pl.lit(0, dtype=pl.Int64).alias("ot"))
-    timed = lazy.collect()
+    # in memory: the streaming engine runs this order-dependent plan slower and in more
+    # memory (10M entries: 1.6 s and 256 MB more, against 1.05 s and 167 MB)
+    timed = lazy.collect(engine="in-memory")
 
     # the premium of overtime on a weekend or holiday: the higher multiplier wins
     kind_mult = [multipliers[k] for k in range(3)]
@@ -377,11 +379,7 @@ def build_ledger(
     )
     # a (date, person, role, rate, kind) may appear twice (plain and overtime of one kind):
     # every reader sums the parts it groups
-    parts = (
-        pl.concat([plain, over])
-        .filter(pl.col("minutes") > 0)
-        .with_columns(pl.col("person", "role").cast(pl.String))
-    )
+    parts = pl.concat([plain, over]).filter(pl.col("minutes") > 0)
     rates = tuple(RateRef(*key) for key in refs)
     return Ledger(entries, parts, rates, multipliers, book, upto)
 
