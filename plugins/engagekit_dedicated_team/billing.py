@@ -254,7 +254,7 @@ def bill_team(
     else:
         roles = tuple(p.role for p in s.positions)
         costs = (
-            read_costs(s.costs.path, cur, component.start, component.end, roles)
+            read_costs(s.costs.path, cur, component.start, component.end, roles, project.roster)
             if s.costs is not None
             else ()
         )

@@ -10,6 +10,7 @@ import functools
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -34,10 +35,20 @@ class CostRow:
 
 
 def read_costs(
-    path: Path, currency: str, first: date, last: date, roles: tuple[str, ...]
+    path: Path,
+    currency: str,
+    first: date,
+    last: date,
+    roles: tuple[str, ...],
+    people: Any = None,
 ) -> tuple[CostRow, ...]:
-    """All rows of the cost file, checked against the project currency and the contract term."""
-    return _read(Path(path), path.stat().st_mtime_ns, currency, first, last, roles)
+    """All rows of the cost file, checked against the project currency and the contract term,
+    and each ``person`` against ``people`` (the workspace's roster, ``project.roster``) if given."""
+    rows = _read(Path(path), path.stat().st_mtime_ns, currency, first, last, roles)
+    # outside the cache: the roster is the workspace's, not the file's
+    if people is not None:
+        people.check_rows(((r.person, r.row) for r in rows), where=path, field="person")
+    return rows
 
 
 @functools.lru_cache(maxsize=16)

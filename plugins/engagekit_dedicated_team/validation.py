@@ -19,7 +19,9 @@ def check_component(
     s: Settings = component.settings
     if s.costs is not None:
         roles = tuple(p.role for p in s.positions)
-        read_costs(s.costs.path, project.currency, component.start, component.end, roles)
+        read_costs(
+            s.costs.path, project.currency, component.start, component.end, roles, project.roster
+        )
     delegated = s.billing == "tm" and any(p.rate_unit != "month" for p in s.positions)
     if not delegated and s.time_entries is None:
         return []

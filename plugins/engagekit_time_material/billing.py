@@ -506,7 +506,7 @@ def bill(
         else load_entries(settings, project, component, day_totals=False)
     )
     expenses = (
-        read_expenses(Path(settings.expenses), component, currency, settings.csv)
+        read_expenses(Path(settings.expenses), component, currency, settings.csv, project.roster)
         if settings.expenses
         else []
     )

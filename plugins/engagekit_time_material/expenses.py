@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -37,8 +38,10 @@ def read_expenses(
     component: engagekit.Component,
     currency: str,
     csv_format: CsvFormat | None = None,
+    people: Any = None,
 ) -> list[Expense]:
-    """Every expense of the file, checked: dates in the component, the project's currency."""
+    """Every expense of the file, checked: dates in the component, the project's currency, and
+    each ``person`` one of ``people`` (the workspace's roster, ``project.roster``) if given."""
     out: list[Expense] = []
     problems: list[engagekit.InputError] = []
     for row in read_rows(
@@ -80,4 +83,6 @@ def read_expenses(
         raise problems[0]
     if problems:
         raise engagekit.InputErrors(problems)
+    if people is not None:
+        people.check_rows(((e.person, e.row) for e in out), where=path, field="person")
     return out

@@ -179,7 +179,7 @@ class Settings:
     hours_per_day: Decimal = attrs.field(default=Decimal(8), validator=positive)
     #: Person -> role. Fills in the role of entries whose export has none (Toggl, Clockify) and
     #: overrides the export's role where given.
-    people: dict[str, str] = attrs.Factory(dict)
+    people: dict[str, str] = attrs.field(factory=dict, metadata={"person": "keys"})
     #: How often this component is invoiced: ``monthly``, ``weekly`` (ISO weeks) or ``biweekly``
     #: (two-week cycles from the Monday of the component's first week). A billed period gets one
     #: set of lines per cycle it contains.

@@ -35,7 +35,9 @@ def check_component(project: engagekit.Project, component: engagekit.Component) 
     # the whole timeframe's ledger: every entry's rate, the 24 hours of a day
     build_ledger(project, component, settings, entries=entries)
     if settings.expenses:
-        read_expenses(Path(settings.expenses), component, project.currency, settings.csv)
+        read_expenses(
+            Path(settings.expenses), component, project.currency, settings.csv, project.roster
+        )
     if settings.backlog:
         items = read_backlog(Path(settings.backlog), settings.csv)
         rows = (

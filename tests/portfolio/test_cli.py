@@ -209,6 +209,24 @@ def test_status_on_the_bundled_workspace(cli) -> None:
     assert "firm total" in shown.stdout
 
 
+def test_status_says_which_services_do_not_run_in_the_month(cli, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    shown = cli("status", "--period", "2026-03", "--workspace", WS)
+    assert shown.exit_code == 0, shown.output
+    # the hybrid project's service starts in September; the portal's runs in March
+    row = next(line for line in shown.stdout.splitlines() if line.startswith("Order platform"))
+    assert "Run: not running" in row
+    row = next(line for line in shown.stdout.splitlines() if line.startswith("Portal run"))
+    assert "portal-sla off-track 79.59%" in row
+
+
+def test_status_help_names_no_all_option(cli, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = cli("status", "--help")
+    assert shown.exit_code == 0
+    assert "--all" not in shown.stdout and "--workers" in shown.stdout
+
+
 def date_of(text: str):
     from datetime import date
 

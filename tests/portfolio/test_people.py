@@ -173,3 +173,106 @@ def test_the_engine_reads_the_roster_again_when_it_changes(workspace) -> None:
     with pytest.raises(InputError, match="'bob' is not in the workspace's roster"):
         engine.load_project(project)
     assert engine.load_project(project, workspace=False).roster is None
+
+
+def test_expense_rows_naming_people_the_roster_lacks(cli, workspace, tmp_path) -> None:
+    root = workspace({"a": ("ada", "1")})
+    project = root / "projects" / "a.toml"
+    project.write_text(
+        project.read_text().replace(
+            "[components.settings]\n", '[components.settings]\nexpenses = "expenses.csv"\n', 1
+        )
+    )
+    (root / "projects" / "expenses.csv").write_text(
+        "date,description,amount,person\n"
+        "2026-03-02,Train,120.00,Ada Byron\n"
+        "2026-03-03,Hotel,99.00,Guest\n"
+        "2026-03-04,Taxi,20.00,\n"
+        "2026-03-05,Hotel,99.00,Guest\n"
+    )
+    for args in (("bill", str(project), "--period", "2026-03"), ("validate", str(project))):
+        result = cli(*args)
+        assert result.exit_code == 1, result.output
+        assert "expenses.csv, row 3, person: 'Guest' is not in the workspace's roster" in (
+            result.stderr
+        )
+        assert "row 5" not in result.stderr and "row 4" not in result.stderr
+        assert "Traceback" not in result.output
+    # outside a workspace the same files bill
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(project, alone / "a.toml")
+    shutil.copy(root / "projects" / "expenses.csv", alone / "expenses.csv")
+    result = cli("bill", str(alone / "a.toml"), "--period", "2026-03")
+    assert result.exit_code == 0, result.output
+    assert "Hotel" in result.stdout
+
+
+def test_a_time_material_people_table(cli, workspace) -> None:
+    root = workspace({"a": ("ada", "1")})
+    project = root / "projects" / "a.toml"
+    project.write_text(
+        project.read_text().replace(
+            "[components.settings]\n",
+            '[components.settings]\npeople = { "Bob Stone" = "developer", "Zed" = "developer" }\n',
+            1,
+        )
+    )
+    result = cli("validate", str(project))
+    assert result.exit_code == 1, result.output
+    line = _line_of(project, '"Zed" = "developer"')
+    assert f"a.toml:{line}, " in result.stderr
+    assert "settings.people.Zed: 'Zed' is not in the workspace's roster" in result.stderr
+    assert "Bob Stone" not in result.stderr
+
+
+def _cost_plus_team(workspace) -> tuple[Path, Path]:
+    from tests.conftest import EXAMPLES
+
+    members = ("Karolina Zielinska", "Piotr Mazur", "Ewa Kowalczyk", "Rafael Costa")
+    people = "".join(f'\n[[people]]\nid = "m{i}"\nname = "{n}"\n' for i, n in enumerate(members))
+    root = workspace({}, people=people)
+    shutil.copytree(
+        EXAMPLES / "data" / "dedicated_team", root / "projects" / "data" / "dedicated_team"
+    )
+    project = root / "projects" / "team.toml"
+    shutil.copy(EXAMPLES / "dedicated-team-cost-plus.toml", project)
+    return project, root / "projects" / "data" / "dedicated_team" / "costs.csv"
+
+
+def test_cost_rows_naming_people_the_roster_lacks(cli, workspace, tmp_path) -> None:
+    project, costs = _cost_plus_team(workspace)
+    assert cli("bill", str(project), "--period", "2026-03").exit_code == 0
+    rows = costs.read_text().splitlines()
+    costs.write_text("\n".join([*rows, "2026-03-31,office,analyst,Guest,100.00,desk"]) + "\n")
+    for args in (("bill", str(project), "--period", "2026-03"), ("validate", str(project))):
+        result = cli(*args)
+        assert result.exit_code == 1, result.output
+        assert (
+            f"costs.csv, row {len(rows) + 1}, person: 'Guest' is not in the workspace's roster"
+            in result.stderr
+        )
+        assert "Traceback" not in result.output
+    # outside a workspace any name goes
+    alone = tmp_path / "alone"
+    shutil.copytree(project.parent, alone)
+    result = cli("bill", str(alone / "team.toml"), "--period", "2026-03")
+    assert result.exit_code == 0, result.output
+
+
+def test_workers_check_the_roster_as_one_process_does(
+    cli, workspace, monkeypatch, tmp_path
+) -> None:
+    import tempfile
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    root = workspace({"a": ("ada", "0.5"), "b": ("Carl Nobody", "0.5"), "c": ("bob", "0.5")})
+    args = ["bill", "--all", "--period", "2026-03", "--workspace", str(root), "--csv"]
+    one, two = cli(*args, "--workers", "1"), cli(*args, "--workers", "2")
+    assert one.exit_code == two.exit_code == 1, two.output
+    assert two.stdout == one.stdout and "Project a" in two.stdout and "Project c" in two.stdout
+    assert "'Carl Nobody' is not in the workspace's roster" in two.stderr
+    assert two.stderr.strip().endswith("1 of 3 projects failed")
+    assert list(shared.iterdir()) == []  # the roster handed to the workers is not left behind

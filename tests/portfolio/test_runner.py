@@ -86,6 +86,18 @@ def test_a_worker_dying_fails_its_project_and_the_rest_finish(crash_projects) ->
     assert isinstance(result.failures[0], ProjectFailure)
 
 
+def test_a_worker_dying_in_one_chunk_of_many_fails_only_its_project(crash_projects) -> None:
+    from engagekit.portfolio.pool import CHUNK
+
+    n = 3 * CHUNK + 3  # chunks in flight on both workers, and queued ones after the break
+    files = crash_projects(n, dying={CHUNK + 2})
+    result = run_portfolio(files, Operation("bill", period="2026-03"), spec=CRASH, workers=2)
+    assert [f.file for f in result.failures] == [str(files[CHUNK + 2])]
+    assert [r.summary["invoices"][0]["total"] for r in result.results] == [
+        f"{100 + i}.00" for i in range(n) if i != CHUNK + 2
+    ]
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_stream_gives_documents_in_file_order_and_keeps_none(workers, crash_projects) -> None:
     from engagekit.portfolio.runner import stream_portfolio

@@ -66,21 +66,45 @@ PORTFOLIO_PARAMS = {
 }
 
 
+#: One ``--all`` example per command, after the command's own (``engagekit.cli.EXAMPLES``).
+ALL_EXAMPLES = {
+    "estimate": "engage estimate --all --workers 2         (in a workspace folder)",
+    "bill": "engage bill --all -p 2026-03 --workspace examples --csv",
+    "staff": "engage staff --all --workspace examples",
+    "measure": "engage measure --all -p 2026-03 --json",
+    "report": "engage report --all -o portfolio.html",
+    "status": "engage status --workspace examples -p 2026-03",
+}
+
+
+def _examples(name: str) -> str:
+    from engagekit.cli import EXAMPLES
+
+    lines = [*EXAMPLES.get(name, ()), ALL_EXAMPLES[name]]
+    # \b keeps click from re-wrapping the example lines into one paragraph
+    return "\b\nExamples:\n" + "\n".join(f"  {e}" for e in lines)
+
+
 def add_portfolio_commands(app: typer.Typer, engine: Engine, state: Any) -> None:
     """Give the project commands ``--all``; add ``engage status``."""
     for info in app.registered_commands:
         callback = info.callback
-        if callback is not None and (info.name or callback.__name__) in WRAPPED:
+        name = info.name or (callback.__name__ if callback else "")
+        if callback is not None and name in WRAPPED:
             info.callback = _with_all(callback, engine, state)
+            if not info.epilog:
+                info.epilog = _examples(name)
 
-    @app.command()
+    @app.command(epilog=_examples("status"))
     def status(
         period: Annotated[
             str | None,
             typer.Option("--period", "-p", help="The month to show (default: the current one)."),
         ] = None,
         workspace: WorkspaceOpt = None,
-        workers: WorkersOpt = 1,
+        workers: Annotated[
+            int, typer.Option("--workers", min=1, help="Local worker processes.")
+        ] = 1,
         json_: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
     ) -> None:
         """The month across the workspace: billed, issued, WIP, budget, SLAs, margin, risk."""
@@ -204,69 +228,99 @@ def inside_workspace(file: Path, folder: Path) -> None:
 def _run_all(
     kind: str, engine: Engine, state: Any, kwargs: dict[str, Any], options: dict[str, Any]
 ) -> None:
-    from engagekit.cli import _emit, _errors
+    from engagekit.cli import _errors
 
-    with _errors(state):
-        files = workspace_files(options["workspace"])
-        if kind == "report":
-            from engagekit.output import write_atomic
-            from engagekit.portfolio.report import render_portfolio_report
+    started = None
+    if options["workers"] > 1 and options["executor"] == "local" and kind != "report":
+        from engagekit.portfolio.pool import start_workers
 
-            doc, html = render_portfolio_report(
-                engine,
-                files.workspace,
-                files.paths,
-                seed=kwargs.get("seed"),
-                trials=kwargs.get("trials"),
-                workers=options["workers"],
+        # started now, they import engagekit and build their engines while this process
+        # reads the workspace
+        started = start_workers(options["workers"])
+    try:
+        with _errors(state):
+            _run_all_in(
+                kind, engine, workspace_files(options["workspace"]), kwargs, options, started
             )
-            write_atomic(kwargs["output"], html)
-            typer.echo(f"wrote {kwargs['output']}")
-            _fail_on(doc["failures"], len(files.paths))
-            return
-        stream = _stream(kind, engine, files, kwargs, options)
-        json_, csv_, output = kwargs.get("json_"), kwargs.get("csv_"), kwargs.get("output")
-        report: Any = None
+    finally:
+        if started is not None:
+            started.close()
 
-        def utilisation(result: PortfolioResult) -> Any:
-            nonlocal report
-            from engagekit.portfolio.utilisation import utilisation_of
 
-            report = utilisation_of(files.workspace, result)
-            return report
+def _run_all_in(
+    kind: str,
+    engine: Engine,
+    files: WorkspaceFiles,
+    kwargs: dict[str, Any],
+    options: dict[str, Any],
+    started: Any,
+) -> None:
+    from engagekit.cli import _emit
 
-        if json_:
-            tail = (lambda r: {"utilisation": utilisation(r).doc()}) if kind == "staff" else None
-            _emit_chunks(json_chunks(stream, tail), output)
-            result = stream.result
-        else:
-            for _ in stream:
-                pass
-            result = stream.result
-            if kind == "staff":
-                utilisation(result)
-            if csv_:
-                _emit(sheet_csv(_sheet(result)), output)
-            else:
-                from engagekit.cli import _render
+    if kind == "report":
+        from engagekit.output import write_atomic
+        from engagekit.portfolio.report import render_portfolio_report
 
-                def show(console: Any) -> None:
-                    print_sheet(console, _sheet(result))
-                    if report is not None:
-                        report.print(console)
-
-                _render(show, output)
-        failures = list(result.failures)
-        if report is not None:
-            failures += report.failures
-        _fail_on(
-            [{"file": f.file, "project": f.project, "error": f.error} for f in failures],
-            len(files.paths),
+        doc, html = render_portfolio_report(
+            engine,
+            files.workspace,
+            files.paths,
+            seed=kwargs.get("seed"),
+            trials=kwargs.get("trials"),
+            workers=options["workers"],
         )
+        write_atomic(kwargs["output"], html)
+        typer.echo(f"wrote {kwargs['output']}")
+        _fail_on(doc["failures"], len(files.paths))
+        return
+    stream = _stream(kind, engine, files, kwargs, options, started)
+    json_, csv_, output = kwargs.get("json_"), kwargs.get("csv_"), kwargs.get("output")
+    report: Any = None
+
+    def utilisation(result: PortfolioResult) -> Any:
+        nonlocal report
+        from engagekit.portfolio.utilisation import utilisation_of
+
+        report = utilisation_of(files.workspace, result)
+        return report
+
+    if json_:
+        tail = (lambda r: {"utilisation": utilisation(r).doc()}) if kind == "staff" else None
+        _emit_chunks(json_chunks(stream, tail), output)
+        result = stream.result
+    else:
+        for _ in stream:
+            pass
+        result = stream.result
+        if kind == "staff":
+            utilisation(result)
+        if csv_:
+            _emit(sheet_csv(_sheet(result)), output)
+        else:
+            from engagekit.cli import _render
+
+            def show(console: Any) -> None:
+                print_sheet(console, _sheet(result))
+                if report is not None:
+                    report.print(console)
+
+            _render(show, output)
+    failures = list(result.failures)
+    if report is not None:
+        failures += report.failures
+    _fail_on(
+        [{"file": f.file, "project": f.project, "error": f.error} for f in failures],
+        len(files.paths),
+    )
 
 
 def _stream(
-    kind: str, engine: Engine, files: WorkspaceFiles, kwargs: dict[str, Any], opts: dict[str, Any]
+    kind: str,
+    engine: Engine,
+    files: WorkspaceFiles,
+    kwargs: dict[str, Any],
+    opts: dict[str, Any],
+    started: Any = None,
 ) -> PortfolioStream:
     from engagekit.portfolio import Operation
     from engagekit.portfolio.runner import stream_portfolio
@@ -288,6 +342,7 @@ def _stream(
         executor=_executor(opts["executor"]),
         scheduler=opts["scheduler"],
         progress=_progress_bar(),
+        started=started,
     )
 
 

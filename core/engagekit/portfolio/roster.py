@@ -453,7 +453,8 @@ def named_people(project: Project) -> Iterator[tuple[str, Component | None, str]
 
     A person is named by a field called ``person`` anywhere in the rate card or a component's
     settings (a rate, a team seat, a staffing change), or by a settings field declared with
-    ``attrs.field(metadata={"person": True})`` (a dedicated team's member ``name``)."""
+    ``attrs.field(metadata={"person": True})`` (a dedicated team's member ``name``), or the keys
+    of a table declared with ``metadata={"person": "keys"}`` (time-material's ``people``)."""
     card = project.rate_card
     if card is not None:
         for i, rate in enumerate(card.rates):
@@ -472,6 +473,9 @@ def _people_in(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str, K
             if isinstance(item, str):
                 if f.name == "person" or f.metadata.get("person"):
                     yield item, key
+            elif isinstance(item, Mapping) and f.metadata.get("person") == "keys":
+                for ref in item:
+                    yield str(ref), (*key, str(ref))
             elif item is not None:
                 yield from _people_in(item, key)
     elif isinstance(value, list | tuple):

@@ -168,12 +168,15 @@ def stream_portfolio(
     scheduler: str | None = None,
     progress: Progress | None = None,
     keep_documents: bool = False,
+    started: Any = None,
 ) -> PortfolioStream:
     """``run_portfolio`` as a stream: iterate it for each project's result, with its document,
     in file order as the projects finish; ``.result`` then holds every result and failure, the
     results without their documents unless ``keep_documents`` (so that writing the documents
     out one by one never holds them all). Bad arguments, and a Dask scheduler that can't be
-    reached, raise here, before any project runs."""
+    reached, raise here, before any project runs. ``started``: the local pool of ``workers``
+    processes to use (``engagekit.portfolio.pool.start_workers``), started before the files
+    were found; the stream closes it."""
     spec = spec or EngineSpec()
     names = [str(f) for f in files]
     outcomes: Iterator[Outcome]
@@ -194,7 +197,7 @@ def stream_portfolio(
     else:
         from engagekit.portfolio.pool import run_on_pool
 
-        outcomes = run_on_pool(names, operation, spec, workers, progress)
+        outcomes = run_on_pool(names, operation, spec, workers, progress, started)
     return PortfolioStream(operation, names, outcomes, keep_documents)
 
 
@@ -235,6 +238,16 @@ class PortfolioStream:
     def __iter__(self) -> Iterator[ProjectResult]:
         # Outcomes that came before their turn wait here: a pool keeps only a few projects in
         # flight, so only a few wait.
+        try:
+            yield from self._in_order()
+        finally:
+            # the executor's generator ends its pool (and removes what it shared) when closed
+            close = getattr(self._outcomes, "close", None)
+            if close is not None:
+                close()
+        self._done = True
+
+    def _in_order(self) -> Iterator[ProjectResult]:
         early: dict[str, Outcome] = {}
         first_of: dict[str, str] = {}
         for file in self._files:
@@ -257,7 +270,6 @@ class PortfolioStream:
                 continue
             self._results.append(outcome if self._keep else attrs.evolve(outcome, doc=None))
             yield outcome
-        self._done = True
 
     @property
     def result(self) -> PortfolioResult:

@@ -167,6 +167,14 @@ def _ledger_issued(workspace: Any, period: str) -> Any:
     return lambda project: totals.get(project, Decimal(0))
 
 
+def _sla_cell(sla: dict[str, Any]) -> str:
+    if sla["status"] is None and sla["compliance_pct"] is None:
+        # measured nothing: the service does not run this month (not started, or ended)
+        return f"{sla['component']}: not running"
+    pct = sla["compliance_pct"] and f"{sla['compliance_pct']}%"
+    return " ".join(filter(None, (sla["component"], sla["status"], pct)))
+
+
 def print_status(console: Any, doc: dict[str, Any]) -> None:
     from engagekit.fit import SECTION, Col, print_table
 
@@ -181,19 +189,7 @@ def print_status(console: Any, doc: dict[str, Any]) -> None:
     ]  # fmt: skip
     rows: list[tuple[str, ...]] = []
     for p in doc["projects"]:
-        sla = ", ".join(
-            " ".join(
-                filter(
-                    None,
-                    (
-                        s["component"],
-                        s["status"],
-                        s["compliance_pct"] and f"{s['compliance_pct']}%",
-                    ),
-                )
-            )
-            for s in p["sla"]
-        )
+        sla = ", ".join(_sla_cell(s) for s in p["sla"])
         rows.append((
             p["project"], p["currency"], p["billed_to_date"], p["issued"], p["unbilled_wip"],
             f"{p['budget_used_percent']}%" if p["budget_used_percent"] else "", sla,
