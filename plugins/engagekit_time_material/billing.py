@@ -8,6 +8,7 @@ exactly ``min(cap, billable)``.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,6 +22,7 @@ from engagekit_time_material.checks import flag_warnings
 from engagekit_time_material.expenses import Expense, read_expenses
 from engagekit_time_material.ledger import KINDS, Ledger, build_ledger, load_entries, settings_of
 from engagekit_time_material.settings import Settings
+from engagekit_time_material.stream import read_for_bill, unbilled_hours
 
 __all__ = ["CapState", "Cycle", "bill", "cycles_between", "priced_cycles", "run_cap"]
 
@@ -123,17 +125,25 @@ def priced_cycles(
         return []
     q = engagekit.quantum(currency)
     parts = ledger.parts
-    starts = [c.start for c in cycles]
-    bounds = pl.DataFrame(
-        {"cycle": list(range(len(cycles))), "cstart": starts},
-        schema={"cycle": pl.Int64, "cstart": pl.Date},
-    )
     by_person = settings.invoice_by == "person"
-    keyed = (
-        parts.filter((pl.col("date") >= cycles[0].start) & (pl.col("date") < cycles[-1].end))
-        .sort("date")
-        .join_asof(bounds.sort("cstart"), left_on="date", right_on="cstart", strategy="backward")
+    # each part's cycle, by its date: a map of the few distinct dates (a sort of every part
+    # and an as-of join took 1.2 s at 10M entries)
+    inside = parts
+    first, last = parts["date"].min(), parts["date"].max()
+    if first is not None and (first < cycles[0].start or last >= cycles[-1].end):  # type: ignore[operator]
+        inside = parts.filter(
+            (pl.col("date") >= cycles[0].start) & (pl.col("date") < cycles[-1].end)
+        )
+    starts = [c.start for c in cycles]
+    dates = inside["date"].unique().to_list()
+    keyed = inside.with_columns(
+        pl.col("date")
+        .replace_strict(
+            dates, [bisect.bisect_right(starts, d) - 1 for d in dates], return_dtype=pl.Int64
+        )
+        .alias("cycle")
     )
+    del inside
     who = ["person", "role"] if by_person else ["role"]
     first_detailed = len(cycles)
     for i, c in enumerate(cycles):
@@ -487,7 +497,14 @@ def bill(
     where = str(project.source) if project.source else project.name
     check_cap(settings, currency, where)
     clip = period.clip(component.start, component.end)
-    entries = load_entries(settings, project, component, day_totals=False)
+    # a well-formed generic file is checked and aggregated by streaming; any other, or one
+    # a check rejects, is read whole, and the reader reports what is wrong
+    streamed = read_for_bill(settings, project, component, clip) if clip is not None else None
+    entries = (
+        streamed.entries
+        if streamed is not None
+        else load_entries(settings, project, component, day_totals=False)
+    )
     expenses = (
         read_expenses(Path(settings.expenses), component, currency, settings.csv, project.roster)
         if settings.expenses
@@ -502,7 +519,14 @@ def bill(
     cycles = cycles_between(
         component.start, clip.end, settings.billing_period, component.start, cut=clip.start
     )
-    ledger = build_ledger(project, component, settings, upto=clip.last, entries=entries)
+    ledger = build_ledger(
+        project,
+        component,
+        settings,
+        upto=clip.last,
+        entries=entries,
+        aggregated=streamed.take_days if streamed is not None else None,
+    )
     priced = priced_cycles(ledger, settings, component, currency, cycles, lines_from=clip.start)
     states = run_cap(priced, settings, currency)
     current = [s for s in states if s.cycle.period.start >= clip.start]
@@ -542,7 +566,11 @@ def bill(
             "format": entries.format,
             "entries": len(entries),
         }
-        details["unbilled_hours"] = _unbilled(entries, settings, clip)
+        details["unbilled_hours"] = (
+            unbilled_hours(streamed.unbilled)
+            if streamed is not None
+            else _unbilled(entries, settings, clip)
+        )
         flagged = flag_warnings(entries.flags, clip.start, clip.last)
         if flagged:
             details["flagged_entries"] = [f.doc() for f in flagged]
@@ -595,7 +623,7 @@ def _unbilled(entries: Any, settings: Settings, clip: engagekit.Period) -> dict[
     df = entries.frame.filter((pl.col("date") >= clip.start) & (pl.col("date") <= clip.last))
     if df.height == 0:
         return {}
-    billed = billable_mask(settings, df)
+    billed = billable_mask(settings, entries.has_tags)
     out = df.select(
         pl.col("minutes").sum().alias("recorded"),
         pl.col("minutes").filter(~pl.col("billable")).sum().alias("non_billable"),

@@ -172,18 +172,43 @@ FORMATS: dict[str, Format] = {f.name: f for f in (HARVEST, TOGGL, CLOCKIFY, GENE
 
 @attrs.frozen(eq=False)
 class TimeEntries:
-    """Time entries read from one file: the normalised frame and where it came from."""
+    """Time entries read from one file: the normalised frame and where it came from.
+
+    Entries checked by streaming (``stream.py``) hold no frame but the lazy scan of the
+    normalised columns (``lazy``) and their count: the frame is read from the scan on first
+    use only (a second look, to name the rows of a failed check).
+    """
 
     path: Path
     format: str
-    frame: pl.DataFrame
+    _frame: pl.DataFrame | None
     #: The currency the export's header names (Toggl, Clockify), if any.
     header_currency: str | None = None
     #: Duplicates and overlaps kept by the ``warn`` policy (``checks.Flag``), once checked.
     flags: tuple[Any, ...] = ()
+    lazy: pl.LazyFrame | None = None
+    count: int | None = None
+    #: Whether any entry has tags (known without the frame when streamed).
+    tagged: bool | None = None
+    _read: list[pl.DataFrame] = attrs.field(factory=list, init=False)
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        if self._frame is not None:
+            return self._frame
+        if not self._read:
+            assert self.lazy is not None
+            self._read.append(self.lazy.collect(engine="streaming"))
+        return self._read[0]
+
+    @property
+    def has_tags(self) -> bool:
+        if self.tagged is not None:
+            return self.tagged
+        return self.frame["tags"].null_count() < self.frame.height
 
     def __len__(self) -> int:
-        return self.frame.height
+        return self.count if self.count is not None else self.frame.height
 
 
 # -- header --------------------------------------------------------------------------------------
@@ -252,12 +277,7 @@ def read_time_entries(
     }
     reader = _Reader(csv_file, fmt, date_format)
     frame = None
-    if (
-        fmt.name == "generic"
-        and date_format in (None, "%Y-%m-%d")
-        and csv_file.direct
-        and csv_file.decimal == "."
-    ):
+    if fast_readable(csv_file, fmt, date_format):
         frame = _generic_fast(reader)
     if frame is None:
         frame = readers[fmt.name](reader)
@@ -742,12 +762,21 @@ def _flag(column: str, worded: set[str]) -> pl.Expr:
     return _bool_expr(column, True) if column in worded else pl.col(column).fill_null(True)
 
 
-def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
-    """The generic format read typed in one pass, when every value is well-formed.
+def fast_readable(csv_file: CsvFile, fmt: Format, date_format: str | None) -> bool:
+    """Whether the typed one-pass read (``generic_plan``) may read the file."""
+    return (
+        fmt.name == "generic"
+        and date_format in (None, "%Y-%m-%d")
+        and csv_file.direct
+        and csv_file.decimal == "."
+    )
 
-    Returns None when anything is off (a malformed date or number, a missing value, a time that
-    is not HH:MM, padded headers): the string-based reader then reads the file again and names
-    every bad cell. Durations out of range are reported from here.
+
+def generic_plan(reader: _Reader) -> tuple[pl.LazyFrame, set[str]] | None:
+    """The lazy typed scan of a generic file: the normalised columns, ``_last`` (the header's
+    last column: null on a blank line or a short row), and the yes/no columns read as words.
+
+    None when the header does not fit a typed read; a malformed value raises when collected.
     """
     import polars as pl
 
@@ -816,13 +845,38 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
             exprs["end"] = pl.when(same <= exprs["start"]).then(same + 1440).otherwise(same)
     # a blank line or a short row leaves the header's last column empty
     exprs["_last"] = pl.col(h[-1])
+    plan = (
+        lf.select(list(dict.fromkeys([*wanted, h[-1]])))
+        .with_row_index("row", offset=2)
+        .select(*[e.alias(name) for name, e in exprs.items()])
+    )
+    return plan, worded
+
+
+def typed_columns() -> list[pl.Expr]:
+    """The normalised columns of the typed read, as ``TimeEntries.frame`` has them."""
+    import polars as pl
+
+    return [
+        pl.col(c).cast(pl.Categorical) if c in ("role", "category") else pl.col(c) for c in COLUMNS
+    ]
+
+
+def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
+    """The generic format read typed in one pass, when every value is well-formed.
+
+    Returns None when anything is off (a malformed date or number, a missing value, a time that
+    is not HH:MM, padded headers): the string-based reader then reads the file again and names
+    every bad cell. Durations out of range are reported from here.
+    """
+    import polars as pl
+
+    planned = generic_plan(reader)
+    if planned is None:
+        return None
+    plan, worded = planned
     try:
-        out = (
-            lf.select(list(dict.fromkeys([*wanted, h[-1]])))
-            .with_row_index("row", offset=2)
-            .select(*[e.alias(name) for name, e in exprs.items()])
-            .collect(engine="streaming")
-        )
+        out = plan.collect(engine="streaming")
     except (pl.exceptions.PolarsError, ValueError):
         return None
     # a missing date, person or duration, a flag that is not yes/no (null counts are known
@@ -830,9 +884,28 @@ def _generic_fast(reader: _Reader) -> pl.DataFrame | None:
     if any(out[c].null_count() for c in ("date", "person", "minutes", "_last", *worded)):
         return None
     _check_minutes(reader, out)
-    return out.select(
-        *[
-            pl.col(c).cast(pl.Categorical) if c in ("role", "category") else pl.col(c)
-            for c in COLUMNS
-        ]
-    )
+    return out.select(typed_columns())
+
+
+def generic_scan(
+    path: Path | str,
+    *,
+    format: str = "auto",
+    date_format: str | None = None,
+    csv_format: CsvFormat | None = None,
+) -> tuple[Path, list[str], pl.LazyFrame, set[str]] | None:
+    """The lazy typed scan of a generic time-entry file (``generic_plan``), its path and
+    header; None
+    when the file is not one the typed read takes, or its header is wrong (the reader of
+    ``read_time_entries`` then reads it, and says what is wrong)."""
+    try:
+        csv_file = open_csv(path, csv_format, what="time entries file")
+        fmt = detect_format(csv_file.path, list(csv_file.header), format)
+    except engagekit.InputError:
+        return None
+    if not fast_readable(csv_file, fmt, date_format):
+        return None
+    planned = generic_plan(_Reader(csv_file, fmt, date_format))
+    if planned is None:
+        return None
+    return csv_file.path, list(csv_file.header), planned[0], planned[1]

@@ -100,7 +100,8 @@ def measure(
         df = entries.frame.filter((pl.col("date") >= window.start) & (pl.col("date") <= as_of))
         per = (
             df.with_columns(
-                with_roles(settings).alias("role"), billable_mask(settings, df).alias("billed")
+                with_roles(settings).alias("role"),
+                billable_mask(settings, entries.has_tags).alias("billed"),
             )
             .group_by("person")
             .agg(

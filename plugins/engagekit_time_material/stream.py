@@ -1,0 +1,276 @@
+"""The bill's time entries checked and aggregated by streaming, without the whole timesheet.
+
+One lazy scan of a generic file (``importers.generic_scan``) feeds, on polars' streaming
+engine, two reducing queries that share it: the figures of every check (null counts, the
+durations' range, dates outside the component, other currencies, the overlap key's bounds, the
+entries of the billed period) and the (date, person, role) aggregation the ledger prices. A
+check that fails is not reported from here: ``read_for_bill`` then returns None, and the bill
+reads the file as before (``ledger.load_entries``), which names the file, row and field of
+every bad entry. So the figures here only have to notice a problem, never to describe it, and
+the messages are written once.
+
+Duplicates and overlaps of timed entries need an order: a second streaming pass sorts one
+int64 key per entry (person, start, length: the key of ``checks._flagged``) and counts the
+entries that start before an earlier one ends. It is a separate scan because a sort (or any
+order-dependent expression) in the shared one makes polars keep the whole scan in memory
+(measured at 10M entries: 1.1 GB against 0.49 GB).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+import engagekit
+from engagekit_time_material import checks
+from engagekit_time_material.importers import TimeEntries, generic_scan, typed_columns
+from engagekit_time_material.ledger import billable_mask, round_minutes, with_roles
+from engagekit_time_material.settings import Settings
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["Streamed", "read_for_bill"]
+
+_EPOCH = date(1970, 1, 1)
+
+
+@attrs.define(eq=False)
+class Streamed:
+    """What the bill needs of its time entries, checked: the entries (lazy), the ledger's
+    (date, person, role) aggregation (``ledger.build_ledger``'s ``days``, taken once) and the
+    period's unbilled figures in minutes (``billing._unbilled``'s, before they become hours)."""
+
+    entries: TimeEntries
+    days: pl.DataFrame | None
+    unbilled: dict[str, int] | None
+
+    def take_days(self) -> pl.DataFrame:
+        """The aggregation, no longer held here: the ledger frees it once it has used it."""
+        days, self.days = self.days, None
+        assert days is not None
+        return days
+
+
+def read_for_bill(
+    settings: Settings,
+    project: engagekit.Project,
+    component: engagekit.Component,
+    clip: engagekit.Period,
+) -> Streamed | None:
+    """The time entries of a bill of ``clip``, by streaming; None when the file is not a
+    generic CSV the typed read takes, or when any check would fail (or might: the reader
+    of ``load_entries`` decides and reports)."""
+    import polars as pl
+
+    if settings.time_entries is None:
+        return None
+    scanned = generic_scan(
+        Path(settings.time_entries),
+        format=settings.format,
+        date_format=settings.date_format,
+        csv_format=settings.csv,
+    )
+    if scanned is None:
+        return None
+    path, header, plan, worded = scanned
+    timed = "start" in header and "end" in header
+    checked = settings.duplicates != "allow" or settings.overlaps != "allow"
+    untimed_dups = not timed and settings.duplicates != "allow"
+
+    start, end, minutes = pl.col("start"), pl.col("end"), pl.col("minutes")
+    pid = pl.col("person").to_physical().cast(pl.Int64)
+    in_clip = (pl.col("date") >= clip.start) & (pl.col("date") <= clip.last)
+    tagged = pl.col("tags").null_count() < pl.len()
+    figures = plan.select(
+        pl.len().alias("n"),
+        *[pl.col(c).null_count().alias(f"null_{c}") for c in ("date", "person", "minutes")],
+        *[pl.col(c).null_count().alias(f"null_{c}") for c in ("_last", *sorted(worded))],
+        minutes.min().alias("min_minutes"),
+        minutes.max().alias("max_minutes"),
+        ((pl.col("date") < component.start) | (pl.col("date") > component.end))
+        .sum()
+        .alias("outside"),
+        (pl.col("currency").is_not_null() & (pl.col("currency") != project.currency))
+        .sum()
+        .alias("currency"),
+        start.null_count().alias("null_start"),
+        end.null_count().alias("null_end"),
+        pid.max().alias("p1"),
+        tagged.alias("tagged"),
+        in_clip.sum().alias("in_clip"),
+    )
+    rounding = settings.rounding
+    rounded = (
+        round_minutes(minutes, rounding.increment, rounding.mode)
+        if rounding.per == "entry"
+        else minutes
+    )
+    # tags are looked at where the file has the column (all empty: the mask is the same)
+    mask = billable_mask(settings, "tags" in header)
+    days = (
+        plan.select(
+            "date",
+            "person",
+            with_roles(settings).alias("role"),
+            minutes.alias("total"),
+            pl.when(mask).then(rounded).otherwise(0).alias("minutes"),
+            pl.when(mask).then(start).alias("start"),
+            pl.when(mask).then(pl.col("row")).alias("row"),
+        )
+        .group_by("date", "person", "role")
+        .agg(pl.col("total", "minutes").sum(), pl.col("start", "row").max())
+    )
+    unbilled = plan.filter(in_clip).select(**_unbilled_exprs(settings, mask))
+    queries = {"figures": figures, "days": days, "unbilled": unbilled}
+    if untimed_dups:
+        # equal entries of one person and date hash alike (a collision only costs a re-read)
+        same = pl.struct("minutes", "billable", "category", "notes").hash(seed=7)
+        queries["dups"] = (
+            plan.group_by("person", "date")
+            .agg(pl.len().alias("n"), same.n_unique().alias("distinct"))
+            .select((pl.col("distinct") < pl.col("n")).sum().alias("dups"))
+        )
+    if project.roster is not None:
+        queries["people"] = plan.select(pl.col("person").cast(pl.String).unique())
+    keyed = timed and checked
+    if keyed and (component.end - component.start).days + 2 >= checks._SPAN // 1440:
+        return None  # a timeframe longer than the overlap key holds (a century)
+    with tempfile.TemporaryDirectory(prefix="engagekit-") as folder:
+        keys = Path(folder) / "keys.arrow"
+        if keyed:
+            # one int64 per entry, streamed to a file: collected in memory instead, polars
+            # keeps the whole shared scan (measured at 10M entries: 1.1 GB, not 0.5)
+            s0 = (component.start - _EPOCH).days * 1440
+            queries["keys"] = plan.select(_key(s0).alias("k")).sink_ipc(keys, lazy=True)
+        try:
+            out = dict(
+                zip(queries, pl.collect_all(queries.values(), engine="streaming"), strict=True)
+            )
+            f = out["figures"].row(0, named=True)
+            if not _passes(f):
+                return None
+            if keyed and (f["p1"] >= checks._PERSONS or _overlapping(keys)):
+                return None
+        except (pl.exceptions.PolarsError, ValueError, OSError):
+            return None
+    if untimed_dups and out["dups"].item():
+        return None
+    if project.roster is not None and project.roster.unknown(out["people"]["person"].to_list()):
+        return None
+    if timed and (f["null_start"] or f["null_end"]):
+        return None  # some entries without times: the reader's checks sort them out
+    days_df, unbilled_df = out["days"], out["unbilled"]
+    if _over_a_day(days_df):
+        return None
+    entries = TimeEntries(
+        path,
+        "generic",
+        None,
+        lazy=plan.select(typed_columns()),
+        count=f["n"],
+        tagged=bool(f["tagged"]),
+    )
+    figures_clip = (
+        {k: int(v or 0) for k, v in unbilled_df.row(0, named=True).items()}
+        if f["in_clip"]
+        else None
+    )
+    return Streamed(entries, days_df, figures_clip)
+
+
+def _over_a_day(days: pl.DataFrame) -> bool:
+    """Whether a person has more than 24 hours on a date (``days``: per date, person, role).
+
+    Where every person has one role, a (date, person, role) total is the day's: no grouping
+    of the table again (at 10M entries that group-by alone took 250 MB).
+    """
+    import polars as pl
+
+    if (days["total"].max() or 0) > 24 * 60:
+        return True
+    roles = days.group_by("person").agg(pl.col("role").n_unique().alias("roles"))
+    if (roles["roles"].max() or 0) <= 1:
+        return False
+    per_day = days.group_by("person", "date").agg(pl.col("total").sum())
+    return bool((per_day["total"] > 24 * 60).any())
+
+
+def _unbilled_exprs(settings: Settings, billed: pl.Expr) -> dict[str, pl.Expr]:
+    """The minutes recorded and not billed, by reason (``billing._unbilled`` in hours)."""
+    import polars as pl
+
+    m = pl.col("minutes")
+    return {
+        "recorded": m.sum(),
+        "non_billable": m.filter(~pl.col("billable")).sum(),
+        "unapproved": m.filter(pl.col("billable") & ~pl.col("approved")).sum()
+        if settings.approved_only
+        else pl.lit(0),
+        "not_billed": m.filter(~billed).sum(),
+    }
+
+
+def _passes(f: dict[str, Any]) -> bool:
+    """Whether the figures of the shared pass show no problem the reader would report."""
+    nulls = [
+        v for k, v in f.items() if k.startswith("null_") and k not in ("null_start", "null_end")
+    ]
+    return bool(
+        f["n"]
+        and not any(nulls)
+        and f["min_minutes"] > 0
+        and f["max_minutes"] <= 24 * 60
+        and not f["outside"]
+        and not f["currency"]
+    )
+
+
+def _key(s0: int) -> pl.Expr:
+    """The key of ``checks._flagged``: person, start (from the component's first minute
+    ``s0``), length. It holds the file when the entries are dated inside the component and
+    there are fewer than ``checks._PERSONS`` people (the shared pass checks both) and each
+    lasts at most a day (the reader makes them 1 to 1440 minutes long)."""
+    import polars as pl
+
+    pid = pl.col("person").to_physical().cast(pl.Int64)
+    length = pl.col("end") - pl.col("start")
+    return pid * (checks._LENGTH * checks._SPAN) + (pl.col("start") - s0) * checks._LENGTH + length
+
+
+#: Sorted keys are scanned in blocks of this many: the running maximum is carried over.
+_BLOCK = 1 << 20
+
+
+def _overlapping(keys: Path) -> bool:
+    """Whether any entry of the key file may duplicate or overlap another of its person: in
+    key order, one starts before an earlier one ends."""
+    import polars as pl
+
+    k = pl.read_ipc(keys)["k"].sort()
+    bits = checks._LENGTH
+    carry = None
+    for lo in range(0, k.len(), _BLOCK):
+        block = k.slice(lo, _BLOCK)
+        # an entry's end on the key's scale (its length bits zero)
+        ends = (block - block % bits + (block % bits) * bits).cum_max()
+        if carry is not None:
+            ends = ends.clip(lower_bound=carry)
+        before = ends.shift(1, fill_value=carry if carry is not None else -1)
+        if (block < before).any():
+            return True
+        carry = ends[-1]
+    return False
+
+
+def unbilled_hours(minutes: dict[str, int] | None) -> dict[str, Any]:
+    """``billing._unbilled``'s figures from streamed minutes."""
+    from decimal import Decimal
+
+    if minutes is None:
+        return {}
+    return {k: (Decimal(v) / 60).quantize(Decimal("0.01")) for k, v in minutes.items()}

@@ -1,0 +1,56 @@
+"""The bill's streamed read (``stream.read_for_bill``) against the whole-file read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import engagekit
+from engagekit_time_material import billing, stream
+
+from .conftest import DATA, bill
+
+GENERIC = (DATA / "generic.csv").read_text()
+SETTINGS: list[dict[str, Any]] = [
+    {},
+    {"rounding": {"increment": 15, "mode": "up"}, "non_billable": ["Internal", "sprint-7"]},
+    {"rounding": {"increment": 30, "mode": "down", "per": "day"}, "approved_only": False},
+    {"overtime": {"after_hours": 6, "per": "week"}, "invoice_by": "role"},
+]
+
+
+def _without_times(text: str) -> str:
+    return "\n".join(",".join(line.split(",")[:-2]) for line in text.splitlines()) + "\n"
+
+
+@pytest.mark.parametrize("extra", SETTINGS)
+@pytest.mark.parametrize("text", [GENERIC, _without_times(GENERIC)], ids=["timed", "untimed"])
+def test_streamed_bill_is_the_whole_file_bill(
+    load: Any, monkeypatch: pytest.MonkeyPatch, extra: dict[str, Any], text: str
+) -> None:
+    engine, project, component = load({"time_entries": "t.csv", **extra}, {"t.csv": text})
+    period = engagekit.Period.parse("2026-03")
+    assert stream.read_for_bill(component.settings, project, component, period) is not None
+    streamed = bill(engine, project, "2026-03")
+    monkeypatch.setattr(billing, "read_for_bill", lambda *a: None)
+    whole = bill(engine, project, "2026-03")
+    assert streamed.lines == whole.lines
+    assert streamed.details == whole.details
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: t + "2026-03-02,Ana Lima,developer,60,true,true,Development,,x,14:30,15:30\n",
+        lambda t: t + t.splitlines()[1] + "\n",
+        lambda t: t.replace(",390,", ",0,", 1),
+        lambda t: t.replace("2026-03-02", "2025-03-02", 1),
+        lambda t: t + "2026-03-02,Ana Lima,developer,1200,true,true,Development,,x,16:00,15:59\n",
+    ],
+    ids=["overlap", "duplicate", "zero minutes", "outside", "over a day"],
+)
+def test_a_failing_check_is_left_to_the_whole_file_reader(load: Any, change: Any) -> None:
+    _, project, component = load({"time_entries": "t.csv"}, {"t.csv": change(GENERIC)})
+    period = engagekit.Period.parse("2026-03")
+    assert stream.read_for_bill(component.settings, project, component, period) is None
