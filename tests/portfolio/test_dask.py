@@ -62,6 +62,31 @@ def test_an_unreachable_scheduler_names_address_and_reason(monkeypatch) -> None:
     assert len(text.split(": ", 2)[-1]) > 3  # a reason follows
 
 
+def test_a_refused_port_is_said_at_once(monkeypatch) -> None:
+    import socket
+    import time
+
+    with socket.socket() as s:  # a port nothing listens on: bound, then closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(InputError, match=f"connection refused .*port {port} of 127.0.0.1"):
+        run_portfolio(
+            BUNDLED, Operation("staff"), executor="dask", scheduler=f"tcp://127.0.0.1:{port}"
+        )
+    assert time.monotonic() - started < dask_executor.CONNECT_TIMEOUT / 2
+
+
+def test_an_unknown_host_is_named() -> None:
+    with pytest.raises(InputError, match=r"unknown host 'no-such-host\.invalid'"):
+        run_portfolio(
+            BUNDLED,
+            Operation("staff"),
+            executor="dask",
+            scheduler="tcp://no-such-host.invalid:8786",
+        )
+
+
 def test_dask_needs_a_scheduler() -> None:
     with pytest.raises(InputError, match="needs --scheduler"):
         run_portfolio(BUNDLED, Operation("staff"), executor="dask", spec=EngineSpec())

@@ -34,6 +34,7 @@ def connect(address: str) -> Any:
             hint="pip install 'engagekit[dask]'",
         ) from None
     try:
+        _probe(address)
         return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -42,6 +43,31 @@ def connect(address: str) -> Any:
             field="scheduler",
             hint="start one with `dask scheduler`, and workers with `dask worker ADDRESS`",
         ) from None
+
+
+def _probe(address: str) -> None:
+    """For a plain TCP address, one connection attempt: a refused port or an unknown host is
+    said at once and as such (the client retries either until its time-out, then says only
+    that it timed out)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if "://" in address and not address.startswith("tcp://"):
+        return  # tls://, ucx://, inproc://: left to the client
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return  # the client names what is wrong with it
+    if not host or port is None:
+        return
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT):
+            pass
+    except ConnectionRefusedError:
+        raise OSError(f"connection refused (nothing listens on port {port} of {host})") from None
+    except socket.gaierror as exc:
+        raise OSError(f"unknown host {host!r} ({exc.strerror})") from None
 
 
 def run_on_dask(
