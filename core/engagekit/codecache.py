@@ -13,7 +13,7 @@ attrs compiles its classes' methods the same way, but its source of a hashable c
 add entries and none would be read again, so attrs is left alone. Should some other source
 change from run to run too, the folder is emptied when it holds more than ``MAX_ENTRIES``.
 
-Where: ``$ENGAGEKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/engagekit/code`` (``~/.cache``);
+Where: ``$ENGAGEKIT_CACHE_DIR/code``, else ``$XDG_CACHE_HOME/engagekit/code`` (``~/.cache``);
 ``ENGAGEKIT_CACHE_DIR=`` (empty) turns it off. A folder that cannot be written only costs the
 compile, never an error. Writes are atomic (a temporary file renamed into place), so processes
 running side by side (a portfolio's workers) share the folder safely.
@@ -31,20 +31,44 @@ from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
 
-__all__ = ["CACHE_ENV", "MAX_ENTRIES", "cache_dir", "cached_compile", "install"]
+__all__ = ["CACHE_ENV", "MAX_ENTRIES", "cache_dir", "cached_compile", "install", "store"]
 
 CACHE_ENV = "ENGAGEKIT_CACHE_DIR"
 #: Entries beyond which the folder is emptied (a few hundred in use; each a few KiB).
 MAX_ENTRIES = 2000
 
 
-def cache_dir() -> Path | None:
-    """The folder of the cache, or None when it is turned off."""
+def cache_dir(kind: str = "code") -> Path | None:
+    """The folder of one of engagekit's caches (``code``, ``holidays``), or None when caching
+    is turned off."""
     configured = os.environ.get(CACHE_ENV)
     if configured is not None:
-        return Path(configured) if configured else None
+        return Path(configured) / kind if configured else None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "engagekit" / "code"
+    return Path(base) / "engagekit" / kind
+
+
+def store(folder: Path, path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` in ``folder`` atomically; a folder that cannot be written
+    (read-only, full) is no error: the cache just stays cold. A folder holding
+    ``MAX_ENTRIES`` files is emptied first."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        entries = [e for e in os.scandir(folder) if not e.name.startswith(".")]
+        if len(entries) >= MAX_ENTRIES:  # listed on a miss only: rare once the cache is warm
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass
 
 
 def cached_compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
@@ -65,28 +89,8 @@ def cached_compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: 
     except (OSError, EOFError, ValueError, TypeError):
         pass
     code = compile(source, filename, mode)
-    _store(folder, path, marshal.dumps(code))
+    store(folder, path, marshal.dumps(code))
     return code
-
-
-def _store(folder: Path, path: Path, data: bytes) -> None:
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        entries = [e for e in os.scandir(folder) if e.name.endswith(".bin")]
-        if len(entries) >= MAX_ENTRIES:  # listed on a miss only: rare once the cache is warm
-            for entry in entries:
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        pass  # a read-only or full disk: the code was compiled, that is all
 
 
 def install(module: ModuleType) -> None:

@@ -27,7 +27,7 @@ def run(code: object) -> int:
 def test_compiled_once_then_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(codecache.CACHE_ENV, str(tmp_path))
     first = codecache.cached_compile(SOURCE, "<test f>", "exec")
-    (entry,) = tmp_path.glob("*.bin")
+    (entry,) = (tmp_path / "code").glob("*.bin")
     compiled = []
     monkeypatch.setattr(codecache, "compile", lambda *a: compiled.append(a), raising=False)
     second = codecache.cached_compile(SOURCE, "<test f>", "exec")
@@ -39,7 +39,7 @@ def test_compiled_once_then_read_back(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv(codecache.CACHE_ENV, str(tmp_path))
     other = codecache.cached_compile(SOURCE.replace("2", "3"), "<test f>", "exec")
     assert run(other) == 61
-    assert len(list(tmp_path.glob("*.bin"))) == 2
+    assert len(list((tmp_path / "code").glob("*.bin"))) == 2
     entry.write_bytes(b"not marshal data")
     assert run(codecache.cached_compile(SOURCE, "<test f>", "exec")) == 41
 
@@ -52,7 +52,7 @@ def test_off_or_unwritable_only_costs_the_compile(
     assert run(codecache.cached_compile(SOURCE, "<test f>", "exec")) == 41
     blocked = tmp_path / "a-file"
     blocked.write_text("")
-    monkeypatch.setenv(codecache.CACHE_ENV, str(blocked / "code"))  # a folder under a file
+    monkeypatch.setenv(codecache.CACHE_ENV, str(blocked))  # its folders would be under a file
     assert run(codecache.cached_compile(SOURCE, "<test f>", "exec")) == 41
 
 
@@ -61,9 +61,9 @@ def test_an_overfull_folder_is_emptied(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(codecache, "MAX_ENTRIES", 3)
     for i in range(3):
         codecache.cached_compile(f"x = {i}\n", "<test x>", "exec")
-    assert len(list(tmp_path.glob("*.bin"))) == 3
+    assert len(list((tmp_path / "code").glob("*.bin"))) == 3
     codecache.cached_compile("x = 99\n", "<test x>", "exec")
-    assert len(list(tmp_path.glob("*.bin"))) == 1
+    assert len(list((tmp_path / "code").glob("*.bin"))) == 1
 
 
 def test_validate_reads_its_structuring_functions_from_the_cache(tmp_path: Path) -> None:
@@ -72,9 +72,9 @@ def test_validate_reads_its_structuring_functions_from_the_cache(tmp_path: Path)
     argv = [sys.executable, "-c", "from engagekit.cli import main; main()"]
     args = ["validate", "examples/hybrid.toml"]
     first = subprocess.run([*argv, *args], capture_output=True, text=True, cwd=ROOT, env=env)
-    entries = sorted(p.name for p in tmp_path.glob("*.bin"))
+    entries = sorted(p.name for p in (tmp_path / "code").glob("*.bin"))
     assert first.returncode == 0, first.stderr
     assert len(entries) > 20
     second = subprocess.run([*argv, *args], capture_output=True, text=True, cwd=ROOT, env=env)
     assert (second.returncode, second.stdout) == (0, first.stdout)
-    assert sorted(p.name for p in tmp_path.glob("*.bin")) == entries
+    assert sorted(p.name for p in (tmp_path / "code").glob("*.bin")) == entries
