@@ -4,9 +4,9 @@ cattrs writes the source of a structuring function for each settings class a pro
 compiles it: on every run, since Python's own bytecode cache is for modules only. ``engage
 validate`` of the hybrid example compiles 39 of them (about 30 ms of a loaded 2-core machine,
 most of reading the project). This cache keeps each compiled function as Python keeps a
-module's bytecode (``marshal``), keyed by a hash of the interpreter's bytecode version, the
-name cattrs gave the code and its source: a changed class or library version is another
-entry, and nothing is used without its source matching.
+module's bytecode (``marshal``), with its key: the interpreter's bytecode version, the name
+cattrs gave the code and its source. A changed class or library version is another entry,
+and nothing is used without its key matching.
 
 attrs compiles its classes' methods the same way, but its source of a hashable class holds
 ``hash()`` of a string, which changes with every process's hash seed: cached, every run would
@@ -22,11 +22,11 @@ running side by side (a portfolio's workers) share the folder safely.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import marshal
 import os
 import tempfile
+import zlib
 from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
@@ -76,20 +76,18 @@ def cached_compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: 
     folder = cache_dir()
     if folder is None or args or kwargs or not isinstance(source, str):
         return compile(source, filename, mode, *args, **kwargs)
-    digest = hashlib.sha256()
-    for part in (importlib.util.MAGIC_NUMBER, mode.encode(), str(filename).encode()):
-        digest.update(part)
-        digest.update(b"\0")
-    digest.update(source.encode("utf-8", "surrogatepass"))
-    path = folder / f"{digest.hexdigest()[:40]}.bin"
+    key = f"{importlib.util.MAGIC_NUMBER!r}\0{mode}\0{filename}\0{source}"
+    # crc32 (zlib is loaded already; hashlib's import costs milliseconds) names the file;
+    # the key stored in it decides, so a collision only costs a compile
+    path = folder / f"{zlib.crc32(key.encode('utf-8', 'surrogatepass')):08x}-{len(key):x}.bin"
     try:
-        code = marshal.loads(path.read_bytes())
-        if isinstance(code, CodeType):
+        stored, code = marshal.loads(path.read_bytes())
+        if stored == key and isinstance(code, CodeType):
             return code
     except (OSError, EOFError, ValueError, TypeError):
         pass
     code = compile(source, filename, mode)
-    store(folder, path, marshal.dumps(code))
+    store(folder, path, marshal.dumps((key, code)))
     return code
 
 

@@ -19,12 +19,12 @@ again, and says why.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib
 import importlib.util
 import json
 import os
 import sys
+import zlib
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -78,22 +78,25 @@ def country_holidays(country: str, subdivision: str | None, year: int) -> dict[d
 
     Raises ``NotImplementedError`` for a country the package does not know, and what the
     package raises for a subdivision it does not know."""
-    path = _cached_at(country, subdivision, year)
-    if path is not None:
+    cached = _cached_at(country, subdivision, year)
+    if cached is not None:
+        path, key = cached
         try:
-            table = json.loads(path.read_text(encoding="utf-8"))
-            return {date.fromisoformat(day): str(name) for day, name in table.items()}
-        except (OSError, ValueError, AttributeError, TypeError):
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored["key"] == key:
+                return {date.fromisoformat(d): str(n) for d, n in stored["holidays"].items()}
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
             pass  # not cached yet, or unreadable: computed again
     cls = holiday_class(country)
     if cls is None:
         raise NotImplementedError(f"no holidays for country {country!r}")
     found = {day: str(name) for day, name in sorted(cls(subdiv=subdivision, years=year).items())}
-    if path is not None:
+    if cached is not None:
         from engagekit.codecache import store
 
-        text = json.dumps({day.isoformat(): name for day, name in sorted(found.items())})
-        store(path.parent, path, text.encode("utf-8"))
+        path, key = cached
+        table = {day.isoformat(): name for day, name in found.items()}
+        store(path.parent, path, json.dumps({"key": key, "holidays": table}).encode("utf-8"))
     return found
 
 
@@ -111,12 +114,14 @@ def _installed() -> str | None:
     return f"{folder}|{st.st_size}|{st.st_mtime_ns}"
 
 
-def _cached_at(country: str, subdivision: str | None, year: int) -> Path | None:
+def _cached_at(country: str, subdivision: str | None, year: int) -> tuple[Path, list[Any]] | None:
+    """Where a year's holidays are cached, and the key stored with them (which decides)."""
     from engagekit.codecache import cache_dir
 
     folder = cache_dir("holidays")
     installed = _installed() if folder is not None else None
     if folder is None or installed is None:
         return None
-    key = json.dumps([installed, country, subdivision, year])
-    return folder / f"{hashlib.sha256(key.encode()).hexdigest()[:40]}.json"
+    key: list[Any] = [installed, country, subdivision, year]
+    name = zlib.crc32(json.dumps(key).encode())
+    return folder / f"{name:08x}.json", key
