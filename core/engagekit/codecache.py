@@ -1,4 +1,5 @@
-"""A cache, across processes, of the structuring functions cattrs generates.
+"""engagekit's caches between runs: the structuring functions cattrs generates (here) and the
+public holidays computed (``engagekit.publicholidays``), each a folder (``cache_dir``).
 
 cattrs writes the source of a structuring function for each settings class a project uses and
 compiles it: on every run, since Python's own bytecode cache is for modules only. ``engage
