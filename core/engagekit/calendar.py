@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from engagekit.errors import InputError
-from engagekit.publicholidays import holiday_class
+from engagekit.publicholidays import country_holidays
 
 if TYPE_CHECKING:
     from engagekit.clock import BusinessClock
@@ -113,10 +113,7 @@ def _check_week(instance: Any, attribute: Any, value: tuple[tuple[Span, ...], ..
 
 @functools.lru_cache(maxsize=256)
 def _country_holidays(country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
-    cls = holiday_class(country)
-    if cls is None:
-        raise NotImplementedError(f"no holidays for country {country!r}")
-    return dict(cls(subdiv=subdivision, years=year))
+    return country_holidays(country, subdivision, year)
 
 
 def _check_country(instance: Calendar, attribute: Any, value: str | None) -> None:

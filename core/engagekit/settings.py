@@ -271,6 +271,11 @@ def make_converter() -> Any:
     """
     import cattrs
     import cattrs.cols
+    import cattrs.gen
+
+    from engagekit import codecache
+
+    codecache.install(cattrs.gen)  # its structuring functions, compiled once per machine
 
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(Decimal, _decimal)

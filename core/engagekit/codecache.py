@@ -1,0 +1,99 @@
+"""engagekit's caches between runs: the structuring functions cattrs generates (here) and the
+public holidays computed (``engagekit.publicholidays``), each a folder (``cache_dir``).
+
+cattrs writes the source of a structuring function for each settings class a project uses and
+compiles it: on every run, since Python's own bytecode cache is for modules only. ``engage
+validate`` of the hybrid example compiles 39 of them (about 30 ms of a loaded 2-core machine,
+most of reading the project). This cache keeps each compiled function as Python keeps a
+module's bytecode (``marshal``), with its key: the interpreter's bytecode version, the name
+cattrs gave the code and its source. A changed class or library version is another entry,
+and nothing is used without its key matching.
+
+attrs compiles its classes' methods the same way, but its source of a hashable class holds
+``hash()`` of a string, which changes with every process's hash seed: cached, every run would
+add entries and none would be read again, so attrs is left alone. Should some other source
+change from run to run too, the folder is emptied when it holds more than ``MAX_ENTRIES``.
+
+Where: ``$ENGAGEKIT_CACHE_DIR/code``, else ``$XDG_CACHE_HOME/engagekit/code`` (``~/.cache``);
+``ENGAGEKIT_CACHE_DIR=`` (empty) turns it off. A folder that cannot be written only costs the
+compile, never an error. Writes are atomic (a temporary file renamed into place), so processes
+running side by side (a portfolio's workers) share the folder safely.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import marshal
+import os
+import tempfile
+import zlib
+from pathlib import Path
+from types import CodeType, ModuleType
+from typing import Any
+
+__all__ = ["CACHE_ENV", "MAX_ENTRIES", "cache_dir", "cached_compile", "install", "store"]
+
+CACHE_ENV = "ENGAGEKIT_CACHE_DIR"
+#: Entries beyond which the folder is emptied (a few hundred in use; each a few KiB).
+MAX_ENTRIES = 2000
+
+
+def cache_dir(kind: str = "code") -> Path | None:
+    """The folder of one of engagekit's caches (``code``, ``holidays``), or None when caching
+    is turned off."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        return Path(configured) / kind if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "engagekit" / kind
+
+
+def store(folder: Path, path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` in ``folder`` atomically; a folder that cannot be written
+    (read-only, full) is no error: the cache just stays cold. A folder holding
+    ``MAX_ENTRIES`` files is emptied first."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        entries = [e for e in os.scandir(folder) if not e.name.startswith(".")]
+        if len(entries) >= MAX_ENTRIES:  # listed on a miss only: rare once the cache is warm
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass
+
+
+def cached_compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
+    """``compile``, answered from the cache when the same source was compiled before."""
+    folder = cache_dir()
+    if folder is None or args or kwargs or not isinstance(source, str):
+        return compile(source, filename, mode, *args, **kwargs)
+    key = f"{importlib.util.MAGIC_NUMBER!r}\0{mode}\0{filename}\0{source}"
+    # crc32 (zlib is loaded already; hashlib's import costs milliseconds) names the file;
+    # the key stored in it decides, so a collision only costs a compile
+    path = folder / f"{zlib.crc32(key.encode('utf-8', 'surrogatepass')):08x}-{len(key):x}.bin"
+    try:
+        stored, code = marshal.loads(path.read_bytes())
+        if stored == key and isinstance(code, CodeType):
+            return code
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    code = compile(source, filename, mode)
+    store(folder, path, marshal.dumps((key, code)))
+    return code
+
+
+def install(module: ModuleType) -> None:
+    """Have ``module`` (``cattrs.gen``) compile through the cache: it calls the built-in
+    ``compile`` by its global name, which a module attribute of that name shadows (the same
+    code objects either way; only the time to make them changes)."""
+    module.compile = cached_compile  # type: ignore[attr-defined]
