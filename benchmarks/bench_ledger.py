@@ -81,8 +81,7 @@ def ledger_of(folder: str, n: int, lines: int) -> None:
     sys.path.insert(0, str(gate.ROOT))
     from tests.ledger.helpers import SERIES, draft
 
-    from engagekit.ledger.record import to_document
-    from engagekit.ledger.store import Ledger, _columns, _lines, stored_document
+    from engagekit.ledger.store import Ledger, seal
 
     ws = Path(folder, "ws")
     ws.mkdir()
@@ -94,17 +93,18 @@ def ledger_of(folder: str, n: int, lines: int) -> None:
     with ledger.store.write() as conn:
         ledger.store.lock_series(conn, ["invoices"])
         for i in range(1, n + 1):
-            record = attrs.evolve(
-                base,
-                project_file=f"projects/p{i:06}.toml",
-                number=series.number(2026, i),
-                sequence=i,
-            ).chained(prev)
-            prev = record.hash
-            doc = to_document(record)
-            ledger.store.insert(
-                conn, _columns(record, series, doc, stored_document(doc)), _lines(doc)
+            record, columns, rows = seal(
+                attrs.evolve(
+                    base,
+                    project_file=f"projects/p{i:06}.toml",
+                    number=series.number(2026, i),
+                    sequence=i,
+                    prev_hash=prev,
+                ),
+                2026,
             )
+            prev = record.hash
+            ledger.store.insert(conn, columns, rows)
         conn.execute(
             sa.text(
                 "INSERT INTO engagekit_counters (series, year, last) VALUES ('invoices', 2026, :n)"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+
+import attrs
 
 from engagekit.ledger.record import (
     Books,
@@ -17,8 +20,9 @@ from engagekit.ledger.record import (
     SourceFile,
     Sources,
     Versions,
+    to_document,
 )
-from engagekit.ledger.store import Ledger
+from engagekit.ledger.store import Ledger, _columns, _lines, stored_document
 from engagekit.workspace.model import Series
 
 SERIES = {
@@ -77,6 +81,38 @@ def issue_one(ledger: Ledger, project_file: str, **kw: object) -> IssuedInvoice:
         lock=["invoices", "credit-notes"],
         plan=lambda existing: [] if existing else [record],
     )[0]
+
+
+def issue_schema_1(
+    ledger: Ledger, project_file: str, *, texts: Sequence[str] = ("work 1", "work 2")
+) -> IssuedInvoice:
+    """Write a record as engagekit wrote them before records carried their index digest
+    (schema 1): the same rows, a document without ``_index_sha256``."""
+    base = draft(project_file, lines=len(texts))
+    lines = tuple(
+        attrs.evolve(line, component=text or "c", description=text)
+        for line, text in zip(base.lines, texts, strict=True)
+    )
+    series = ledger.series["invoices"]
+    with ledger.store.write() as conn:
+        heads = ledger.store.lock_series(conn, ["invoices"])
+        sequence = ledger.store.next_sequence(conn, "invoices", 2026)
+        record = attrs.evolve(
+            base,
+            lines=lines,
+            schema=1,
+            number=series.number(2026, sequence),
+            sequence=sequence,
+        ).chained(heads["invoices"])
+        doc = to_document(record)
+        assert "_index_sha256" not in doc
+        columns = {
+            **_columns(record, 2026, doc),
+            "document": stored_document(doc),
+            "hash": record.hash,
+        }
+        ledger.store.insert(conn, columns, _lines(doc))
+    return record
 
 
 def main(url: str, prefix: str, n: int) -> None:

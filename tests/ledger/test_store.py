@@ -3,18 +3,23 @@ itself and refuses one from a newer engagekit, and verify names a tampered recor
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from engagekit.errors import InputError
 from engagekit.ledger.integrity import verify
-from engagekit.ledger.sql import HEAD
+from engagekit.ledger.record import INDEX_KEY, canonical_bytes, index_text
+from engagekit.ledger.sql import CHAIN_COLUMNS, HEAD, INDEX_COLUMNS
 from engagekit.ledger.store import Ledger
-from tests.ledger.helpers import SERIES, issue_one
+from tests.ledger.helpers import SERIES, issue_one, issue_schema_1
 
 
 @pytest.fixture
@@ -133,7 +138,7 @@ def _tamper(url: str, *statements: str) -> None:
         for table in ("engagekit_invoices", "engagekit_invoice_lines"):
             conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
         for s in statements:
-            conn.execute(sa.text(s))
+            conn.exec_driver_sql(s)
     engine.dispose()
 
 
@@ -214,12 +219,21 @@ def _tamper(url: str, *statements: str) -> None:
         ),
     ],
 )  # fmt: skip
+@pytest.mark.parametrize("schema", [1, 2])
 def test_verify_names_the_tampered_record(
-    database_url: str, cli, workspace_for, statements: list[str], number: str, message: str
+    database_url: str,
+    cli,
+    workspace_for,
+    statements: list[str],
+    number: str,
+    message: str,
+    schema: int,
 ) -> None:
+    """On records with their index digest (schema 2, checked without a parse) and on records
+    issued before it (schema 1, parsed), alike."""
     book = Ledger.open(database_url, SERIES)
     for i in range(3):
-        issue_one(book, f"p{i}.toml")
+        (issue_one if schema == 2 else issue_schema_1)(book, f"p{i}.toml")
     book.close()
     assert cli("ledger", "verify", "--workspace", str(workspace_for)).exit_code == 0
     _tamper(database_url, *statements)
@@ -254,3 +268,110 @@ def test_verify_names_a_blob_in_a_line_row(tmp_path: Path, cli, monkeypatch) -> 
     result = cli("ledger", "verify", "--workspace", str(tmp_path))
     assert result.exit_code == 1
     assert "INV-2026-00002" in result.output and "line rows disagree" in result.output
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("number", "'INV-2026-00009'", "column number says 'INV-2026-00009'"),
+        # in another series, it has left its chain
+        ("series", "'credit-notes'", "INV-2026-00002 (series credit-notes): the chain is broken"),
+        ("kind", "'credit_note'", "column kind says 'credit_note'"),
+        ("project", "'elsewhere'", "column project says 'elsewhere'"),
+        ("project_file", "'p9.toml'", "column project_file says 'p9.toml'"),
+        ("currency", "'USD'", "column currency says 'USD'"),
+        ("issue_date", "'2026-03-30'", "column issue_date says '2026-03-30'"),
+        ("year", "2025", "column year says 2025, it was issued under the counter of 2026"),
+    ],
+)
+def test_verify_names_each_edited_column(
+    database_url: str, cli, workspace_for, column: str, value: str, message: str
+) -> None:
+    """Every indexed column is in the index digest, and the field-by-field check names it."""
+    book = Ledger.open(database_url, SERIES)
+    for i in range(3):
+        issue_one(book, f"p{i}.toml")
+    book.close()
+    _tamper(database_url, f"UPDATE engagekit_invoices SET {column} = {value} WHERE sequence = 2")
+    result = cli("ledger", "verify", "--workspace", str(workspace_for))
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert message in first, result.output
+
+
+def _rewrite(url: str, sequence: int, change: Callable[[dict[str, Any]], None]) -> str:
+    """Rewrite record ``sequence``'s document with ``change`` and give it the matching hash
+    (what a forger who knows the format does); returns the new hash."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        text = conn.execute(
+            sa.text("SELECT document FROM engagekit_invoices WHERE sequence = :s"), {"s": sequence}
+        ).scalar_one()
+    engine.dispose()
+    doc = json.loads(text)
+    change(doc)
+    body = canonical_bytes(doc).decode()
+    digest = hashlib.sha256(body.encode()).hexdigest()
+    _tamper(
+        url,
+        f"UPDATE engagekit_invoices SET document = {_quoted(body)}, hash = '{digest}' "
+        f"WHERE sequence = {sequence}",
+    )
+    return digest
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def test_a_forged_index_digest_is_named(database_url: str, cli, workspace_for) -> None:
+    """The digest rewritten (and the document rehashed): the rows no longer match it."""
+    book = Ledger.open(database_url, SERIES)
+    for i in range(3):
+        issue_one(book, f"p{i}.toml")
+    book.close()
+    _rewrite(database_url, 2, lambda doc: doc.update({INDEX_KEY: "0" * 64}))
+    result = cli("ledger", "verify", "--workspace", str(workspace_for))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "INV-2026-00002" in lines[0] and "is not that of its own columns" in lines[0]
+    assert "INV-2026-00003" in lines[1] and "chain is broken" in lines[1]
+
+
+def test_a_record_forged_whole_passes_but_full_finds_a_stale_digest(
+    database_url: str, cli, workspace_for
+) -> None:
+    """A forger who changes a column, writes the digest of the new rows into the document,
+    rehashes it and moves the series' head has rewritten everything the fast check reads:
+    only a parse shows that the document's own total is not the column's (``--full``)."""
+    book = Ledger.open(database_url, SERIES)
+    for i in range(3):
+        issue_one(book, f"p{i}.toml")
+    with book.store.read() as conn:
+        row = book.store.chain_rows(conn, [3])[0]
+        lines = book.store.line_rows(conn, 3)
+    book.close()
+    named = dict(zip(CHAIN_COLUMNS, row, strict=True))
+    named["total"] = "1.00"
+    forged = hashlib.sha256(index_text([named[name] for name in INDEX_COLUMNS], lines)).hexdigest()
+    _tamper(database_url, "UPDATE engagekit_invoices SET total = '1.00' WHERE sequence = 3")
+    digest = _rewrite(database_url, 3, lambda doc: doc.update({INDEX_KEY: forged}))
+    _tamper(
+        database_url, f"UPDATE engagekit_series SET last_hash = '{digest}' WHERE name = 'invoices'"
+    )
+    fast = cli("ledger", "verify", "--workspace", str(workspace_for))
+    assert fast.exit_code == 0, fast.output
+    result = cli("ledger", "verify", "--full", "--workspace", str(workspace_for))
+    assert result.exit_code == 1
+    assert "INV-2026-00003" in result.output and "column total says '1.00'" in result.output
+
+
+def test_full_verify_passes_a_clean_ledger_of_both_schemas(database_url: str) -> None:
+    book = Ledger.open(database_url, SERIES)
+    try:
+        issue_schema_1(book, "old.toml")
+        issue_one(book, "new.toml")
+        assert verify(book, full=True).ok
+        assert verify(book).records == 2
+    finally:
+        book.close()

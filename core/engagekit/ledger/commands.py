@@ -196,7 +196,17 @@ def add_ledger_commands(
                 _print_record(record)
 
     @ledger_app.command("verify")
-    def verify_(workspace: WorkspaceOpt = None) -> None:
+    def verify_(
+        workspace: WorkspaceOpt = None,
+        full: Annotated[
+            bool,
+            typer.Option(
+                "--full",
+                help="Also parse every document and compare it with its rows (slower): "
+                "finds a record rewritten and rehashed with a stale index digest.",
+            ),
+        ] = False,
+    ) -> None:
         """Recompute every record's hash and each series' chain; name the first that fails."""
         from engagekit.ledger.integrity import verify
         from engagekit.ledger.store import open_ledger
@@ -206,7 +216,7 @@ def add_ledger_commands(
             ledger = open_ledger(ws)
             try:
                 _notes(ledger.notes)
-                report = verify(ledger)
+                report = verify(ledger, full=full)
             finally:
                 ledger.close()
             if not report.ok:

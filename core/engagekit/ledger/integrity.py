@@ -1,26 +1,35 @@
 """``engage ledger verify``: recompute every record's hash and its series' chain.
 
 A record whose content no longer hashes to its hash, whose ``prev_hash`` is not the previous
-record's hash, whose indexed columns or line rows disagree with its document, or whose number
-leaves a gap, is named. So is a series whose head or counter does not match its last record.
+record's hash, whose indexed columns or line rows disagree with what was issued, or whose
+number leaves a gap, is named. So is a series whose head or counter does not match its last
+record.
 
-Every row is read once, in one query in the order of issue, with its line rows as one JSON text
-the database builds. A record is first checked in bulk (``_intact``: one parse, the indexed
-columns as one tuple, the line rows as one string); only a record that fails that is checked
-field by field (``_check``), which names what is wrong.
+Every row is read once, in the order of issue (``Store.scan``). A record of schema 2 carries
+the SHA-256 of its index text (``record.index_text``: the values written to its columns and
+line rows) as its document's first key, so it is checked without parsing the document: its
+SHA-256 is its hash, its ``prev_hash`` column the previous record's hash, its number the next
+of its counter, and the SHA-256 of the index text rebuilt from its rows the one its document
+holds. A record of schema 1 has no such key: its document is parsed and compared with its
+rows in bulk (``_intact``). Only a record that fails is checked field by field (``_check``),
+which names what is wrong.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import operator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 import orjson
+from sqlalchemy.engine import Connection
 
-from engagekit.ledger.sql import CHAIN_COLUMNS, LINE_COLUMNS
+from engagekit.ledger.record import INDEX_KEY, index_text
+from engagekit.ledger.sql import CHAIN_COLUMNS, INDEX_COLUMNS, LINE_COLUMNS, Store, UntypedValue
 from engagekit.ledger.store import Ledger
 
 __all__ = ["Problem", "VerifyReport", "verify"]
@@ -47,52 +56,126 @@ class VerifyReport:
         return not self.problems
 
 
-def verify(ledger: Ledger) -> VerifyReport:
-    store = ledger.store
-    problems: list[Problem] = []
-    last_hash: dict[str, str | None] = {}
-    last_number: dict[str, str] = {}
-    expected: dict[tuple[str, int], int] = {}
-    counts: dict[str, int] = {}
-    records = 0
+#: How a schema-2 document begins: its index digest follows, at ``_AT``.
+_PREFIX = b'{"' + INDEX_KEY.encode() + b'":"'
+_AT = len(_PREFIX)
+#: A record to look closer at: (id, the previous hash of its series, its series, the sequence
+#: its counter is at, whether it passed the fast check).
+_Suspect = tuple[int, "str | None", Any, int, bool]
+
+
+def verify(ledger: Ledger, *, full: bool = False) -> VerifyReport:
+    """Check the whole ledger. ``full``: also parse every document and compare its fields
+    with its rows, which finds a record whose document was rewritten, rehashed and chained
+    anew without its index digest being made to match (docs/ledger.md says what each proves).
+    """
+    try:
+        return _verify(ledger.store, typed=False, full=full)
+    except UntypedValue:  # a BLOB in a line row (SQLite): again, reading it as null
+        return _verify(ledger.store, typed=True, full=full)
+
+
+def _verify(store: Store, *, typed: bool, full: bool) -> VerifyReport:
+    found: list[tuple[int, Problem]] = []
+    last_hash: dict[Any, str | None] = {}
+    expected: dict[tuple[Any, Any], int] = {}
+    counts: dict[Any, int] = {}
+    orphans: list[int] = []
+    sha256, dumps, prefix, at = hashlib.sha256, orjson.dumps, _PREFIX, _AT
     with store.read() as conn:
         heads = store.heads(conn)
         counters = store.counters(conn)
-        for row in store.chain(conn):
-            records += 1
-            series, sequence = row[_SERIES], row[_SEQUENCE]
-            counts[series] = counts.get(series, 0) + 1
-            key = (series, row[_YEAR])
-            want = expected.get(key, 1)
-            prev = last_hash.get(series)
-            if sequence != want or not _intact(row, prev):
-                lines = store.line_rows(conn, row[_ID])
-                problem = _check(row, lines, prev, last_number.get(series), want)
-                if problem:
-                    problems.append(Problem(row[_NUMBER], series, problem))
-            last_hash[series] = row[_HASH]
-            last_number[series] = row[_NUMBER]
-            expected[key] = sequence + 1
-    for series, head in heads.items():
-        if head != last_hash.get(series):
-            problems.append(
-                Problem(
-                    last_number.get(series, "-"),
-                    series,
-                    "the series' head is not the hash of its last record (a record was removed?)",
-                )
+        for batch in store.scan(conn, typed=typed):
+            suspects: list[_Suspect] = []
+            for row in batch:
+                doc = row[1]
+                if doc is None:
+                    orphans.append(row[0])
+                    continue
+                series = row[4]
+                key = (series, row[5])
+                prev = last_hash.get(series)
+                want = expected.get(key, 1)
+                try:
+                    ok = (
+                        sha256(doc).hexdigest() == row[2]
+                        and row[15] == prev
+                        and row[6] == want
+                        and doc.startswith(prefix)
+                        and doc.startswith(
+                            sha256(dumps(row[3:16]) + row[16]).hexdigest().encode(), at
+                        )
+                    )
+                except TypeError:  # a value no column of the ledger holds: _check names it
+                    ok = False
+                if full or not ok:
+                    suspects.append((row[0], prev, series, want, ok))
+                last_hash[series] = row[2]
+                expected[key] = row[6] + 1 if type(row[6]) is int else want + 1
+                counts[series] = counts.get(series, 0) + 1
+            if suspects:
+                found.extend(_look_closer(store, conn, suspects))
+        problems = [p for _, p in sorted(found, key=operator.itemgetter(0))]
+        broken_heads = [s for s, head in heads.items() if head != last_hash.get(s)]
+        stopped = {
+            (s, year): last
+            for (s, year), last in counters.items()
+            if expected.get((s, year), 1) - 1 != last
+        }
+        last_number = store.last_numbers(conn) if broken_heads or stopped else {}
+    for series in broken_heads:
+        problems.append(
+            Problem(
+                last_number.get(series, "-"),
+                series,
+                "the series' head is not the hash of its last record (a record was removed?)",
             )
-    for (series, year), last in counters.items():
-        if expected.get((series, year), 1) - 1 != last:
-            problems.append(
-                Problem(
-                    last_number.get(series, "-"),
-                    series,
-                    f"the counter of {year or 'the series'} stands at {last}, but "
-                    f"{expected.get((series, year), 1) - 1} records were found",
-                )
+        )
+    for (series, year), last in stopped.items():
+        problems.append(
+            Problem(
+                last_number.get(series, "-"),
+                series,
+                f"the counter of {year or 'the series'} stands at {last}, but "
+                f"{expected.get((series, year), 1) - 1} records were found",
             )
-    return VerifyReport(records, counts, tuple(problems))
+        )
+    for invoice_id in orphans:
+        problems.append(
+            Problem(
+                f"invoice id {invoice_id}",
+                "-",
+                "its line rows are there but not the invoice (a record was removed)",
+            )
+        )
+    return VerifyReport(sum(counts.values()), counts, tuple(problems))
+
+
+def _look_closer(
+    store: Store, conn: Connection, suspects: Sequence[_Suspect]
+) -> list[tuple[int, Problem]]:
+    """Decide on the records the fast check did not pass (or, with ``full``, passed): a record
+    of schema 1, or one of 2 that passed, in bulk (``_intact``: for the latter, its rows match
+    its digest, so its document agreeing with its rows proves the digest is its document's),
+    then any that still fails field by field (``_check``)."""
+    out = []
+    rows = store.chain_rows(conn, [s[0] for s in suspects])
+    by_id = {row[_ID]: row for row in rows}
+    for invoice_id, prev, series, want, passed in suspects:
+        row = by_id[invoice_id]
+        bulk = passed or not row[_DOCUMENT].startswith(_PREFIX)
+        if row[_SEQUENCE] == want and bulk and _intact(row, prev):
+            continue
+        problem = _check(
+            row,
+            store.line_rows(conn, invoice_id),
+            prev,
+            functools.partial(store.previous_number, conn, series, invoice_id),
+            want,
+        )
+        if problem:
+            out.append((invoice_id, Problem(row[_NUMBER], row[_SERIES], problem)))
+    return out
 
 
 _ID, _NUMBER, _SERIES, _YEAR, _SEQUENCE = (
@@ -109,15 +192,18 @@ _SAME = tuple(
     (i, name)
     for i, name in enumerate(CHAIN_COLUMNS)
     if name
-    in ("number", "series", "sequence", "kind", "project_file", "currency", "issue_date", "total")
-)
+    in (
+        "number", "series", "sequence", "kind", "project", "project_file", "currency",
+        "issue_date", "total",
+    )
+)  # fmt: skip
 _same_columns = operator.itemgetter(*(i for i, _ in _SAME))
 _same_keys = operator.itemgetter(*(name for _, name in _SAME))
 _line_values = operator.itemgetter(*LINE_COLUMNS)
 
 
 def _intact(row: tuple[Any, ...], prev: str | None) -> bool:
-    """Whether ``row`` passes every check of ``_check`` (its sequence aside), decided fast:
+    """Whether ``row`` (schema 1) passes every check of ``_check`` (its sequence aside), decided fast:
     one parse with orjson, the columns compared as one tuple, the line rows as one string.
 
     True only when ``_check`` would find nothing, so a true answer is final. False means
@@ -146,10 +232,13 @@ def _check(
     row: tuple[Any, ...],
     lines: list[tuple[Any, ...]],
     prev: str | None,
-    prev_number: str | None,
+    prev_number: Callable[[], str | None],
     sequence: int,
 ) -> str:
-    """What is wrong with ``row`` (its line rows ``lines``), in words; "" when nothing."""
+    """What is wrong with ``row`` (its line rows ``lines``), in words; "" when nothing.
+
+    ``prev`` is the hash of the record before it in its series, ``prev_number`` says that
+    record's number, ``sequence`` is the number its counter is due to give."""
     text = row[_DOCUMENT]
     if hashlib.sha256(text).hexdigest() != row[_HASH]:
         return "its content does not hash to its recorded hash: it was changed after issue"
@@ -160,7 +249,8 @@ def _check(
     if not isinstance(doc, dict):
         return "its content is not a JSON object"
     if doc.get("prev_hash") != prev or row[_PREV] != prev:
-        after = f"the previous record {prev_number}" if prev_number else "nothing (first record)"
+        before = prev_number() if prev is not None else None
+        after = f"the previous record {before}" if before else "nothing (first record)"
         return f"the chain is broken: its prev_hash does not match {after}"
     for i, name in _SAME:
         if doc.get(name) != row[i]:
@@ -178,6 +268,40 @@ def _check(
         return "its document's lines are not the shape of a record's"
     if own != lines:
         return "its line rows disagree with its document"
+    digest = doc.get(INDEX_KEY)
+    if digest is not None:
+        problem = _index_problem(row, lines, doc, digest)
+        if problem:
+            return problem
     if row[_SEQUENCE] != sequence:
         return f"number {row[_SEQUENCE]} follows {sequence - 1}: the series has a gap or repeat"
     return ""
+
+
+def _index_problem(
+    row: tuple[Any, ...], lines: list[tuple[Any, ...]], doc: dict[str, Any], digest: object
+) -> str:
+    """For a record whose columns and lines agree with its document: what its index digest
+    says (year, the one column the document does not hold, or that the record is not as
+    issued); "" when it matches."""
+    columns = dict(zip(CHAIN_COLUMNS, row, strict=True))
+    if _index_digest(columns, lines) == digest:
+        return ""
+    issued = str(doc.get("issue_date", ""))[:4]
+    for year in (int(issued) if issued.isdigit() else None, 0):
+        if year is not None and _index_digest({**columns, "year": year}, lines) == digest:
+            return (
+                f"column year says {columns['year']!r}, it was issued under the counter of {year}"
+            )
+    return (
+        f"its {INDEX_KEY} is not that of its own columns and lines: the record is not as "
+        "engagekit issues it"
+    )
+
+
+def _index_digest(columns: dict[str, Any], lines: list[tuple[Any, ...]]) -> str | None:
+    try:
+        text = index_text([columns[name] for name in INDEX_COLUMNS], lines)
+    except TypeError:  # a value of a type no column holds
+        return None
+    return hashlib.sha256(text).hexdigest()

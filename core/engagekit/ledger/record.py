@@ -7,6 +7,12 @@ hash is SHA-256 over the canonical document without its ``hash`` key, and ``prev
 each record to the one before it in its series. Exporters map the record; they never recompute
 money.
 
+Since schema 2 a record also carries ``_index_sha256``: the SHA-256 of its index text
+(``index_text``), the values the ledger writes to the invoice's indexed columns and its line
+rows, which the database can rebuild from those rows without reading the document. The key
+sorts first, so the canonical document begins with it and ``ledger verify`` finds it with one
+``startswith`` (docs/ledger.md, "Immutable, and provably so").
+
 Serialisation is kept apart from the classes: ``to_document`` / ``from_document``.
 """
 
@@ -14,12 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
+import orjson
 
 from engagekit.money import quantum
 
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
     from engagekit.vat import Vat, VatAmount, VatShare
 
 __all__ = [
+    "INDEX_KEY",
     "SCHEMA",
     "AdjustmentVat",
     "Books",
@@ -48,6 +56,7 @@ __all__ = [
     "canonical_bytes",
     "document_hash",
     "from_document",
+    "index_text",
     "record_adjustment_vat",
     "record_line_vat",
     "record_vat_breakdown",
@@ -55,7 +64,10 @@ __all__ = [
     "unit_code",
 ]
 
-SCHEMA = 1
+#: 1: the first record; 2: with ``_index_sha256`` (records of 1 stay as they were issued).
+SCHEMA = 2
+#: The document key of the index text's SHA-256; ``_`` sorts before every other key.
+INDEX_KEY = "_index_sha256"
 Kind = Literal["invoice", "credit_note"]
 
 
@@ -236,6 +248,9 @@ class IssuedInvoice:
     prev_hash: str | None = None
     hash: str = ""
     schema: int = SCHEMA
+    #: SHA-256 (hex) of ``index_text`` of the columns and line rows written at issue; set by
+    #: the ledger when it issues (None on drafts and on records of schema 1).
+    index_sha256: str | None = None
 
     @property
     def sign(self) -> int:
@@ -308,6 +323,7 @@ def to_document(r: IssuedInvoice) -> dict[str, Any]:
         }
 
     return {
+        **({INDEX_KEY: r.index_sha256} if r.index_sha256 is not None else {}),
         "schema": r.schema,
         "kind": r.kind,
         "number": r.number,
@@ -476,6 +492,7 @@ def from_document(doc: Mapping[str, Any]) -> IssuedInvoice:
         versions=Versions(doc["versions"]["engagekit"], dict(doc["versions"]["plugins"])),
         prev_hash=doc.get("prev_hash"),
         hash=doc.get("hash", ""),
+        index_sha256=doc.get(INDEX_KEY),
     )
 
 
@@ -508,6 +525,18 @@ def record_vat_breakdown(rows: Iterable[VatAmount]) -> tuple[VatBreakdown, ...]:
 def canonical_bytes(doc: Mapping[str, Any]) -> bytes:
     """The canonical JSON of a document: sorted keys, no spaces, UTF-8."""
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def index_text(columns: Sequence[object], lines: Sequence[Sequence[object]]) -> bytes:
+    """The index text of an invoice row's indexed ``columns`` and its ``lines`` (each row's
+    values), as the ledger writes them: the two as compact JSON arrays, one after the other.
+
+    Compact JSON as orjson writes it (UTF-8, no spaces, only ``"``, ``\\`` and control
+    characters escaped) is what SQLite's ``json_array`` writes and what the PostgreSQL query
+    in ``engagekit.ledger.sql`` builds, so the database rebuilds these bytes from the stored
+    rows; JSON keeps text, numbers and null apart, so a value of another type never matches.
+    """
+    return orjson.dumps(columns) + orjson.dumps(lines)
 
 
 def document_hash(doc: Mapping[str, Any]) -> str:

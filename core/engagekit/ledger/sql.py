@@ -333,19 +333,58 @@ class Store:
             query = query.where(c.issue_date >= since)
         return [(doc, h) for doc, h in conn.execute(query)]
 
-    def chain(self, conn: Connection) -> Iterator[tuple[Any, ...]]:
-        """Every invoice row as ``CHAIN_COLUMNS``, in the order they were issued, streamed from
-        one query (verify reads every row of the ledger, so each microsecond per row counts).
+    def scan(self, conn: Connection, *, typed: bool = False) -> Iterator[list[tuple[Any, ...]]]:
+        """Every invoice row as ``SCAN_COLUMNS``, in the order they were issued, in batches,
+        through the driver's own cursor (verify reads every row of the ledger, so each
+        microsecond per row counts: no SQLAlchemy row objects).
 
-        ``document`` comes as its UTF-8 bytes (what the hash covers), ``lines`` as the JSON
-        text of its line rows, ``[[position, component, ...], ...]`` in ``LINE_COLUMNS`` order
-        and by position, built by the database in the compact form ``orjson.dumps`` writes, so
-        that verify can compare one string instead of building the rows in Python. Both
-        backends write every control character, quote and non-ASCII character as orjson does
-        (tests/ledger/test_verify.py); should a database ever write one otherwise, verify
-        reads that invoice's rows themselves (``line_rows``) and loses only time.
+        ``document`` comes as its UTF-8 bytes (what the hash covers), ``lines`` as the JSON of
+        the invoice's line rows (``[[position, component, ...], ...]`` in ``LINE_COLUMNS``
+        order, by position; ``b"[]"`` for none) built by the database, so that
+        ``record.index_text`` of the columns and these rows is one ``orjson.dumps`` and a
+        concatenation. SQLite reads the line rows in a second cursor, grouped in the order of
+        their primary key (invoice, position), beside the invoices (cheaper than a subquery per
+        invoice); line rows of no invoice are yielded as ``(invoice_id, None, ...)`` rows.
+
+        ``typed`` (SQLite only): a line value of a type the column does not hold becomes null
+        instead of making ``json_array`` fail on a BLOB (``UntypedValue``), for a second pass.
         """
-        yield from conn.execute(_chain_query(self.backend))
+        dbapi = self.engine.dialect.loaded_dbapi
+        raw: Any = conn.connection.driver_connection
+        try:
+            if self.backend == "postgresql":
+                cur = raw.cursor(name="engagekit_scan", binary=True)
+                cur.execute(_scan_sql(self.engine, "pg"))
+                while rows := cur.fetchmany(_BATCH):
+                    yield rows
+                cur.close()
+                return
+            inv, lin = raw.cursor(), raw.cursor()
+            inv.execute(_scan_sql(self.engine, "sqlite"))
+            lin.execute(_scan_sql(self.engine, "lines-typed" if typed else "lines"))
+            yield from _merge(inv, lin)
+            inv.close()
+            lin.close()
+        except dbapi.Error as exc:
+            if "cannot hold BLOB" in str(exc):
+                raise UntypedValue(str(exc)) from None
+            raise sa.exc.DBAPIError.instance(
+                "scan", None, exc, dbapi.Error, dialect=self.engine.dialect
+            ) from None
+
+    def chain_rows(self, conn: Connection, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """The invoice rows of ``ids`` as ``CHAIN_COLUMNS``, by id: each with its line rows as
+        one JSON text the database builds (see ``scan``), which records of schema 1 are
+        compared with, and every column the field-by-field check names."""
+        return [tuple(row) for row in conn.execute(_chain_query(self.backend), {"b_ids": ids})]
+
+    def previous_number(self, conn: Connection, series: str, invoice_id: int) -> str | None:
+        """The number of the record issued before ``invoice_id`` in ``series``."""
+        return conn.execute(_PREVIOUS, {"b_series": series, "b_id": invoice_id}).scalar()
+
+    def last_numbers(self, conn: Connection) -> dict[str, str]:
+        """Each series' last record's number."""
+        return {series: number for series, number in conn.execute(_LAST_NUMBERS)}
 
     def line_rows(self, conn: Connection, invoice_id: int) -> list[tuple[Any, ...]]:
         """The line rows of one invoice as ``LINE_COLUMNS`` tuples, by position."""
@@ -359,12 +398,25 @@ class Store:
         return {(s, y): last for s, y, last in rows}
 
 
-#: The columns ``Store.chain`` yields, in this order.
+#: The columns ``Store.chain_rows`` yields, in this order.
 CHAIN_COLUMNS = (
-    "id", "number", "series", "year", "sequence", "kind", "project_file", "period", "currency",
-    "issue_date", "total", "corrects", "document", "hash", "prev_hash", "lines",
+    "id", "number", "series", "year", "sequence", "kind", "project", "project_file", "period",
+    "currency", "issue_date", "total", "corrects", "document", "hash", "prev_hash", "lines",
 )  # fmt: skip
+#: The invoice columns of a record's index text (``record.index_text``), in this order: every
+#: column written from the record at issue (``issued_at`` is the clock's, ``id`` the database's).
+INDEX_COLUMNS = (
+    "number", "series", "year", "sequence", "kind", "project", "project_file", "period",
+    "currency", "issue_date", "total", "corrects", "prev_hash",
+)  # fmt: skip
+#: The columns ``Store.scan`` yields: the index columns are ``row[3:16]``.
+SCAN_COLUMNS = ("id", "document", "hash", *INDEX_COLUMNS, "lines")
 LINE_COLUMNS = ("position", "component", "description", "quantity", "unit_price", "amount")
+
+
+class UntypedValue(Exception):
+    """SQLite holds a BLOB in a line row, which its JSON functions refuse (``Store.scan``)."""
+
 
 # Statements built once: building and cache-keying a statement costs more than running it.
 _SERIES = (
@@ -404,49 +456,122 @@ _LINE_ROWS = (
     .where(lines_t.c.invoice_id == sa.bindparam("b_id"))
     .order_by(lines_t.c.position)
 )
+_PREVIOUS = (
+    sa.select(invoices_t.c.number)
+    .where(
+        (invoices_t.c.series == sa.bindparam("b_series")) & (invoices_t.c.id < sa.bindparam("b_id"))
+    )
+    .order_by(invoices_t.c.id.desc())
+    .limit(1)
+)
+_LAST_NUMBERS = sa.select(invoices_t.c.series, invoices_t.c.number).where(
+    invoices_t.c.id.in_(sa.select(sa.func.max(invoices_t.c.id)).group_by(invoices_t.c.series))
+)
 _CHAIN: dict[str, sa.Select[Any]] = {}
+_BATCH = 4096
 
 
 def _chain_query(backend: str) -> sa.Select[Any]:
-    """The query behind ``Store.chain`` for ``backend`` (built once)."""
+    """The query behind ``Store.chain_rows`` for ``backend`` (built once)."""
     if backend not in _CHAIN:
         c = invoices_t.c
         document: Any
         if backend == "postgresql":
             lines, document = _pg_lines(), sa.func.convert_to(c.document, "UTF8")
         else:
-            lines, document = _sqlite_lines(), sa.cast(c.document, sa.LargeBinary)
+            lines, document = _sqlite_lines(typed=True), sa.cast(c.document, sa.LargeBinary)
         _CHAIN[backend] = (
             sa.select(
-                *(c[name] for name in CHAIN_COLUMNS[:12]),
+                *(c[name] for name in CHAIN_COLUMNS[:13]),
                 sa.type_coerce(document, sa.LargeBinary),
                 c.hash,
                 c.prev_hash,
                 lines,
             )
+            .where(c.id.in_(sa.bindparam("b_ids", expanding=True)))
             .order_by(c.id)
-            .execution_options(yield_per=2000)
         )
     return _CHAIN[backend]
 
 
-def _sqlite_lines() -> Any:
+_SCAN: dict[tuple[str, str], str] = {}
+
+
+def _scan_sql(engine: Engine, which: str) -> str:
+    """The SQL text of ``Store.scan``'s queries (built and compiled once): ``sqlite`` the
+    invoices, ``lines`` / ``lines-typed`` their line rows grouped, ``pg`` both in one."""
+    key = (engine.dialect.name, which)
+    if key not in _SCAN:
+        c, lc = invoices_t.c, lines_t.c
+        query: Any
+        if which in ("lines", "lines-typed"):
+            query = (
+                sa.select(
+                    lc.invoice_id, sa.cast(_sqlite_group(which == "lines-typed"), sa.LargeBinary)
+                )
+                .group_by(lc.invoice_id)
+                .order_by(lc.invoice_id)
+            )
+        else:
+            if which == "pg":
+                document: Any = sa.func.convert_to(c.document, "UTF8")
+                extra = [sa.func.convert_to(_pg_lines(), "UTF8")]
+            else:
+                document, extra = sa.cast(c.document, sa.LargeBinary), []
+            query = sa.select(
+                c.id, document, c.hash, *(c[name] for name in INDEX_COLUMNS), *extra
+            ).order_by(c.id)
+        compiled = query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+        _SCAN[key] = str(compiled)
+    return _SCAN[key]
+
+
+def _merge(inv: Any, lin: Any) -> Iterator[list[tuple[Any, ...]]]:
+    """Invoice rows with their lines' JSON appended, from the two SQLite cursors of ``scan``
+    (both in invoice order)."""
+    pending = iter(lin)
+    group = next(pending, None)
+    while rows := inv.fetchmany(_BATCH):
+        out = []
+        for row in rows:
+            while group is not None and group[0] < row[0]:  # lines of no invoice
+                out.append((group[0], None, None, *(None,) * len(INDEX_COLUMNS), group[1]))
+                group = next(pending, None)
+            if group is not None and group[0] == row[0]:
+                out.append((*row, group[1]))
+                group = next(pending, None)
+            else:
+                out.append((*row, b"[]"))
+        yield out
+    rest = [(g[0], None, None, *(None,) * len(INDEX_COLUMNS), g[1]) for g in (group, *pending) if g]
+    if rest:
+        yield rest
+
+
+def _sqlite_row(typed: bool) -> Any:
+    """One line row as a JSON array, as ``orjson.dumps`` writes it."""
     lc = lines_t.c
 
     # A value of the wrong type (SQLite lets a BLOB into any column) becomes null, which no
-    # document holds, so that invoice goes to the exact comparison instead of failing here.
-    def typed(name: str) -> Any:
+    # record holds, so that invoice goes to the exact comparison instead of failing here.
+    def value(name: str) -> Any:
+        if not typed:
+            return lc[name]
         kind = "integer" if name == "position" else "text"
         return sa.case((sa.func.typeof(lc[name]) == sa.literal_column(f"'{kind}'"), lc[name]))
 
+    return sa.func.json_array(*(value(name) for name in LINE_COLUMNS))
+
+
+def _sqlite_group(typed: bool) -> Any:
     # SQLite aggregates in the order it reads, here the primary key's (invoice_id, position);
     # were it ever another, the text would differ and verify would compare the rows.
-    row = sa.func.json_array(*(typed(name) for name in LINE_COLUMNS))
-    return (
-        sa.select(sa.func.json_group_array(row))
-        .where(lc.invoice_id == invoices_t.c.id)
-        .scalar_subquery()
-    )
+    return sa.func.json_group_array(_sqlite_row(typed))
+
+
+def _sqlite_lines(*, typed: bool) -> Any:
+    lc = lines_t.c
+    return sa.select(_sqlite_group(typed)).where(lc.invoice_id == invoices_t.c.id).scalar_subquery()
 
 
 def _pg_lines() -> Any:

@@ -16,14 +16,22 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from engagekit.ledger.record import IssuedInvoice, canonical_bytes, from_document, to_document
-from engagekit.ledger.sql import Store, connect
+from engagekit.ledger.record import (
+    INDEX_KEY,
+    SCHEMA,
+    IssuedInvoice,
+    canonical_bytes,
+    from_document,
+    index_text,
+    to_document,
+)
+from engagekit.ledger.sql import INDEX_COLUMNS, LINE_COLUMNS, Store, connect
 from engagekit.workspace.model import Series
 
 if TYPE_CHECKING:
     from engagekit.workspace import Workspace
 
-__all__ = ["Ledger", "Plan", "open_ledger"]
+__all__ = ["Ledger", "Plan", "open_ledger", "seal"]
 
 #: Given the records already issued for a project and period (oldest first), the drafts to
 #: issue now: records without number, sequence or hashes, which the ledger fills in.
@@ -80,19 +88,17 @@ class Ledger:
                 sequence = self.store.next_sequence(
                     conn, draft.series, series.counter_year(draft.issue_date)
                 )
-                record = attrs.evolve(
-                    draft,
-                    number=series.number(draft.issue_date.year, sequence),
-                    sequence=sequence,
-                    prev_hash=heads[draft.series],
-                    hash="",
+                record, columns, lines = seal(
+                    attrs.evolve(
+                        draft,
+                        number=series.number(draft.issue_date.year, sequence),
+                        sequence=sequence,
+                        prev_hash=heads[draft.series],
+                    ),
+                    series.counter_year(draft.issue_date),
                 )
-                doc = to_document(record)
-                body = stored_document(doc)
-                record = attrs.evolve(record, hash=hashlib.sha256(body.encode()).hexdigest())
-                doc["hash"] = record.hash
                 heads[draft.series] = record.hash
-                self.store.insert(conn, _columns(record, series, doc, body), _lines(doc))
+                self.store.insert(conn, columns, lines)
                 written.append(record)
         return written
 
@@ -140,13 +146,39 @@ def stored_document(doc: Mapping[str, object]) -> str:
     return canonical_bytes({k: v for k, v in doc.items() if k != "hash"}).decode()
 
 
-def _columns(
-    record: IssuedInvoice, series: Series, doc: Mapping[str, object], body: str
-) -> dict[str, object]:
+def seal(
+    record: IssuedInvoice, year: int
+) -> tuple[IssuedInvoice, dict[str, object], list[dict[str, object]]]:
+    """``record`` (numbered and linked to its predecessor) as issued under the counter of
+    ``year``: with the SHA-256 of its index text and its hash; and the invoice row and line
+    rows that store it.
+
+    The index text is built from exactly the values written to the indexed columns and line
+    rows, so that verify can check the rows against the document by rebuilding it from them.
+    """
+    record = attrs.evolve(record, schema=SCHEMA, index_sha256=None, hash="")
+    doc = to_document(record)
+    columns = _columns(record, year, doc)
+    lines = _lines(doc)
+    digest = hashlib.sha256(
+        index_text(
+            [columns[name] for name in INDEX_COLUMNS],
+            [[line[name] for name in LINE_COLUMNS] for line in lines],
+        )
+    ).hexdigest()
+    doc = {INDEX_KEY: digest, **doc}
+    body = stored_document(doc)
+    record = attrs.evolve(
+        record, index_sha256=digest, hash=hashlib.sha256(body.encode()).hexdigest()
+    )
+    return record, {**columns, "document": body, "hash": record.hash}, lines
+
+
+def _columns(record: IssuedInvoice, year: int, doc: Mapping[str, Any]) -> dict[str, object]:
     return {
         "number": record.number,
         "series": record.series,
-        "year": series.counter_year(record.issue_date),
+        "year": year,
         "sequence": record.sequence,
         "kind": record.kind,
         "project": record.project,
@@ -156,21 +188,9 @@ def _columns(
         "issue_date": record.issue_date.isoformat(),
         "total": doc["total"],
         "corrects": record.corrects.number if record.corrects else None,
-        "document": body,
-        "hash": record.hash,
         "prev_hash": record.prev_hash,
     }
 
 
 def _lines(doc: Mapping[str, Any]) -> list[dict[str, object]]:
-    return [
-        {
-            "position": line["position"],
-            "component": line["component"],
-            "description": line["description"],
-            "quantity": line["quantity"],
-            "unit_price": line["unit_price"],
-            "amount": line["amount"],
-        }
-        for line in doc["lines"]
-    ]
+    return [{name: line[name] for name in LINE_COLUMNS} for line in doc["lines"]]
