@@ -224,13 +224,14 @@ def in_processes(tasks: Sequence[Callable[[], T]]) -> list[T]:
             os.close(write)
             children.append((pid, read))
         results = [tasks[0]()]
-        for task, (pid, read) in zip(tasks[1:], children, strict=True):
+        for task in tasks[1:]:
+            pid, read = children[0]
             with os.fdopen(read, "rb") as pipe:
                 data = pipe.read()
             _, status = os.waitpid(pid, 0)
+            children.pop(0)
             ok = os.waitstatus_to_exitcode(status) == 0 and data
             results.append(pickle.loads(data) if ok else task())
-        children.clear()
         return results
     finally:
         for pid, read in children:  # this process failed: stop the children and reap them
