@@ -14,9 +14,14 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from engagekit._version import __version__
-from engagekit.engine import Engine, create_engine
-from engagekit.errors import EngageError
+from engagekit import codecache
+
+# before the first attrs class of engagekit and its plugins: their methods from the cache
+codecache.install_attrs()
+
+from engagekit._version import __version__  # noqa: E402
+from engagekit.engine import Engine, create_engine  # noqa: E402
+from engagekit.errors import EngageError  # noqa: E402
 
 if TYPE_CHECKING:
     from engagekit.period import Period
