@@ -22,13 +22,21 @@ def word(rng: random.Random) -> str:
 
 def rendered(console: object, *table: object, **kw: object) -> str:
     print_table(console, *table, **kw)  # type: ignore[arg-type]
-    return console._options["file"].getvalue() if isinstance(console, terminal.PlainConsole) else console.file.getvalue()  # type: ignore[attr-defined]
+    return (
+        console._options["file"].getvalue()
+        if isinstance(console, terminal.PlainConsole)
+        else console.file.getvalue()
+    )  # type: ignore[attr-defined]
 
 
 def random_table(rng: random.Random) -> tuple[str, list[Col], list[tuple[str, ...]], str | None]:
     cols = [
-        Col(rng.choice(["component", "hours P50", "%", "model", "finish"]) + str(i),
-            numeric=rng.random() < 0.4, optional=rng.choice([0, 0, 1, 2]), nowrap=rng.random() < 0.2)
+        Col(
+            rng.choice(["component", "hours P50", "%", "model", "finish"]) + str(i),
+            numeric=rng.random() < 0.4,
+            optional=rng.choice([0, 0, 1, 2]),
+            nowrap=rng.random() < 0.2,
+        )
         for i in range(rng.randint(1, 7))
     ]
     rows: list[tuple[str, ...]] = []
@@ -36,17 +44,21 @@ def random_table(rng: random.Random) -> tuple[str, list[Col], list[tuple[str, ..
         if rng.random() < 0.2:
             rows.append(SECTION)
         else:
-            rows.append(tuple(
-                word(rng) if not c.numeric else f"{rng.uniform(0, 10 ** rng.randint(1, 7)):.2f}"
-                for c in cols
-            ))
+            rows.append(
+                tuple(
+                    word(rng) if not c.numeric else f"{rng.uniform(0, 10 ** rng.randint(1, 7)):.2f}"
+                    for c in cols
+                )
+            )
     title = " ".join(word(rng) for _ in range(rng.randint(1, 30)))
     caption = " ".join(word(rng) for _ in range(rng.randint(1, 40))) if rng.random() < 0.5 else None
     return title, cols, rows, caption
 
 
 @pytest.mark.parametrize("seed", range(300))
-def test_plain_tables_are_riches_to_the_character(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plain_tables_are_riches_to_the_character(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
         monkeypatch.delenv(name, raising=False)
     rng = random.Random(seed)

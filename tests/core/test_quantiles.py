@@ -38,7 +38,9 @@ def test_nan_and_edge_cases_as_numpy() -> None:
     assert np.isnan(percentiles(values, [50, 90])).all()
     assert np.isnan(np.percentile(values, [50, 90])).all()
     single = np.array([7.5])
-    assert percentiles(single, [0, 50, 100]).tobytes() == np.percentile(single, [0, 50, 100]).tobytes()
+    assert (
+        percentiles(single, [0, 50, 100]).tobytes() == np.percentile(single, [0, 50, 100]).tobytes()
+    )
     with pytest.raises(ValueError):
         np.percentile(single, [101])
     with pytest.raises(ValueError):

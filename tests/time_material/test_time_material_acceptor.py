@@ -48,7 +48,7 @@ ROWS = {
     "zero hours": "2026-03-03,Anton Weiss,developer,0,yes,yes,Development,x",
     "negative hours": "2026-03-03,Anton Weiss,developer,-1,yes,yes,Development,x",
     "over a day": "2026-03-03,Anton Weiss,developer,24.5,yes,yes,Development,x",
-    "decimal comma": "2026-03-03,Anton Weiss,developer,\"1,5\",yes,yes,Development,x",
+    "decimal comma": '2026-03-03,Anton Weiss,developer,"1,5",yes,yes,Development,x',
     "not a number": "2026-03-03,Anton Weiss,developer,8h,yes,yes,Development,x",
     "half a minute": "2026-03-03,Anton Weiss,developer,0.025,yes,yes,Development,x",
     "less than half a minute": "2026-03-03,Anton Weiss,developer,0.001,yes,yes,Development,x",
@@ -107,7 +107,7 @@ def check(
         without = validated(engine, project)
     assert with_it == without
     if expected is not None:
-        assert with_it is not None and expected in with_it or with_it == expected
+        assert with_it is not None and expected in with_it
     return vouched
 
 
@@ -127,7 +127,12 @@ def test_validate_fails_as_bill_does(
     ("settings", "header", "row", "accepted"),
     [
         ({"duplicates": "error"}, HEADER, BASE, False),
-        ({"non_billable": ["Internal"]}, HEADER, "2026-03-03,X Y,designer,8,yes,yes,Internal,", True),
+        (
+            {"non_billable": ["Internal"]},
+            HEADER,
+            "2026-03-03,X Y,designer,8,yes,yes,Internal,",
+            True,
+        ),
         ({}, HEADER, "2026-03-03,X Y,designer,8,yes,yes,Internal,", False),
         ({"people": {"Anton Weiss": "lead"}}, HEADER, "2026-03-03,Anton Weiss,,8,yes,yes,,", True),
         ({}, HEADER + ",currency", BASE + ",EUR", True),
@@ -136,7 +141,12 @@ def test_validate_fails_as_bill_does(
         ({}, "date,person,role,minutes", "2026-03-03,Anton Weiss,developer,90", True),
         ({}, "date,person,role,minutes", "2026-03-03,Anton Weiss,developer,1441", False),
         ({}, "date,person,role,minutes", "2026-03-03,Anton Weiss,developer,9.5", False),
-        ({}, "date,person,role,hours,start,end", "2026-03-03,Anton Weiss,developer,1,09:00,10:00", False),
+        (
+            {},
+            "date,person,role,hours,start,end",
+            "2026-03-03,Anton Weiss,developer,1,09:00,10:00",
+            False,
+        ),
         ({"format": "auto"}, HEADER, BASE, True),
         ({"date_format": "%d.%m.%Y"}, HEADER, BASE, False),
     ],
