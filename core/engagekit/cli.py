@@ -550,8 +550,10 @@ def build_app(engine: Engine) -> typer.Typer:
         from engagekit.ledger.commands import issued_notes
 
         with _errors(state):
+            from engagekit.terminal import printable
+
             for note in issued_notes(engine, file, *billed[0]) if billed else ():
-                typer.echo(note, err=True)
+                typer.echo(printable(note), err=True)
 
     @app.command()
     def staff(
