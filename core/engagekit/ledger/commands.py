@@ -208,7 +208,7 @@ def add_ledger_commands(
         ] = False,
     ) -> None:
         """Recompute every record's hash and each series' chain; name the first that fails."""
-        from engagekit.ledger.integrity import verify
+        from engagekit.ledger.integrity import ok_message, verify
         from engagekit.ledger.store import open_ledger
 
         with errors():
@@ -224,11 +224,7 @@ def add_ledger_commands(
                 for problem in report.problems[1:]:
                     typer.echo(f"  also: {problem}", err=True)
                 raise typer.Exit(1)
-            series = ", ".join(f"{name} ({n})" for name, n in sorted(report.series.items()))
-            typer.echo(
-                f"ok: {report.records} records, every hash and chain intact"
-                + (f"; series: {series}" if series else "")
-            )
+            typer.echo(ok_message(report))
 
     @ledger_app.command("export")
     def export(

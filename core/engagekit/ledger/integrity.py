@@ -21,18 +21,26 @@ import functools
 import hashlib
 import json
 import operator
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 import orjson
-from sqlalchemy.engine import Connection
 
-from engagekit.ledger.record import INDEX_KEY, index_text
-from engagekit.ledger.sql import CHAIN_COLUMNS, INDEX_COLUMNS, LINE_COLUMNS, Store, UntypedValue
-from engagekit.ledger.store import Ledger
+from engagekit.ledger.scanning import (
+    CHAIN_COLUMNS,
+    INDEX_COLUMNS,
+    INDEX_KEY,
+    LINE_COLUMNS,
+    UntypedValue,
+)
 
-__all__ = ["Problem", "VerifyReport", "verify"]
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from engagekit.ledger.store import Ledger
+
+__all__ = ["Problem", "Source", "VerifyReport", "ok_message", "verify", "verify_source"]
 
 
 @attrs.frozen
@@ -64,24 +72,52 @@ _AT = len(_PREFIX)
 _Suspect = tuple[int, "str | None", Any, int, bool]
 
 
+def ok_message(report: VerifyReport) -> str:
+    """What ``engage ledger verify`` prints for a ledger that verifies."""
+    series = ", ".join(f"{name} ({n})" for name, n in sorted(report.series.items()))
+    return f"ok: {report.records} records, every hash and chain intact" + (
+        f"; series: {series}" if series else ""
+    )
+
+
+class Source(Protocol):
+    """What verify reads: ``engagekit.ledger.sql.Store``, or ``engagekit.ledger.quick``'s
+    SQLite connection (which has no ``chain_rows`` or the like: it hands a ledger with a
+    suspect record to the store)."""
+
+    def read(self) -> AbstractContextManager[Any]: ...
+    def heads(self, conn: Any) -> dict[str, str | None]: ...
+    def counters(self, conn: Any) -> dict[tuple[str, int], int]: ...
+    def scan(self, conn: Any, *, typed: bool = False) -> Iterator[list[tuple[Any, ...]]]: ...
+    def chain_rows(self, conn: Any, ids: Sequence[int]) -> list[tuple[Any, ...]]: ...
+    def line_rows(self, conn: Any, invoice_id: int) -> list[tuple[Any, ...]]: ...
+    def previous_number(self, conn: Any, series: str, invoice_id: int) -> str | None: ...
+    def last_numbers(self, conn: Any) -> dict[str, str]: ...
+
+
 def verify(ledger: Ledger, *, full: bool = False) -> VerifyReport:
     """Check the whole ledger. ``full``: also parse every document and compare its fields
     with its rows, which finds a record whose document was rewritten, rehashed and chained
     anew without its index digest being made to match (docs/ledger.md says what each proves).
     """
+    return verify_source(ledger.store, full=full)
+
+
+def verify_source(store: Source, *, full: bool = False) -> VerifyReport:
+    """``verify`` of what ``store`` reads."""
     try:
-        return _verify(ledger.store, typed=False, full=full)
+        return _verify(store, typed=False, full=full)
     except UntypedValue:  # a BLOB in a line row (SQLite): again, reading it as null
-        return _verify(ledger.store, typed=True, full=full)
+        return _verify(store, typed=True, full=full)
 
 
-def _verify(store: Store, *, typed: bool, full: bool) -> VerifyReport:
+def _verify(store: Source, *, typed: bool, full: bool) -> VerifyReport:
     found: list[tuple[int, Problem]] = []
     last_hash: dict[Any, str | None] = {}
     expected: dict[tuple[Any, Any], int] = {}
     counts: dict[Any, int] = {}
     orphans: list[int] = []
-    sha256, dumps, prefix, at = hashlib.sha256, orjson.dumps, _PREFIX, _AT
+    sha256, prefix, at = hashlib.sha256, _PREFIX, _AT
     with store.read() as conn:
         heads = store.heads(conn)
         counters = store.counters(conn)
@@ -92,26 +128,24 @@ def _verify(store: Store, *, typed: bool, full: bool) -> VerifyReport:
                 if doc is None:
                     orphans.append(row[0])
                     continue
-                series = row[4]
-                key = (series, row[5])
+                series = row[3]
+                key = (series, row[4])
                 prev = last_hash.get(series)
                 want = expected.get(key, 1)
                 try:
                     ok = (
                         sha256(doc).hexdigest() == row[2]
-                        and row[15] == prev
-                        and row[6] == want
+                        and row[6] == prev
+                        and row[5] == want
                         and doc.startswith(prefix)
-                        and doc.startswith(
-                            sha256(dumps(row[3:16]) + row[16]).hexdigest().encode(), at
-                        )
+                        and doc.startswith(sha256(row[7] + row[8]).hexdigest().encode(), at)
                     )
                 except TypeError:  # a value no column of the ledger holds: _check names it
                     ok = False
                 if full or not ok:
                     suspects.append((row[0], prev, series, want, ok))
                 last_hash[series] = row[2]
-                expected[key] = row[6] + 1 if type(row[6]) is int else want + 1
+                expected[key] = row[5] + 1 if type(row[5]) is int else want + 1
                 counts[series] = counts.get(series, 0) + 1
             if suspects:
                 found.extend(_look_closer(store, conn, suspects))
@@ -152,7 +186,7 @@ def _verify(store: Store, *, typed: bool, full: bool) -> VerifyReport:
 
 
 def _look_closer(
-    store: Store, conn: Connection, suspects: Sequence[_Suspect]
+    store: Source, conn: Any, suspects: Sequence[_Suspect]
 ) -> list[tuple[int, Problem]]:
     """Decide on the records the fast check did not pass (or, with ``full``, passed): a record
     of schema 1, or one of 2 that passed, in bulk (``_intact``: for the latter, its rows match
@@ -300,6 +334,8 @@ def _index_problem(
 
 
 def _index_digest(columns: dict[str, Any], lines: list[tuple[Any, ...]]) -> str | None:
+    from engagekit.ledger.record import index_text
+
     try:
         text = index_text([columns[name] for name in INDEX_COLUMNS], lines)
     except TypeError:  # a value of a type no column holds
