@@ -82,6 +82,34 @@ def test_it_leaves_postgresql_and_a_missing_file_to_the_command(
     assert not (ws / "none.db").exists()
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        ('country = "DE"\n', 'country = "DE"\npayment_terms_days = -1\n'),  # does not load
+        ('projects = ["project.toml"]\n', 'projects = ["project.toml"]\ndatabase = 5\n'),
+        ("[firm]", "[firm"),  # not TOML
+    ],
+)
+def test_it_leaves_a_workspace_that_does_not_load_to_the_command(
+    ws: Path, change: tuple[str, str], cli
+) -> None:
+    file = ws / "engage.toml"
+    file.write_text(file.read_text().replace(*change, 1))
+    assert quick.run(["--workspace", str(ws)]) is None
+    assert cli("ledger", "verify", "--workspace", str(ws)).exit_code == 1
+
+
+def test_it_finds_the_ledger_the_workspace_names(ws: Path, monkeypatch, capsys) -> None:
+    monkeypatch.delenv("ENGAGEKIT_DATABASE_URL")
+    file = ws / "engage.toml"
+    file.write_text('database = "ledger.db"\n' + file.read_text())
+    assert quick.run(["--workspace", str(ws / "engage.toml")]) == 0
+    assert "ok: 3 records" in capsys.readouterr().out
+    (ws / "sub").mkdir()
+    monkeypatch.chdir(ws / "sub")
+    assert quick.run([]) == 0
+
+
 def test_it_leaves_an_older_schema_to_the_command(ws: Path) -> None:
     _edit(ws, "UPDATE engagekit_alembic_version SET version_num = '0000'")
     assert quick.run(["--workspace", str(ws)]) is None

@@ -6,17 +6,22 @@ the plugin scan, SQLAlchemy and the schema check) is a good part of its time. So
 opens the workspace, and when its ledger is a SQLite file whose schema is current, it reads it
 with the ``sqlite3`` module alone and runs the very same check (``integrity.verify_source`` on
 ``scanning.sqlite_scan``). It prints only a clean result. Anything else, it leaves to the
-command, which then does the whole work as always: another database, a missing file, a schema
-to upgrade, an option it does not take (``--full``, ``--help``), a database error, and any
-record that does not pass the fast check (the command names it). Plugins are not loaded:
+command, which then does the whole work as always: a workspace that does not load, another
+database, a missing file, a schema to upgrade, an option it does not take (``--full``,
+``--help``), a database error, and any record that does not pass the fast check (the command
+names it). The workspace is loaded and checked in a thread while the ledger is read: the
+ledger's URL is found first with a plain read of ``engage.toml``, and must be the one the
+loaded workspace gives. Plugins are not loaded:
 models and plugins never read or write the ledger.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +47,20 @@ def run(args: Sequence[str]) -> int | None:
     if workspace is None:
         return None
     try:
-        from engagekit.workspace import open_workspace
-
-        path = _sqlite_file(open_workspace(workspace).database_url())
+        url = _database_url(workspace)
+        path = _sqlite_file(url) if url else None
         if path is None:
             return None
-        report = _verify(path)
+        # The workspace is read and checked in full (as the command does) in a thread, while
+        # the ledger is verified: the ledger's URL was found with a plain TOML read, and a
+        # workspace that does not load, or names another ledger, is the command's to report.
+        with ThreadPoolExecutor(1) as pool:
+            loaded = pool.submit(_load_url, workspace)
+            report = _verify(path)
+            same = loaded.result() == url
     except Exception:  # whatever it is, the command says it properly
+        return None
+    if not same:
         return None
     if report is None or not report.ok:
         return None
@@ -74,6 +86,34 @@ def _workspace_option(args: Sequence[str]) -> Path | None:
     if found is not None and (not found or found.startswith("-")):
         return None
     return Path(found) if found is not None else Path.cwd()
+
+
+def _database_url(start: Path) -> str | None:
+    """The ledger's URL of the workspace at ``start`` as ``Workspace.database_url`` gives it,
+    read from ``engage.toml`` alone (None when it does not say it plainly)."""
+    import tomllib
+
+    from engagekit.workspace.find import WORKSPACE_FILE, find_workspace
+
+    if start.name == WORKSPACE_FILE and start.is_file():
+        root: Path | None = start.resolve().parent
+    else:
+        root = find_workspace(start)
+    if root is None:
+        return None
+    database = tomllib.loads((root / WORKSPACE_FILE).read_text(encoding="utf-8-sig")).get(
+        "database"
+    )
+    if database is not None and not isinstance(database, str):
+        return None
+    url = os.environ.get("ENGAGEKIT_DATABASE_URL") or database or ".engage/engagekit.db"
+    return url if "://" in url else f"sqlite:///{(root / url).resolve()}"
+
+
+def _load_url(start: Path) -> str:
+    from engagekit.workspace import open_workspace
+
+    return open_workspace(start).database_url()
 
 
 def _sqlite_file(url: str) -> str | None:
