@@ -169,7 +169,7 @@ class _Lines:
     rows in order (an error in the thread is raised here)."""
 
     def __init__(self, raw: Any, sql: str) -> None:
-        self._queue: queue.Queue[list[tuple[Any, ...]] | BaseException | None] = queue.Queue(16)
+        self._queue: queue.Queue[list[tuple[Any, ...]] | BaseException | None] = queue.Queue(2)
         self._stopping = threading.Event()
         self._cursor = raw.cursor()
         self._thread = threading.Thread(target=self._run, args=(sql,), daemon=True)
