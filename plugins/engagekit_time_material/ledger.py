@@ -258,6 +258,7 @@ def build_ledger(
     if rounding.per == "day":
         day_plan = day_plan.with_columns(round_minutes(pl.col("minutes"), inc, rounding.mode))
     days = day_plan.filter(pl.col("minutes") > 0).collect()
+    del day_plan  # the plan held the whole aggregation
     if days.height == 0:
         return Ledger(entries, empty, (), multipliers, book, upto)
 
@@ -305,7 +306,7 @@ def build_ledger(
             kind_of.append(1)
         else:
             kind_of.append(0)
-    day_kind = pl.col("date").replace_strict(dates, kind_of, return_dtype=pl.Int64)
+    day_kind = pl.col("date").replace_strict(dates, kind_of, return_dtype=pl.Int8)
     # overtime: a person's minutes above the threshold of a day (week) go to its latest entries
     ot = settings.overtime
     # where every person has one role, a (date, person) has one row: a day's overtime is its
@@ -368,25 +369,31 @@ def build_ledger(
         ot_kind = ot_kind.when(pl.col("day_kind") == k).then(
             3 if book.overtime > kind_mult[k] else k
         )
-    plain = timed.select(
+    plain = timed.lazy().select(
         "date",
         "person",
         "role",
         "rate",
-        pl.col("day_kind").alias("kind"),
+        pl.col("day_kind").cast(pl.Int64).alias("kind"),
         (pl.col("minutes") - pl.col("ot")).alias("minutes"),
     )
-    over = timed.filter(pl.col("ot") > 0).select(
-        "date",
-        "person",
-        "role",
-        "rate",
-        ot_kind.otherwise(0).cast(pl.Int64).alias("kind"),
-        pl.col("ot").alias("minutes"),
+    over = (
+        timed.lazy()
+        .filter(pl.col("ot") > 0)
+        .select(
+            "date",
+            "person",
+            "role",
+            "rate",
+            ot_kind.otherwise(0).cast(pl.Int64).alias("kind"),
+            pl.col("ot").alias("minutes"),
+        )
     )
+    del timed
     # a (date, person, role, rate, kind) may appear twice (plain and overtime of one kind):
-    # every reader sums the parts it groups
-    parts = pl.concat([plain, over]).filter(pl.col("minutes") > 0)
+    # every reader sums the parts it groups; lazily, no copy of the plain time before the filter
+    parts = pl.concat([plain, over]).filter(pl.col("minutes") > 0).collect()
+    del plain, over
     rates = tuple(RateRef(*key) for key in refs)
     return Ledger(entries, parts, rates, multipliers, book, upto)
 

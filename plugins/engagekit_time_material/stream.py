@@ -18,6 +18,7 @@ order-dependent expression) in the shared one makes polars keep the whole scan i
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -124,6 +125,10 @@ def read_for_bill(
         )
         .group_by("date", "person", "role")
         .agg(pl.col("total", "minutes").sum(), pl.col("start", "row").max())
+        # 32 bits hold every value (a day's minutes, minutes since 1970 until the year 6053,
+        # rows): the table the ledger keeps (10M entries: 2.5M rows) a third smaller. A day
+        # over 2**31 minutes fails the (strict) cast, and the reader reports it
+        .with_columns(pl.col("total", "minutes", "start", "row").cast(pl.Int32))
     )
     unbilled = plan.filter(in_clip).select(**_unbilled_exprs(settings, mask))
     queries = {"figures": figures, "days": days, "unbilled": unbilled}
@@ -140,13 +145,23 @@ def read_for_bill(
     keyed = timed and checked
     if keyed and (component.end - component.start).days + 2 >= checks._SPAN // 1440:
         return None  # a timeframe longer than the overlap key holds (a century)
-    with tempfile.TemporaryDirectory(prefix="engagekit-") as folder:
-        keys = Path(folder) / "keys.arrow"
+    size = path.stat().st_size
+    on_disk = keyed and size > _IN_MEMORY
+    with (
+        tempfile.TemporaryDirectory(prefix="engagekit-") if on_disk else contextlib.nullcontext("")
+    ) as folder:
+        files: list[Path] = []
         if keyed:
-            # one int64 per entry, streamed to a file: collected in memory instead, polars
-            # keeps the whole shared scan (measured at 10M entries: 1.1 GB, not 0.5)
             s0 = (component.start - _EPOCH).days * 1440
-            queries["keys"] = plan.select(_key(s0).alias("k")).sink_ipc(keys, lazy=True)
+            key = plan.select(_key(s0).alias("k"))
+            if folder:
+                # one int64 per entry, streamed to a file: collected in memory instead, polars
+                # keeps the whole shared scan (measured at 10M entries: 1.1 GB, not 0.5). (One
+                # file per group of people, filtered, was worse: 10M entries, 3 files: 0.75 GB)
+                files.append(Path(folder) / "keys.arrow")
+                queries["keys"] = key.sink_ipc(files[0], lazy=True)
+            else:
+                queries["keys"] = key  # a small file: in memory, no temporary file
         try:
             out = dict(
                 zip(queries, pl.collect_all(queries.values(), engine="streaming"), strict=True)
@@ -154,7 +169,9 @@ def read_for_bill(
             f = out["figures"].row(0, named=True)
             if not _passes(f):
                 return None
-            if keyed and (f["p1"] >= checks._PERSONS or _overlapping(keys)):
+            if keyed and f["p1"] >= checks._PERSONS:
+                return None
+            if keyed and _overlapping(pl.read_ipc(files[0]) if folder else out.pop("keys")):
                 return None
         except (pl.exceptions.PolarsError, ValueError, OSError):
             return None
@@ -246,12 +263,14 @@ def _key(s0: int) -> pl.Expr:
 _BLOCK = 1 << 20
 
 
-def _overlapping(keys: Path) -> bool:
-    """Whether any entry of the key file may duplicate or overlap another of its person: in
-    key order, one starts before an earlier one ends."""
-    import polars as pl
+#: Files up to this size: the overlap keys are collected in memory (no temporary file).
+_IN_MEMORY = 8 << 20
 
-    k = pl.read_ipc(keys)["k"].sort()
+
+def _overlapping(keys: pl.DataFrame) -> bool:
+    """Whether any entry of the keys ``k`` may duplicate or overlap another of its person: in
+    key order, one starts before an earlier one ends."""
+    k = keys["k"].sort()
     bits = checks._LENGTH
     carry = None
     for lo in range(0, k.len(), _BLOCK):

@@ -20,6 +20,14 @@ SETTINGS: list[dict[str, Any]] = [
 ]
 
 
+@pytest.fixture(params=["in memory", "in a file"])
+def keys(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overlap keys collected in memory (a small file), or sunk to a file (a large
+    file's)."""
+    if request.param == "in a file":
+        monkeypatch.setattr(stream, "_IN_MEMORY", 0)
+
+
 def _without_times(text: str) -> str:
     return "\n".join(",".join(line.split(",")[:-2]) for line in text.splitlines()) + "\n"
 
@@ -27,7 +35,7 @@ def _without_times(text: str) -> str:
 @pytest.mark.parametrize("extra", SETTINGS)
 @pytest.mark.parametrize("text", [GENERIC, _without_times(GENERIC)], ids=["timed", "untimed"])
 def test_streamed_bill_is_the_whole_file_bill(
-    load: Any, monkeypatch: pytest.MonkeyPatch, extra: dict[str, Any], text: str
+    load: Any, monkeypatch: pytest.MonkeyPatch, extra: dict[str, Any], text: str, keys: None
 ) -> None:
     engine, project, component = load({"time_entries": "t.csv", **extra}, {"t.csv": text})
     period = engagekit.Period.parse("2026-03")
@@ -50,7 +58,9 @@ def test_streamed_bill_is_the_whole_file_bill(
     ],
     ids=["overlap", "duplicate", "zero minutes", "outside", "over a day"],
 )
-def test_a_failing_check_is_left_to_the_whole_file_reader(load: Any, change: Any) -> None:
+def test_a_failing_check_is_left_to_the_whole_file_reader(
+    load: Any, change: Any, keys: None
+) -> None:
     _, project, component = load({"time_entries": "t.csv"}, {"t.csv": change(GENERIC)})
     period = engagekit.Period.parse("2026-03")
     assert stream.read_for_bill(component.settings, project, component, period) is None
