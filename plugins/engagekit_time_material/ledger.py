@@ -323,7 +323,7 @@ def build_ledger(
     del days
     if ot is not None and ot.per == "day" and one_role:
         limit = int(ot.after_hours * 60)
-        lazy = lazy.drop("start", "row").with_columns(
+        lazy = lazy.drop("start", "row", strict=False).with_columns(
             (pl.col("minutes") - limit).clip(0).clip(upper_bound=pl.col("minutes")).alias("ot")
         )
     elif ot is not None:
@@ -353,7 +353,9 @@ def build_ledger(
             .drop("order", "cum", "start", "row")
         )
     else:
-        lazy = lazy.drop("start", "row").with_columns(pl.lit(0, dtype=pl.Int64).alias("ot"))
+        lazy = lazy.drop("start", "row", strict=False).with_columns(
+            pl.lit(0, dtype=pl.Int64).alias("ot")
+        )
     # in memory: the streaming engine runs this order-dependent plan slower and in more
     # memory (10M entries: 1.6 s and 256 MB more, against 1.05 s and 167 MB)
     timed = lazy.collect(engine="in-memory")

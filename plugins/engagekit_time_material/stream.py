@@ -113,23 +113,36 @@ def read_for_bill(
     )
     # tags are looked at where the file has the column (all empty: the mask is the same)
     mask = billable_mask(settings, "tags" in header)
-    days = (
-        plan.select(
-            "date",
-            "person",
-            with_roles(settings).alias("role"),
-            minutes.alias("total"),
-            pl.when(mask).then(rounded).otherwise(0).alias("minutes"),
-            pl.when(mask).then(start).alias("start"),
-            pl.when(mask).then(pl.col("row")).alias("row"),
+    ot = settings.overtime
+
+    def day_table(ordered: bool) -> pl.LazyFrame:
+        # ``ordered``: with each day's latest start and row, which the ledger orders a
+        # person's overtime by where it has more than one role (or weekly overtime). A
+        # tenth of the pass at 1M entries, so the first pass leaves them out where they
+        # may not be needed, and a second pass takes them where they are
+        latest = [pl.col("start", "row").max()] if ordered else []
+        return (
+            plan.select(
+                "date",
+                "person",
+                with_roles(settings).alias("role"),
+                minutes.alias("total"),
+                pl.when(mask).then(rounded).otherwise(0).alias("minutes"),
+                *(
+                    [pl.when(mask).then(start).alias("start"), pl.when(mask).then(pl.col("row"))]
+                    if ordered
+                    else []
+                ),
+            )
+            .group_by("date", "person", "role")
+            .agg(pl.col("total", "minutes").sum(), *latest)
+            # 32 bits hold every value (a day's minutes, minutes since 1970 until the year
+            # 6053, rows): the table the ledger keeps (10M entries: 2.5M rows) a third
+            # smaller. A day over 2**31 minutes fails the (strict) cast: the reader reports it
+            .with_columns(pl.all().exclude("date", "person", "role").cast(pl.Int32))
         )
-        .group_by("date", "person", "role")
-        .agg(pl.col("total", "minutes").sum(), pl.col("start", "row").max())
-        # 32 bits hold every value (a day's minutes, minutes since 1970 until the year 6053,
-        # rows): the table the ledger keeps (10M entries: 2.5M rows) a third smaller. A day
-        # over 2**31 minutes fails the (strict) cast, and the reader reports it
-        .with_columns(pl.col("total", "minutes", "start", "row").cast(pl.Int32))
-    )
+
+    days = day_table(ot is not None and ot.per == "week")
     unbilled = plan.filter(in_clip).select(**_unbilled_exprs(settings, mask))
     queries = {"figures": figures, "days": days, "unbilled": unbilled}
     if untimed_dups:
@@ -182,8 +195,15 @@ def read_for_bill(
     if timed and (f["null_start"] or f["null_end"]):
         return None  # some entries without times: the reader's checks sort them out
     days_df, unbilled_df = out["days"], out["unbilled"]
-    if _over_a_day(days_df):
+    one_role = _one_role(days_df)
+    if _over_a_day(days_df, one_role):
         return None
+    if ot is not None and "start" not in days_df.columns and not one_role:
+        del days_df
+        try:
+            days_df = day_table(True).collect(engine="streaming")
+        except (pl.exceptions.PolarsError, ValueError, OSError):
+            return None
     entries = TimeEntries(
         path,
         "generic",
@@ -200,7 +220,13 @@ def read_for_bill(
     return Streamed(entries, days_df, figures_clip)
 
 
-def _over_a_day(days: pl.DataFrame) -> bool:
+def _one_role(days: pl.DataFrame) -> bool:
+    """Whether every person of ``days`` (per date, person, role) has one role."""
+    pairs = days.select("person", "role").unique()
+    return bool(pairs["person"].n_unique() == pairs.height)
+
+
+def _over_a_day(days: pl.DataFrame, one_role: bool) -> bool:
     """Whether a person has more than 24 hours on a date (``days``: per date, person, role).
 
     Where every person has one role, a (date, person, role) total is the day's: no grouping
@@ -210,8 +236,7 @@ def _over_a_day(days: pl.DataFrame) -> bool:
 
     if (days["total"].max() or 0) > 24 * 60:
         return True
-    roles = days.group_by("person").agg(pl.col("role").n_unique().alias("roles"))
-    if (roles["roles"].max() or 0) <= 1:
+    if one_role:
         return False
     per_day = days.group_by("person", "date").agg(pl.col("total").sum())
     return bool((per_day["total"] > 24 * 60).any())
