@@ -839,13 +839,15 @@ def generic_plan(reader: _Reader) -> tuple[pl.LazyFrame, set[str]] | None:
         else pl.lit(None, dtype=pl.String),
     }
     # times are parsed strictly: a malformed one raises, and the careful reader reports it
+    # (a time of HH:MM is whole minutes: its nanoseconds since midnight divided, in half the
+    # time of hour * 60 + minute)
     if "start" in wanted:
         day = pl.col("date").cast(pl.Int64) * 1440
         start = pl.col("start").str.to_time("%H:%M", strict=True)
-        exprs["start"] = day + start.dt.hour().cast(pl.Int64) * 60 + start.dt.minute()
+        exprs["start"] = day + start.cast(pl.Int64) // 60_000_000_000
         if "end" in wanted:
             end = pl.col("end").str.to_time("%H:%M", strict=True)
-            same = day + end.dt.hour().cast(pl.Int64) * 60 + end.dt.minute()
+            same = day + end.cast(pl.Int64) // 60_000_000_000
             exprs["end"] = pl.when(same <= exprs["start"]).then(same + 1440).otherwise(same)
     # a blank line or a short row leaves the header's last column empty
     exprs["_last"] = pl.col(h[-1])

@@ -87,7 +87,7 @@ def read_for_bill(
     pid = pl.col("person").to_physical().cast(pl.Int64)
     in_clip = (pl.col("date") >= clip.start) & (pl.col("date") <= clip.last)
     tagged = pl.col("tags").null_count() < pl.len()
-    figures = plan.select(
+    figure_exprs = (
         pl.len().alias("n"),
         *[pl.col(c).null_count().alias(f"null_{c}") for c in ("date", "person", "minutes")],
         *[pl.col(c).null_count().alias(f"null_{c}") for c in ("_last", *sorted(worded))],
@@ -143,8 +143,10 @@ def read_for_bill(
         )
 
     days = day_table(ot is not None and ot.per == "week")
-    unbilled = plan.filter(in_clip).select(**_unbilled_exprs(settings, mask))
-    queries = {"figures": figures, "days": days, "unbilled": unbilled}
+    # the period's unbilled minutes with the figures: no filtered branch of the scan of its own
+    unbilled = _unbilled_exprs(settings, mask, in_clip)
+    figures = plan.select(*figure_exprs, **{f"unbilled_{k}": e for k, e in unbilled.items()})
+    queries = {"figures": figures, "days": days}
     if untimed_dups:
         # equal entries of one person and date hash alike (a collision only costs a re-read)
         same = pl.struct("minutes", "billable", "category", "notes").hash(seed=7)
@@ -194,7 +196,7 @@ def read_for_bill(
         return None
     if timed and (f["null_start"] or f["null_end"]):
         return None  # some entries without times: the reader's checks sort them out
-    days_df, unbilled_df = out["days"], out["unbilled"]
+    days_df = out["days"]
     one_role = _one_role(days_df)
     if _over_a_day(days_df, one_role):
         return None
@@ -212,11 +214,7 @@ def read_for_bill(
         count=f["n"],
         tagged=bool(f["tagged"]),
     )
-    figures_clip = (
-        {k: int(v or 0) for k, v in unbilled_df.row(0, named=True).items()}
-        if f["in_clip"]
-        else None
-    )
+    figures_clip = {k: int(f[f"unbilled_{k}"] or 0) for k in unbilled} if f["in_clip"] else None
     return Streamed(entries, days_df, figures_clip)
 
 
@@ -242,18 +240,19 @@ def _over_a_day(days: pl.DataFrame, one_role: bool) -> bool:
     return bool((per_day["total"] > 24 * 60).any())
 
 
-def _unbilled_exprs(settings: Settings, billed: pl.Expr) -> dict[str, pl.Expr]:
-    """The minutes recorded and not billed, by reason (``billing._unbilled`` in hours)."""
+def _unbilled_exprs(settings: Settings, billed: pl.Expr, within: pl.Expr) -> dict[str, pl.Expr]:
+    """The minutes recorded ``within`` a period and not billed, by reason (``billing._unbilled``
+    in hours)."""
     import polars as pl
 
     m = pl.col("minutes")
     return {
-        "recorded": m.sum(),
-        "non_billable": m.filter(~pl.col("billable")).sum(),
-        "unapproved": m.filter(pl.col("billable") & ~pl.col("approved")).sum()
+        "recorded": m.filter(within).sum(),
+        "non_billable": m.filter(within & ~pl.col("billable")).sum(),
+        "unapproved": m.filter(within & pl.col("billable") & ~pl.col("approved")).sum()
         if settings.approved_only
         else pl.lit(0),
-        "not_billed": m.filter(~billed).sum(),
+        "not_billed": m.filter(within & ~billed).sum(),
     }
 
 
