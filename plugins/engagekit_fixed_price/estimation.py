@@ -104,9 +104,7 @@ def _weights(plan: Plan, rates: dict[str, Decimal]) -> NDArray[np.float64]:
 
 
 def _stats(column: NDArray[np.float64], target: int) -> dict[str, float]:
-    import numpy as np
-
-    p50, p80, p90, pt = np.percentile(column, [50, 80, 90, target])
+    p50, p80, p90, pt = engagekit.percentiles(column, [50, 80, 90, target])
     return {
         "p50": float(p50),
         "p80": float(p80),

@@ -382,14 +382,38 @@ class _Reader:
 
         text = pl.col(column).str.strip_chars()
         formats = [self.date_format] if self.date_format else ["%Y-%m-%d", *self.fmt.date_formats]
-        exprs = [text.str.to_date(f, strict=False) for f in formats]
+        parsed = {f: text.str.to_date(f, strict=False) for f in formats}
+        if _MDY in parsed and _DMY in parsed:
+            # A file is written in one order. Row by row, 05/01/2026 would be May the 1st in a
+            # file whose 13/01/2026 says day first: every slashed date is read in the order
+            # the file's unambiguous ones (a number above 12) show; month first when none
+            # does; none at all (each reported) when the file shows both.
+            mdy, dmy = parsed.pop(_MDY), parsed.pop(_DMY)
+            mdy_only = (mdy.is_not_null() & dmy.is_null()).any()
+            dmy_only = (dmy.is_not_null() & mdy.is_null()).any()
+            parsed[_MDY] = (
+                pl.when(mdy_only & dmy_only)
+                .then(pl.lit(None, dtype=pl.Date))
+                .when(dmy_only)
+                .then(dmy)
+                .otherwise(mdy)
+            )
+        exprs = list(parsed.values())
         return pl.coalesce(exprs) if len(exprs) > 1 else exprs[0]
 
     def date_hint(self) -> str:
         if self.date_format:
             return f"dates in this file are read with date_format = {self.date_format!r}"
         usual = " or ".join(["YYYY-MM-DD", *self.fmt.date_formats])
-        return f'write dates as {usual}, or set date_format in the settings (e.g. "%d.%m.%Y")'
+        hint = f'write dates as {usual}, or set date_format in the settings (e.g. "%d.%m.%Y")'
+        if _MDY in self.fmt.date_formats and _DMY in self.fmt.date_formats:
+            hint += (
+                "; a file's slashed dates are read in one order: one with dates in both is refused"
+            )
+        return hint
+
+
+_MDY, _DMY = "%m/%d/%Y", "%d/%m/%Y"
 
 
 def _bool_expr(column: str, default: bool) -> pl.Expr:
