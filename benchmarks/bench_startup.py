@@ -13,7 +13,11 @@ Goals:
   time-and-material build (its fixed-price acceptances and its SLA files are small CSVs, the
   incidents checked row by row). The whole hybrid example's `validate` reads its eight data
   files (issue 14: validate rejects what bill, estimate and measure would), the build's
-  timesheet with polars (the T&M model's reader).
+  timesheet too row by row (`engagekit_time_material.acceptor`; the T&M model's polars reader
+  only for what it does not vouch for), so it imports no numpy, polars or pyarrow either;
+- `estimate` on the hybrid example imports numpy (the Monte Carlo) but no polars (its
+  forecast starts on the build's first day: the timesheet is checked, not read), no rich (its
+  table in a pipe is written plain) and no `numpy.ma` (`engagekit.percentiles`).
 """
 
 from __future__ import annotations
@@ -33,13 +37,14 @@ REPORT_MODULES = (
     "import atexit, sys\n"
     "def report():\n"
     "    names = sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}\n"
-    "                   and (m.count('.') == 0 or m.startswith('holidays.countries.')))\n"
+    "                   and (m.count('.') == 0 or m.startswith('holidays.countries.')\n"
+    "                        or m == 'numpy.ma'))\n"
     "    print('MODULES ' + __import__('json').dumps(names), file=sys.stderr)\n"
     "atexit.register(report)\n"
     "sys.argv = ['engage', *{args!r}]\n"
     "from engagekit.cli import main; main()\n"
 )
-HEAVY = ("numpy", "pandas", "polars", "pyarrow", "holidays", "cattrs")
+HEAVY = ("numpy", "pandas", "polars", "pyarrow", "holidays", "cattrs", "rich")
 #: The hybrid example's country: its holidays come from the package the first time, then from
 #: engagekit's cache (no country at all)
 GERMANY = "holidays.countries.germany"
@@ -89,6 +94,17 @@ def run(bench: gate.Bench) -> None:
     bench.same(
         "engage validate hybrid: holiday countries imported but the project's",
         [m for m in loaded if m.startswith("holidays.countries.") and m != GERMANY],
+        [],
+    )
+    bench.same(
+        "engage validate hybrid: data libraries imported",
+        [m for m in loaded if m.split(".")[0] in ("numpy", "polars", "pyarrow", "pandas")],
+        [],
+    )
+    loaded = modules(bench, "estimate", HYBRID)
+    bench.same(
+        "engage estimate hybrid (a pipe): polars, rich, numpy.ma imported",
+        [m for m in loaded if m in ("polars", "rich", "numpy.ma", "pandas", "pyarrow")],
         [],
     )
     no_data = bench.tmp / "no-data.toml"

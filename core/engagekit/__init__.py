@@ -66,6 +66,7 @@ _LAZY: dict[str, str] = {
     # Lazy too: `engage` installs its signal handlers before pluggy is imported.
     "hookimpl": "engagekit.markers",
     "open_workspace": "engagekit.workspace",
+    "percentiles": "engagekit.quantiles",
     "quantum": "engagekit.money",
 }
 
@@ -120,6 +121,7 @@ __all__ = [
     "create_engine",
     "hookimpl",
     "open_workspace",
+    "percentiles",
     "quantum",
 ]
 

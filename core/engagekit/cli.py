@@ -14,9 +14,14 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from engagekit._version import __version__
-from engagekit.engine import Engine, create_engine
-from engagekit.errors import EngageError
+from engagekit import codecache
+
+# before the first attrs class of engagekit and its plugins: their methods from the cache
+codecache.install_attrs()
+
+from engagekit._version import __version__  # noqa: E402
+from engagekit.engine import Engine, create_engine  # noqa: E402
+from engagekit.errors import EngageError  # noqa: E402
 
 if TYPE_CHECKING:
     from engagekit.period import Period
@@ -165,11 +170,13 @@ def _validated(doc: dict[str, Any]) -> str:
 
 def _console(width: int | None = None) -> Any:
     """The console of human output: the terminal's width, or ``COLUMNS`` (120 in a pipe)."""
-    from engagekit.terminal import console
+    from engagekit.terminal import PlainConsole, console, plain_output
 
     if width is None and not sys.stdout.isatty():
         columns = os.environ.get("COLUMNS", "")
         width = int(columns) if columns.isdigit() and int(columns) > 0 else 120
+    if width is not None and plain_output():
+        return PlainConsole(width=width)  # rich is imported only if a table needs it
     return console(width=width)
 
 
@@ -543,8 +550,10 @@ def build_app(engine: Engine) -> typer.Typer:
         from engagekit.ledger.commands import issued_notes
 
         with _errors(state):
+            from engagekit.terminal import printable
+
             for note in issued_notes(engine, file, *billed[0]) if billed else ():
-                typer.echo(note, err=True)
+                typer.echo(printable(note), err=True)
 
     @app.command()
     def staff(

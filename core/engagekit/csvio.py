@@ -9,6 +9,7 @@ header is row 1, the first data row 2.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,6 +23,15 @@ from engagekit.errors import InputError
 from engagekit.money import LARGEST
 
 __all__ = ["CsvFormat", "CsvRow", "read_rows"]
+
+#: The ISO layouts a data source may declare (``%Y-%m-%d %H:%M`` ...) and a value written in
+#: one of them: ``datetime.fromisoformat`` reads it as ``strptime`` with its format would.
+_ISO_SHAPES = frozenset(
+    f"%Y-%m-%d{sep}%H:%M{rest}" for sep in ("T", " ") for rest in ("", ":%S", ":%S.%f")
+)
+_ISO_VALUE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
+)
 
 
 @attrs.frozen
@@ -97,7 +107,10 @@ class CsvRow:
         if value is None:
             return None
         parsed = None
-        for fmt in formats:
+        # an ISO value with ISO formats only: what strptime would give is fromisoformat's
+        # (without importing _strptime and compiling its patterns)
+        iso = _ISO_VALUE.fullmatch(value) is not None and all(f in _ISO_SHAPES for f in formats)
+        for fmt in () if iso else formats:
             try:
                 parsed = datetime.strptime(value, fmt)
                 break

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["SECTION", "Col", "print_table"]
+__all__ = ["SECTION", "Col", "plain_table", "print_table"]
 
 #: A row that draws a separator line instead of cells.
 SECTION: tuple[str, ...] = ()
@@ -66,7 +66,7 @@ def print_table(
     caption: str | None = None,
 ) -> None:
     """Print ``rows`` (``SECTION`` for a separator) as wide as ``console`` allows."""
-    from rich.table import Table
+    from engagekit.terminal import PlainConsole
 
     plain = not console.is_terminal
     keep = list(range(len(cols)))
@@ -78,6 +78,21 @@ def print_table(
             _print_vertical(console, title, cols, rows, caption)
             return
         keep.remove(order.pop(0)[1])
+    dropped = [cols[i].name for i in range(len(cols)) if i not in keep]
+    note = f"(not shown here: {', '.join(dropped)}; see --json)" if dropped else None
+    if isinstance(console, PlainConsole):
+        text = plain_table(
+            title,
+            [cols[i] for i in keep],
+            [[r[i] for i in keep] if r else r for r in rows],
+            (caption, note),
+            console.width,
+        )
+        if text is not None:
+            console.plain(text)
+            return
+    from rich.table import Table
+
     if plain:  # the title and caption are lines of their own, as wide as the screen
         table = Table(box=_plain_box(), show_edge=False, pad_edge=False, collapse_padding=True)
     else:
@@ -99,8 +114,6 @@ def print_table(
             table.add_section()
             continue
         table.add_row(*[row[i] for i in keep])
-    dropped = [cols[i].name for i in range(len(cols)) if i not in keep]
-    note = f"(not shown here: {', '.join(dropped)}; see --json)" if dropped else None
     if plain:
         # rich pads every line to the table's width: no trailing spaces in a file or a pipe
         with console.capture() as captured:
@@ -133,3 +146,77 @@ def _print_vertical(
                 console.print(f"  {col.name.rjust(width)}: {value}", overflow="fold")
     if caption:
         console.print(caption)
+
+
+def plain_table(
+    title: str,
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[str]],
+    after: Sequence[str | None],
+    width: int,
+) -> str | None:
+    """The plain text ``print_table`` prints in a pipe (rich's rendering of it, to the
+    character), made without rich: for a table whose cells all fit at their full width, and
+    text of printable ASCII (one cell a character), which is what engagekit's tables hold.
+    None for anything else: rich renders it then (a test compares the two)."""
+    from engagekit.terminal import printable
+
+    head = [printable(c.name) for c in cols]
+    body = [[printable(v) for v in r] if r else r for r in rows]
+    texts = [printable(t) for t in (title, *after) if t is not None]
+    cells = [*head, *(v for r in body for v in r), *texts]
+    if not all(v.isascii() and v.isprintable() for v in cells):
+        return None  # a wide or combining character, a tab, a line end: rich measures those
+    widths = [max([len(h), *(len(r[i]) for r in body if r)]) for i, h in enumerate(head)]
+    if sum(widths) + 2 * (len(widths) - 1) > width:
+        return None  # rich would wrap the text columns
+    rule = " ".join("-" * (w + (i + 1 < len(widths))) for i, w in enumerate(widths))
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if c.numeric else v.ljust(w)
+            for c, v, w in zip(cols, values, widths, strict=True)
+        )
+
+    lines = [line(head), rule]
+    for i, row in enumerate(body):
+        if not row:
+            continue
+        lines.append(line(row))
+        # a separator after a row that a section follows, unless it is the last row
+        if i + 1 < len(body) and not body[i + 1] and any(body[i + 1 :]):
+            lines.append(rule)
+    wrapped: list[str] = []
+    for text in texts[:1]:
+        found = _wrap(text, width)
+        if found is None:
+            return None
+        wrapped.extend(found)
+    out = [*wrapped, *lines]
+    for text in texts[1:]:
+        found = _wrap(text, width)
+        if found is None:
+            return None
+        out.extend(found)
+    return "\n".join(x.rstrip() for x in out)
+
+
+def _wrap(text: str, width: int) -> list[str] | None:
+    """``text`` broken into lines as rich wraps a printed string (``rich._wrap.divide_line``:
+    at word starts, a word to the next line when it does not fit); None for a word longer
+    than a line (rich folds it)."""
+    import re
+
+    breaks = [0]
+    offset = 0
+    for m in re.finditer(r"\s*\S+\s*", text):
+        start, word = m.start(), m.group()
+        length = len(word.rstrip())
+        if length > width:
+            return None
+        if width - offset >= length:
+            offset += len(word)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return [text[a:b] for a, b in zip(breaks, [*breaks[1:], len(text)], strict=True)]

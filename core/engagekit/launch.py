@@ -22,7 +22,12 @@ module, some 10 ms on an idle machine. The wheel covers that with ``00-engagekit
 (``core/engagekit_sigint.pth``): ``site`` runs it first of the environment's ``.pth`` files,
 and in ``engage`` it puts SIGINT back to ``SIG_DFL``, so the kernel ends the process (130 in a
 shell) until the handler below replaces it. Only the stretch of interpreter start-up between
-CPython's handler and that file is left (``python -m tests.badinput.sigint_census`` measures it).
+CPython's handler and that file is left (``python -m tests.badinput.sigint_census`` measures it):
+``init_sys_streams`` importing ``io``, then ``init_import_site``: ``site`` importing ``os`` and
+``_collections_abc``, reading ``pyvenv.cfg``, listing site-packages and opening the .pth. A
+Ctrl-C there is CPython's "Fatal Python error" with a traceback, exit 1. Only a launcher that
+starts Python with SIGINT blocked (pending across ``exec``), unblocked by the .pth once it is
+``SIG_DFL``, would close it; pip's generated wrapper is a script, so there is none.
 """
 
 import _signal  # type: ignore[import-not-found]  # no stub; `signal` costs an IntEnum import

@@ -361,6 +361,8 @@ def write_atomic(path: str | Path, text: str | Iterable[str]) -> list[Path]:
     given = Path(path)
     # a symlink is written through: its target is replaced, the link stays a link
     target = Path(os.path.realpath(given)) if given.is_symlink() else given
+    if _special(target):
+        return _write_through(given, target, text)
     folder = target.parent or Path(".")
     mode = _mode_for(target)
     removed = remove_stale_temps(target)
@@ -383,6 +385,28 @@ def write_atomic(path: str | Path, text: str | Iterable[str]) -> list[Path]:
             raise OSError(exc.errno, exc.strerror, str(given)) from None
         raise
     return removed
+
+
+def _special(target: Path) -> bool:
+    """A device, FIFO or socket (``-o /dev/null``, a named pipe): written to as it is. A rename
+    would put a regular file in its place, and as root that replaces ``/dev/null`` itself."""
+    import stat
+
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_through(given: Path, target: Path, text: str | Iterable[str]) -> list[Path]:
+    try:
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            for chunk in (text,) if isinstance(text, str) else text:
+                f.write(chunk)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(given)) from None
+    return []
 
 
 def _mode_for(target: Path) -> int:

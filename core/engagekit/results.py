@@ -103,8 +103,10 @@ class Distribution:
     def from_samples(cls, samples: NDArray[np.float64], places: int = 1) -> Distribution:
         import numpy as np
 
+        from engagekit.quantiles import percentiles
+
         q = Decimal(1).scaleb(-places)
-        p50, p80, p90 = np.percentile(samples, [50, 80, 90])
+        p50, p80, p90 = percentiles(samples, [50, 80, 90])
         return cls(
             Decimal(repr(float(p50))).quantize(q),
             Decimal(repr(float(p80))).quantize(q),

@@ -298,6 +298,12 @@ def make_converter() -> Any:
                 f"data file {value!r} is a folder without Parquet files ({path})",
                 hint="a data source is a file, or a folder of .parquet files",
             )
+        if path.exists() and not path.is_file() and not path.is_dir():
+            # /dev/zero or a named pipe: read to its end, it never ends
+            raise InputError(
+                f"data file {value!r} is not a regular file ({path})",
+                hint="a data source is a file, or a folder of .parquet files",
+            )
         if not path.is_file() and not path.is_dir():
             raise InputError(
                 f"data file {value!r} does not exist (looked for {path})",

@@ -32,8 +32,21 @@ def _strip_strings(line: str) -> str:
 
 
 class TomlMap:
+    """The key paths of a TOML text and their lines: scanned on first use (a project file
+    read without an error never needs them)."""
+
     def __init__(self, text: str) -> None:
-        self.lines: dict[Path, int] = {}
+        self._text = text
+        self._lines: dict[Path, int] | None = None
+
+    @property
+    def lines(self) -> dict[Path, int]:
+        if self._lines is None:
+            self._lines = {}
+            self._scan(self._text)
+        return self._lines
+
+    def _scan(self, text: str) -> None:
         counters: dict[Path, int] = {}
         current: Path = ()
         array_key: Path | None = None

@@ -67,6 +67,14 @@ class Vat:
         if code == "S":
             if value is None or value <= 0:
                 raise InputError("category S (standard rate) needs a positive rate", field="rate")
+            if value > 100:
+                # No VAT in force is more than the price (the highest standard rates are under
+                # 30%): a slip, 300 for 3.00 or a fraction written as percent.
+                raise InputError(
+                    f"a VAT rate of {value}% is more than the whole amount",
+                    field="rate",
+                    hint="rate is in percent: write 19 for 19%",
+                )
         elif code == "O":
             if value not in (None, 0):
                 raise InputError("category O (not subject to VAT) has no rate", field="rate")

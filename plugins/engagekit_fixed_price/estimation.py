@@ -15,6 +15,7 @@ Price build-up (all in Decimal, each step rounded to the currency's minor unit):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -104,9 +105,7 @@ def _weights(plan: Plan, rates: dict[str, Decimal]) -> NDArray[np.float64]:
 
 
 def _stats(column: NDArray[np.float64], target: int) -> dict[str, float]:
-    import numpy as np
-
-    p50, p80, p90, pt = np.percentile(column, [50, 80, 90, target])
+    p50, p80, p90, pt = engagekit.percentiles(column, [50, 80, 90, target])
     return {
         "p50": float(p50),
         "p80": float(p80),
@@ -205,24 +204,29 @@ def estimate_component(
     )
     effort = np.ascontiguousarray(sims[:, 0])
     cost = np.ascontiguousarray(sims[:, 1])
-    base_cost = sims[:, 2 + g : 2 + g + n_phases].sum(axis=1)
 
-    effort_stats = _stats(effort, target)
-    cost_stats = _stats(cost, target)
-    base_stats = _stats(base_cost, target)
+    def totals() -> tuple[dict[str, float], ...]:
+        base_cost = sims[:, 2 + g : 2 + g + n_phases].sum(axis=1)
+        return _stats(effort, target), _stats(cost, target), _stats(base_cost, target)
+
+    def phases(part: list[int]) -> dict[int, tuple[dict[str, float], dict[str, float]]]:
+        return {
+            i: (_stats(sims[:, 2 + i], target), _stats(sims[:, 2 + g + i], target)) for i in part
+        }
+
+    def schedule() -> tuple[dict[str, Any], int]:
+        finish, day_hours, horizon = finish_days(project, component, plan, sims[:, 2 + 2 * g :])
+        return _finish_dates(component.start, finish, day_hours, horizon, target), horizon
+
+    (effort_stats, cost_stats, base_stats), group_stats, (finish_dates, horizon) = _post_process(
+        totals, phases, schedule, g, options.workers if options.trials >= _SPLIT_TRIALS else 1
+    )
     build = price_build_up(
         settings, currency, _dec(base_stats["target"], q), _dec(base_stats["p90"], q)
     )
     price = engagekit.Money(build["price"], currency)
     cost_at_target = engagekit.Money(_dec(cost_stats["target"], q), currency)
-
-    group_stats = [
-        (_stats(sims[:, 2 + i], target), _stats(sims[:, 2 + g + i], target)) for i in range(g)
-    ]
-    finish, day_hours, horizon = finish_days(project, component, plan, sims[:, 2 + 2 * g :])
-    del sims, base_cost
     warnings: list[str] = []
-    finish_dates = _finish_dates(component.start, finish, day_hours, horizon, target)
     if finish_dates["unfinished_share"] > 0:
         warnings.append(
             f"in {finish_dates['unfinished_share']:.1%} of the trials the fixed team does not "
@@ -270,6 +274,57 @@ def estimate_component(
         details=details,
         warnings=tuple(warnings),
     )
+
+
+#: Fewer trials than this are summarised in one process whatever the workers (forking would
+#: cost more than it saves).
+_SPLIT_TRIALS = 50_000
+
+_Stats = dict[str, float]
+
+
+def _post_process(
+    totals: Callable[[], tuple[_Stats, ...]],
+    phases: Callable[[list[int]], dict[int, tuple[_Stats, _Stats]]],
+    schedule: Callable[[], tuple[dict[str, Any], int]],
+    groups: int,
+    workers: int,
+) -> tuple[tuple[_Stats, ...], list[tuple[_Stats, _Stats]], tuple[dict[str, Any], int]]:
+    """The summaries of the trials: ``totals()``, ``phases`` of every group, ``schedule()``.
+
+    With one worker they run here in that order. With more, they are dealt to ``workers``
+    processes (``in_processes``; the percentiles, their sorting and the finish days are the
+    serial part of a simulation otherwise): the totals to this one, the schedule (the heaviest)
+    to the next, the phases to whichever has the least work so far. Each is the same
+    computation on the same trials wherever it runs, so the figures do not depend on the split.
+    """
+    if workers < 2:
+        return totals(), list(phases(list(range(groups))).values()), schedule()
+    from engagekit_fixed_price.simulate import in_processes
+
+    # rough costs, in percentiles of the trials: totals 3 (and a sum), a phase 2, the schedule 6
+    load = [4, 6] + [0] * (workers - 2)
+    parts: list[list[int]] = [[] for _ in range(workers)]
+    for i in range(groups):
+        lightest = load.index(min(load))
+        parts[lightest].append(i)
+        load[lightest] += 2
+
+    def task(w: int) -> Callable[[], tuple[Any, ...]]:
+        def run() -> tuple[Any, ...]:
+            return (
+                totals() if w == 0 else None,
+                phases(parts[w]),
+                schedule() if w == 1 else None,
+            )
+
+        return run
+
+    results = in_processes([task(w) for w in range(workers)])
+    merged: dict[int, tuple[_Stats, _Stats]] = {}
+    for _, part, _ in results:
+        merged.update(part)
+    return results[0][0], [merged[i] for i in range(groups)], results[1][2]
 
 
 def _sd_total(sds: list[Decimal]) -> Decimal:

@@ -8,24 +8,40 @@ effort and cost per phase, hours per role): ``hours = low + span * beta``, so
 variates are the same whatever the chunk size: results depend on the seed and the number of
 trials only.
 
-With ``workers > 1`` the trials are cut into ``workers`` contiguous ranges, each drawn by a
-process of a pool from its own generator, seeded by the ``workers`` children of
-``numpy.random.SeedSequence(seed).spawn(workers)``; forked processes write their rows into one
-block of shared memory. The results are then the same for a given seed, number of trials and
-number of workers (and differ, as another sample of the same distribution, from those of
-another number of workers).
+With ``workers > 1`` the trials are cut into ``workers`` contiguous ranges, range ``i`` drawn
+from its own generator, seeded by the ``i``-th child of
+``numpy.random.SeedSequence(seed).spawn(workers)``. This process draws the first range itself;
+each other range is drawn by a forked child (``os.fork``) that writes its rows straight into
+the result, a block of anonymous shared memory. The results are then the same for a given
+seed, number of trials and number of workers, whichever process draws a range and however the
+machine schedules them (and differ, as another sample of the same distribution, from those of
+another number of workers). Where ``fork`` is missing, the other ranges are drawn by spawned
+processes that send their rows back: the same numbers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import itertools
-from typing import TYPE_CHECKING, Any
+import os
+import pickle
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-__all__ = ["CHUNK_ELEMENTS", "simulate"]
+    #: What ``_draw`` needs besides the output and the generator: base, alpha, beta, scaled.
+    Params = tuple[
+        NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
+    ]
+
+T = TypeVar("T")
+
+__all__ = ["CHUNK_ELEMENTS", "in_processes", "simulate"]
 
 #: Beta variates drawn per chunk (2**20 doubles = 8 MiB): the memory bound of a simulation.
 CHUNK_ELEMENTS = 1 << 20
@@ -62,35 +78,38 @@ def simulate(
     high = np.asarray(high, dtype=np.float64)
     weights = np.asarray(weights, dtype=np.float64).reshape(len(low), -1)
     k = weights.shape[1]
-    parallel = workers > 1 and trials > 1
-    if parallel and _forks():
-        out = _shared_empty((trials, k))
-    else:
-        out = np.empty((trials, k), dtype=np.float64)
-    out[:] = low @ weights  # constants and the lower bounds of every item
+    workers = max(1, min(workers, trials))
+    fork = workers > 1 and _forks()
+    out = _shared_empty((trials, k)) if fork else np.empty((trials, k), dtype=np.float64)
+    base = low @ weights  # constants and the lower bounds of every item
     varying = high > low
     if not varying.any():
+        out[:] = base
         return out
     lo, mo, hi = low[varying], mode[varying], high[varying]
     alpha, beta = beta_parameters(lo, mo, hi)
     scaled = np.ascontiguousarray((hi - lo)[:, None] * weights[varying])
-    if parallel:
-        _parallel(out, alpha, beta, scaled, seed, min(workers, trials), chunk_elements)
+    params = (base, alpha, beta, scaled)
+    if workers > 1:
+        _parallel(out, params, seed, workers, chunk_elements, fork)
     else:
-        rng = np.random.Generator(np.random.PCG64(seed))
-        _draw(out, rng, alpha, beta, scaled, chunk_elements)
+        _draw(out, np.random.Generator(np.random.PCG64(seed)), *params, chunk_elements)
     return out
 
 
 def _draw(
     out: NDArray[np.float64],
     rng: np.random.Generator,
+    base: NDArray[np.float64],
     alpha: NDArray[np.float64],
     beta: NDArray[np.float64],
     scaled: NDArray[np.float64],
     chunk_elements: int,
 ) -> None:
-    """Add ``draws @ scaled`` to every row of ``out``, drawing chunk after chunk from ``rng``."""
+    """Fill every row of ``out`` with ``draws @ scaled + base``, drawing chunk after chunk from
+    ``rng``."""
+    import numpy as np
+
     n, k = scaled.shape
     trials = len(out)
     step = max(1, chunk_elements // n)
@@ -103,9 +122,8 @@ def _draw(
         last = min(first + step, trials)
         draws = rng.beta(alpha, beta, size=(last - first, n))
         for row in range(0, last - first, block):
-            out[first + row : first + min(row + block, last - first)] += (
-                draws[row : row + block] @ scaled
-            )
+            end = min(row + block, last - first)
+            np.add(draws[row:end] @ scaled, base, out=out[first + row : first + end])
 
 
 def _forks() -> bool:
@@ -115,7 +133,7 @@ def _forks() -> bool:
 
 
 def _shared_empty(shape: tuple[int, int]) -> NDArray[np.float64]:
-    """An uninitialised array in anonymous shared memory: forked workers write into it."""
+    """An uninitialised array in anonymous shared memory: forked children write into it."""
     import mmap
 
     import numpy as np
@@ -125,66 +143,106 @@ def _shared_empty(shape: tuple[int, int]) -> NDArray[np.float64]:
     return np.frombuffer(buf, dtype=np.float64, count=count).reshape(shape)
 
 
-#: The output block of a simulation, where forked workers find it (set only while they run).
-_SHARED: Any = None
-
-
 def _parallel(
     out: NDArray[np.float64],
-    alpha: NDArray[np.float64],
-    beta: NDArray[np.float64],
-    scaled: NDArray[np.float64],
+    params: Params,
     seed: int,
     workers: int,
     chunk_elements: int,
+    fork: bool,
 ) -> None:
-    """``_draw`` over ``workers`` ranges of trials in a process pool. Forked workers write into
-    ``out`` (anonymous shared memory); spawned ones get their rows and send them back."""
-    global _SHARED
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+    """``_draw`` over ``workers`` contiguous ranges of trials, range ``i`` from the ``i``-th
+    child seed: the first here, the others in forked children writing into ``out`` (shared
+    memory), or in spawned processes that send their rows back."""
     import numpy as np
 
     trials = len(out)
     bounds = [trials * i // workers for i in range(workers + 1)]
     ranges = list(itertools.pairwise(bounds))
-    children = np.random.SeedSequence(seed).spawn(workers)
-    fork = _forks()
-    context = multiprocessing.get_context("fork" if fork else "spawn")
-    _SHARED = out if fork else None
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            jobs = [
-                pool.submit(
-                    _draw_range,
-                    rows,
-                    children[i],
-                    (alpha, beta, scaled),
-                    chunk_elements,
-                    None if fork else out[rows[0] : rows[1]],
-                )
-                for i, rows in enumerate(ranges)
-            ]
-            for rows, job in zip(ranges, jobs, strict=True):
-                drawn = job.result()
-                if drawn is not None:
-                    out[rows[0] : rows[1]] = drawn
-    finally:
-        _SHARED = None
+    seeds = np.random.SeedSequence(seed).spawn(workers)
+
+    def draw(i: int) -> None:
+        first, last = ranges[i]
+        rng = np.random.Generator(np.random.PCG64(seeds[i]))
+        _draw(out[first:last], rng, *params, chunk_elements)
+
+    if fork:
+        in_processes([functools.partial(draw, i) for i in range(workers)])
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        jobs = [
+            pool.submit(_draw_rows, ranges[i][1] - ranges[i][0], seeds[i], params, chunk_elements)
+            for i in range(1, workers)
+        ]
+        draw(0)
+        for i, job in enumerate(jobs, start=1):
+            out[ranges[i][0] : ranges[i][1]] = job.result()
 
 
-def _draw_range(
-    rows: tuple[int, int],
-    seed: Any,
-    params: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
-    chunk_elements: int,
-    base: NDArray[np.float64] | None,
-) -> NDArray[np.float64] | None:
-    """In a worker: ``_draw`` the trials ``rows`` from the generator of ``seed``, into the
-    shared block (forked: returns None) or into ``base`` (spawned: returns it)."""
+def _draw_rows(rows: int, seed: Any, params: Params, chunk_elements: int) -> NDArray[np.float64]:
+    """In a spawned process: ``rows`` trials drawn from the generator of ``seed``."""
     import numpy as np
 
-    block = _SHARED[rows[0] : rows[1]] if base is None else base
+    block = np.empty((rows, params[-1].shape[1]), dtype=np.float64)
     _draw(block, np.random.Generator(np.random.PCG64(seed)), *params, chunk_elements)
-    return None if base is None else block
+    return block
+
+
+def in_processes(tasks: Sequence[Callable[[], T]]) -> list[T]:
+    """The results of ``tasks``, run side by side: the first in this process, each other in a
+    forked child, whose result comes back pickled through a pipe. Without ``fork``, or with one
+    task, they run here one after the other.
+
+    A task computes the same result wherever it runs (it reads what this process holds; a
+    child's writes reach this process only through shared memory or its result). A child that
+    fails sends no result: its task is run again here, so that its exception is raised here
+    as it would have been in one process.
+    """
+    if len(tasks) < 2 or not _forks():
+        return [task() for task in tasks]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children: list[tuple[int, int]] = []
+    try:
+        for task in tasks[1:]:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: run the task, send its result, never return
+                code = 1  # an exception (reported by running the task again) exits with 1
+                try:
+                    os.close(read)
+                    data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
+                    with os.fdopen(write, "wb") as pipe:
+                        pipe.write(data)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write)
+            children.append((pid, read))
+        results = [tasks[0]()]
+        for task in tasks[1:]:
+            pid, read = children[0]
+            with os.fdopen(read, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            children.pop(0)
+            ok = os.waitstatus_to_exitcode(status) == 0 and data
+            results.append(pickle.loads(data) if ok else task())
+        return results
+    finally:
+        for pid, read in children:  # this process failed: stop the children and reap them
+            _stop(pid, read)
+
+
+def _stop(pid: int, read: int) -> None:
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    with contextlib.suppress(OSError):
+        os.close(read)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 import engagekit
+from engagekit_time_material.acceptor import accepts
 from engagekit_time_material.backlog import History, history, read_backlog, read_throughput
 from engagekit_time_material.ledger import build_ledger, load_entries, settings_of, where_of
 from engagekit_time_material.rates import rate_book
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["Simulation", "estimate", "simulate"]
 
 MODEL = "time-material"
+#: The time entries of a component, checked (``acceptor.accepts``) but not read.
+RECORDED = "recorded"
 
 
 @attrs.frozen(eq=False)
@@ -89,11 +92,20 @@ def _to_date(
     settings: Settings,
     as_of: date,
 ) -> tuple[Decimal, Decimal, Decimal, Any]:
-    """Hours, price (gross, before any cap) and cost of the time recorded before ``as_of``."""
+    """Hours, price (gross, before any cap) and cost of the time recorded before ``as_of``;
+    and the time entries (``RECORDED`` when they were only checked, not read: a forecast from
+    the component's first day needs them read only for the hours per unit)."""
     early = as_of <= component.start
+    none = Decimal(0), Decimal(0), Decimal(0)
+    if (
+        early
+        and (settings.team or settings.forecast.hours_per_unit is not None)
+        and accepts(settings, project, component, rates=False)
+    ):
+        return *none, RECORDED
     entries = load_entries(settings, project, component, day_totals=early)
     if entries is None or early:
-        return Decimal(0), Decimal(0), Decimal(0), entries
+        return *none, entries
     ledger = build_ledger(
         project, component, settings, upto=as_of - timedelta(days=1), entries=entries
     )

@@ -1,7 +1,12 @@
 """``check_component`` of the time-material model: every data file read and checked with the
 readers ``bill``, ``estimate`` and ``measure_service`` use, so that ``engage validate`` rejects
 what they would; and the team plan against the cap, as ``estimate`` does, so a plan the cap would
-cut short is said before anything is billed."""
+cut short is said before anything is billed.
+
+A small generic timesheet that the row-by-row acceptor (``engagekit_time_material.acceptor``)
+vouches for is not read again with polars: ``validate`` of such a project imports no polars.
+Anything the acceptor does not vouch for is read as ``bill`` reads it, so an error is bill's,
+word for word."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import engagekit
+from engagekit_time_material.acceptor import accepts
 from engagekit_time_material.backlog import history, read_backlog, read_throughput
 from engagekit_time_material.billing import check_cap
 from engagekit_time_material.expenses import read_expenses
@@ -31,9 +37,10 @@ def check_component(project: engagekit.Project, component: engagekit.Component) 
         if settings.team
         else None
     )
-    entries = load_entries(settings, project, component, day_totals=False)
-    # the whole timeframe's ledger: every entry's rate, the 24 hours of a day
-    build_ledger(project, component, settings, entries=entries)
+    if not accepts(settings, project, component, rates=True):
+        entries = load_entries(settings, project, component, day_totals=False)
+        # the whole timeframe's ledger: every entry's rate, the 24 hours of a day
+        build_ledger(project, component, settings, entries=entries)
     if settings.expenses:
         read_expenses(
             Path(settings.expenses), component, project.currency, settings.csv, project.roster

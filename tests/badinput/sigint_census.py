@@ -34,13 +34,32 @@ from ..conftest import EXAMPLES
 
 
 def where(stderr: str) -> str:
-    """The outermost frame a traceback names, or the fatal error's first line."""
+    """Where a traceback arose: the fatal error's stage of interpreter start-up (if any) and
+    the chain of functions it names, the import machinery left out."""
+    import re
+
     lines = stderr.splitlines()
-    for line in lines:
-        if line.startswith("Fatal Python error"):
-            return line
-    frames = [line.strip() for line in lines if line.strip().startswith("File ")]
-    return frames[0] if frames else lines[-1] if lines else ""
+    stage = next((ln.split(":")[1].strip() for ln in lines if ln.startswith("Fatal Python")), "")
+    frames = [
+        f"{os.path.basename(file)}:{function}"
+        for file, function in re.findall(r'File "([^"]+)", line \d+, in (\S+)', stderr)
+        if "importlib._bootstrap" not in file
+    ]
+    chain = " > ".join(frames) or (lines[-1] if lines else "")
+    return f"{stage}: {chain}" if stage else chain
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson interval of k successes in n tries."""
+    import math
+
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    d = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / d
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def main() -> None:
@@ -89,9 +108,11 @@ def main() -> None:
                 count[f"exit {proc.returncode}"] += 1
                 origin[err.strip()[-200:]] += 1
     for variant, count, origin in zip(variants, counts, origins, strict=True):
+        low, high = wilson(count["traceback"], runs)
         print(
             f"{variant}: {runs} runs, SIGINT after 0-{most:g} ms: "
             + ", ".join(f"{k} {v}" for k, v in count.most_common())
+            + f" (tracebacks: Wilson 95 % {100 * low:.1f}-{100 * high:.1f} %)"
         )
         for frame, n in origin.most_common():
             print(f"{n:6}  {frame}")

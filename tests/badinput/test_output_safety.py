@@ -160,3 +160,41 @@ def test_console_renders_tables_and_lines_safely() -> None:
     text = out.export_text()
     assert "\x1b" not in text
     assert "[red]x[/red]\\x1b[5m" in text and "\\x1b[1mtitle" in text
+
+
+def test_writing_to_a_fifo_writes_through_it_and_leaves_it_a_fifo(tmp_path: Path) -> None:
+    # `-o /dev/null`, `-o /dev/full` or a named pipe: a rename would put a regular file in the
+    # device's place (as root, /dev/null itself). Tested on a FIFO, which is harmless to break.
+    import os
+    import stat
+    import threading
+
+    from engagekit.output import write_atomic
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_text()))
+    reader.start()
+    assert write_atomic(pipe, ["a,b\n", "1,2\n"]) == []
+    reader.join(timeout=30)
+    assert got == ["a,b\n1,2\n"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_a_full_device_is_an_error_naming_the_path(tmp_path: Path) -> None:
+    import errno
+    from unittest import mock
+
+    from engagekit import output
+
+    target = tmp_path / "dev"
+    target.write_text("")
+    with (
+        mock.patch.object(output, "_special", return_value=True),
+        mock.patch("builtins.open", side_effect=OSError(errno.ENOSPC, "No space left on device")),
+        pytest.raises(OSError, match="No space left") as caught,
+    ):
+        output.write_atomic(target, "x")
+    assert caught.value.filename == str(target)

@@ -78,3 +78,30 @@ def test_validate_reads_its_structuring_functions_from_the_cache(tmp_path: Path)
     second = subprocess.run([*argv, *args], capture_output=True, text=True, cwd=ROOT, env=env)
     assert (second.returncode, second.stdout) == (0, first.stdout)
     assert sorted(p.name for p in (tmp_path / "code").glob("*.bin")) == entries
+
+
+ATTRS_CLASS = (
+    "import sys, attrs\n"
+    "from engagekit import codecache\n"
+    "codecache.install_attrs()\n"
+    "@attrs.frozen\n"
+    "class Point:\n"
+    "    x: int\n"
+    "    y: str = 'a'\n"
+    "p = Point(1)\n"
+    "expected = hash((hash('<attrs generated hash __main__.Point>'), 1, 'a'))\n"
+    "assert hash(p) == expected, (hash(p), expected)\n"
+    "assert p == Point(1) and p != Point(2) and repr(p) == \"Point(x=1, y='a')\"\n"
+)
+
+
+def test_attrs_methods_come_from_the_cache_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Cached under any hash seed, the code of attrs' ``__hash__`` holds the process's own
+    type hash; the cache gains no entry from one seed to the next."""
+    counts = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, codecache.CACHE_ENV: str(tmp_path), "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", ATTRS_CLASS], env=env, check=True)
+        counts.append(len(list((tmp_path / "code").iterdir())))
+    assert counts[0] > 0
+    assert counts == [counts[0]] * 3

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import mmap
+import os
+import time
 
 import numpy as np
 import pytest
@@ -65,3 +68,58 @@ def test_cli_workers_are_reproducible_and_bounded() -> None:
     assert json.loads(one.output) == json.loads(two.output)
     bad = runner.invoke(build_app(engagekit.create_engine()), [*args, "--workers", "0"])
     assert bad.exit_code == 2
+
+
+def test_in_processes_returns_each_tasks_result_in_order() -> None:
+    data = np.arange(10.0)
+    tasks = [lambda i=i: (i, float(data[i::3].sum()), os.getpid()) for i in range(3)]
+    results = sim.in_processes(tasks)
+    assert [r[:2] for r in results] == [(i, float(data[i::3].sum())) for i in range(3)]
+    assert results[0][2] == os.getpid()  # the first runs here, the others in children
+    assert len({r[2] for r in results}) == 3
+
+
+def test_a_failing_child_task_raises_here_and_no_child_is_left() -> None:
+    ran_here: list[int] = []
+
+    def fails() -> None:
+        ran_here.append(os.getpid())
+        raise engagekit.InputError("no capacity", field="team")
+
+    with pytest.raises(engagekit.InputError, match="no capacity"):
+        sim.in_processes([lambda: 1, fails])
+    assert ran_here == [os.getpid()]  # run again here, after the child failed
+    shared = np.frombuffer(mmap.mmap(-1, 8), dtype=np.int64)
+
+    def sleeps() -> None:
+        shared[0] = os.getpid()
+        time.sleep(30)
+
+    def waits_then_fails() -> None:
+        for _ in range(500):
+            if shared[0]:
+                break
+            time.sleep(0.01)
+        raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        sim.in_processes([waits_then_fails, sleeps])
+    assert shared[0]
+    with pytest.raises(ProcessLookupError):  # the sleeping child was stopped and reaped
+        os.kill(int(shared[0]), 0)
+
+
+def test_summaries_split_over_workers_give_the_same_figures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from engagekit_fixed_price import estimation
+
+    runner = CliRunner()
+    args = ["estimate", str(EXAMPLES / "fixed-price.toml"), "--seed", "7", "--trials", "4000"]
+    args += ["--workers", "3", "--json"]
+    monkeypatch.setattr(estimation, "_SPLIT_TRIALS", 10**9)
+    one = runner.invoke(build_app(engagekit.create_engine()), args)
+    monkeypatch.setattr(estimation, "_SPLIT_TRIALS", 1)
+    split = runner.invoke(build_app(engagekit.create_engine()), args)
+    assert one.exit_code == 0, one.output
+    assert json.loads(split.output) == json.loads(one.output)

@@ -180,9 +180,11 @@ def add_export_command(
             raise typer.BadParameter("give invoice NUMBERs or --all --period P (not both)")
         if all_ and not period:
             raise typer.BadParameter("--all needs --period", param_hint="--period")
+        from engagekit.terminal import printable
+
         with errors():
             for problem in registry.problems(engine):
-                typer.echo(f"warning: {problem}", err=True)
+                typer.echo(f"warning: {printable(str(problem))}", err=True)
             label = Period.parse(period).label if all_ and period else None
             ws = open_workspace(workspace or Path.cwd())
             records = select(ws, numbers or [], all_, label)

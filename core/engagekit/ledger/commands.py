@@ -60,9 +60,17 @@ def _money(amount: Any, currency: str) -> str:
     return f"{amount:,} {currency}"
 
 
+def _say(text: str, err: bool = False) -> None:
+    """A human line: names and reasons come from users' files, shown, never obeyed by the
+    terminal (engagekit.terminal)."""
+    from engagekit.terminal import printable
+
+    typer.echo(printable(text), err=err)
+
+
 def _notes(notes: Sequence[str]) -> None:
     for note in notes:
-        typer.echo(note, err=True)
+        _say(note, err=True)
 
 
 def add_ledger_commands(
@@ -142,7 +150,7 @@ def add_ledger_commands(
                 note = credit_invoice(ws, number, reason, issue_date=_date(date_), ledger=ledger)
             finally:
                 ledger.close()
-            typer.echo(
+            _say(
                 f"issued credit note {note.number} for {number} "
                 f"({_money(note.total, note.currency)})"
             )
@@ -220,11 +228,11 @@ def add_ledger_commands(
             finally:
                 ledger.close()
             if not report.ok:
-                typer.echo(f"error: the ledger does not verify: {report.problems[0]}", err=True)
+                _say(f"error: the ledger does not verify: {report.problems[0]}", err=True)
                 for problem in report.problems[1:]:
-                    typer.echo(f"  also: {problem}", err=True)
+                    _say(f"  also: {problem}", err=True)
                 raise typer.Exit(1)
-            typer.echo(ok_message(report))
+            _say(ok_message(report))
 
     @ledger_app.command("export")
     def export(
@@ -285,7 +293,7 @@ def _write(text: str, output: Path | None) -> None:
     from engagekit.output import write_atomic
 
     write_atomic(output, text)
-    typer.echo(f"wrote {output}", err=True)
+    _say(f"wrote {output}", err=True)
 
 
 def _issue(
@@ -347,27 +355,27 @@ def _issue(
         return
     for r in results:
         for w in r.warnings:
-            typer.echo(f"warning: {r.project}: {w}", err=True)
+            _say(f"warning: {r.project}: {w}", err=True)
         for x in r.issued:
             what = "credit note" if x.kind == "credit_note" else "invoice"
             ref = f", corrects {x.corrects.number}" if x.corrects else ""
-            typer.echo(
+            _say(
                 f"issued {what} {x.number}: {r.project}, {r.period.label}, "
                 f"{_money(x.total, x.currency)}, due {x.due_date}{ref}"
             )
         for x in r.unchanged:
-            typer.echo(
+            _say(
                 f"already issued as {x.number}: {r.project}, {r.period.label}, "
                 f"{_money(x.total, x.currency)} (nothing changed)"
             )
         for x in r.drafts:
             what = "credit note" if x.kind == "credit_note" else "invoice"
-            typer.echo(
+            _say(
                 f"would issue {what} in series {x.series}: {r.project}, {r.period.label}, "
                 f"{_money(x.total, x.currency)}"
             )
         if not (r.issued or r.unchanged or r.drafts):
-            typer.echo(f"nothing to invoice: {r.project} bills nothing in {r.period.label}")
+            _say(f"nothing to invoice: {r.project} bills nothing in {r.period.label}")
 
 
 def _print_list(
@@ -408,7 +416,7 @@ def _print_list(
         _write(csv_text(header, rows), None)
         return
     if not records:
-        typer.echo(f"no invoices{' match' if filtered else ' issued yet'}", err=True)
+        _say(f"no invoices{' match' if filtered else ' issued yet'}", err=True)
         return
     from engagekit import cli
     from engagekit.fit import Col, print_table
@@ -457,7 +465,7 @@ def _print_record(r: IssuedInvoice) -> None:
         f"  payment: {r.payment.terms}" + (f", IBAN {r.payment.iban}" if r.payment.iban else "")
     )
     out.append(f"  hash {r.hash}")
-    typer.echo("\n".join(out))
+    _say("\n".join(out))
 
 
 def issued_notes(engine: Engine, ws_near: Path, project: Project, bill: ProjectBill) -> list[str]:

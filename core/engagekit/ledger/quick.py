@@ -65,8 +65,9 @@ def run(args: Sequence[str]) -> int | None:
     if report is None or not report.ok:
         return None
     from engagekit.ledger.integrity import ok_message
+    from engagekit.terminal import printable
 
-    print(ok_message(report), flush=True)
+    print(printable(ok_message(report)), flush=True)
     return 0
 
 

@@ -175,7 +175,9 @@ def _with_all(callback: Callable[..., Any], engine: Engine, state: Any) -> Calla
 
 def usage_error(message: str) -> NoReturn:
     """Exit 2, as the command line's own usage errors do."""
-    typer.echo(f"Error: {message}", err=True)
+    from engagekit.terminal import printable
+
+    typer.echo(printable(f"Error: {message}"), err=True)
     raise typer.Exit(2)
 
 
@@ -445,10 +447,12 @@ def print_sheet(console: Any, sheet: Sheet) -> None:
 
 def _fail_on(failures: list[dict[str, Any]], total: int) -> None:
     """Name each failed project on stderr, then exit 1 with a summary line."""
+    from engagekit.terminal import printable
+
     if not failures:
         return
     for f in failures:
         error = f["error"] if f["file"] in f["error"] else f"{f['file']}: {f['error']}"
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(printable(f"error: {error}"), err=True)
     typer.echo(f"{len(failures)} of {total} projects failed", err=True)
     raise typer.Exit(1)

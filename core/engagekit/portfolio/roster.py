@@ -347,8 +347,12 @@ def roster_of_workspace(
             line=lines.line_of(("people",)),
             field="people",
         )
-    numbered = [(lines.line_of(("people", i)), row) for i, row in enumerate(value)]
-    return roster_from_rows(numbered, where=file, calendars=calendars)
+    try:
+        # the lines are found only to name one in an error (a scan of all of engage.toml)
+        return roster_from_rows([(None, row) for row in value], where=file, calendars=calendars)
+    except InputError:
+        numbered = [(lines.line_of(("people", i)), row) for i, row in enumerate(value)]
+        return roster_from_rows(numbered, where=file, calendars=calendars)
 
 
 # -- projects inside a workspace ------------------------------------------------------------------
