@@ -143,7 +143,10 @@ def verifying(bench: gate.Bench) -> None:
     bench.generate(ledger_of, bench.tmp, v, VERIFY_LINES)
     ws = str(bench.tmp / "ws")
     url = f"sqlite:///{bench.tmp / 'ws' / '.engage' / 'engagekit.db'}"
-    ours_v = gate.engage("ledger", "verify", "--workspace", ws)
+    # as the ``engage`` console script runs it (``engagekit.launch:main``, which verifies a
+    # clean SQLite ledger without loading the CLI; gate.engage starts at the CLI)
+    ours_v = [sys.executable, "-c", "from engagekit.launch import main; main()"]
+    ours_v += ["ledger", "verify", "--workspace", ws]
     floor_v = gate.script("floors/ledger_floor.py", "hash", url)
     verified = bench.output(ours_v)
     bench.same(f"ledger verify: {v:,} records intact", verified.split(",")[0], f"ok: {v} records")

@@ -69,6 +69,13 @@ def _terminate(signum: int, _frame: object) -> None:
     raise Terminated(signum)
 
 
+def _loud() -> None:
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+    for sig in _CATCHABLE:
+        if sig != _signal.SIGINT:
+            _signal.signal(sig, _terminate)
+
+
 def _quiet() -> None:
     for sig in _CATCHABLE:
         _signal.signal(sig, _exit_now)
@@ -78,12 +85,19 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``engage`` console script."""
     try:
         try:
+            args = sys.argv[1:] if argv is None else argv
+            if args[:2] == ["ledger", "verify"]:
+                # a clean SQLite ledger is verified without loading the CLI (its start-up is a
+                # good part of the command's time); anything else goes on to the command
+                from engagekit.ledger.quick import run
+
+                _loud()
+                if run(args[2:]) is not None:
+                    return
+                _quiet()
             from engagekit.cli import main as cli_main
 
-            _signal.signal(_signal.SIGINT, _signal.default_int_handler)
-            for sig in _CATCHABLE:
-                if sig != _signal.SIGINT:
-                    _signal.signal(sig, _terminate)
+            _loud()
             cli_main(argv)
         finally:
             # First thing on the way out, whatever ended the command: a Ctrl-C from here on

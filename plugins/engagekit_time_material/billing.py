@@ -8,7 +8,6 @@ exactly ``min(cap, billable)``.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -126,41 +125,46 @@ def priced_cycles(
     q = engagekit.quantum(currency)
     parts = ledger.parts
     by_person = settings.invoice_by == "person"
-    # each part's cycle, by its date: a map of the few distinct dates (a sort of every part
-    # and an as-of join took 1.2 s at 10M entries)
-    inside = parts
-    first, last = parts["date"].min(), parts["date"].max()
-    if first is not None and (first < cycles[0].start or last >= cycles[-1].end):  # type: ignore[operator]
-        inside = parts.filter(
-            (pl.col("date") >= cycles[0].start) & (pl.col("date") < cycles[-1].end)
-        )
-    starts = [c.start for c in cycles]
-    dates = inside["date"].unique().to_list()
-    keyed = inside.with_columns(
-        pl.col("date")
-        .replace_strict(
-            dates, [bisect.bisect_right(starts, d) - 1 for d in dates], return_dtype=pl.Int64
-        )
-        .alias("cycle")
-    )
-    del inside
+    # each part's cycle, by its date: the cycles' starts searched (a sort of every part and
+    # an as-of join took 1.2 s at 10M entries); every part grouped once per (cycle, who,
+    # rate, kind), lazily (no filtered copies of the parts): the cycles before ``lines_from``
+    # keep their totals only, the others become lines
+    starts = pl.Series([c.start for c in cycles], dtype=pl.Date)
+    cycle = pl.lit(starts).search_sorted(pl.col("date"), side="right").cast(pl.Int64) - 1
     who = ["person", "role"] if by_person else ["role"]
     first_detailed = len(cycles)
     for i, c in enumerate(cycles):
         if lines_from is None or c.start >= lines_from:
             first_detailed = i
             break
-    totals = _totals_only(keyed.filter(pl.col("cycle") < first_detailed), ledger, who, q)
-    grouped = (
-        keyed.filter(pl.col("cycle") >= first_detailed)
-        .group_by("cycle", *who, "rate", "kind")
+    # cycle, kind and rate packed in one integer key (a fifth faster than three; 10M entries)
+    n_rates, n_kinds = len(ledger.rates) + 1, len(KINDS)
+    packed = (cycle * n_kinds + pl.col("kind")) * n_rates + pl.col("rate")
+    sums = (
+        parts.lazy()
+        .filter((pl.col("date") >= cycles[0].start) & (pl.col("date") < cycles[-1].end))
+        .group_by(packed.alias("packed"), *who)
         .agg(
             pl.col("minutes").sum(),
             pl.col("date").min().alias("first"),
             pl.col("date").max().alias("last"),
         )
-        .sort("cycle", *who, "kind", "first", nulls_last=True)
+        .select(
+            (pl.col("packed") // (n_kinds * n_rates)).alias("cycle"),
+            *who,
+            (pl.col("packed") % n_rates).alias("rate"),
+            (pl.col("packed") // n_rates % n_kinds).alias("kind"),
+            "minutes",
+            "first",
+            "last",
+        )
+        .collect(engine="streaming")
     )
+    totals = _totals_only(sums.filter(pl.col("cycle") < first_detailed), ledger, who, q)
+    grouped = sums.filter(pl.col("cycle") >= first_detailed).sort(
+        "cycle", *who, "kind", "first", nulls_last=True
+    )
+    del sums
     per_cycle: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for rec in grouped.iter_rows(named=True):
         per_cycle[rec["cycle"]].append(rec)

@@ -1,23 +1,28 @@
 """The bill's time entries checked and aggregated by streaming, without the whole timesheet.
 
 One lazy scan of a generic file (``importers.generic_scan``) feeds, on polars' streaming
-engine, two reducing queries that share it: the figures of every check (null counts, the
+engine, reducing queries that share it: the figures of every check (null counts, the
 durations' range, dates outside the component, other currencies, the overlap key's bounds, the
-entries of the billed period) and the (date, person, role) aggregation the ledger prices. A
-check that fails is not reported from here: ``read_for_bill`` then returns None, and the bill
-reads the file as before (``ledger.load_entries``), which names the file, row and field of
-every bad entry. So the figures here only have to notice a problem, never to describe it, and
-the messages are written once.
+period's unbilled minutes) and the (date, person, role) aggregation the ledger prices, in
+32-bit columns. Each day's latest start and row (the order of overtime between a person's
+roles) are aggregated only where the ledger may need them: for weekly overtime, and, by a
+second pass, where a person has two roles and overtime is per day. A check that fails is not
+reported from here: ``read_for_bill`` then returns None, and the bill reads the file as before
+(``ledger.load_entries``), which names the file, row and field of every bad entry. So the
+figures here only have to notice a problem, never to describe it, and the messages are
+written once.
 
-Duplicates and overlaps of timed entries need an order: a second streaming pass sorts one
-int64 key per entry (person, start, length: the key of ``checks._flagged``) and counts the
-entries that start before an earlier one ends. It is a separate scan because a sort (or any
-order-dependent expression) in the shared one makes polars keep the whole scan in memory
-(measured at 10M entries: 1.1 GB against 0.49 GB).
+Duplicates and overlaps of timed entries need an order: the shared pass writes one int64 key
+per entry (person, start, length: the key of ``checks._flagged``) to a temporary Arrow file
+(collected in memory for a file under 8 MB), which is then sorted and checked for an entry
+that starts before an earlier one ends. To a file because a sort (or any order-dependent
+expression, or a plain collected column) in the shared pass makes polars keep the whole scan
+in memory (measured at 10M entries: 1.1 GB against 0.49 GB).
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -86,7 +91,7 @@ def read_for_bill(
     pid = pl.col("person").to_physical().cast(pl.Int64)
     in_clip = (pl.col("date") >= clip.start) & (pl.col("date") <= clip.last)
     tagged = pl.col("tags").null_count() < pl.len()
-    figures = plan.select(
+    figure_exprs = (
         pl.len().alias("n"),
         *[pl.col(c).null_count().alias(f"null_{c}") for c in ("date", "person", "minutes")],
         *[pl.col(c).null_count().alias(f"null_{c}") for c in ("_last", *sorted(worded))],
@@ -112,21 +117,40 @@ def read_for_bill(
     )
     # tags are looked at where the file has the column (all empty: the mask is the same)
     mask = billable_mask(settings, "tags" in header)
-    days = (
-        plan.select(
-            "date",
-            "person",
-            with_roles(settings).alias("role"),
-            minutes.alias("total"),
-            pl.when(mask).then(rounded).otherwise(0).alias("minutes"),
-            pl.when(mask).then(start).alias("start"),
-            pl.when(mask).then(pl.col("row")).alias("row"),
+    ot = settings.overtime
+
+    def day_table(ordered: bool) -> pl.LazyFrame:
+        # ``ordered``: with each day's latest start and row, which the ledger orders a
+        # person's overtime by where it has more than one role (or weekly overtime). A
+        # tenth of the pass at 1M entries, so the first pass leaves them out where they
+        # may not be needed, and a second pass takes them where they are
+        latest = [pl.col("start", "row").max()] if ordered else []
+        return (
+            plan.select(
+                "date",
+                "person",
+                with_roles(settings).alias("role"),
+                minutes.alias("total"),
+                pl.when(mask).then(rounded).otherwise(0).alias("minutes"),
+                *(
+                    [pl.when(mask).then(start).alias("start"), pl.when(mask).then(pl.col("row"))]
+                    if ordered
+                    else []
+                ),
+            )
+            .group_by("date", "person", "role")
+            .agg(pl.col("total", "minutes").sum(), *latest)
+            # 32 bits hold every value (a day's minutes, minutes since 1970 until the year
+            # 6053, rows): the table the ledger keeps (10M entries: 2.5M rows) a third
+            # smaller. A day over 2**31 minutes fails the (strict) cast: the reader reports it
+            .with_columns(pl.all().exclude("date", "person", "role").cast(pl.Int32))
         )
-        .group_by("date", "person", "role")
-        .agg(pl.col("total", "minutes").sum(), pl.col("start", "row").max())
-    )
-    unbilled = plan.filter(in_clip).select(**_unbilled_exprs(settings, mask))
-    queries = {"figures": figures, "days": days, "unbilled": unbilled}
+
+    days = day_table(ot is not None and ot.per == "week")
+    # the period's unbilled minutes with the figures: no filtered branch of the scan of its own
+    unbilled = _unbilled_exprs(settings, mask, in_clip)
+    figures = plan.select(*figure_exprs, **{f"unbilled_{k}": e for k, e in unbilled.items()})
+    queries = {"figures": figures, "days": days}
     if untimed_dups:
         # equal entries of one person and date hash alike (a collision only costs a re-read)
         same = pl.struct("minutes", "billable", "category", "notes").hash(seed=7)
@@ -140,13 +164,23 @@ def read_for_bill(
     keyed = timed and checked
     if keyed and (component.end - component.start).days + 2 >= checks._SPAN // 1440:
         return None  # a timeframe longer than the overlap key holds (a century)
-    with tempfile.TemporaryDirectory(prefix="engagekit-") as folder:
-        keys = Path(folder) / "keys.arrow"
+    size = path.stat().st_size
+    on_disk = keyed and size > _IN_MEMORY
+    with (
+        tempfile.TemporaryDirectory(prefix="engagekit-") if on_disk else contextlib.nullcontext("")
+    ) as folder:
+        files: list[Path] = []
         if keyed:
-            # one int64 per entry, streamed to a file: collected in memory instead, polars
-            # keeps the whole shared scan (measured at 10M entries: 1.1 GB, not 0.5)
             s0 = (component.start - _EPOCH).days * 1440
-            queries["keys"] = plan.select(_key(s0).alias("k")).sink_ipc(keys, lazy=True)
+            key = plan.select(_key(s0).alias("k"))
+            if folder:
+                # one int64 per entry, streamed to a file: collected in memory instead, polars
+                # keeps the whole shared scan (measured at 10M entries: 1.1 GB, not 0.5). (One
+                # file per group of people, filtered, was worse: 10M entries, 3 files: 0.75 GB)
+                files.append(Path(folder) / "keys.arrow")
+                queries["keys"] = key.sink_ipc(files[0], lazy=True)
+            else:
+                queries["keys"] = key  # a small file: in memory, no temporary file
         try:
             out = dict(
                 zip(queries, pl.collect_all(queries.values(), engine="streaming"), strict=True)
@@ -154,7 +188,9 @@ def read_for_bill(
             f = out["figures"].row(0, named=True)
             if not _passes(f):
                 return None
-            if keyed and (f["p1"] >= checks._PERSONS or _overlapping(keys)):
+            if keyed and f["p1"] >= checks._PERSONS:
+                return None
+            if keyed and _overlapping(pl.read_ipc(files[0]) if folder else out.pop("keys")):
                 return None
         except (pl.exceptions.PolarsError, ValueError, OSError):
             return None
@@ -164,9 +200,16 @@ def read_for_bill(
         return None
     if timed and (f["null_start"] or f["null_end"]):
         return None  # some entries without times: the reader's checks sort them out
-    days_df, unbilled_df = out["days"], out["unbilled"]
-    if _over_a_day(days_df):
+    days_df = out["days"]
+    one_role = _one_role(days_df)
+    if _over_a_day(days_df, one_role):
         return None
+    if ot is not None and "start" not in days_df.columns and not one_role:
+        del days_df
+        try:
+            days_df = day_table(True).collect(engine="streaming")
+        except (pl.exceptions.PolarsError, ValueError, OSError):
+            return None
     entries = TimeEntries(
         path,
         "generic",
@@ -175,15 +218,17 @@ def read_for_bill(
         count=f["n"],
         tagged=bool(f["tagged"]),
     )
-    figures_clip = (
-        {k: int(v or 0) for k, v in unbilled_df.row(0, named=True).items()}
-        if f["in_clip"]
-        else None
-    )
+    figures_clip = {k: int(f[f"unbilled_{k}"] or 0) for k in unbilled} if f["in_clip"] else None
     return Streamed(entries, days_df, figures_clip)
 
 
-def _over_a_day(days: pl.DataFrame) -> bool:
+def _one_role(days: pl.DataFrame) -> bool:
+    """Whether every person of ``days`` (per date, person, role) has one role."""
+    pairs = days.select("person", "role").unique()
+    return bool(pairs["person"].n_unique() == pairs.height)
+
+
+def _over_a_day(days: pl.DataFrame, one_role: bool) -> bool:
     """Whether a person has more than 24 hours on a date (``days``: per date, person, role).
 
     Where every person has one role, a (date, person, role) total is the day's: no grouping
@@ -193,25 +238,25 @@ def _over_a_day(days: pl.DataFrame) -> bool:
 
     if (days["total"].max() or 0) > 24 * 60:
         return True
-    roles = days.group_by("person").agg(pl.col("role").n_unique().alias("roles"))
-    if (roles["roles"].max() or 0) <= 1:
+    if one_role:
         return False
     per_day = days.group_by("person", "date").agg(pl.col("total").sum())
     return bool((per_day["total"] > 24 * 60).any())
 
 
-def _unbilled_exprs(settings: Settings, billed: pl.Expr) -> dict[str, pl.Expr]:
-    """The minutes recorded and not billed, by reason (``billing._unbilled`` in hours)."""
+def _unbilled_exprs(settings: Settings, billed: pl.Expr, within: pl.Expr) -> dict[str, pl.Expr]:
+    """The minutes recorded ``within`` a period and not billed, by reason (``billing._unbilled``
+    in hours)."""
     import polars as pl
 
     m = pl.col("minutes")
     return {
-        "recorded": m.sum(),
-        "non_billable": m.filter(~pl.col("billable")).sum(),
-        "unapproved": m.filter(pl.col("billable") & ~pl.col("approved")).sum()
+        "recorded": m.filter(within).sum(),
+        "non_billable": m.filter(within & ~pl.col("billable")).sum(),
+        "unapproved": m.filter(within & pl.col("billable") & ~pl.col("approved")).sum()
         if settings.approved_only
         else pl.lit(0),
-        "not_billed": m.filter(~billed).sum(),
+        "not_billed": m.filter(within & ~billed).sum(),
     }
 
 
@@ -246,12 +291,14 @@ def _key(s0: int) -> pl.Expr:
 _BLOCK = 1 << 20
 
 
-def _overlapping(keys: Path) -> bool:
-    """Whether any entry of the key file may duplicate or overlap another of its person: in
-    key order, one starts before an earlier one ends."""
-    import polars as pl
+#: Files up to this size: the overlap keys are collected in memory (no temporary file).
+_IN_MEMORY = 8 << 20
 
-    k = pl.read_ipc(keys)["k"].sort()
+
+def _overlapping(keys: pl.DataFrame) -> bool:
+    """Whether any entry of the keys ``k`` may duplicate or overlap another of its person: in
+    key order, one starts before an earlier one ends."""
+    k = keys["k"].sort()
     bits = checks._LENGTH
     carry = None
     for lo in range(0, k.len(), _BLOCK):

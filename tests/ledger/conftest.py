@@ -16,8 +16,9 @@ import subprocess
 import tempfile
 import textwrap
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,6 +121,26 @@ def pg_cluster() -> Iterator[Cluster]:
             cluster.stop()
         finally:
             shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def cli(cli: Callable[..., Any]) -> Callable[..., Any]:
+    """``engage`` in-process (``tests/conftest.py``); ``ledger verify`` also through the path
+    the launcher takes first (``engagekit.ledger.quick``: no CLI, no SQLAlchemy), which must
+    never pass a ledger that the command fails (``test_verify.py`` checks that it does pass a
+    clean one, without SQLAlchemy)."""
+
+    def run(*args: str, **kw: Any) -> Any:
+        result = cli(*args, **kw)
+        if list(args[:2]) == ["ledger", "verify"]:
+            from engagekit.ledger import quick
+
+            code = quick.run(list(args[2:]))
+            assert code == (None if result.exit_code else code), result.output
+            assert code in (0, None)
+        return result
+
+    return run
 
 
 @pytest.fixture(params=BACKENDS)

@@ -20,6 +20,14 @@ SETTINGS: list[dict[str, Any]] = [
 ]
 
 
+@pytest.fixture(params=["in memory", "in a file"])
+def keys(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overlap keys collected in memory (a small file), or sunk to a file (a large
+    file's)."""
+    if request.param == "in a file":
+        monkeypatch.setattr(stream, "_IN_MEMORY", 0)
+
+
 def _without_times(text: str) -> str:
     return "\n".join(",".join(line.split(",")[:-2]) for line in text.splitlines()) + "\n"
 
@@ -27,7 +35,7 @@ def _without_times(text: str) -> str:
 @pytest.mark.parametrize("extra", SETTINGS)
 @pytest.mark.parametrize("text", [GENERIC, _without_times(GENERIC)], ids=["timed", "untimed"])
 def test_streamed_bill_is_the_whole_file_bill(
-    load: Any, monkeypatch: pytest.MonkeyPatch, extra: dict[str, Any], text: str
+    load: Any, monkeypatch: pytest.MonkeyPatch, extra: dict[str, Any], text: str, keys: None
 ) -> None:
     engine, project, component = load({"time_entries": "t.csv", **extra}, {"t.csv": text})
     period = engagekit.Period.parse("2026-03")
@@ -50,7 +58,34 @@ def test_streamed_bill_is_the_whole_file_bill(
     ],
     ids=["overlap", "duplicate", "zero minutes", "outside", "over a day"],
 )
-def test_a_failing_check_is_left_to_the_whole_file_reader(load: Any, change: Any) -> None:
+def test_a_failing_check_is_left_to_the_whole_file_reader(
+    load: Any, change: Any, keys: None
+) -> None:
     _, project, component = load({"time_entries": "t.csv"}, {"t.csv": change(GENERIC)})
     period = engagekit.Period.parse("2026-03")
     assert stream.read_for_bill(component.settings, project, component, period) is None
+
+
+@pytest.mark.parametrize("per", ["day", "week"])
+@pytest.mark.parametrize("roles", ["one role each", "a person with two roles"])
+def test_overtime_of_people_with_two_roles_is_ordered_as_the_whole_file_bill(
+    load: Any, monkeypatch: pytest.MonkeyPatch, per: str, roles: str
+) -> None:
+    """The first pass leaves the latest starts out where every person has one role; a person
+    with two roles on a day takes a second pass, and overtime goes to the later role."""
+    text = GENERIC
+    if roles != "one role each":
+        text += "2026-03-02,Ana Lima,lead,120,true,true,Review,,Code review,15:30,17:30\n"
+        text += "2026-03-04,Ana Lima,lead,60,true,true,Review,,Code review,06:30,07:30\n"
+    settings = {"time_entries": "t.csv", "overtime": {"after_hours": 6, "per": per}}
+    engine, project, component = load(settings, {"t.csv": text})
+    period = engagekit.Period.parse("2026-03")
+    read = stream.read_for_bill(component.settings, project, component, period)
+    assert read is not None
+    assert ("start" in read.take_days().columns) == (per == "week" or roles != "one role each")
+    streamed = bill(engine, project, "2026-03")
+    monkeypatch.setattr(billing, "read_for_bill", lambda *a: None)
+    whole = bill(engine, project, "2026-03")
+    assert streamed.lines == whole.lines
+    assert streamed.details == whole.details
+    assert any(line.details and line.details.get("kind") == "overtime" for line in whole.lines)

@@ -216,7 +216,7 @@ def add_ledger_commands(
         ] = False,
     ) -> None:
         """Recompute every record's hash and each series' chain; name the first that fails."""
-        from engagekit.ledger.integrity import verify
+        from engagekit.ledger.integrity import ok_message, verify
         from engagekit.ledger.store import open_ledger
 
         with errors():
@@ -232,11 +232,7 @@ def add_ledger_commands(
                 for problem in report.problems[1:]:
                     _say(f"  also: {problem}", err=True)
                 raise typer.Exit(1)
-            series = ", ".join(f"{name} ({n})" for name, n in sorted(report.series.items()))
-            _say(
-                f"ok: {report.records} records, every hash and chain intact"
-                + (f"; series: {series}" if series else "")
-            )
+            _say(ok_message(report))
 
     @ledger_app.command("export")
     def export(

@@ -21,18 +21,26 @@ import functools
 import hashlib
 import json
 import operator
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 import orjson
-from sqlalchemy.engine import Connection
 
-from engagekit.ledger.record import INDEX_KEY, index_text
-from engagekit.ledger.sql import CHAIN_COLUMNS, INDEX_COLUMNS, LINE_COLUMNS, Store, UntypedValue
-from engagekit.ledger.store import Ledger
+from engagekit.ledger.scanning import (
+    CHAIN_COLUMNS,
+    INDEX_COLUMNS,
+    INDEX_KEY,
+    LINE_COLUMNS,
+    UntypedValue,
+)
 
-__all__ = ["Problem", "VerifyReport", "verify"]
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from engagekit.ledger.store import Ledger
+
+__all__ = ["Problem", "Source", "VerifyReport", "ok_message", "verify", "verify_source"]
 
 
 @attrs.frozen
@@ -64,54 +72,78 @@ _AT = len(_PREFIX)
 _Suspect = tuple[int, "str | None", Any, int, bool]
 
 
+def ok_message(report: VerifyReport) -> str:
+    """What ``engage ledger verify`` prints for a ledger that verifies."""
+    series = ", ".join(f"{name} ({n})" for name, n in sorted(report.series.items()))
+    return f"ok: {report.records} records, every hash and chain intact" + (
+        f"; series: {series}" if series else ""
+    )
+
+
+class Source(Protocol):
+    """What verify reads: ``engagekit.ledger.sql.Store``, or ``engagekit.ledger.quick``'s
+    SQLite connection (which has no ``chain_rows`` or the like: it hands a ledger with a
+    suspect record to the store)."""
+
+    def read(self) -> AbstractContextManager[Any]: ...
+    def heads(self, conn: Any) -> dict[str, str | None]: ...
+    def counters(self, conn: Any) -> dict[tuple[str, int], int]: ...
+    def scan(self, conn: Any, *, typed: bool = False) -> Iterator[list[tuple[Any, ...]]]: ...
+    def chain_rows(self, conn: Any, ids: Sequence[int]) -> list[tuple[Any, ...]]: ...
+    def line_rows(self, conn: Any, invoice_id: int) -> list[tuple[Any, ...]]: ...
+    def previous_number(self, conn: Any, series: str, invoice_id: int) -> str | None: ...
+    def last_numbers(self, conn: Any) -> dict[str, str]: ...
+
+
 def verify(ledger: Ledger, *, full: bool = False) -> VerifyReport:
     """Check the whole ledger. ``full``: also parse every document and compare its fields
     with its rows, which finds a record whose document was rewritten, rehashed and chained
     anew without its index digest being made to match (docs/ledger.md says what each proves).
     """
+    return verify_source(ledger.store, full=full)
+
+
+def verify_source(store: Source, *, full: bool = False) -> VerifyReport:
+    """``verify`` of what ``store`` reads."""
     try:
-        return _verify(ledger.store, typed=False, full=full)
+        return _verify(store, typed=False, full=full)
     except UntypedValue:  # a BLOB in a line row (SQLite): again, reading it as null
-        return _verify(ledger.store, typed=True, full=full)
+        return _verify(store, typed=True, full=full)
 
 
-def _verify(store: Store, *, typed: bool, full: bool) -> VerifyReport:
+def _verify(store: Source, *, typed: bool, full: bool) -> VerifyReport:
     found: list[tuple[int, Problem]] = []
     last_hash: dict[Any, str | None] = {}
     expected: dict[tuple[Any, Any], int] = {}
     counts: dict[Any, int] = {}
     orphans: list[int] = []
-    sha256, dumps, prefix, at = hashlib.sha256, orjson.dumps, _PREFIX, _AT
+    prefix, at = _PREFIX, _AT
     with store.read() as conn:
         heads = store.heads(conn)
         counters = store.counters(conn)
-        for batch in store.scan(conn, typed=typed):
+        for batch, sums in _hashed(store.scan(conn, typed=typed)):
             suspects: list[_Suspect] = []
-            for row in batch:
+            for row, (doc_sum, index_sum) in zip(batch, sums, strict=True):
                 doc = row[1]
                 if doc is None:
                     orphans.append(row[0])
                     continue
-                series = row[4]
-                key = (series, row[5])
+                series = row[3]
+                key = (series, row[4])
                 prev = last_hash.get(series)
                 want = expected.get(key, 1)
-                try:
-                    ok = (
-                        sha256(doc).hexdigest() == row[2]
-                        and row[15] == prev
-                        and row[6] == want
-                        and doc.startswith(prefix)
-                        and doc.startswith(
-                            sha256(dumps(row[3:16]) + row[16]).hexdigest().encode(), at
-                        )
-                    )
-                except TypeError:  # a value no column of the ledger holds: _check names it
-                    ok = False
+                ok = (
+                    doc_sum is not None
+                    and doc_sum == row[2]
+                    and row[6] == prev
+                    and row[5] == want
+                    and doc.startswith(prefix)
+                    and doc.startswith(index_sum, at)
+                )
                 if full or not ok:
                     suspects.append((row[0], prev, series, want, ok))
                 last_hash[series] = row[2]
-                expected[key] = row[6] + 1 if type(row[6]) is int else want + 1
+                expected[key] = row[5] + 1 if type(row[5]) is int else want + 1
                 counts[series] = counts.get(series, 0) + 1
             if suspects:
                 found.extend(_look_closer(store, conn, suspects))
@@ -151,8 +183,49 @@ def _verify(store: Store, *, typed: bool, full: bool) -> VerifyReport:
     return VerifyReport(sum(counts.values()), counts, tuple(problems))
 
 
+_Sums = list[tuple["str | None", bytes]]
+
+
+def _hashed(
+    batches: Iterator[list[tuple[Any, ...]]],
+) -> Iterator[tuple[list[tuple[Any, ...]], _Sums]]:
+    """Each batch of scanned rows with its rows' SHA-256s (``_sums``), computed in a thread
+    while the next batch is read: hashlib lets go of the GIL while it hashes a document, so
+    the database reads on one core while the hashes are computed on the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="engagekit-verify") as pool:
+        pending = None
+        for batch in batches:
+            sums = pool.submit(_sums, batch)
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = (batch, sums)
+        if pending is not None:
+            yield pending[0], pending[1].result()
+
+
+def _sums(batch: list[tuple[Any, ...]]) -> _Sums:
+    """Per row: the SHA-256 (hex) of its document, and that of its index text (its index
+    columns' JSON and its lines' JSON) as ASCII bytes; None and ``b"!"`` (which no document
+    holds where its digest goes) where a value is not of the type the check needs."""
+    sha256 = hashlib.sha256
+    out: _Sums = []
+    for row in batch:
+        try:
+            doc_sum: str | None = sha256(row[1]).hexdigest()
+        except TypeError:  # an orphan's None, or not bytes
+            doc_sum = None
+        try:
+            index_sum = sha256(row[7] + row[8]).hexdigest().encode()
+        except TypeError:  # a value of no JSON type (PostgreSQL), or an orphan
+            index_sum = b"!"
+        out.append((doc_sum, index_sum))
+    return out
+
+
 def _look_closer(
-    store: Store, conn: Connection, suspects: Sequence[_Suspect]
+    store: Source, conn: Any, suspects: Sequence[_Suspect]
 ) -> list[tuple[int, Problem]]:
     """Decide on the records the fast check did not pass (or, with ``full``, passed): a record
     of schema 1, or one of 2 that passed, in bulk (``_intact``: for the latter, its rows match
@@ -300,6 +373,8 @@ def _index_problem(
 
 
 def _index_digest(columns: dict[str, Any], lines: list[tuple[Any, ...]]) -> str | None:
+    from engagekit.ledger.record import index_text
+
     try:
         text = index_text([columns[name] for name in INDEX_COLUMNS], lines)
     except TypeError:  # a value of a type no column holds

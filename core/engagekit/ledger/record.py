@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import orjson
 
+from engagekit.ledger.scanning import INDEX_KEY as _INDEX_KEY
 from engagekit.money import quantum
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ __all__ = [
 #: 1: the first record; 2: with ``_index_sha256`` (records of 1 stay as they were issued).
 SCHEMA = 2
 #: The document key of the index text's SHA-256; ``_`` sorts before every other key.
-INDEX_KEY = "_index_sha256"
+INDEX_KEY = _INDEX_KEY
 Kind = Literal["invoice", "credit_note"]
 
 

@@ -17,22 +17,34 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from engagekit.errors import InputError
+from engagekit.ledger.scanning import (
+    CHAIN_COLUMNS,
+    HEAD,
+    INDEX_COLUMNS,
+    LINE_COLUMNS,
+    SCAN_COLUMNS,
+    VERSION_TABLE,
+    UntypedValue,
+    lock_timeout,
+    sqlite_scan,
+)
 
-__all__ = ["HEAD", "Store", "connect"]
-
-#: The schema revision this engagekit writes; the newest file in ``migrations/versions``.
-HEAD = "0001"
-VERSION_TABLE = "engagekit_alembic_version"
-
-
-def lock_timeout() -> float:
-    """How long a write waits for another writer before giving up, in seconds
-    (``ENGAGEKIT_LOCK_TIMEOUT``, default 60)."""
-    return float(os.environ.get("ENGAGEKIT_LOCK_TIMEOUT", "60"))
+__all__ = [
+    "CHAIN_COLUMNS",
+    "HEAD",
+    "INDEX_COLUMNS",
+    "LINE_COLUMNS",
+    "SCAN_COLUMNS",
+    "VERSION_TABLE",
+    "Store",
+    "UntypedValue",
+    "connect",
+]
 
 
 metadata = sa.MetaData()
@@ -101,8 +113,13 @@ def connect(url: str) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # check_same_thread: a scan reads the line rows on a second cursor in a thread of
+        # its own (``scanning.sqlite_scan``); the module serialises calls on a connection.
         engine = sa.create_engine(
-            parsed, pool_size=1, max_overflow=4, connect_args={"timeout": lock_timeout()}
+            parsed,
+            pool_size=1,
+            max_overflow=4,
+            connect_args={"timeout": lock_timeout(), "check_same_thread": False},
         )
         sa.event.listen(engine, "connect", _sqlite_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
@@ -342,9 +359,10 @@ class Store:
         the invoice's line rows (``[[position, component, ...], ...]`` in ``LINE_COLUMNS``
         order, by position; ``b"[]"`` for none) built by the database, so that
         ``record.index_text`` of the columns and these rows is one ``orjson.dumps`` and a
-        concatenation. SQLite reads the line rows in a second cursor, grouped in the order of
-        their primary key (invoice, position), beside the invoices (cheaper than a subquery per
-        invoice); line rows of no invoice are yielded as ``(invoice_id, None, ...)`` rows.
+        concatenation. SQLite: ``scanning.sqlite_scan`` (the line rows on a second cursor,
+        grouped in the order of their primary key, read in a thread beside the invoices; line
+        rows of no invoice are yielded as ``(invoice_id, None, ...)`` rows); PostgreSQL: one
+        query with a subquery per invoice.
 
         ``typed`` (SQLite only): a line value of a type the column does not hold becomes null
         instead of making ``json_array`` fail on a BLOB (``UntypedValue``), for a second pass.
@@ -356,18 +374,11 @@ class Store:
                 cur = raw.cursor(name="engagekit_scan", binary=True)
                 cur.execute(_scan_sql(self.engine, "pg"))
                 while rows := cur.fetchmany(_BATCH):
-                    yield rows
+                    yield [_compact(row) for row in rows]
                 cur.close()
                 return
-            inv, lin = raw.cursor(), raw.cursor()
-            inv.execute(_scan_sql(self.engine, "sqlite"))
-            lin.execute(_scan_sql(self.engine, "lines-typed" if typed else "lines"))
-            yield from _merge(inv, lin)
-            inv.close()
-            lin.close()
+            yield from sqlite_scan(raw, typed=typed)
         except dbapi.Error as exc:
-            if "cannot hold BLOB" in str(exc):
-                raise UntypedValue(str(exc)) from None
             raise sa.exc.DBAPIError.instance(
                 "scan", None, exc, dbapi.Error, dialect=self.engine.dialect
             ) from None
@@ -396,26 +407,6 @@ class Store:
     def counters(self, conn: Connection) -> dict[tuple[str, int], int]:
         rows = conn.execute(sa.select(counters_t.c.series, counters_t.c.year, counters_t.c.last))
         return {(s, y): last for s, y, last in rows}
-
-
-#: The columns ``Store.chain_rows`` yields, in this order.
-CHAIN_COLUMNS = (
-    "id", "number", "series", "year", "sequence", "kind", "project", "project_file", "period",
-    "currency", "issue_date", "total", "corrects", "document", "hash", "prev_hash", "lines",
-)  # fmt: skip
-#: The invoice columns of a record's index text (``record.index_text``), in this order: every
-#: column written from the record at issue (``issued_at`` is the clock's, ``id`` the database's).
-INDEX_COLUMNS = (
-    "number", "series", "year", "sequence", "kind", "project", "project_file", "period",
-    "currency", "issue_date", "total", "corrects", "prev_hash",
-)  # fmt: skip
-#: The columns ``Store.scan`` yields: the index columns are ``row[3:16]``.
-SCAN_COLUMNS = ("id", "document", "hash", *INDEX_COLUMNS, "lines")
-LINE_COLUMNS = ("position", "component", "description", "quantity", "unit_price", "amount")
-
-
-class UntypedValue(Exception):
-    """SQLite holds a BLOB in a line row, which its JSON functions refuse (``Store.scan``)."""
 
 
 # Statements built once: building and cache-keying a statement costs more than running it.
@@ -498,8 +489,10 @@ _SCAN: dict[tuple[str, str], str] = {}
 
 
 def _scan_sql(engine: Engine, which: str) -> str:
-    """The SQL text of ``Store.scan``'s queries (built and compiled once): ``sqlite`` the
-    invoices, ``lines`` / ``lines-typed`` their line rows grouped, ``pg`` both in one."""
+    """The SQL text of ``Store.scan``'s queries (built and compiled once): ``pg`` the
+    invoices and their lines in one; ``sqlite`` the invoices, ``lines`` / ``lines-typed``
+    their line rows grouped, which are what ``engagekit.ledger.scanning`` runs (written
+    there without SQLAlchemy; a test compares the two)."""
     key = (engine.dialect.name, which)
     if key not in _SCAN:
         c, lc = invoices_t.c, lines_t.c
@@ -515,37 +508,31 @@ def _scan_sql(engine: Engine, which: str) -> str:
         else:
             if which == "pg":
                 document: Any = sa.func.convert_to(c.document, "UTF8")
-                extra = [sa.func.convert_to(_pg_lines(), "UTF8")]
-            else:
-                document, extra = sa.cast(c.document, sa.LargeBinary), []
-            query = sa.select(
-                c.id, document, c.hash, *(c[name] for name in INDEX_COLUMNS), *extra
-            ).order_by(c.id)
+                columns = [
+                    *(c[name] for name in INDEX_COLUMNS),
+                    sa.func.convert_to(_pg_lines(), "UTF8"),
+                ]
+            else:  # as scanning.sqlite_invoices(typed=False) writes it
+                document = sa.cast(c.document, sa.LargeBinary)
+                json = sa.func.json_array(*(c[name] for name in INDEX_COLUMNS))
+                columns = [
+                    *(c[name] for name in SCAN_COLUMNS[3:7]),
+                    sa.cast(json, sa.LargeBinary).label("index_columns"),
+                ]
+            query = sa.select(c.id, document, c.hash, *columns).order_by(c.id)
         compiled = query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
         _SCAN[key] = str(compiled)
     return _SCAN[key]
 
 
-def _merge(inv: Any, lin: Any) -> Iterator[list[tuple[Any, ...]]]:
-    """Invoice rows with their lines' JSON appended, from the two SQLite cursors of ``scan``
-    (both in invoice order)."""
-    pending = iter(lin)
-    group = next(pending, None)
-    while rows := inv.fetchmany(_BATCH):
-        out = []
-        for row in rows:
-            while group is not None and group[0] < row[0]:  # lines of no invoice
-                out.append((group[0], None, None, *(None,) * len(INDEX_COLUMNS), group[1]))
-                group = next(pending, None)
-            if group is not None and group[0] == row[0]:
-                out.append((*row, group[1]))
-                group = next(pending, None)
-            else:
-                out.append((*row, b"[]"))
-        yield out
-    rest = [(g[0], None, None, *(None,) * len(INDEX_COLUMNS), g[1]) for g in (group, *pending) if g]
-    if rest:
-        yield rest
+def _compact(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row of the PostgreSQL scan (id, document, hash, the index columns, lines) as
+    ``SCAN_COLUMNS``: the index columns' JSON written by orjson."""
+    try:
+        columns: bytes | None = orjson.dumps(row[3:16])
+    except TypeError:  # a value of no JSON type: the record fails the fast check
+        columns = None
+    return (*row[:3], row[4], row[5], row[6], row[15], columns, row[16])
 
 
 def _sqlite_row(typed: bool) -> Any:

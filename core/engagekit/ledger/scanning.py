@@ -1,0 +1,234 @@
+"""What ``ledger verify`` reads from SQLite, without SQLAlchemy: its columns, its queries' SQL
+and the scan that runs them on the driver's own connection.
+
+``engage ledger verify`` on a SQLite ledger whose schema is current reads the database through
+the ``sqlite3`` module alone (``engagekit.ledger.quick``), so this module imports nothing
+heavier than the standard library; ``engagekit.ledger.sql`` runs the same scan for the store
+and checks that these statements are what its SQLAlchemy tables compile to (a test does too).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = [
+    "CHAIN_COLUMNS",
+    "HEAD",
+    "INDEX_COLUMNS",
+    "INDEX_KEY",
+    "LINE_COLUMNS",
+    "SCAN_COLUMNS",
+    "VERSION_TABLE",
+    "UntypedValue",
+    "lock_timeout",
+    "sqlite_invoices",
+    "sqlite_lines",
+    "sqlite_scan",
+]
+
+#: The schema revision this engagekit writes; the newest file in ``migrations/versions``.
+HEAD = "0001"
+VERSION_TABLE = "engagekit_alembic_version"
+#: The document key of the index text's SHA-256 (``engagekit.ledger.record``); ``_`` sorts
+#: before every other key.
+INDEX_KEY = "_index_sha256"
+
+#: The columns ``Store.chain_rows`` yields, in this order.
+CHAIN_COLUMNS = (
+    "id", "number", "series", "year", "sequence", "kind", "project", "project_file", "period",
+    "currency", "issue_date", "total", "corrects", "document", "hash", "prev_hash", "lines",
+)  # fmt: skip
+#: The invoice columns of a record's index text (``record.index_text``), in this order: every
+#: column written from the record at issue (``issued_at`` is the clock's, ``id`` the database's).
+INDEX_COLUMNS = (
+    "number", "series", "year", "sequence", "kind", "project", "project_file", "period",
+    "currency", "issue_date", "total", "corrects", "prev_hash",
+)  # fmt: skip
+#: The columns a scan yields: ``index_columns`` is the compact JSON of the record's
+#: ``INDEX_COLUMNS`` values as ``orjson.dumps`` writes them (None where a value is of no type
+#: JSON holds), ``lines`` the JSON of its line rows: the two make its index text.
+SCAN_COLUMNS = (
+    "id", "document", "hash", "series", "year", "sequence", "prev_hash", "index_columns", "lines",
+)  # fmt: skip
+LINE_COLUMNS = ("position", "component", "description", "quantity", "unit_price", "amount")
+
+
+def lock_timeout() -> float:
+    """How long a write waits for another writer before giving up, in seconds
+    (``ENGAGEKIT_LOCK_TIMEOUT``, default 60)."""
+    return float(os.environ.get("ENGAGEKIT_LOCK_TIMEOUT", "60"))
+
+
+class UntypedValue(Exception):
+    """SQLite holds a BLOB in a line row, which its JSON functions refuse (``sqlite_scan``)."""
+
+
+_I, _L = "engagekit_invoices", "engagekit_invoice_lines"
+
+
+def _line_value(name: str, typed: bool) -> str:
+    # A value of the wrong type (SQLite lets a BLOB into any column) becomes null, which no
+    # record holds (every line column is NOT NULL), so that invoice goes to the exact
+    # comparison instead of failing here.
+    if not typed:
+        return f"{_L}.{name}"
+    kind = "integer" if name == "position" else "text"
+    return f"CASE WHEN (typeof({_L}.{name}) = '{kind}') THEN {_L}.{name} END"
+
+
+def sqlite_invoices(typed: bool) -> str:
+    """The invoice rows as ``SCAN_COLUMNS`` without ``lines``, by id: the document as its
+    UTF-8 bytes (what the hash covers), the index columns as one JSON text that SQLite's
+    ``json_array`` writes as orjson does (compact, UTF-8, the same escapes), so that the
+    driver hands over one value instead of thirteen.
+
+    ``typed``: ``json_array`` refuses a BLOB; then a BLOB becomes null and the text gets a
+    ``!`` after it, which no JSON that orjson writes has, so the record fails the fast check.
+    """
+    if typed:
+        values = ", ".join(
+            f"CASE WHEN (typeof({_I}.{name}) = 'blob') THEN NULL ELSE {_I}.{name} END"
+            for name in INDEX_COLUMNS
+        )
+        types = ", ".join(f"typeof({_I}.{name})" for name in INDEX_COLUMNS)
+        columns = f"json_array({values}) || CASE WHEN ('blob' IN ({types})) THEN '!' ELSE '' END"
+    else:
+        columns = "json_array(" + ", ".join(f"{_I}.{name}" for name in INDEX_COLUMNS) + ")"
+    return (
+        f"SELECT {_I}.id, CAST({_I}.document AS BLOB) AS document, {_I}.hash, {_I}.series, "
+        f"{_I}.year, {_I}.sequence, {_I}.prev_hash, CAST({columns} AS BLOB) AS index_columns "
+        f"\nFROM {_I} ORDER BY {_I}.id"
+    )
+
+
+def sqlite_lines(typed: bool) -> str:
+    """Each invoice's line rows as one JSON array of arrays (``LINE_COLUMNS``), by invoice.
+
+    SQLite aggregates in the order it reads, here the primary key's (invoice_id, position);
+    were it ever another, the text would differ and verify would compare the rows.
+    """
+    values = ", ".join(_line_value(name, typed) for name in LINE_COLUMNS)
+    return (
+        f"SELECT {_L}.invoice_id, CAST(json_group_array(json_array({values})) AS BLOB) "
+        f"AS json_group_array_1 \nFROM {_L} GROUP BY {_L}.invoice_id ORDER BY {_L}.invoice_id"
+    )
+
+
+#: Each series' head (``Store.heads``), each counter (``Store.counters``) and the schema's
+#: revision (``Store.revision``).
+SQLITE_HEADS = "SELECT engagekit_series.name, engagekit_series.last_hash \nFROM engagekit_series"
+SQLITE_COUNTERS = (
+    "SELECT engagekit_counters.series, engagekit_counters.year, engagekit_counters.last "
+    "\nFROM engagekit_counters"
+)
+SQLITE_REVISION = f"SELECT version_num FROM {VERSION_TABLE}"
+
+#: How many rows a scan fetches at a time.
+BATCH = 4096
+
+
+def sqlite_scan(raw: Any, *, typed: bool = False) -> Iterator[list[tuple[Any, ...]]]:
+    """Every invoice row as ``SCAN_COLUMNS``, in the order they were issued, in batches, from
+    the ``sqlite3`` connection ``raw`` inside its open read transaction.
+
+    ``lines`` is the JSON of the invoice's line rows (``b"[]"`` for none), built by the
+    database (``sqlite_lines``), so that ``record.index_text`` of the columns and these rows
+    is one ``orjson.dumps`` and a concatenation. The line rows are read by a second cursor on
+    the same connection, so in the same transaction and snapshot, in a thread of their own:
+    SQLite and ``hashlib`` let go of the GIL while they work, so the database groups the line
+    rows on one core while this thread reads and hashes the documents on the other. Line rows
+    of no invoice are yielded as ``(invoice_id, None, ...)`` rows.
+
+    ``typed``: a value of a type the column does not hold (a BLOB: SQLite lets any type
+    into any column) does not make ``json_array`` fail (``UntypedValue``) but the record's
+    check, for a second pass.
+    """
+    import sqlite3
+
+    lines = _Lines(raw, sqlite_lines(typed))
+    inv = raw.cursor()
+    try:
+        inv.execute(sqlite_invoices(typed))
+        yield from _merge(inv, lines)
+        lines.done()
+    except sqlite3.Error as exc:
+        if "cannot hold BLOB" in str(exc):
+            raise UntypedValue(str(exc)) from None
+        raise
+    finally:
+        lines.stop()
+        inv.close()
+
+
+class _Lines:
+    """The line-row query run on a cursor of its own in a worker thread; iterating yields its
+    rows in order (an error in the thread is raised here)."""
+
+    def __init__(self, raw: Any, sql: str) -> None:
+        self._queue: queue.Queue[list[tuple[Any, ...]] | BaseException | None] = queue.Queue(2)
+        self._stopping = threading.Event()
+        self._cursor = raw.cursor()
+        self._thread = threading.Thread(target=self._run, args=(sql,), daemon=True)
+        self._thread.start()
+
+    def _run(self, sql: str) -> None:
+        try:
+            self._cursor.execute(sql)
+            while not self._stopping.is_set() and (rows := self._cursor.fetchmany(BATCH)):
+                self._put(rows)
+            self._put(None)
+        except BaseException as exc:  # handed to the reader, which raises it
+            self._put(exc)
+
+    def _put(self, item: list[tuple[Any, ...]] | BaseException | None) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+
+    def done(self) -> None:
+        self._thread.join()
+
+    def stop(self) -> None:
+        """End the thread (the reader stopped early or failed) and close its cursor."""
+        self._stopping.set()
+        self._thread.join()
+        self._cursor.close()
+
+
+def _merge(inv: Any, lin: Any) -> Iterator[list[tuple[Any, ...]]]:
+    """Invoice rows with their lines' JSON appended, from the invoice cursor and the line
+    groups (both in invoice order)."""
+    pending = iter(lin)
+    group = next(pending, None)
+    nones = (None,) * (len(SCAN_COLUMNS) - 2)
+    while rows := inv.fetchmany(BATCH):
+        out = []
+        for row in rows:
+            while group is not None and group[0] < row[0]:  # lines of no invoice
+                out.append((group[0], *nones, group[1]))
+                group = next(pending, None)
+            if group is not None and group[0] == row[0]:
+                out.append((*row, group[1]))
+                group = next(pending, None)
+            else:
+                out.append((*row, b"[]"))
+        yield out
+    rest = [(g[0], *nones, g[1]) for g in (group, *pending) if g]
+    if rest:
+        yield rest
