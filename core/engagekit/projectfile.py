@@ -6,7 +6,6 @@ Read with ``tomllib`` and ``parse_float=Decimal`` so that 0.10 stays 0.10. Every
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -22,6 +21,7 @@ from engagekit.money import Money
 from engagekit.project import STAGES, AdjustmentSpec, Component, Project
 from engagekit.ratecard import Rate, RateCard
 from engagekit.settings import SettingsError, format_path, parse_path, structure
+from engagekit.tomlcache import cached_parse
 from engagekit.tomlmap import TomlMap
 from engagekit.vat import Vat
 
@@ -97,14 +97,18 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", where=path) from None
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        data = cached_parse(text, _parse)
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
         raise InputError(
             f"arrays or inline tables nested more than {MAX_DEPTH} levels deep",
             where=path,
             line=_deep_line(text),
         ) from None
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:
+        import tomllib  # imported by the parse that raised (a cached text is not parsed)
+
+        if not isinstance(exc, tomllib.TOMLDecodeError):
+            raise
         # Python < 3.14 puts the position only in the message: "... (at line 3, column 7)".
         import re
 
@@ -114,6 +118,12 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         raise InputError(f"invalid TOML: {message}", where=path, line=line, column=col) from None
     _check_depth(data, path, text)
     return data, text
+
+
+def _parse(text: str) -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads(text, parse_float=Decimal)
 
 
 MAX_DEPTH = 32

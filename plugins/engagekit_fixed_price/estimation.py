@@ -147,7 +147,9 @@ def finish_days(
     settings: Settings = component.settings
     first = component.start
     horizon = (component.end - component.start).days + 1 + 366
-    need = role_hours.max(axis=0) if len(role_hours) else np.zeros(len(plan.roles))
+    # each role's hours in order (a column of the trials: contiguous in ``simulate``'s result)
+    hours = [np.ascontiguousarray(role_hours[:, r]) for r in range(len(plan.roles))]
+    need = np.array([h.max() for h in hours]) if len(role_hours) else np.zeros(len(plan.roles))
     while True:
         day_hours, per_role = daily_capacity(
             settings.team, plan.roles, component, project.calendar, first, horizon
@@ -169,7 +171,7 @@ def finish_days(
             )
     finish = np.zeros(len(role_hours), dtype=np.int64)
     for r in range(len(plan.roles)):
-        idx = np.searchsorted(cum[r], role_hours[:, r] - 1e-9, side="left")
+        idx = np.searchsorted(cum[r], hours[r] - 1e-9, side="left")
         np.maximum(finish, idx, out=finish)
     return finish, day_hours, horizon
 
@@ -202,11 +204,14 @@ def estimate_component(
         seed=options.seed_for(component.name),
         workers=options.workers,
     )
-    effort = np.ascontiguousarray(sims[:, 0])
-    cost = np.ascontiguousarray(sims[:, 1])
+    # copies: the samples outlive this estimate, the other columns need not
+    effort = sims[:, 0].copy()
+    cost = sims[:, 1].copy()
 
     def totals() -> tuple[dict[str, float], ...]:
-        base_cost = sims[:, 2 + g : 2 + g + n_phases].sum(axis=1)
+        # summed along rows of a row-major copy: the order (numpy's pairwise sum) of each row's
+        # sum is that of a row-major array, whatever the layout of ``sims``
+        base_cost = np.ascontiguousarray(sims[:, 2 + g : 2 + g + n_phases]).sum(axis=1)
         return _stats(effort, target), _stats(cost, target), _stats(base_cost, target)
 
     def phases(part: list[int]) -> dict[int, tuple[dict[str, float], dict[str, float]]]:
@@ -302,8 +307,10 @@ def _post_process(
         return totals(), list(phases(list(range(groups))).values()), schedule()
     from engagekit_fixed_price.simulate import in_processes
 
-    # rough costs, in percentiles of the trials: totals 3 (and a sum), a phase 2, the schedule 6
-    load = [4, 6] + [0] * (workers - 2)
+    # rough costs (measured), in the percentiles of one column of the trials (a copy and a
+    # sort): the totals 7 (three and a sum along rows), a phase 2, the schedule 27 (a search of
+    # the days for every trial and role)
+    load = [7, 27] + [0] * (workers - 2)
     parts: list[list[int]] = [[] for _ in range(workers)]
     for i in range(groups):
         lightest = load.index(min(load))

@@ -59,7 +59,8 @@ def simulate(
     chunk_elements: int = CHUNK_ELEMENTS,
     workers: int = 1,
 ) -> NDArray[np.float64]:
-    """Per-trial weighted sums of beta-PERT items: a ``(trials, k)`` array.
+    """Per-trial weighted sums of beta-PERT items: a ``(trials, k)`` array, column-major (each
+    column, one sum over the trials, is contiguous: its percentiles read it in order).
 
     :param low, mode, high: the three points of each of ``n`` items (``low <= mode <= high``).
         Items with ``low == high`` are constants: added to every trial, never drawn.
@@ -80,7 +81,7 @@ def simulate(
     k = weights.shape[1]
     workers = max(1, min(workers, trials))
     fork = workers > 1 and _forks()
-    out = _shared_empty((trials, k)) if fork else np.empty((trials, k), dtype=np.float64)
+    out = _shared_empty((trials, k)) if fork else np.empty((trials, k), order="F")
     base = low @ weights  # constants and the lower bounds of every item
     varying = high > low
     if not varying.any():
@@ -133,14 +134,15 @@ def _forks() -> bool:
 
 
 def _shared_empty(shape: tuple[int, int]) -> NDArray[np.float64]:
-    """An uninitialised array in anonymous shared memory: forked children write into it."""
+    """An uninitialised column-major array in anonymous shared memory: forked children write
+    into it."""
     import mmap
 
     import numpy as np
 
-    count = shape[0] * shape[1]
-    buf = mmap.mmap(-1, max(1, count * 8))
-    return np.frombuffer(buf, dtype=np.float64, count=count).reshape(shape)
+    rows, columns = shape
+    buf = mmap.mmap(-1, max(1, rows * columns * 8))
+    return np.frombuffer(buf, dtype=np.float64, count=rows * columns).reshape(columns, rows).T
 
 
 def _parallel(

@@ -56,3 +56,16 @@ def test_no_masked_arrays_imported() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("order", range(6))
+def test_signed_zeros_and_nans_as_numpy(order: int) -> None:
+    # equal values of different bits: the element picked must be numpy's
+    rng = np.random.default_rng(order)
+    values = rng.permutation(np.array([0.0, -0.0, -0.0, 0.0, 1.0, -1.0, 0.0, -0.0]))
+    for qs in QS:
+        assert percentiles(values, qs).tobytes() == np.percentile(values, qs).tobytes()
+    column = np.stack([rng.normal(size=300), rng.normal(size=300)], axis=1)[:, 1]
+    assert percentiles(column, [50, 80]).tobytes() == np.percentile(column, [50, 80]).tobytes()
+    values[order] = np.nan
+    assert np.isnan(percentiles(values, [50, 90])).all()
