@@ -711,6 +711,52 @@ def _print_error(exc: BaseException) -> None:
 ALLOCATOR_ENV = ("_RJEM_MALLOC_CONF", "narenas:1")
 
 
+#: The root options that take a value (``--max-errors N``), and those that take none.
+_ROOT_VALUED = ("--max-errors",)
+_ROOT_FLAGS = ("--debug", "--strict", "--version")
+
+
+def _only_invoked(app: typer.Typer, args: Sequence[str]) -> None:
+    """Keep only the command (or group) that ``args`` invokes: typer turns every registered
+    function into a click command before parsing (their signatures and annotations read,
+    about a tenth of ``engage validate``'s start-up), and a command's run, its help and its
+    errors need none of its siblings; nor does ``--version`` with root options only (it
+    prints and exits before a command is looked for). Anything else (``--help``, an unknown
+    name, a root option this does not know, shell completion) keeps all of them."""
+    if "_ENGAGE_COMPLETE" in os.environ:
+        return
+    i = 0
+    while i < len(args):
+        if args[i] in _ROOT_FLAGS or args[i].startswith(tuple(f"{o}=" for o in _ROOT_VALUED)):
+            i += 1
+        elif args[i] in _ROOT_VALUED:
+            i += 2
+        else:
+            break
+    if i >= len(args) and "--version" in args[:i]:
+        app.registered_commands.clear()
+        app.registered_groups.clear()
+        return
+    if i >= len(args) or args[i].startswith("-"):
+        return
+    from typer.main import get_command_name
+
+    name = args[i]
+    commands = [
+        c
+        for c in app.registered_commands
+        if (c.name or get_command_name(c.callback.__name__ if c.callback else "")) == name
+    ]
+    groups = [
+        g
+        for g in app.registered_groups
+        if (g.name or (g.typer_instance.info.name if g.typer_instance else None)) == name
+    ]
+    if commands or groups:
+        app.registered_commands[:] = commands
+        app.registered_groups[:] = groups
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``engage`` console script."""
     os.environ.setdefault(*ALLOCATOR_ENV)
@@ -728,6 +774,7 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"warning: {printable(str(problem))}", err=True)
     _warn(engine.take_printed())
     app = build_app(engine)
+    _only_invoked(app, argv if argv is not None else sys.argv[1:])
     try:
         app(args=argv, prog_name="engage")
     except BrokenPipeError:

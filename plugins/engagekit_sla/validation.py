@@ -12,7 +12,6 @@ from __future__ import annotations
 import engagekit
 from engagekit_sla.acceptor import accepts
 from engagekit_sla.data import load, load_records, zone_of
-from engagekit_sla.measure import coverage_of
 from engagekit_sla.priorities import PriorityMap
 from engagekit_sla.settings import Settings
 
@@ -23,7 +22,8 @@ def check_component(
     engine: engagekit.Engine, project: engagekit.Project, component: engagekit.Component
 ) -> list[str]:
     s: Settings = component.settings
-    coverage_of(project, s)
+    # the coverage calendar was checked when the settings were read (a Calendar, or none:
+    # the project's); validation imports nothing of measuring to look at it again
     src = s.incidents
     if (
         src is not None

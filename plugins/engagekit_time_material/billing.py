@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 import engagekit
+from engagekit_time_material.capcheck import check_cap
 from engagekit_time_material.checks import flag_warnings
 from engagekit_time_material.expenses import Expense, read_expenses
 from engagekit_time_material.ledger import KINDS, Ledger, build_ledger, load_entries, settings_of
@@ -380,19 +381,6 @@ def run_cap(cycles: list[Cycle], settings: Settings, currency: str) -> list[CapS
             )
         )
     return out
-
-
-def check_cap(settings: Settings, currency: str, where: str) -> None:
-    cap = settings.cap
-    if cap is not None and cap.money is not None:
-        q = engagekit.quantum(currency)
-        if cap.money != cap.money.quantize(q):
-            raise engagekit.InputError(
-                f"cap.money {cap.money} has more decimals than {currency} has",
-                where=where,
-                field="cap.money",
-                hint=f"give the cap in whole {q} of {currency}",
-            )
 
 
 def cap_warnings(

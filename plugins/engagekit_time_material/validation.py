@@ -16,8 +16,7 @@ from pathlib import Path
 import engagekit
 from engagekit_time_material.acceptor import accepts
 from engagekit_time_material.backlog import history, read_backlog, read_throughput
-from engagekit_time_material.billing import check_cap
-from engagekit_time_material.expenses import read_expenses
+from engagekit_time_material.capcheck import check_cap
 from engagekit_time_material.forecast import plan_over_cap
 from engagekit_time_material.ledger import build_ledger, load_entries, settings_of, where_of
 from engagekit_time_material.rates import rate_book
@@ -42,6 +41,8 @@ def check_component(project: engagekit.Project, component: engagekit.Component) 
         # the whole timeframe's ledger: every entry's rate, the 24 hours of a day
         build_ledger(project, component, settings, entries=entries)
     if settings.expenses:
+        from engagekit_time_material.expenses import read_expenses
+
         read_expenses(
             Path(settings.expenses), component, project.currency, settings.csv, project.roster
         )
