@@ -112,11 +112,11 @@ def run(bench: gate.Bench) -> None:
     trials = "1000" if bench.quick else str(TRIALS)
     ours = gate.engage("compare", str(bench.tmp / "scope.toml"), "--trials", trials, "--json")
     alone = gate.engage("estimate", str(bench.tmp / "proposal.toml"), "--trials", trials, "--json")
-    doc = json.loads(bench.output(ours))
-    bench.same("compare: four models and the mix", len(doc["offers"]), 4)
+    compared = bench.output(ours)
+    bench.same("compare: four models and the mix", len(json.loads(compared)["offers"]), 4)
     estimate = json.loads(bench.output(alone))
     bench.same("estimate: the fixed-price proposal alone", len(estimate["components"]), 1)
-    bench.note(_fixed_price(bench.output(ours)))
+    bench.note(_fixed_price(compared))
     bench.compare(
         "compare (4 models) / estimate of the fixed price alone",
         ours,

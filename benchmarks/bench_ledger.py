@@ -159,7 +159,7 @@ def verifying(bench: gate.Bench) -> None:
     # takes (reading, hashing and parsing it), which the goal's floor does not do.
     bench.compare(
         f"ledger verify {v:,} invoices / read + SHA-256 + JSON parse of their documents",
-        ours_v, gate.script("floors/ledger_floor.py", "parse", url), pairs=5,
+        ours_v, gate.script("floors/ledger_floor.py", "parse", url), pairs=3,
     )  # fmt: skip
 
 

@@ -71,6 +71,8 @@ class Spawner:
             stdout=subprocess.PIPE,
             text=True,
         )
+        #: the commands run since the data were last generated (see ``Bench.compare``)
+        self.ran: set[tuple[str, ...]] = set()
 
     def run(self, argv: Sequence[str], *, stdout: Path | None = None) -> Run:
         request = {
@@ -83,6 +85,7 @@ class Spawner:
         self.proc.stdin.write(json.dumps(request) + "\n")
         self.proc.stdin.flush()
         answer = json.loads(self.proc.stdout.readline())
+        self.ran.add(tuple(argv))
         if answer["rc"] != 0:
             raise RuntimeError(f"exit {answer['rc']}: {' '.join(argv)}\n{answer['stderr']}")
         return Run(answer)
@@ -126,6 +129,7 @@ class Bench:
         encoded = json.dumps([str(a) if isinstance(a, Path) else a for a in args])
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", code, encoded], check=True, cwd=ROOT)
+        self.spawner.ran.clear()  # new data: no command has run on them yet
         self.note(
             f"{fn.__name__}({', '.join(map(str, args))}) took {time.perf_counter() - t0:.1f}s"
         )
@@ -187,12 +191,21 @@ class Bench:
         warmup: int = 1,
     ) -> dict[str, Any]:
         """Run ``ours`` and ``floor`` in turn ``pairs`` times (after ``warmup`` pairs that are not
-        counted); the goals are on the median of the per-pair ratios ours / floor."""
+        counted); the goals are on the median of the per-pair ratios ours / floor.
+
+        A side that has already run on the current data (a ``same`` check's run, as a rule)
+        has had its first run, which warms the file cache and the byte-compiled sources: the
+        one warm-up pair runs only the sides that have not (more warm-up pairs run in full)."""
         pairs = max(3, pairs // 2) if self.quick else pairs
+        t0 = time.perf_counter()
         load0 = os.getloadavg()
-        for _ in range(warmup):
-            self.spawner.run(ours)
-            self.spawner.run(floor)
+        warmed = []
+        for i in range(warmup):
+            for side in (ours, floor):
+                if i == 0 and tuple(side) in self.spawner.ran:
+                    warmed.append(side)
+                    continue
+                self.spawner.run(side)
         a: list[Run] = []
         b: list[Run] = []
         for i in range(pairs):
@@ -206,6 +219,8 @@ class Bench:
             "name": name,
             "labels": list(labels),
             "pairs": pairs,
+            "warmup": warmup,
+            "warm_before": [labels[(ours, floor).index(side)] for side in warmed],
             "load_before": load0,
             "load_after": os.getloadavg(),
             "ratio": spread([x.wall / y.wall for x, y in zip(a, b, strict=True)]),
@@ -249,6 +264,7 @@ class Bench:
                 }
             )
         record["ok"] = all(g["ok"] for g in record["goals"])
+        record["elapsed_s"] = time.perf_counter() - t0
         self.records.append(record)
         print("  " + describe(record), flush=True)
         return record
@@ -257,13 +273,14 @@ class Bench:
         self.records.append(record)
         print("  " + describe(record), flush=True)
 
-    def save(self) -> Path:
+    def save(self, elapsed: float) -> Path:
         RESULTS.mkdir(exist_ok=True)
         path = RESULTS / f"{self.name}.json"
         data = {
             "bench": self.name,
             "machine": machine(),
             "quick": self.quick,
+            "elapsed_s": elapsed,
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "notes": self.notes,
             "records": self.records,
@@ -302,7 +319,8 @@ def describe(record: dict[str, Any]) -> str:
         f"{mark}  {record['name']}: {r['median']:.2f}x [{r['min']:.2f}-{r['max']:.2f}] over "
         f"{record['pairs']} pairs ({wa['median']:.3f}s / {wb['median']:.3f}s); RSS "
         f"{ma['median']:.0f} / {mb['median']:.0f} MiB = {rr['median']:.2f}x; goals: {goals}; "
-        f"load {record['load_before'][0]:.1f}->{record['load_after'][0]:.1f}"
+        f"load {record['load_before'][0]:.1f}->{record['load_after'][0]:.1f}; "
+        f"{record['elapsed_s']:.0f}s"
     )
 
 
@@ -333,6 +351,7 @@ def precompile() -> None:
 def main(module: Any, argv: Sequence[str] | None = None) -> int:
     """Run one benchmark module (``python bench_x.py [--quick]``); exit 1 when a goal fails."""
     args = list(sys.argv[1:] if argv is None else argv)
+    t0 = time.perf_counter()
     precompile()
     name = Path(module.__file__).stem
     print(f"== {name}: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", flush=True)
@@ -342,5 +361,7 @@ def main(module: Any, argv: Sequence[str] | None = None) -> int:
             module.run(bench)
         finally:
             bench.close()
-            bench.save()
+            elapsed = time.perf_counter() - t0
+            bench.save(elapsed)
+            print(f"== {name}: {elapsed:.0f}s", flush=True)
     return 0 if all(r["ok"] for r in bench.records) else 1

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import gate
@@ -23,6 +24,7 @@ def main() -> int:
     selected = [a for a in args if not a.startswith("--")]
     status = 0
     ran = []
+    t0 = time.perf_counter()
     for bench in sorted(gate.HERE.glob("bench_*.py")):
         if selected and not any(s in bench.stem for s in selected):
             continue
@@ -33,12 +35,16 @@ def main() -> int:
             print(f"FAIL  {bench.stem} could not run (exit {code})")
         status |= code
         ran.append(result)
+    total = time.perf_counter() - t0
     print(f"\n== summary ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
     for path in ran:
         if not path.exists():
             continue
-        for record in json.loads(Path(path).read_text())["records"]:
+        data = json.loads(Path(path).read_text())
+        print(f"-- {data['bench']}: {data['elapsed_s']:.0f}s")
+        for record in data["records"]:
             print(gate.describe(record))
+    print(f"== {len(ran)} benchmarks in {total / 60:.1f} min")
     return 1 if status else 0
 
 
