@@ -162,3 +162,90 @@ def test_the_launcher_hands_a_tampered_ledger_to_the_command(ws: Path) -> None:
     done = _launch(ws)
     assert done.returncode == 1
     assert "INV-2026-00002" in done.stderr and "column currency says 'USD'" in done.stderr
+
+
+def _scan(path: Path, monkeypatch: pytest.MonkeyPatch, *, two: bool) -> list[tuple[object, ...]]:
+    """Every scanned row with its index text joined (``index_columns`` + ``lines``)."""
+    opened: list[object] = []
+    second = scanning._second_connection
+    if two:  # and it must be used
+        monkeypatch.setattr(
+            scanning, "_second_connection", lambda raw: opened.append(second(raw)) or opened[0]
+        )
+    else:
+        monkeypatch.setattr(scanning, "_second_connection", lambda raw: None)
+    raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    raw.execute("BEGIN")
+    try:
+        rows = [
+            (*row[:7], row[7] + row[8] if row[1] is not None else None)
+            for batch in scanning.sqlite_scan(raw)
+            for row in batch
+        ]
+    finally:
+        raw.execute("ROLLBACK")
+        raw.close()
+    monkeypatch.undo()
+    assert opened[0] is not None if two else not opened
+    return rows
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        None,
+        "UPDATE engagekit_invoice_lines SET amount = '1.00' WHERE position = 1",
+        "DELETE FROM engagekit_invoice_lines WHERE invoice_id = 2",
+        "DELETE FROM engagekit_invoices WHERE sequence = 2",  # its lines stay: an orphan
+        "UPDATE engagekit_invoices SET prev_hash = NULL WHERE sequence = 3",
+    ],
+)
+def test_the_second_connection_scans_what_one_connection_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, statement: str | None
+) -> None:
+    """Enough invoices for several chunks (``CHUNK`` made small): the same rows in the same
+    order, the same index texts, and the same orphans (line rows of no invoice), which come
+    after every record."""
+    monkeypatch.setattr(scanning, "CHUNK", 2)
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    book = Ledger.open(url, SERIES)
+    for i in range(7):
+        issue_one(book, f"p{i}.toml", lines=i % 3)
+    book.close()
+    if statement:
+        _edit(tmp_path, statement)
+    path = tmp_path / "ledger.db"
+    two = _scan(path, monkeypatch, two=True)
+    monkeypatch.setattr(scanning, "CHUNK", 2)
+    one = _scan(path, monkeypatch, two=False)
+    records = [row for row in one if row[1] is not None]
+    assert [row for row in two if row[1] is not None] == records
+    orphans = [row[0] for row in one if row[1] is None]  # here among the records, by id
+    assert [row[0] for row in two[len(records) :]] == orphans
+
+
+def test_a_record_issued_between_the_two_connections_keeps_the_scan_on_one(
+    ws: Path,
+) -> None:
+    """The second connection's read transaction must see what the first's does."""
+    path = ws / "ledger.db"
+    raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    raw.execute("BEGIN")
+    raw.execute(scanning.SQLITE_HEADS).fetchall()  # raw's snapshot starts here
+    book = Ledger.open(f"sqlite:///{path}", SERIES)
+    issue_one(book, "late.toml")
+    book.close()
+    try:
+        assert scanning._second_connection(raw) is None
+        rows = [row for batch in scanning.sqlite_scan(raw) for row in batch]
+        assert len(rows) == 3  # raw's snapshot: not the fourth
+    finally:
+        raw.execute("ROLLBACK")
+        raw.close()
+    raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    raw.execute("BEGIN")
+    other = scanning._second_connection(raw)
+    assert other is not None
+    other.close()
+    raw.execute("ROLLBACK")
+    raw.close()

@@ -89,20 +89,23 @@ def sqlite_invoices(typed: bool) -> str:
     ``typed``: ``json_array`` refuses a BLOB; then a BLOB becomes null and the text gets a
     ``!`` after it, which no JSON that orjson writes has, so the record fails the fast check.
     """
+    columns = _index_json(typed)
+    return (
+        f"SELECT {_I}.id, CAST({_I}.document AS BLOB) AS document, {_I}.hash, {_I}.series, "
+        f"{_I}.year, {_I}.sequence, {_I}.prev_hash, CAST({columns} AS BLOB) AS index_columns "
+        f"\nFROM {_I} ORDER BY {_I}.id"
+    )
+
+
+def _index_json(typed: bool) -> str:
     if typed:
         values = ", ".join(
             f"CASE WHEN (typeof({_I}.{name}) = 'blob') THEN NULL ELSE {_I}.{name} END"
             for name in INDEX_COLUMNS
         )
         types = ", ".join(f"typeof({_I}.{name})" for name in INDEX_COLUMNS)
-        columns = f"json_array({values}) || CASE WHEN ('blob' IN ({types})) THEN '!' ELSE '' END"
-    else:
-        columns = "json_array(" + ", ".join(f"{_I}.{name}" for name in INDEX_COLUMNS) + ")"
-    return (
-        f"SELECT {_I}.id, CAST({_I}.document AS BLOB) AS document, {_I}.hash, {_I}.series, "
-        f"{_I}.year, {_I}.sequence, {_I}.prev_hash, CAST({columns} AS BLOB) AS index_columns "
-        f"\nFROM {_I} ORDER BY {_I}.id"
-    )
+        return f"json_array({values}) || CASE WHEN ('blob' IN ({types})) THEN '!' ELSE '' END"
+    return "json_array(" + ", ".join(f"{_I}.{name}" for name in INDEX_COLUMNS) + ")"
 
 
 def sqlite_lines(typed: bool) -> str:
@@ -136,13 +139,16 @@ def sqlite_scan(raw: Any, *, typed: bool = False) -> Iterator[list[tuple[Any, ..
     """Every invoice row as ``SCAN_COLUMNS``, in the order they were issued, in batches, from
     the ``sqlite3`` connection ``raw`` inside its open read transaction.
 
-    ``lines`` is the JSON of the invoice's line rows (``b"[]"`` for none), built by the
-    database (``sqlite_lines``), so that ``record.index_text`` of the columns and these rows
-    is one ``orjson.dumps`` and a concatenation. The line rows are read by a second cursor on
-    the same connection, so in the same transaction and snapshot, in a thread of their own:
-    SQLite and ``hashlib`` let go of the GIL while they work, so the database groups the line
-    rows on one core while this thread reads and hashes the documents on the other. Line rows
-    of no invoice are yielded as ``(invoice_id, None, ...)`` rows.
+    ``index_columns`` and ``lines`` together are the record's index text, built by the
+    database: SQLite and ``hashlib`` let go of the GIL while they work, so it is built on one
+    core while this thread reads and hashes the documents on the other. A database file gets
+    a second connection (``_second_connection``) whose thread builds each invoice's whole
+    index text (``sqlite_index_chunks``) and leaves ``index_columns`` empty; the line rows of
+    no invoice come last, as ``(invoice_id, None, ...)`` rows. Otherwise (an in-memory
+    database, a record issued between the two read transactions, ``typed``) ``lines`` is the
+    JSON of the invoice's line rows (``b"[]"`` for none, ``sqlite_lines``) read by a second
+    cursor on the same connection in a thread of its own, and line rows of no invoice come
+    among the records, by id. 100,000 records: 1.6 s against 2.3-2.8 s for the latter.
 
     ``typed``: a value of a type the column does not hold (a BLOB: SQLite lets any type
     into any column) does not make ``json_array`` fail (``UntypedValue``) but the record's
@@ -150,6 +156,13 @@ def sqlite_scan(raw: Any, *, typed: bool = False) -> Iterator[list[tuple[Any, ..
     """
     import sqlite3
 
+    second = None if typed else _second_connection(raw)
+    if second is not None:
+        try:
+            yield from _two_connections(raw, second)
+        finally:
+            second.close()
+        return
     lines = _Lines(raw, sqlite_lines(typed))
     inv = raw.cursor()
     try:
@@ -163,6 +176,191 @@ def sqlite_scan(raw: Any, *, typed: bool = False) -> Iterator[list[tuple[Any, ..
     finally:
         lines.stop()
         inv.close()
+
+
+def sqlite_documents() -> str:
+    """The invoice rows as ``SCAN_COLUMNS`` up to ``prev_hash``: what the chain and the
+    document's hash are checked on."""
+    return (
+        f"SELECT {_I}.id, CAST({_I}.document AS BLOB) AS document, {_I}.hash, {_I}.series, "
+        f"{_I}.year, {_I}.sequence, {_I}.prev_hash \nFROM {_I} ORDER BY {_I}.id"
+    )
+
+
+#: How many invoice ids make one row of ``sqlite_index_chunks``.
+CHUNK = 1000
+#: What separates two invoices in a chunk: JSON text escapes every control character, and
+#: an id is digits, so it is never inside one.
+_RS = b"\x1e"
+
+
+def sqlite_index_chunks() -> str:
+    """Each invoice's index text (its index columns' JSON, then its line rows'), as
+    ``id:text``, joined by ``_RS``, one row per ``CHUNK`` ids (in no set order inside it).
+
+    One row per invoice would have the driver give up and take back the GIL for each of them,
+    against the thread that reads and hashes the documents; per chunk, the database works on
+    its own core."""
+    values = ", ".join(f"{_L}.{name}" for name in LINE_COLUMNS)
+    lines = (
+        f"(SELECT json_group_array(json_array({values})) FROM {_L} WHERE {_L}.invoice_id = {_I}.id)"
+    )
+    return (
+        f"SELECT {_I}.id / {CHUNK}, CAST(group_concat({_I}.id || ':' || "
+        f"{_index_json(False)} || {lines}, char(30)) AS BLOB) \nFROM {_I} "
+        f"GROUP BY {_I}.id / {CHUNK} ORDER BY {_I}.id / {CHUNK}"
+    )
+
+
+#: The invoice ids that line rows name but no invoice has (a record was removed).
+SQLITE_ORPHANS = (
+    f"SELECT DISTINCT {_L}.invoice_id \nFROM {_L} "
+    f"WHERE {_L}.invoice_id NOT IN (SELECT {_I}.id FROM {_I}) ORDER BY {_L}.invoice_id"
+)
+
+
+def _two_connections(raw: Any, second: Any) -> Iterator[list[tuple[Any, ...]]]:
+    """``sqlite_scan`` with the index texts built by ``second`` in a thread (``_Chunks``):
+    each row's ``index_columns`` is empty and its ``lines`` the whole index text, so that
+    their concatenation is what it always is."""
+    import sqlite3
+
+    chunks = _Chunks(second)
+    inv = raw.cursor()
+    try:
+        inv.execute(sqlite_documents())
+        pending: dict[int, bytes] = {}
+        source = iter(chunks)
+        loaded = -1
+        for rows in iter(lambda: inv.fetchmany(BATCH), []):
+            out = []
+            for row in rows:
+                invoice_id = row[0]
+                while loaded < invoice_id // CHUNK:
+                    chunk = next(source, None)
+                    if chunk is None:
+                        loaded = _LAST
+                        break
+                    loaded = chunk[0]
+                    pending.update(chunk[1])
+                # No index text (an id of no integer): b"" hashes to what no document holds.
+                out.append((*row, b"", pending.pop(invoice_id, b"")))
+            yield out
+        for chunk in source:
+            pending.update(chunk[1])
+        chunks.done()
+        nones = (None,) * (len(SCAN_COLUMNS) - 2)
+        rest = [(invoice_id, *nones, b"") for invoice_id in sorted(pending)]
+        if rest:
+            yield rest
+    except sqlite3.Error as exc:
+        if "cannot hold BLOB" in str(exc):
+            raise UntypedValue(str(exc)) from None
+        raise
+    finally:
+        chunks.stop()
+        inv.close()
+
+
+#: The chunk number the orphans come under: after every other.
+_LAST = 1 << 62
+
+
+class _Chunks:
+    """``sqlite_index_chunks``, then ``SQLITE_ORPHANS``, run on a connection of its own in a
+    worker thread; iterating yields ``(chunk, {invoice id: index text})`` in order, the
+    orphans last as ``(_LAST, {invoice id: b""})`` (an error in the thread is raised here; a
+    value that is not what the ledger writes as ``UntypedValue``, so that verify reads every
+    row again, one by one, and names it)."""
+
+    def __init__(self, conn: Any) -> None:
+        self._queue: queue.Queue[tuple[int, dict[int, bytes]] | BaseException | None] = queue.Queue(
+            4
+        )
+        self._stopping = threading.Event()
+        self._cursor = conn.cursor()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._cursor.execute(sqlite_index_chunks())
+            for chunk, text in self._cursor:
+                groups = {}
+                for item in text.split(_RS):
+                    invoice_id, _, index_text = item.partition(b":")
+                    groups[int(invoice_id)] = index_text
+                if not self._put((chunk, groups)):
+                    return
+            orphans = {row[0]: b"" for row in self._cursor.execute(SQLITE_ORPHANS)}
+            if orphans and not self._put((_LAST, orphans)):
+                return
+            self._put(None)
+        except (ValueError, TypeError, AttributeError) as exc:  # not an id, not bytes
+            self._put(UntypedValue(f"index text: {exc}"))
+        except BaseException as exc:  # handed to the reader, which raises it
+            self._put(exc)
+
+    def _put(self, item: tuple[int, dict[int, bytes]] | BaseException | None) -> bool:
+        while not self._stopping.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self) -> Iterator[tuple[int, dict[int, bytes]]]:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def done(self) -> None:
+        self._thread.join()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
+        self._cursor.close()
+
+
+#: What tells two read transactions of a ledger apart: issued records are only ever added
+#: (triggers refuse updates and deletes), and each addition raises a table's largest rowid.
+_SNAPSHOT = (
+    f"SELECT (SELECT max(rowid) FROM {_I}), (SELECT max(rowid) FROM {_L}), "
+    "(SELECT max(rowid) FROM engagekit_counters)"
+)
+
+
+def _second_connection(raw: Any) -> Any:
+    """A second connection to ``raw``'s database file, in a read transaction that sees what
+    ``raw``'s sees, or None (an in-memory database, or a record was issued in between).
+
+    On the same connection the line rows' cursor would share its mutex with the invoice rows':
+    SQLite would work on one of them at a time, and the two threads would hand the GIL and the
+    mutex back and forth on every row (some 280,000 futex calls over 100,000 records).
+    """
+    import sqlite3
+
+    files = [row[2] for row in raw.execute("PRAGMA database_list") if row[1] == "main"]
+    if not files or not files[0]:
+        return None
+    mine = raw.execute(_SNAPSHOT).fetchone()  # raw's snapshot holds from here, if not before
+    other = sqlite3.connect(
+        files[0], timeout=lock_timeout(), isolation_level=None, check_same_thread=False
+    )
+    try:
+        other.execute("BEGIN")
+        if other.execute(_SNAPSHOT).fetchone() == mine:
+            return other
+    except sqlite3.Error:
+        pass
+    other.close()
+    return None
 
 
 class _Lines:
