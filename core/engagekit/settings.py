@@ -261,13 +261,62 @@ def _unknown_key_message(key: str, known: Sequence[str]) -> tuple[str, str | Non
     return message, f"known keys: {', '.join(known)}"
 
 
+def _data_file(value: Any, _: Any) -> DataFile:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a path to a data file, got {_what(value)}")
+    path = (_BASE_DIR.get() / value).resolve()
+    if path.is_dir() and not is_parquet(path):
+        raise InputError(
+            f"data file {value!r} is a folder without Parquet files ({path})",
+            hint="a data source is a file, or a folder of .parquet files",
+        )
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # /dev/zero or a named pipe: read to its end, it never ends
+        raise InputError(
+            f"data file {value!r} is not a regular file ({path})",
+            hint="a data source is a file, or a folder of .parquet files",
+        )
+    if not path.is_file() and not path.is_dir():
+        raise InputError(
+            f"data file {value!r} does not exist (looked for {path})",
+            hint="paths are relative to the project file's folder",
+        )
+    return DataFile(path)
+
+
+#: The class hooks of both converters (`make_converter` and `_structurer`)
+_HOOKS: dict[type, Callable[[Any, Any], Any]] = {
+    Decimal: _decimal,
+    int: _int,
+    str: _str,
+    bool: _bool,
+    date: _date,
+    datetime: _datetime,
+    time: _time,
+    DataFile: _data_file,
+}
+
+
+@functools.cache
+def _structurer() -> Any:
+    """`engagekit.structuring` with the hooks of `make_converter`."""
+    from engagekit.structuring import Structurer
+
+    def calendar(value: Any, _: Any) -> Calendar:
+        return calendar_from_table(fast.structure(value, CalendarTable))
+
+    fast = Structurer({**_HOOKS, Calendar: calendar})
+    return fast
+
+
 @functools.cache
 def make_converter() -> Any:
     """The cattrs converter of settings, built once per process.
 
     Cached: cattrs generates a structuring function per class on first use, and one project
     structures several tables (and a portfolio loads many projects, each in its own folder).
-    Data file paths resolve against the folder that ``structure`` was given.
+    Data file paths resolve against the folder that ``structure`` was given. Only reached for
+    what `engagekit.structuring` does not structure: errors, and types it leaves to cattrs.
     """
     import cattrs
     import cattrs.cols
@@ -278,40 +327,11 @@ def make_converter() -> Any:
     codecache.install(cattrs.gen)  # its structuring functions, compiled once per machine
 
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    conv.register_structure_hook(Decimal, _decimal)
-    conv.register_structure_hook(int, _int)
-    conv.register_structure_hook(str, _str)
-    conv.register_structure_hook(bool, _bool)
-    conv.register_structure_hook(date, _date)
-    conv.register_structure_hook(datetime, _datetime)
-    conv.register_structure_hook(time, _time)
+    for cls, hook in _HOOKS.items():
+        conv.register_structure_hook(cls, hook)
     conv.register_structure_hook(
         Calendar, lambda v, _: calendar_from_table(conv.structure(v, CalendarTable))
     )
-
-    def data_file(value: Any, _: Any) -> DataFile:
-        if not isinstance(value, str):
-            raise TypeError(f"expected a path to a data file, got {_what(value)}")
-        path = (_BASE_DIR.get() / value).resolve()
-        if path.is_dir() and not is_parquet(path):
-            raise InputError(
-                f"data file {value!r} is a folder without Parquet files ({path})",
-                hint="a data source is a file, or a folder of .parquet files",
-            )
-        if path.exists() and not path.is_file() and not path.is_dir():
-            # /dev/zero or a named pipe: read to its end, it never ends
-            raise InputError(
-                f"data file {value!r} is not a regular file ({path})",
-                hint="a data source is a file, or a folder of .parquet files",
-            )
-        if not path.is_file() and not path.is_dir():
-            raise InputError(
-                f"data file {value!r} does not exist (looked for {path})",
-                hint="paths are relative to the project file's folder",
-            )
-        return DataFile(path)
-
-    conv.register_structure_hook(DataFile, data_file)
 
     def is_union(tp: Any) -> bool:
         origin = typing.get_origin(tp)
@@ -379,9 +399,13 @@ def make_converter() -> Any:
 
 def structure(table: Any, cls: type, base_dir: Path, path: KeyPath = ()) -> Any:
     """Structure ``table`` into ``cls``; any problem becomes a ``SettingsError`` with its path."""
-    conv = make_converter()
     token = _BASE_DIR.set(base_dir)
     try:
+        try:
+            return _structurer().structure(table, cls)
+        except Exception:  # cattrs structures it again and words the error
+            pass
+        conv = make_converter()
         return conv.structure(table, cls)
     except Exception as exc:
         problems = sorted(
