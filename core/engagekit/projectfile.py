@@ -25,7 +25,7 @@ from engagekit.tomlcache import cached_parse
 from engagekit.tomlmap import TomlMap
 from engagekit.vat import Vat
 
-__all__ = ["key_line", "load_project", "project_from_dict", "read_toml"]
+__all__ = ["key_line", "load_project", "parse_text", "project_from_dict", "read_toml"]
 
 
 @attrs.frozen
@@ -97,7 +97,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", where=path) from None
     try:
-        data = cached_parse(text, _parse)
+        data = parse_text(text)
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
         raise InputError(
             f"arrays or inline tables nested more than {MAX_DEPTH} levels deep",
@@ -118,6 +118,12 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         raise InputError(f"invalid TOML: {message}", where=path, line=line, column=col) from None
     _check_depth(data, path, text)
     return data, text
+
+
+def parse_text(text: str) -> dict[str, Any]:
+    """A TOML text parsed with decimals kept exact, from the cache when it was parsed before;
+    raises tomllib's errors."""
+    return cached_parse(text, _parse)
 
 
 def _parse(text: str) -> dict[str, Any]:

@@ -73,15 +73,15 @@ def validate_file(engine: Engine, path: Path) -> dict[str, Any]:
 
 
 def _kind(path: Path) -> str:
-    import tomllib
-
+    from engagekit.projectfile import parse_text
     from engagekit.workspace.find import WORKSPACE_FILE
 
     if path.name == WORKSPACE_FILE:
         return "workspace"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        # the parse that loading the project then finds in the cache
+        data = parse_text(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # TOMLDecodeError too
         return "project"  # the project loader names what is wrong, and where
     return "scope" if "scope" in data and "items" in data else "project"
 

@@ -21,6 +21,7 @@ import attrs
 import engagekit
 from engagekit_time_material.acceptor import accepts
 from engagekit_time_material.backlog import History, history, read_backlog, read_throughput
+from engagekit_time_material.capcheck import plan_over_cap
 from engagekit_time_material.ledger import build_ledger, load_entries, settings_of, where_of
 from engagekit_time_material.rates import rate_book
 from engagekit_time_material.settings import Settings
@@ -300,27 +301,6 @@ def estimate(
         details=details,
         warnings=tuple(warnings),
     )
-
-
-def plan_over_cap(settings: Settings, price: Decimal, hours: Decimal, cur: str) -> list[str]:
-    """Warnings for a plan that bills more than the cap allows (the cap would withhold it)."""
-    cap = settings.cap
-    out: list[str] = []
-    if cap is None:
-        return out
-    if cap.money is not None and price > cap.money:
-        out.append(
-            f"the team plan bills {engagekit.Money(price, cur).rounded()}, "
-            f"{price / cap.money * 100:.0f}% of the cap of "
-            f"{engagekit.Money(cap.money, cur).rounded()}: "
-            "the cap would withhold the rest; plan fewer FTE or raise the cap"
-        )
-    if cap.hours is not None and hours > cap.hours:
-        out.append(
-            f"the team plan has {hours.quantize(Decimal('0.01'))} hours, "
-            f"{hours / cap.hours * 100:.0f}% of the cap of {cap.hours} hours"
-        )
-    return out
 
 
 def _plan_only(

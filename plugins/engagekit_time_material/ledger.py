@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 import engagekit
+from engagekit_time_material.capcheck import settings_of, where_of
 from engagekit_time_material.checks import check_entries, day_total_problems, raise_all
 from engagekit_time_material.importers import TimeEntries, read_time_entries
 from engagekit_time_material.rates import RateBook, rate_book
@@ -25,7 +26,16 @@ from engagekit_time_material.settings import Settings
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["KINDS", "Ledger", "RateRef", "build_ledger", "load_entries", "round_minutes"]
+__all__ = [
+    "KINDS",
+    "Ledger",
+    "RateRef",
+    "build_ledger",
+    "load_entries",
+    "round_minutes",
+    "settings_of",  # capcheck's, imported from here by the readers
+    "where_of",
+]
 
 #: Kinds of billed time, in the order of ``Ledger.kinds``.
 KINDS = ("regular", "weekend", "holiday", "overtime")
@@ -52,23 +62,6 @@ class Ledger:
     multipliers: tuple[Decimal, ...]
     book: RateBook
     upto: date | None
-
-
-def where_of(project: engagekit.Project) -> str:
-    return str(project.source) if project.source else project.name
-
-
-def settings_of(component: engagekit.Component) -> Settings:
-    settings = component.settings
-    if settings is None:
-        return Settings()
-    if not isinstance(settings, Settings):
-        raise engagekit.PluginError(
-            f"component {component.name!r}: settings are {type(settings).__name__}, expected "
-            "time-material settings"
-        )
-    settings.check_component(component)
-    return settings
 
 
 def load_entries(

@@ -16,9 +16,7 @@ from pathlib import Path
 import engagekit
 from engagekit_time_material.acceptor import accepts
 from engagekit_time_material.backlog import history, read_backlog, read_throughput
-from engagekit_time_material.capcheck import check_cap
-from engagekit_time_material.forecast import plan_over_cap
-from engagekit_time_material.ledger import build_ledger, load_entries, settings_of, where_of
+from engagekit_time_material.capcheck import check_cap, plan_over_cap, settings_of, where_of
 from engagekit_time_material.rates import rate_book
 from engagekit_time_material.team import daily_plan
 
@@ -37,6 +35,8 @@ def check_component(project: engagekit.Project, component: engagekit.Component) 
         else None
     )
     if not accepts(settings, project, component, rates=True):
+        from engagekit_time_material.ledger import build_ledger, load_entries
+
         entries = load_entries(settings, project, component, day_totals=False)
         # the whole timeframe's ledger: every entry's rate, the 24 hours of a day
         build_ledger(project, component, settings, entries=entries)
