@@ -11,7 +11,12 @@ key path, order) is cattrs' own; this module never words one.
 
 from __future__ import annotations
 
+import builtins
 import collections.abc
+import functools
+import inspect
+import keyword
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -112,16 +117,12 @@ class Structurer:
 
     @staticmethod
     def _fields(cls: type) -> list[tuple[str, str, bool, Any]]:
-        if any(isinstance(a.type, str) for a in attrs.fields(cls)):
-            try:
-                attrs.resolve_types(cls)
-            except Exception:
-                raise Unsupported(cls) from None
+        hints = type_hints(cls)
         out = []
         for a in attrs.fields(cls):
             if not a.init:
                 continue  # not a key cattrs accepts
-            tp = a.type
+            tp = hints.get(a.name, a.type)
             if tp is None or isinstance(tp, str | typing.TypeVar):
                 raise Unsupported(cls)
             if typing.get_origin(tp) in (typing.Final, typing.Annotated) or tp is typing.Final:
@@ -178,3 +179,47 @@ def _literal(v: Any, args: tuple[Any, ...]) -> Any:
     if v not in args:
         raise ValueError("not in the literal")
     return v
+
+
+def type_hints(cls: type) -> dict[str, Any]:
+    """``typing.get_type_hints(cls, include_extras=True)`` (what cattrs resolves a class's
+    fields with), without its cost: a name is looked up, an expression evaluated once per
+    text, in the same places and order (the module of the class that annotates it, then that
+    class's namespace, then the builtins). `Unsupported` for what it would resolve further
+    (a string inside a type)."""
+    hints: dict[str, Any] = {}
+    for base in reversed(cls.__mro__):
+        annotated = inspect.get_annotations(base)
+        if not annotated:
+            continue
+        module = getattr(sys.modules.get(base.__module__), "__dict__", {})
+        namespace = dict(vars(base))
+        for name, value in annotated.items():
+            if isinstance(value, str):
+                value = _evaluated(value, module, namespace)
+            if value is None:
+                value = type(None)
+            _check_resolved(value, cls)
+            hints[name] = value
+    return hints
+
+
+def _evaluated(text: str, module: dict[str, Any], namespace: dict[str, Any]) -> Any:
+    if text.isidentifier() and not keyword.iskeyword(text):
+        for scope in (module, namespace, builtins.__dict__):
+            if text in scope:
+                return scope[text]
+    return eval(_compiled(text), namespace, module)  # an annotation, evaluated as typing does
+
+
+@functools.cache
+def _compiled(text: str) -> types.CodeType:
+    return compile(text, "<string>", "eval")
+
+
+def _check_resolved(tp: Any, cls: type) -> None:
+    if isinstance(tp, str | typing.ForwardRef):
+        raise Unsupported(cls)
+    for arg in typing.get_args(tp):
+        if not isinstance(arg, int | bool | str) or typing.get_origin(tp) is not typing.Literal:
+            _check_resolved(arg, cls)

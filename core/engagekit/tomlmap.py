@@ -8,15 +8,24 @@ nearest enclosing path, so a message always names a line close to the problem.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
 Path = tuple[str | int, ...]
 
 _KEY = r'(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
-_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*\]\]?\s*(?:#.*)?$")
-_ASSIGN = re.compile(rf"^\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*=")
-_INLINE_KEY = re.compile(rf"(?:^|[{{,])\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*=")
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A table header, a ``key =`` line, a key of an inline table: compiled on the first scan
+    (a project read without an error never scans)."""
+    return (
+        re.compile(rf"^\s*(\[\[?)\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*\]\]?\s*(?:#.*)?$"),
+        re.compile(rf"^\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*="),
+        re.compile(rf"(?:^|[{{,])\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*="),
+    )
 
 
 def _split(dotted: str) -> list[str]:
@@ -47,6 +56,7 @@ class TomlMap:
         return self._lines
 
     def _scan(self, text: str) -> None:
+        header_re, assign_re, inline_key_re = _patterns()
         counters: dict[Path, int] = {}
         current: Path = ()
         array_key: Path | None = None
@@ -68,7 +78,7 @@ class TomlMap:
                         rest = line[m.start() :]
                         close = rest.find("}")
                         segment = rest if close < 0 else rest[: close + 1]
-                        for km in _INLINE_KEY.finditer(segment):
+                        for km in inline_key_re.finditer(segment):
                             self.lines.setdefault((*array_key, element, *_split(km[1])), number)
                     elif ch == "[":
                         array_depth += 1
@@ -77,7 +87,7 @@ class TomlMap:
                 if array_depth <= 0:
                     array_key = None
                 continue
-            header = _HEADER.match(line)
+            header = header_re.match(line)
             if header:
                 keys = tuple(_split(header[2]))
                 if header[1] == "[[":
@@ -90,7 +100,7 @@ class TomlMap:
                     current = self._resolve(keys, counters)
                 self.lines.setdefault(current, number)
                 continue
-            assign = _ASSIGN.match(line)
+            assign = assign_re.match(line)
             if assign:
                 path = (*current, *_split(assign[1]))
                 self.lines.setdefault(path, number)
@@ -104,7 +114,7 @@ class TomlMap:
                         array_key, array_depth, element = path, depth, -1
                     self._inline_elements(path, value, number)
                 elif value.startswith("{"):
-                    for km in _INLINE_KEY.finditer(value[1:]):
+                    for km in inline_key_re.finditer(value[1:]):
                         self.lines.setdefault((*path, *_split(km[1])), number)
 
     def _inline_elements(self, path: Path, value: str, number: int) -> None:

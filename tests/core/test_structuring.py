@@ -119,3 +119,39 @@ def test_validate_imports_no_cattrs() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "CATTRS False" in out.stdout
+
+
+def _reachable(roots: list[type]) -> list[type]:
+    """The attrs classes that structuring ``roots`` reaches through their fields' types."""
+    import typing
+
+    seen: list[type] = []
+    todo: list[object] = list(roots)
+    while todo:
+        tp = todo.pop()
+        if isinstance(tp, type) and attrs.has(tp) and not typing.get_args(tp):
+            if tp in seen:
+                continue
+            seen.append(tp)
+            todo.extend(typing.get_type_hints(tp, include_extras=True).values())
+        else:
+            todo.extend(a for a in typing.get_args(tp) if not isinstance(a, str | int))
+    return seen
+
+
+def test_type_hints_are_typings_own() -> None:
+    import typing
+
+    from engagekit.compare.scopefile import ScopeFile
+    from engagekit.portfolio import roster
+    from engagekit.projectfile import ProjectFile
+    from engagekit.structuring import type_hints
+    from engagekit.workspace.model import WorkspaceFile
+
+    engine = engagekit.create_engine()
+    roots = [ProjectFile, ScopeFile, WorkspaceFile, roster._PersonRow, _Outer]
+    roots += [spec.settings for spec in engine.models.values()]
+    classes = _reachable(roots)
+    assert len(classes) > 40
+    for cls in classes:
+        assert type_hints(cls) == typing.get_type_hints(cls, include_extras=True), cls
