@@ -27,6 +27,7 @@ running side by side (a portfolio's workers) share the folder safely.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import marshal
 import os
@@ -55,14 +56,20 @@ MAX_ENTRIES = 2000
 def cache_dir(kind: str = "code") -> Path | None:
     """The folder of one of engagekit's caches (``code``, ``holidays``), or None when caching
     is turned off."""
-    configured = os.environ.get(CACHE_ENV)
+    env = os.environ
+    return _cache_dir(kind, env.get(CACHE_ENV), env.get("XDG_CACHE_HOME"), env.get("HOME"))
+
+
+@functools.lru_cache(maxsize=64)
+def _cache_dir(kind: str, configured: str | None, xdg: str | None, home: str | None) -> Path | None:
+    # asked once per compile (hundreds a run): made once per environment
     if configured is not None:
         return Path(configured) / kind if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = xdg or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "engagekit" / kind
 
 
-def store(folder: Path, path: Path, data: bytes) -> None:
+def store(folder: Path, path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` in ``folder`` atomically; a folder that cannot be written
     (read-only, full) is no error: the cache just stays cold. A folder holding
     ``MAX_ENTRIES`` files is emptied first."""
@@ -93,9 +100,11 @@ def cached_compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: 
     key = f"{importlib.util.MAGIC_NUMBER!r}\0{mode}\0{filename}\0{source}"
     # crc32 (zlib is loaded already; hashlib's import costs milliseconds) names the file;
     # the key stored in it decides, so a collision only costs a compile
-    path = folder / f"{zlib.crc32(key.encode('utf-8', 'surrogatepass')):08x}-{len(key):x}.bin"
+    name = f"{zlib.crc32(key.encode('utf-8', 'surrogatepass')):08x}-{len(key):x}.bin"
+    path = os.path.join(folder, name)  # not pathlib: hundreds of these a run
     try:
-        stored, code = marshal.loads(path.read_bytes())
+        with open(path, "rb") as f:
+            stored, code = marshal.loads(f.read())
         if stored == key and isinstance(code, CodeType):
             return code
     except (OSError, EOFError, ValueError, TypeError):

@@ -23,8 +23,11 @@ from ..conftest import EXAMPLES
 PROJECT = EXAMPLES / "fixed-price.toml"
 
 
-def engage(prelude: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``engage ARGS`` in a fresh interpreter after ``prelude`` (which arms a signal)."""
+def engage(
+    prelude: str, *args: str, cwd: Path, cache: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``engage ARGS`` in a fresh interpreter after ``prelude`` (which arms a signal); with
+    ``cache``, engagekit's caches in that folder."""
     code = textwrap.dedent(prelude) + textwrap.dedent(
         f"""
         from engagekit.launch import main
@@ -32,6 +35,8 @@ def engage(prelude: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[s
         """
     )
     env = {**os.environ, "CI": "1"}
+    if cache is not None:
+        env["ENGAGEKIT_CACHE_DIR"] = str(cache)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=env, timeout=120
     )
@@ -64,7 +69,9 @@ def on_import(module: str, signum: int) -> str:
     ],
 )
 def test_ctrl_c_during_start_up_exits_130_quietly(tmp_path: Path, module: str) -> None:
-    result = engage(on_import(module, signal.SIGINT), "validate", str(PROJECT), cwd=tmp_path)
+    # a first run (its caches empty): the project file is parsed, so tomllib is imported
+    prelude = on_import(module, signal.SIGINT)
+    result = engage(prelude, "validate", str(PROJECT), cwd=tmp_path, cache=tmp_path / "cache")
     assert result.returncode == 130, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
