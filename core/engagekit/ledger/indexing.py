@@ -13,7 +13,7 @@ record while this builds and hashes the index texts on the other core. It writes
 - ``D``: done; or ``E``: an error (JSON: the ``sqlite3`` exception's class name, or
   ``"untyped"`` for a value that is not what the ledger writes, and the message).
 
-``python indexing.py PATH TIMEOUT SNAPSHOT_SQL INVOICES_SQL LINES_SQL ORPHANS_SQL``. It only reads
+``python indexing.py PATH TIMEOUT SNAPSHOT_SQL INVOICES_SQL LINES_SQL``. It only reads
 (``PRAGMA query_only``).
 """
 
@@ -30,32 +30,25 @@ from collections.abc import Callable
 HEADER = struct.Struct("<cqQ")
 #: How many invoices one ``C`` frame holds.
 BATCH = 1000
-#: What ``PRAGMA mmap_size`` verify's connections read with: SQLite then reads pages in
-#: place instead of copying each with a system call (100,000 records: some 0.1 s less of
-#: system time on each connection).
-MMAP = 1 << 31
 
 #: ``send(kind, number, payload)``; False when nobody reads any more.
 Send = Callable[[bytes, int, bytes], bool]
 
 
-def serve(path: str, timeout: float, sqls: tuple[str, str, str, str], send: Send) -> None:
+def serve(path: str, timeout: float, sqls: tuple[str, str, str], send: Send) -> None:
     """Run the queries of ``sqls`` (snapshot; invoice ids with their index columns' JSON, by
-    id; each invoice's line rows' JSON, by invoice id; orphans) on a new connection to
-    ``path`` and ``send`` what they give as frames."""
-    snapshot_sql, invoices_sql, lines_sql, orphans_sql = sqls
+    id; each invoice's line rows' JSON, by invoice id) on a new connection to ``path`` and
+    ``send`` what they give as frames."""
+    snapshot_sql, invoices_sql, lines_sql = sqls
     conn = None
     try:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         conn.execute("PRAGMA query_only = ON")
-        conn.execute(f"PRAGMA mmap_size = {MMAP}")
         conn.execute("BEGIN")
         if not send(b"S", 0, json.dumps(list(conn.execute(snapshot_sql).fetchone())).encode()):
             return
-        if not _index_sums(conn, invoices_sql, lines_sql, send):
-            return
-        orphans = [row[0] for row in conn.execute(orphans_sql)]
-        if send(b"O", 0, json.dumps(orphans).encode()):
+        orphans = _index_sums(conn, invoices_sql, lines_sql, send)
+        if orphans is not None and send(b"O", 0, json.dumps(orphans).encode()):
             send(b"D", 0, b"")
     except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # not an id, not bytes
         send(b"E", 0, json.dumps(["untyped", f"index text: {exc}"]).encode())
@@ -66,33 +59,42 @@ def serve(path: str, timeout: float, sqls: tuple[str, str, str, str], send: Send
             conn.close()
 
 
-def _index_sums(conn: sqlite3.Connection, invoices_sql: str, lines_sql: str, send: Send) -> bool:
+def _index_sums(
+    conn: sqlite3.Connection, invoices_sql: str, lines_sql: str, send: Send
+) -> list[object] | None:
     """A ``C`` frame per ``BATCH`` invoices: their ids, then the hex SHA-256 of each one's
     index text (its index columns' JSON, then its line rows', ``[]`` for none), numbered by
-    the last id. Line rows of an id that is no invoice's are skipped (the orphans' query
-    names them), as the database skips them when it looks the rows up by invoice."""
+    the last id. Returns the ids of line rows that no invoice has (in their order: both
+    queries are by id), or None if the parent stopped reading."""
     sha256 = hashlib.sha256
+    orphans: list[object] = []
     lines = conn.cursor()
     lines.execute(lines_sql)
-    group = lines.fetchone()
+    fetch = lines.fetchone
+    group = fetch()
     invoices = conn.cursor()
     invoices.execute(invoices_sql)
     while rows := invoices.fetchmany(BATCH):
-        ids = array("q")
+        ids = array("q", [row[0] for row in rows])
         sums = []
+        add = sums.append
         for invoice_id, columns in rows:
             while group is not None and (type(group[0]) is not int or group[0] < invoice_id):
-                group = lines.fetchone()
+                if group[0] is not None:  # what NOT NULL keeps out: no id of any row
+                    orphans.append(group[0])
+                group = fetch()
             if group is not None and group[0] == invoice_id:
-                text = columns + group[1]
-                group = lines.fetchone()
+                add(sha256(columns + group[1]).hexdigest())
+                group = fetch()
             else:
-                text = columns + b"[]"
-            ids.append(invoice_id)
-            sums.append(sha256(text).hexdigest())
+                add(sha256(columns + b"[]").hexdigest())
         if not send(b"C", ids[-1], ids.tobytes() + "".join(sums).encode()):
-            return False
-    return True
+            return None
+    while group is not None:
+        if group[0] is not None:
+            orphans.append(group[0])
+        group = fetch()
+    return orphans
 
 
 def _main(argv: list[str]) -> None:
@@ -107,7 +109,7 @@ def _main(argv: list[str]) -> None:
             return False
         return True
 
-    serve(argv[0], float(argv[1]), (argv[2], argv[3], argv[4], argv[5]), send)
+    serve(argv[0], float(argv[1]), (argv[2], argv[3], argv[4]), send)
 
 
 if __name__ == "__main__":

@@ -207,13 +207,6 @@ def sqlite_index_columns() -> str:
     )
 
 
-#: The invoice ids that line rows name but no invoice has (a record was removed).
-SQLITE_ORPHANS = (
-    f"SELECT DISTINCT {_L}.invoice_id \nFROM {_L} "
-    f"WHERE {_L}.invoice_id NOT IN (SELECT {_I}.id FROM {_I}) ORDER BY {_L}.invoice_id"
-)
-
-
 def _digested(raw: Any, indexer: _Indexer) -> Iterator[list[tuple[Any, ...]]]:
     """``sqlite_scan`` with the index texts hashed by ``indexer``: ``Digested`` batches of
     rows up to ``prev_hash``, then the orphans as ``(invoice_id, None, ...)`` rows."""
@@ -277,7 +270,7 @@ class _Indexer:
     writes as ``UntypedValue``, so that verify reads every row again, one by one, and names
     it; a child that stops as ``sqlite3.OperationalError``)."""
 
-    def __init__(self, path: str, sqls: tuple[str, str, str, str], *, process: bool) -> None:
+    def __init__(self, path: str, sqls: tuple[str, str, str], *, process: bool) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
         self._thread: threading.Thread | None = None
         self._queue: queue.Queue[tuple[bytes, int, bytes]] = queue.Queue(8)
@@ -433,7 +426,7 @@ def _indexer(raw: Any) -> _Indexer | None:
     mine = raw.execute(_SNAPSHOT).fetchone()  # raw's snapshot holds from here, if not before
     indexer = _Indexer(
         files[0],
-        (_SNAPSHOT, sqlite_index_columns(), sqlite_lines(False), SQLITE_ORPHANS),
+        (_SNAPSHOT, sqlite_index_columns(), sqlite_lines(False)),
         process=(mine[0] or 0) >= PROCESS_FROM,
     )
     try:
