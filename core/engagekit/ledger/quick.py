@@ -128,6 +128,7 @@ def _sqlite_file(url: str) -> str | None:
 
 
 def _verify(path: str) -> Any:
+    from engagekit.ledger.indexing import MMAP
     from engagekit.ledger.integrity import verify_source
     from engagekit.ledger.scanning import lock_timeout
 
@@ -135,6 +136,7 @@ def _verify(path: str) -> Any:
     raw = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
     try:
         raw.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        raw.execute(f"PRAGMA mmap_size = {MMAP}")  # before the read transaction, to count
         if raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             return None  # the store turns WAL on first
         with _read(raw):
