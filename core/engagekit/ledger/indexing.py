@@ -76,7 +76,7 @@ def _index_sums(
     invoices.execute(invoices_sql)
     while rows := invoices.fetchmany(BATCH):
         ids = array("q", [row[0] for row in rows])
-        sums = []
+        sums: list[str] = []
         add = sums.append
         for invoice_id, columns in rows:
             while group is not None and (type(group[0]) is not int or group[0] < invoice_id):
