@@ -53,15 +53,22 @@ def decimal_text(value: Decimal) -> str:
     return "0" if text in ("-0", "-0.0") else text
 
 
+#: Each currency's minor unit and its exponent (a bill's document formats 10**4 amounts).
+_MINOR: dict[str, tuple[Decimal, int]] = {}
+
+
 def money_text(value: Money) -> str:
     """An amount with at least the currency's minor unit: ``"0.00"``, ``"14900.00"``, ``"5"`` JPY.
 
     Padded, never rounded: a unit price may be finer than a cent.
     """
-    q = quantum(value.currency)
+    minor = _MINOR.get(value.currency)
+    if minor is None:
+        q = quantum(value.currency)
+        minor = _MINOR[value.currency] = (q, int(q.as_tuple().exponent))
     amount = value.amount
-    if amount.as_tuple().exponent > q.as_tuple().exponent:  # type: ignore[operator]
-        amount = amount.quantize(q)
+    if amount.as_tuple().exponent > minor[1]:  # type: ignore[operator]
+        amount = amount.quantize(minor[0])
     return decimal_text(amount)
 
 
@@ -79,6 +86,10 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if kind is Decimal:
         return decimal_text(value)
+    if kind is Money:
+        return money_text(value)
+    if kind is date:
+        return value.isoformat()
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
@@ -104,6 +115,11 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+class Document(dict[str, Any]):
+    """A JSON document whose values are plain already (``jsonable``'s): ``dumps`` writes it
+    without walking it again (a bill of 10**4 lines has 10**5 values)."""
+
+
 def dumps(doc: Any) -> str:
     """``doc`` as JSON text, indented by two spaces, UTF-8 characters as they are.
 
@@ -114,11 +130,25 @@ def dumps(doc: Any) -> str:
     """
     import orjson
 
-    plain = jsonable(doc)
-    try:
-        text: str | None = orjson.dumps(plain, option=orjson.OPT_INDENT_2).decode()
-    except (TypeError, OverflowError):  # orjson.JSONEncodeError is a TypeError
-        text = None
+    text: str | None = None
+    plain = doc
+    if type(doc) is Document:
+        # already plain: written as it is. orjson hands what it would write otherwise than
+        # ``jsonable`` (dates, dataclasses, subclasses) to the default, which has none: such a
+        # value raises, and the document is walked as any other
+        passthrough = (
+            orjson.OPT_PASSTHROUGH_DATETIME
+            | orjson.OPT_PASSTHROUGH_DATACLASS
+            | orjson.OPT_PASSTHROUGH_SUBCLASS
+        )
+        with contextlib.suppress(TypeError, OverflowError):
+            text = orjson.dumps(dict(doc), option=orjson.OPT_INDENT_2 | passthrough).decode()
+    if text is None:
+        plain = jsonable(doc)
+        try:
+            text = orjson.dumps(plain, option=orjson.OPT_INDENT_2).decode()
+        except (TypeError, OverflowError):  # orjson.JSONEncodeError is a TypeError
+            text = None
     if text is not None and "null" in text and not _finite(plain):
         text = None
     if text is None:
@@ -193,19 +223,33 @@ def estimate_doc(est: ProjectEstimate) -> dict[str, Any]:
     }
 
 
+def _text(value: Any) -> Any:
+    return value if type(value) is str else jsonable(value)
+
+
+def _plain_dict(value: Any) -> Any:
+    """``jsonable(value)``, the plain values of a dict not passed to it one by one."""
+    if type(value) is not dict:
+        return jsonable(value)
+    return {
+        k if type(k) is str else str(k): v if type(v) in _PLAIN else jsonable(v)
+        for k, v in value.items()
+    }
+
+
 def _invoice(inv: Invoice) -> dict[str, Any]:
     return {
-        "currency": inv.currency,
+        "currency": _text(inv.currency),
         "lines": [
             {
-                "component": line.component,
-                "description": line.description,
+                "component": _text(line.component),
+                "description": _text(line.description),
                 "quantity": jsonable(line.quantity),
-                "unit": line.unit,
+                "unit": _text(line.unit),
                 "unit_price": jsonable(line.unit_price),
                 "amount": jsonable(line.amount),
-                "kind": line.kind,
-                "details": jsonable(line.details),
+                "kind": _text(line.kind),
+                "details": _plain_dict(line.details),
                 "vat": _vat(line.vat) if line.vat is not None else None,
             }
             for line in inv.lines
@@ -214,11 +258,11 @@ def _invoice(inv: Invoice) -> dict[str, Any]:
         "subtotal": jsonable(inv.subtotal),
         "adjustments": [
             {
-                "name": a.name,
-                "stage": a.stage,
+                "name": _text(a.name),
+                "stage": _text(a.stage),
                 "amount": jsonable(a.amount),
                 "basis": jsonable(a.basis),
-                "description": a.description,
+                "description": _text(a.description),
                 "vat": [{**_vat(v.vat), "amount": jsonable(v.amount)} for v in a.vat],
             }
             for a in inv.adjustments
@@ -233,31 +277,31 @@ def _invoice(inv: Invoice) -> dict[str, Any]:
 
 def _vat(vat: Vat) -> dict[str, Any]:
     return {
-        "category": vat.category,
+        "category": _text(vat.category),
         "rate": jsonable(vat.rate),
-        "exemption_reason": vat.exemption_reason,
+        "exemption_reason": _text(vat.exemption_reason),
     }
 
 
 def _component_summary(result: ComponentBill | ComponentStaffing) -> dict[str, Any]:
     return {
-        "name": result.component,
-        "model": result.model,
+        "name": _text(result.component),
+        "model": _text(result.model),
         "details": jsonable(result.details),
-        "warnings": list(result.warnings),
+        "warnings": [_text(w) for w in result.warnings],
     }
 
 
-def bill_doc(bill: ProjectBill) -> dict[str, Any]:
-    return {
-        "project": bill.project,
-        "period": bill.period.label,
-        "period_start": bill.period.start.isoformat(),
-        "period_end": bill.period.last.isoformat(),
-        "invoices": [_invoice(inv) for inv in bill.invoices],
-        "components": [_component_summary(b) for b in bill.components],
-        "warnings": list(bill.warnings),
-    }
+def bill_doc(bill: ProjectBill) -> Document:
+    return Document(
+        project=_text(bill.project),
+        period=_text(bill.period.label),
+        period_start=bill.period.start.isoformat(),
+        period_end=bill.period.last.isoformat(),
+        invoices=[_invoice(inv) for inv in bill.invoices],
+        components=[_component_summary(b) for b in bill.components],
+        warnings=[_text(w) for w in bill.warnings],
+    )
 
 
 def staff_doc(plan: StaffPlan) -> dict[str, Any]:

@@ -130,17 +130,28 @@ def _money_stats(stats: dict[str, float], currency: str) -> dict[str, Decimal]:
     return {k: _dec(stats[k], q) for k in ("p50", "p80", "p90", "mean")}
 
 
-def finish_days(
+#: What ``_schedule_rows`` finds for its trials: each role's largest hours, the working hours
+#: of each day, each role's cumulative capacity per day, the horizon in days.
+_Capacity = tuple["NDArray[np.float64]", list[float], "NDArray[np.float64]", int]
+
+
+def _schedule_rows(
     project: engagekit.Project,
     component: engagekit.Component,
     plan: Plan,
     role_hours: NDArray[np.float64],
-) -> tuple[NDArray[np.int64], list[float], int]:
-    """Per trial, the day (counted from the component's start) on which the last role finishes.
+    finish: NDArray[np.int64],
+) -> _Capacity:
+    """Into ``finish``, per trial (a row of ``role_hours``), the day (counted from the
+    component's start) on which the last role finishes: ``horizon`` where the work does not
+    finish within it.
 
     Each role works off its hours at its team capacity; a trial finishes when every role has.
-    Returns the day indices (``horizon`` where the work does not finish within it), the
-    working hours of each day, and the horizon in days.
+    The horizon doubles from the component's length plus a year until every role's capacity
+    covers its largest hours in these trials (or reaches the limit). The capacity of a day does
+    not depend on the horizon, so trials summarised apart find the days they would together:
+    the horizon of all the trials is the longest of theirs, whose capacity starts with that of
+    each shorter one, and a trial's day lies within its own range's horizon.
     """
     import numpy as np
 
@@ -159,6 +170,25 @@ def finish_days(
         if enough.all() or horizon >= _HORIZON_LIMIT_DAYS:
             break
         horizon = min(horizon * 2, _HORIZON_LIMIT_DAYS)
+    finish[:] = 0
+    for r in range(len(plan.roles)):
+        idx = np.searchsorted(cum[r], hours[r] - 1e-9, side="left")
+        np.maximum(finish, idx, out=finish)
+    return need, day_hours, cum, horizon
+
+
+def _capacity(
+    project: engagekit.Project,
+    component: engagekit.Component,
+    plan: Plan,
+    parts: list[_Capacity],
+) -> tuple[list[float], int]:
+    """The working hours of each day and the horizon of all the trials, from the
+    ``_schedule_rows`` of each range of them; an error where a role with hours has no capacity."""
+    import numpy as np
+
+    need = np.maximum.reduce([part[0] for part in parts])
+    _, day_hours, cum, horizon = max(parts, key=lambda part: part[3])
     for r, role in enumerate(plan.roles):
         if need[r] > 0 and cum[r, -1] <= 0:
             raise engagekit.InputError(
@@ -169,11 +199,7 @@ def finish_days(
                 field=component_field(project, component, "team"),
                 hint=f"give a {role} seat an fte above 0 and dates with working days",
             )
-    finish = np.zeros(len(role_hours), dtype=np.int64)
-    for r in range(len(plan.roles)):
-        idx = np.searchsorted(cum[r], hours[r] - 1e-9, side="left")
-        np.maximum(finish, idx, out=finish)
-    return finish, day_hours, horizon
+    return day_hours, horizon
 
 
 def estimate_component(
@@ -181,7 +207,7 @@ def estimate_component(
 ) -> engagekit.ComponentEstimate:
     import numpy as np
 
-    from engagekit_fixed_price.simulate import simulate
+    from engagekit_fixed_price.simulate import empty, simulate_each
 
     settings: Settings = component.settings
     currency = project.currency
@@ -195,7 +221,19 @@ def estimate_component(
     low = np.array([float(it.low) for it in plan.items])
     mode = np.array([float(it.mode) for it in plan.items])
     high = np.array([float(it.high) for it in plan.items])
-    sims = simulate(
+    # the per-trial summaries, written by whichever process drew the trial
+    shared = options.workers > 1
+    base_cost = empty((options.trials,), shared=shared)
+    finish = empty((options.trials,), np.int64, shared=shared)
+
+    def per_trial(rows: NDArray[np.float64], first: int, last: int) -> _Capacity:
+        # summed along rows of a row-major copy: the order (numpy's pairwise sum) of each row's
+        # sum is that of a row-major array, whatever the layout of ``sims``
+        phase_costs = np.ascontiguousarray(rows[:, 2 + g : 2 + g + n_phases])
+        phase_costs.sum(axis=1, out=base_cost[first:last])
+        return _schedule_rows(project, component, plan, rows[:, 2 + 2 * g :], finish[first:last])
+
+    sims, parts = simulate_each(
         low,
         mode,
         high,
@@ -203,15 +241,14 @@ def estimate_component(
         trials=options.trials,
         seed=options.seed_for(component.name),
         workers=options.workers,
+        then=per_trial,
     )
+    day_hours, horizon = _capacity(project, component, plan, [p for p in parts if p is not None])
     # copies: the samples outlive this estimate, the other columns need not
     effort = sims[:, 0].copy()
     cost = sims[:, 1].copy()
 
     def totals() -> tuple[dict[str, float], ...]:
-        # summed along rows of a row-major copy: the order (numpy's pairwise sum) of each row's
-        # sum is that of a row-major array, whatever the layout of ``sims``
-        base_cost = np.ascontiguousarray(sims[:, 2 + g : 2 + g + n_phases]).sum(axis=1)
         return _stats(effort, target), _stats(cost, target), _stats(base_cost, target)
 
     def phases(part: list[int]) -> dict[int, tuple[dict[str, float], dict[str, float]]]:
@@ -219,11 +256,10 @@ def estimate_component(
             i: (_stats(sims[:, 2 + i], target), _stats(sims[:, 2 + g + i], target)) for i in part
         }
 
-    def schedule() -> tuple[dict[str, Any], int]:
-        finish, day_hours, horizon = finish_days(project, component, plan, sims[:, 2 + 2 * g :])
-        return _finish_dates(component.start, finish, day_hours, horizon, target), horizon
+    def schedule() -> dict[str, Any]:
+        return _finish_dates(component.start, finish, day_hours, horizon, target)
 
-    (effort_stats, cost_stats, base_stats), group_stats, (finish_dates, horizon) = _post_process(
+    (effort_stats, cost_stats, base_stats), group_stats, finish_dates = _post_process(
         totals, phases, schedule, g, options.workers if options.trials >= _SPLIT_TRIALS else 1
     )
     build = price_build_up(
@@ -291,16 +327,16 @@ _Stats = dict[str, float]
 def _post_process(
     totals: Callable[[], tuple[_Stats, ...]],
     phases: Callable[[list[int]], dict[int, tuple[_Stats, _Stats]]],
-    schedule: Callable[[], tuple[dict[str, Any], int]],
+    schedule: Callable[[], dict[str, Any]],
     groups: int,
     workers: int,
-) -> tuple[tuple[_Stats, ...], list[tuple[_Stats, _Stats]], tuple[dict[str, Any], int]]:
+) -> tuple[tuple[_Stats, ...], list[tuple[_Stats, _Stats]], dict[str, Any]]:
     """The summaries of the trials: ``totals()``, ``phases`` of every group, ``schedule()``.
 
     With one worker they run here in that order. With more, they are dealt to ``workers``
-    processes (``in_processes``; the percentiles, their sorting and the finish days are the
-    serial part of a simulation otherwise): the totals to this one, the schedule (the heaviest)
-    to the next, the phases to whichever has the least work so far. Each is the same
+    processes (``in_processes``; the percentiles and their sorting are the serial part of a
+    simulation otherwise): the totals to this one, the schedule to the next, the phases to
+    whichever has the least work so far. Each is the same
     computation on the same trials wherever it runs, so the figures do not depend on the split.
     """
     if workers < 2:
@@ -308,9 +344,8 @@ def _post_process(
     from engagekit_fixed_price.simulate import in_processes
 
     # rough costs (measured), in the percentiles of one column of the trials (a copy and a
-    # sort): the totals 7 (three and a sum along rows), a phase 2, the schedule 27 (a search of
-    # the days for every trial and role)
-    load = [7, 27] + [0] * (workers - 2)
+    # sort): the totals 3, a phase 2, the schedule 1 (three selections of the finish days)
+    load = [3, 1] + [0] * (workers - 2)
     parts: list[list[int]] = [[] for _ in range(workers)]
     for i in range(groups):
         lightest = load.index(min(load))

@@ -17,6 +17,10 @@ seed, number of trials and number of workers, whichever process draws a range an
 machine schedules them (and differ, as another sample of the same distribution, from those of
 another number of workers). Where ``fork`` is missing, the other ranges are drawn by spawned
 processes that send their rows back: the same numbers.
+
+``simulate_each`` also runs a function of each range's rows in the process that drew them,
+right after drawing them: the per-trial part of a summary then runs on every core, in the draw
+phase, instead of on one core after it.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["CHUNK_ELEMENTS", "in_processes", "simulate"]
+__all__ = ["CHUNK_ELEMENTS", "empty", "in_processes", "simulate", "simulate_each"]
 
 #: Beta variates drawn per chunk (2**20 doubles = 8 MiB): the memory bound of a simulation.
 CHUNK_ELEMENTS = 1 << 20
@@ -70,6 +74,39 @@ def simulate(
     :param chunk_elements: variates per chunk; bounds the memory, does not change the result.
     :param workers: processes that draw the trials (see the module's docstring).
     """
+    return simulate_each(
+        low,
+        mode,
+        high,
+        weights,
+        trials=trials,
+        seed=seed,
+        chunk_elements=chunk_elements,
+        workers=workers,
+        then=None,
+    )[0]
+
+
+def simulate_each(
+    low: NDArray[np.float64],
+    mode: NDArray[np.float64],
+    high: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    *,
+    trials: int,
+    seed: int,
+    workers: int,
+    then: Callable[[NDArray[np.float64], int, int], T] | None,
+    chunk_elements: int = CHUNK_ELEMENTS,
+) -> tuple[NDArray[np.float64], list[T | None]]:
+    """``simulate``, and ``then(rows, first, last)`` for each range of trials ``first:last``
+    (``rows`` its part of the result), in the process that drew it, as soon as it is drawn.
+
+    Returns the result and ``then``'s results, one a range (``None`` without ``then``). A
+    ``then`` run in a forked child reaches this process only through its result (pickled) and
+    through memory shared before the fork (``empty(..., shared=True)``). Where a range is
+    drawn by a spawned process, its ``then`` runs here once its rows are back.
+    """
     import numpy as np
 
     from engagekit_fixed_price.pert import beta_parameters
@@ -81,21 +118,26 @@ def simulate(
     k = weights.shape[1]
     workers = max(1, min(workers, trials))
     fork = workers > 1 and _forks()
-    out = _shared_empty((trials, k)) if fork else np.empty((trials, k), order="F")
+    out = empty((trials, k), shared=fork)
+    bounds = [trials * i // workers for i in range(workers + 1)]
+    ranges = list(itertools.pairwise(bounds))
+
+    def after(first: int, last: int) -> T | None:
+        return None if then is None else then(out[first:last], first, last)
+
     base = low @ weights  # constants and the lower bounds of every item
     varying = high > low
     if not varying.any():
         out[:] = base
-        return out
+        return out, [after(first, last) for first, last in ranges]
     lo, mo, hi = low[varying], mode[varying], high[varying]
     alpha, beta = beta_parameters(lo, mo, hi)
     scaled = np.ascontiguousarray((hi - lo)[:, None] * weights[varying])
     params = (base, alpha, beta, scaled)
     if workers > 1:
-        _parallel(out, params, seed, workers, chunk_elements, fork)
-    else:
-        _draw(out, np.random.Generator(np.random.PCG64(seed)), *params, chunk_elements)
-    return out
+        return out, _parallel(out, ranges, params, seed, chunk_elements, fork, after)
+    _draw(out, np.random.Generator(np.random.PCG64(seed)), *params, chunk_elements)
+    return out, [after(0, trials)]
 
 
 def _draw(
@@ -133,44 +175,48 @@ def _forks() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _shared_empty(shape: tuple[int, int]) -> NDArray[np.float64]:
-    """An uninitialised column-major array in anonymous shared memory: forked children write
-    into it."""
+def empty(shape: tuple[int, ...], dtype: Any = None, *, shared: bool) -> NDArray[Any]:
+    """An uninitialised column-major array (float64 by default); with ``shared``, in anonymous
+    shared memory, where forked children write what this process reads."""
     import mmap
 
     import numpy as np
 
-    rows, columns = shape
-    buf = mmap.mmap(-1, max(1, rows * columns * 8))
-    return np.frombuffer(buf, dtype=np.float64, count=rows * columns).reshape(columns, rows).T
+    dtype = np.dtype(np.float64 if dtype is None else dtype)
+    if not shared:
+        return np.empty(shape, dtype=dtype, order="F")
+    count = 1
+    for extent in shape:
+        count *= extent
+    buf = mmap.mmap(-1, max(1, count * dtype.itemsize))
+    return np.frombuffer(buf, dtype=dtype, count=count).reshape(shape[::-1]).T
 
 
 def _parallel(
     out: NDArray[np.float64],
+    ranges: list[tuple[int, int]],
     params: Params,
     seed: int,
-    workers: int,
     chunk_elements: int,
     fork: bool,
-) -> None:
-    """``_draw`` over ``workers`` contiguous ranges of trials, range ``i`` from the ``i``-th
-    child seed: the first here, the others in forked children writing into ``out`` (shared
-    memory), or in spawned processes that send their rows back."""
+    after: Callable[[int, int], T],
+) -> list[T]:
+    """``_draw`` over contiguous ranges of trials, range ``i`` from the ``i``-th child seed,
+    each followed by ``after(first, last)``: the first here, the others in forked children
+    writing into ``out`` (shared memory), or in spawned processes that send their rows back."""
     import numpy as np
 
-    trials = len(out)
-    bounds = [trials * i // workers for i in range(workers + 1)]
-    ranges = list(itertools.pairwise(bounds))
+    workers = len(ranges)
     seeds = np.random.SeedSequence(seed).spawn(workers)
 
-    def draw(i: int) -> None:
+    def draw(i: int) -> T:
         first, last = ranges[i]
         rng = np.random.Generator(np.random.PCG64(seeds[i]))
         _draw(out[first:last], rng, *params, chunk_elements)
+        return after(first, last)
 
     if fork:
-        in_processes([functools.partial(draw, i) for i in range(workers)])
-        return
+        return in_processes([functools.partial(draw, i) for i in range(workers)])
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -180,9 +226,11 @@ def _parallel(
             pool.submit(_draw_rows, ranges[i][1] - ranges[i][0], seeds[i], params, chunk_elements)
             for i in range(1, workers)
         ]
-        draw(0)
+        results = [draw(0)]
         for i, job in enumerate(jobs, start=1):
             out[ranges[i][0] : ranges[i][1]] = job.result()
+            results.append(after(*ranges[i]))
+    return results
 
 
 def _draw_rows(rows: int, seed: Any, params: Params, chunk_elements: int) -> NDArray[np.float64]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import mmap
 import os
@@ -9,6 +10,7 @@ import time
 
 import numpy as np
 import pytest
+import tomli_w
 from typer.testing import CliRunner
 
 import engagekit
@@ -123,3 +125,51 @@ def test_summaries_split_over_workers_give_the_same_figures(
     split = runner.invoke(build_app(engagekit.create_engine()), args)
     assert one.exit_code == 0, one.output
     assert json.loads(split.output) == json.loads(one.output)
+
+
+def test_then_runs_where_each_range_is_drawn_and_writes_shared_memory() -> None:
+    trials, workers = 10_001, 3
+    marks = sim.empty((trials,), np.int64, shared=True)
+
+    def then(rows: np.ndarray, first: int, last: int) -> tuple[int, int, float, int]:
+        marks[first:last] = os.getpid()
+        return first, last, float(rows[:, 0].sum()), os.getpid()
+
+    out, results = sim.simulate_each(
+        LOW, MODE, HIGH, WEIGHTS, trials=trials, seed=99, workers=workers, then=then
+    )
+    np.testing.assert_array_equal(out, run(workers, trials))
+    bounds = [trials * i // workers for i in range(workers + 1)]
+    assert [r[:2] for r in results] == list(itertools.pairwise(bounds))
+    assert [r[2] for r in results] == [float(out[a:b, 0].sum()) for a, b, _, _ in results]
+    assert len({r[3] for r in results}) == workers  # each range's own process
+    for first, last, _, pid in results:
+        assert set(marks[first:last]) == {pid}
+
+
+def test_finish_days_of_ranges_apart_are_those_of_all_the_trials(tmp_path) -> None:
+    from engagekit_fixed_price.estimation import _capacity, _schedule_rows
+    from engagekit_fixed_price.work import build_plan
+    from tests.fixed_price import _project as fp
+
+    doc = fp.project(fp.settings())
+    path = tmp_path / "fp.toml"
+    path.write_text(tomli_w.dumps(doc))
+    project = engagekit.create_engine().load_project(path)
+    (component,) = project.components
+    plan = build_plan(component.settings, component, project.calendar)
+    rng = np.random.default_rng(5)
+    hours = rng.uniform(10, 900, (2_000, len(plan.roles)))
+    hours[1_500:] *= 6  # the last range needs a longer horizon than the first
+    whole = np.empty(len(hours), dtype=np.int64)
+    alone = _capacity(
+        project, component, plan, [_schedule_rows(project, component, plan, hours, whole)]
+    )
+    apart = np.empty(len(hours), dtype=np.int64)
+    parts = [
+        _schedule_rows(project, component, plan, hours[a:b], apart[a:b])
+        for a, b in ((0, 1_000), (1_000, 2_000))
+    ]
+    assert parts[0][3] < parts[1][3]
+    np.testing.assert_array_equal(apart, whole)
+    assert _capacity(project, component, plan, parts) == alone

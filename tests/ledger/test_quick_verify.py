@@ -4,15 +4,17 @@ record), and runs the statements the store's SQLAlchemy tables compile to."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from engagekit.ledger import quick, scanning
+from engagekit.ledger import indexing, quick, scanning
 from engagekit.ledger.integrity import ok_message, verify
 from engagekit.ledger.sql import _scan_sql, connect, counters_t, series_t
 from engagekit.ledger.store import Ledger
@@ -127,9 +129,13 @@ def test_it_leaves_an_older_schema_to_the_command(ws: Path) -> None:
         "UPDATE engagekit_counters SET last = 4",
     ],
 )
-def test_it_never_passes_an_edited_ledger(ws: Path, statement: str, cli) -> None:
-    """A BLOB in an index column (which SQLite's JSON functions refuse) included: the
-    command then says what is wrong."""
+@pytest.mark.parametrize("process", [False, True], ids=["thread", "process"])
+def test_it_never_passes_an_edited_ledger(
+    ws: Path, statement: str, process: bool, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A BLOB in an index column (which SQLite's JSON functions refuse) included, the index
+    texts hashed in a thread or a child process: the command then says what is wrong."""
+    monkeypatch.setattr(scanning, "PROCESS_FROM", 0 if process else 1 << 62)
     _edit(ws, statement)
     assert quick.run(["--workspace", str(ws)]) is None
     result = cli("ledger", "verify", "--workspace", str(ws))
@@ -164,32 +170,42 @@ def test_the_launcher_hands_a_tampered_ledger_to_the_command(ws: Path) -> None:
     assert "INV-2026-00002" in done.stderr and "column currency says 'USD'" in done.stderr
 
 
-def _scan(path: Path, monkeypatch: pytest.MonkeyPatch, *, two: bool) -> list[tuple[object, ...]]:
-    """Every scanned row with its index text joined (``index_columns`` + ``lines``)."""
-    opened: list[object] = []
-    second = scanning._second_connection
+def _scan(
+    path: Path, monkeypatch: pytest.MonkeyPatch, *, two: bool, process: bool = False
+) -> list[tuple[object, ...]]:
+    """Every scanned row up to ``prev_hash`` with its index text's SHA-256 (hex bytes; from
+    the indexer with ``two``, in a child process with ``process``)."""
+    opened: list[scanning._Indexer | None] = []
+    indexer = scanning._indexer
     if two:  # and it must be used
+        monkeypatch.setattr(scanning, "PROCESS_FROM", 0 if process else 1 << 62)
         monkeypatch.setattr(
-            scanning, "_second_connection", lambda raw: opened.append(second(raw)) or opened[0]
+            scanning, "_indexer", lambda raw: opened.append(indexer(raw)) or opened[0]
         )
     else:
-        monkeypatch.setattr(scanning, "_second_connection", lambda raw: None)
+        monkeypatch.setattr(scanning, "_indexer", lambda raw: None)
     raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     raw.execute("BEGIN")
     try:
-        rows = [
-            (*row[:7], row[7] + row[8] if row[1] is not None else None)
-            for batch in scanning.sqlite_scan(raw)
-            for row in batch
-        ]
+        rows = []
+        for batch in scanning.sqlite_scan(raw):
+            if isinstance(batch, scanning.Digested):
+                rows += [(*row[:7], s) for row, s in zip(batch, batch.index_sums, strict=True)]
+            else:
+                rows += [(*row[:7], hashlib.sha256(row[7] + row[8]).hexdigest().encode())
+                         if row[1] is not None else (*row[:7], None) for row in batch]  # fmt: skip
     finally:
         raw.execute("ROLLBACK")
         raw.close()
     monkeypatch.undo()
-    assert opened[0] is not None if two else not opened
+    if two:
+        assert opened[0] is not None and opened[0].in_process == process
+    else:
+        assert not opened
     return rows
 
 
+@pytest.mark.parametrize("process", [False, True], ids=["thread", "process"])
 @pytest.mark.parametrize(
     "statement",
     [
@@ -197,16 +213,19 @@ def _scan(path: Path, monkeypatch: pytest.MonkeyPatch, *, two: bool) -> list[tup
         "UPDATE engagekit_invoice_lines SET amount = '1.00' WHERE position = 1",
         "DELETE FROM engagekit_invoice_lines WHERE invoice_id = 2",
         "DELETE FROM engagekit_invoices WHERE sequence = 2",  # its lines stay: an orphan
+        "DELETE FROM engagekit_invoices WHERE sequence = 7",  # the last: an orphan after it
         "UPDATE engagekit_invoices SET prev_hash = NULL WHERE sequence = 3",
+        "UPDATE engagekit_invoices SET total = 12 WHERE sequence = 4",
     ],
 )
-def test_the_second_connection_scans_what_one_connection_does(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, statement: str | None
+def test_the_indexer_scans_what_one_connection_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, statement: str | None, process: bool
 ) -> None:
-    """Enough invoices for several chunks (``CHUNK`` made small): the same rows in the same
-    order, the same index texts, and the same orphans (line rows of no invoice), which come
-    after every record."""
-    monkeypatch.setattr(scanning, "CHUNK", 2)
+    """Enough invoices for several frames (``indexing.BATCH`` and the scan's made small, in
+    a thread; a child process takes the default): the same rows in the same order, the same
+    index texts' digests, and the same orphans (line rows of no invoice), which come after
+    every record."""
+    monkeypatch.setattr(indexing, "BATCH", 2)
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     book = Ledger.open(url, SERIES)
     for i in range(7):
@@ -215,13 +234,62 @@ def test_the_second_connection_scans_what_one_connection_does(
     if statement:
         _edit(tmp_path, statement)
     path = tmp_path / "ledger.db"
-    two = _scan(path, monkeypatch, two=True)
-    monkeypatch.setattr(scanning, "CHUNK", 2)
+    monkeypatch.setattr(scanning, "BATCH", 3)
+    two = _scan(path, monkeypatch, two=True, process=process)
     one = _scan(path, monkeypatch, two=False)
     records = [row for row in one if row[1] is not None]
     assert [row for row in two if row[1] is not None] == records
     orphans = [row[0] for row in one if row[1] is None]  # here among the records, by id
     assert [row[0] for row in two[len(records) :]] == orphans
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE engagekit_invoices SET project = X'6162' WHERE sequence = 2",
+        "UPDATE engagekit_invoice_lines SET amount = X'31' WHERE position = 1",
+    ],
+)
+def test_a_blob_in_the_child_process_makes_the_scan_untyped(
+    ws: Path, monkeypatch: pytest.MonkeyPatch, statement: str
+) -> None:
+    """As on one connection: verify then reads every row again, typed, and names it."""
+    _edit(ws, statement)
+    monkeypatch.setattr(scanning, "PROCESS_FROM", 0)
+    raw = sqlite3.connect(ws / "ledger.db", isolation_level=None, check_same_thread=False)
+    raw.execute("BEGIN")
+    try:
+        with pytest.raises(scanning.UntypedValue):
+            [row for batch in scanning.sqlite_scan(raw) for row in batch]
+    finally:
+        raw.execute("ROLLBACK")
+        raw.close()
+
+
+def test_a_child_process_that_dies_is_an_error_not_a_hang(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's output cut short after its snapshot (as if it were killed mid-scan)."""
+    cut = tmp_path / "python-cut"
+    cut.write_text(f'#!/bin/sh\n"{sys.executable}" "$@" | head -c 60\n')
+    cut.chmod(0o755)
+    monkeypatch.setattr(scanning, "PROCESS_FROM", 0)
+    monkeypatch.setattr(scanning.sys, "executable", str(cut))
+    raw = sqlite3.connect(ws / "ledger.db", isolation_level=None, check_same_thread=False)
+    raw.execute("BEGIN")
+
+    def scan() -> list[object]:
+        return [row for batch in scanning.sqlite_scan(raw) for row in batch]
+
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            done = pool.submit(scan)
+            with pytest.raises(sqlite3.OperationalError, match="stopped"):
+                done.result(timeout=60)
+    finally:
+        raw.execute("ROLLBACK")
+        raw.close()
+    assert quick.run(["--workspace", str(ws)]) is None  # left to the command
 
 
 def test_a_record_issued_between_the_two_connections_keeps_the_scan_on_one(
@@ -236,7 +304,7 @@ def test_a_record_issued_between_the_two_connections_keeps_the_scan_on_one(
     issue_one(book, "late.toml")
     book.close()
     try:
-        assert scanning._second_connection(raw) is None
+        assert scanning._indexer(raw) is None
         rows = [row for batch in scanning.sqlite_scan(raw) for row in batch]
         assert len(rows) == 3  # raw's snapshot: not the fourth
     finally:
@@ -244,8 +312,8 @@ def test_a_record_issued_between_the_two_connections_keeps_the_scan_on_one(
         raw.close()
     raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     raw.execute("BEGIN")
-    other = scanning._second_connection(raw)
+    other = scanning._indexer(raw)
     assert other is not None
-    other.close()
+    other.stop()
     raw.execute("ROLLBACK")
     raw.close()

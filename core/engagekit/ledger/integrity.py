@@ -32,6 +32,7 @@ from engagekit.ledger.scanning import (
     INDEX_COLUMNS,
     INDEX_KEY,
     LINE_COLUMNS,
+    Digested,
     UntypedValue,
 )
 
@@ -211,6 +212,14 @@ def _sums(batch: list[tuple[Any, ...]]) -> _Sums:
     holds where its digest goes) where a value is not of the type the check needs."""
     sha256 = hashlib.sha256
     out: _Sums = []
+    if isinstance(batch, Digested):  # its index texts were hashed by the scan's indexer
+        doc_sums: list[str | None] = []
+        for row in batch:
+            try:
+                doc_sums.append(sha256(row[1]).hexdigest())
+            except TypeError:  # an orphan's None
+                doc_sums.append(None)
+        return list(zip(doc_sums, batch.index_sums, strict=True))
     for row in batch:
         try:
             doc_sum: str | None = sha256(row[1]).hexdigest()
