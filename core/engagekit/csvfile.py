@@ -166,6 +166,13 @@ class CsvFile:
         for number, values in zip(rows, records, strict=True):
             yield number, dict(zip(self.header, values, strict=True))
 
+    def checked_rows(self) -> tuple[list[int], list[list[str]]]:
+        """The data rows of a CSV file (not Parquet), as ``records`` reads and checks them: their
+        spreadsheet rows, and their values in the header's order (no dict per row)."""
+        if self.parquet:
+            raise ValueError(f"{self.path} is Parquet: read its records")
+        return self._checked_records()
+
     # -- columnar (bulk files) ------------------------------------------------------------------
 
     def frame(self, columns: Sequence[str] | None = None) -> pl.DataFrame:
@@ -248,10 +255,12 @@ class CsvFile:
         seen_header = False
         check_bytes = _BAD_BYTE.search(text) is not None
         for number, record in enumerate(reader, start=1):
+            # "".join(record).strip(): whether any field has more than spaces, without a
+            # generator per row
             if not seen_header:
-                seen_header = bool(record) and any(v.strip() for v in record)
+                seen_header = bool("".join(record).strip())
                 continue
-            if not any(v.strip() for v in record):
+            if not "".join(record).strip():
                 continue  # a blank line, or a row of empty fields
             if check_bytes and any(_BAD_BYTE.search(v) for v in record):
                 problems.append(self._undecodable(number, record))

@@ -92,11 +92,10 @@ def _check(path: Path, zone: ZoneInfo, pmap: PriorityMap, csv_format: CsvFormat 
         opened = _instant(values["opened"], zone)
         if opened is None:
             raise _No
-        for column in ("first_response", "resolved"):
-            t = _instant(values.get(column, ""), zone)
-            if t is not None and t < opened:
-                raise _No
+        first = _instant(values.get("first_response", ""), zone)
         resolved = _instant(values.get("resolved", ""), zone)
+        if (first is not None and first < opened) or (resolved is not None and resolved < opened):
+            raise _No
         _pauses(values.get("pauses", ""), zone, opened, resolved)
 
 

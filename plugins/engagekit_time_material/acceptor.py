@@ -126,46 +126,86 @@ def _check(
     people = settings.people
     non_billable = set(settings.non_billable)
     check_duplicates = settings.duplicates == "error"
+    approved_only = settings.approved_only
     seen: set[tuple[object, ...]] = set()
     totals: dict[tuple[str, date], int] = {}
-    days: dict[str, date] = {}
     billed: set[tuple[str, str | None, date]] = set()
     persons: set[str] = set()
-    rows = 0
-    for _row, values in csv_file.records():
-        rows += 1
-        for column in exact:
-            cell = values[column]
-            if cell != cell.strip():
-                raise _No
-        person = values["person"]
+    # A timesheet repeats a few values in each column: each is checked once. ``days`` holds
+    # the dates inside the timeframe, ``durations`` the minutes of each duration cell, ``flags``
+    # each yes/no cell, ``clean`` the cells of ``exact`` without padding.
+    days: dict[str, date] = {}
+    durations: dict[str, tuple[int, int]] = {}
+    flags: dict[str, bool] = {}
+    clean: set[str] = set()
+    index = {c: i for i, c in enumerate(header)}  # no column twice (checked above)
+    exact_at = [index[c] for c in exact]
+    at_person, at_date, at_duration = index["person"], index["date"], index[duration]
+    at_billable, at_approved = index.get("billable"), index.get("approved")
+    at_currency, at_tags = index.get("currency"), index.get("tags")
+    at_category = index[category] if category else None
+    at_notes, at_role = index.get("notes"), index.get("role")
+    _rows, records = csv_file.checked_rows()
+    for values in records:
+        for i in exact_at:
+            cell = values[i]
+            if cell not in clean:
+                if cell != cell.strip():
+                    raise _No
+                clean.add(cell)
+        person = values[at_person]
         if not person:
             raise _No
-        day = _day(values["date"], days)
-        if not start <= day <= end:
-            raise _No
-        low, high = _minutes(values[duration], duration)
-        billable = _flag(values.get("billable", ""))
-        approved = _flag(values.get("approved", ""))
-        cur = values.get("currency", "")
-        if cur and not (cur.isascii() and cur.upper() == currency):
-            raise _No
-        task = (values[category] or None) if category else None
-        tags = values.get("tags", "")
+        text = values[at_date]
+        day = days.get(text)
+        if day is None:
+            day = _day(text, days)
+            if not start <= day <= end:
+                raise _No
+        text = values[at_duration]
+        found = durations.get(text)
+        if found is None:
+            found = durations[text] = _minutes(text, duration)
+        low, high = found
+        billable = approved = True
+        if at_billable is not None:
+            text = values[at_billable]
+            billable = flags.get(text)  # type: ignore[assignment]
+            if billable is None:
+                billable = flags[text] = _flag(text)
+        if at_approved is not None:
+            text = values[at_approved]
+            approved = flags.get(text)  # type: ignore[assignment]
+            if approved is None:
+                approved = flags[text] = _flag(text)
+        if at_currency is not None:
+            cur = values[at_currency]
+            if cur and not (cur.isascii() and cur.upper() == currency):
+                raise _No
+        task = (values[at_category] or None) if at_category is not None else None
+        tags = values[at_tags] if at_tags is not None else ""
         persons.add(person)
         key = (person, day)
-        totals[key] = totals.get(key, 0) + high
-        if totals[key] > 24 * 60:
+        total = totals.get(key, 0) + high
+        if total > 24 * 60:
             raise _No
+        totals[key] = total
         if check_duplicates:
-            notes = values.get("notes", "").strip() or None
+            notes = (values[at_notes].strip() or None) if at_notes is not None else None
             dup = (person, day, low, billable, task, notes)
             if dup in seen:
                 raise _No
             seen.add(dup)
-        if rates and _billed(settings, billable, approved, task, tags, non_billable):
-            role = people.get(person, values.get("role") or None)
+        if (
+            rates
+            and billable
+            and (approved or not approved_only)
+            and (task is None or task not in non_billable)
+            and not (tags and any(t.strip() in non_billable for t in tags.split(",")))
+        ):  # billed (``ledger.billable_mask``), so it needs a rate
+            role = people.get(person, (values[at_role] or None) if at_role is not None else None)
             billed.add((person, role, day))
+    rows = len(records)
     if not rows:
         raise _No  # an empty timesheet: left to the reader
     if project.roster is not None and project.roster.unknown(persons):
@@ -219,32 +259,18 @@ def _flag(text: str) -> bool:
     raise _No
 
 
-def _billed(
-    settings: Settings,
-    billable: bool,
-    approved: bool,
-    task: str | None,
-    tags: str,
-    non_billable: set[str],
-) -> bool:
-    """Whether an entry is billed (``ledger.billable_mask``), so needs a rate."""
-    if not billable or (settings.approved_only and not approved):
-        return False
-    if task is not None and task in non_billable:
-        return False
-    return not (tags and any(t.strip() in non_billable for t in tags.split(",")))
-
-
 def _rated(book: RateBook, billed: set[tuple[str, str | None, date]]) -> None:
     """``_No`` unless every (person, role, date) has a rate, as the ledger looks them up: by
     the intervals of constant rate over the entries' dates."""
-    first = min(d for _, _, d in billed)
-    last = max(d for _, _, d in billed)
+    dates = [d for _, _, d in billed]
     pairs = {(p, r) for p, r, _ in billed}
     spans: dict[tuple[str, str | None], list[tuple[date, date]]] = {}
-    for person, role, lo, hi, bill, _cost, _since in book.intervals(pairs, first, last):
+    for person, role, lo, hi, bill, _cost, _since in book.intervals(pairs, min(dates), max(dates)):
         if bill is not None:
             spans.setdefault((person, role), []).append((lo, hi))
     for person, role, day in billed:
-        if not any(lo <= day <= hi for lo, hi in spans.get((person, role), ())):
+        for lo, hi in spans.get((person, role), ()):
+            if lo <= day <= hi:
+                break
+        else:
             raise _No
