@@ -20,7 +20,14 @@ import engagekit
 from engagekit_time_material.capcheck import check_cap
 from engagekit_time_material.checks import flag_warnings
 from engagekit_time_material.expenses import Expense, read_expenses
-from engagekit_time_material.ledger import KINDS, Ledger, build_ledger, load_entries, settings_of
+from engagekit_time_material.ledger import (
+    KINDS,
+    Ledger,
+    RateRef,
+    build_ledger,
+    load_entries,
+    settings_of,
+)
 from engagekit_time_material.settings import Settings
 from engagekit_time_material.stream import read_for_bill, unbilled_hours
 
@@ -170,6 +177,8 @@ def priced_cycles(
     for rec in grouped.iter_rows(named=True):
         per_cycle[rec["cycle"]].append(rec)
     out = []
+    # per (rate, kind): its rate, multiplier, kind, unit price and description suffix
+    priced: dict[tuple[int, int], tuple[RateRef, Decimal, str, engagekit.Money, str]] = {}
     for i, period in enumerate(cycles):
         if i < first_detailed:
             m, g, spent, has = totals.get(i, (0, Decimal(0), Decimal(0), True))
@@ -186,9 +195,19 @@ def priced_cycles(
         cost = Decimal(0)
         has_cost = True
         for rec in recs:
-            ref = ledger.rates[rec["rate"]]
-            kind = KINDS[rec["kind"]]
-            mult = ledger.multipliers[rec["kind"]]
+            rk = (rec["rate"], rec["kind"])
+            if rk not in priced:
+                ref = ledger.rates[rk[0]]
+                mult = ledger.multipliers[rk[1]]
+                kind = KINDS[rk[1]]
+                priced[rk] = (
+                    ref,
+                    mult,
+                    kind,
+                    engagekit.Money(_price(ref.bill * mult, q), currency),
+                    "" if kind == "regular" else f", {kind} ×{_num(mult)}",
+                )
+            ref, mult, kind, unit_price, suffix = priced[rk]
             m = int(rec["minutes"])
             amount = (Decimal(m) * ref.bill * mult / 60).quantize(q, ROUND_HALF_UP)
             line_cost = None
@@ -203,8 +222,7 @@ def priced_cycles(
                 if by_person and role
                 else (rec["person"] if by_person else (role or "unassigned role"))
             )
-            if kind != "regular":
-                text += f", {kind} ×{_num(mult)}"
+            text += suffix
             if counts[(rec.get("person"), role, rec["kind"])] > 1 and ref.valid_from:
                 text += f", rate from {ref.valid_from}"
             lines.append(
@@ -213,7 +231,7 @@ def priced_cycles(
                     description=text,
                     quantity=(Decimal(m) / 60).quantize(Decimal("0.01"), ROUND_HALF_UP),
                     unit="h",
-                    unit_price=engagekit.Money(_price(ref.bill * mult, q), currency),
+                    unit_price=unit_price,
                     amount=engagekit.Money(amount, currency),
                     kind="time",
                     details={

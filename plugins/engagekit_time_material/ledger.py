@@ -161,6 +161,21 @@ def with_roles(settings: Settings) -> pl.Expr:
     )
 
 
+def pair_key(schema: pl.Schema) -> pl.Expr | None:
+    """One integer per (person, role) of a frame whose person and role are categorical (their
+    codes, 32 bits each; a null as the code 2**32 - 1, which no name gets before 4 billion
+    names): a unique or n_unique on it takes a fifth of the time of one on the two columns
+    (10M entries, 2.5M rows). None for other types."""
+    import polars as pl
+
+    if schema.get("person") != pl.Categorical or schema.get("role") != pl.Categorical:
+        return None
+    code = [
+        pl.col(c).to_physical().cast(pl.UInt64).fill_null((1 << 32) - 1) for c in ("person", "role")
+    ]
+    return code[0] * (1 << 32) + code[1]
+
+
 def _days(entries: TimeEntries, settings: Settings) -> pl.DataFrame:
     """Every entry aggregated per (date, person, role), checked for the 24 hours a day."""
     import polars as pl
@@ -261,7 +276,12 @@ def build_ledger(
     # the rows of every interval of its pair (a join on the pair alone, filtered by date)
     first: date = days["date"].min()  # type: ignore[assignment]
     last: date = days["date"].max()  # type: ignore[assignment]
-    pairs = days.select("person", "role").unique().sort("person", "role", nulls_last=True)
+    key = pair_key(days.schema)
+    pairs = (
+        days.select("person", "role").unique()
+        if key is None
+        else days.filter(key.is_first_distinct()).select("person", "role")
+    ).sort("person", "role", nulls_last=True)
     intervals = book.intervals(pairs.iter_rows(), first, last)
     refs: dict[tuple[Decimal, Decimal | None, date | None], int] = {}
     bps = sorted({lo for _, _, lo, *_ in intervals})

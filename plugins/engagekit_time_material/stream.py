@@ -33,7 +33,7 @@ import attrs
 import engagekit
 from engagekit_time_material import checks
 from engagekit_time_material.importers import TimeEntries, generic_scan, typed_columns
-from engagekit_time_material.ledger import billable_mask, round_minutes, with_roles
+from engagekit_time_material.ledger import billable_mask, pair_key, round_minutes, with_roles
 from engagekit_time_material.settings import Settings
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ def read_for_bill(
     timed = "start" in header and "end" in header
     checked = settings.duplicates != "allow" or settings.overlaps != "allow"
     untimed_dups = not timed and settings.duplicates != "allow"
+    keyed = timed and checked
 
     start, end, minutes = pl.col("start"), pl.col("end"), pl.col("minutes")
     pid = pl.col("person").to_physical().cast(pl.Int64)
@@ -103,8 +104,6 @@ def read_for_bill(
         (pl.col("currency").is_not_null() & (pl.col("currency") != project.currency))
         .sum()
         .alias("currency"),
-        start.null_count().alias("null_start"),
-        end.null_count().alias("null_end"),
         pid.max().alias("p1"),
         tagged.alias("tagged"),
         in_clip.sum().alias("in_clip"),
@@ -149,6 +148,13 @@ def read_for_bill(
     days = day_table(ot is not None and ot.per == "week")
     # the period's unbilled minutes with the figures: no filtered branch of the scan of its own
     unbilled = _unbilled_exprs(settings, mask, in_clip)
+    if timed and not keyed:
+        # keyed, a missing time is a missing key: the times are parsed once, by the keys
+        figure_exprs = (
+            *figure_exprs,
+            start.null_count().alias("null_start"),
+            end.null_count().alias("null_end"),
+        )
     figures = plan.select(*figure_exprs, **{f"unbilled_{k}": e for k, e in unbilled.items()})
     queries = {"figures": figures, "days": days}
     if untimed_dups:
@@ -161,7 +167,6 @@ def read_for_bill(
         )
     if project.roster is not None:
         queries["people"] = plan.select(pl.col("person").cast(pl.String).unique())
-    keyed = timed and checked
     if keyed and (component.end - component.start).days + 2 >= checks._SPAN // 1440:
         return None  # a timeframe longer than the overlap key holds (a century)
     size = path.stat().st_size
@@ -190,15 +195,18 @@ def read_for_bill(
                 return None
             if keyed and f["p1"] >= checks._PERSONS:
                 return None
-            if keyed and _overlapping(pl.read_ipc(files[0]) if folder else out.pop("keys")):
-                return None
+            if keyed:
+                keys = pl.read_ipc(files[0]) if folder else out.pop("keys")
+                if keys["k"].null_count() or _overlapping(keys):
+                    return None  # a missing time (the reader reports it), or an overlap
+                del keys
         except (pl.exceptions.PolarsError, ValueError, OSError):
             return None
     if untimed_dups and out["dups"].item():
         return None
     if project.roster is not None and project.roster.unknown(out["people"]["person"].to_list()):
         return None
-    if timed and (f["null_start"] or f["null_end"]):
+    if timed and not keyed and (f["null_start"] or f["null_end"]):
         return None  # some entries without times: the reader's checks sort them out
     days_df = out["days"]
     one_role = _one_role(days_df)
@@ -224,8 +232,13 @@ def read_for_bill(
 
 def _one_role(days: pl.DataFrame) -> bool:
     """Whether every person of ``days`` (per date, person, role) has one role."""
-    pairs = days.select("person", "role").unique()
-    return bool(pairs["person"].n_unique() == pairs.height)
+    import polars as pl
+
+    key = pair_key(days.schema)
+    if key is None:
+        pairs = days.select("person", "role").unique()
+        return bool(pairs["person"].n_unique() == pairs.height)
+    return bool(days.select(key.n_unique() == pl.col("person").n_unique()).item())
 
 
 def _over_a_day(days: pl.DataFrame, one_role: bool) -> bool:
@@ -296,21 +309,36 @@ _IN_MEMORY = 8 << 20
 
 
 def _overlapping(keys: pl.DataFrame) -> bool:
-    """Whether any entry of the keys ``k`` may duplicate or overlap another of its person: in
-    key order, one starts before an earlier one ends."""
-    k = keys["k"].sort()
+    """Whether any entry of the keys ``k`` (no nulls) may duplicate or overlap another of its
+    person: in key order, one starts before an earlier one ends.
+
+    A block of the sorted keys at a time, in one select: its first key, its latest end, and
+    whether one of its entries starts before an earlier one of the block ends; the latest end
+    of the blocks before is carried over (and the keys being sorted, only the block's first
+    can start before it).
+    """
+    import polars as pl
+
+    k = keys.select(pl.col("k").sort())
     bits = checks._LENGTH
-    carry = None
-    for lo in range(0, k.len(), _BLOCK):
-        block = k.slice(lo, _BLOCK)
-        # an entry's end on the key's scale (its length bits zero)
-        ends = (block - block % bits + (block % bits) * bits).cum_max()
-        if carry is not None:
-            ends = ends.clip(lower_bound=carry)
-        before = ends.shift(1, fill_value=carry if carry is not None else -1)
-        if (block < before).any():
+    assert bits & (bits - 1) == 0
+    # an entry's end on the key's scale (its length bits zero): k - k % bits + k % bits * bits,
+    # as k + (k % bits) * (bits - 1); bits is a power of two and keys are not negative
+    end = pl.col("k") + (pl.col("k") & (bits - 1)) * (bits - 1)
+    carry = -1
+    for lo in range(0, k.height, _BLOCK):
+        first, last, earlier = (
+            k.slice(lo, _BLOCK)
+            .select(
+                pl.col("k").first().alias("first"),
+                end.max().alias("last"),
+                (pl.col("k") < end.cum_max().shift(1)).any().alias("earlier"),
+            )
+            .row(0)
+        )
+        if first < carry or earlier:
             return True
-        carry = ends[-1]
+        carry = max(carry, last)
     return False
 
 

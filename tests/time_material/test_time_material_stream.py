@@ -55,8 +55,9 @@ def test_streamed_bill_is_the_whole_file_bill(
         lambda t: t.replace(",390,", ",0,", 1),
         lambda t: t.replace("2026-03-02", "2025-03-02", 1),
         lambda t: t + "2026-03-02,Ana Lima,developer,1200,true,true,Development,,x,16:00,15:59\n",
+        lambda t: t + "2026-03-02,Ana Lima,developer,60,true,true,Development,,x,,22:30\n",
     ],
-    ids=["overlap", "duplicate", "zero minutes", "outside", "over a day"],
+    ids=["overlap", "duplicate", "zero minutes", "outside", "over a day", "no start time"],
 )
 def test_a_failing_check_is_left_to_the_whole_file_reader(
     load: Any, change: Any, keys: None
@@ -89,3 +90,45 @@ def test_overtime_of_people_with_two_roles_is_ordered_as_the_whole_file_bill(
     assert streamed.lines == whole.lines
     assert streamed.details == whole.details
     assert any(line.details and line.details.get("kind") == "overtime" for line in whole.lines)
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 1 << 20])
+def test_overlapping_keys_are_those_of_overlapping_entries(
+    monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """The block-wise scan of the sorted keys finds exactly the people with two entries that
+    overlap or repeat, whatever the blocks' size."""
+    import random
+
+    import polars as pl
+
+    from engagekit_time_material import checks
+
+    monkeypatch.setattr(stream, "_BLOCK", block)
+    rng = random.Random(16)
+    found = 0
+    for _ in range(400):
+        span = rng.choice([60, 600, 20_000])
+        entries = [
+            (rng.randrange(3), rng.randrange(span), rng.randrange(1, 90))
+            for _ in range(rng.randrange(12))
+        ]
+        expected = any(
+            i != j and p == q and s <= t < s + n
+            for i, (p, s, n) in enumerate(entries)
+            for j, (q, t, _) in enumerate(entries)
+        )
+        keys = pl.DataFrame(
+            {
+                "k": pl.Series(
+                    [
+                        p * checks._LENGTH * checks._SPAN + s * checks._LENGTH + n
+                        for p, s, n in entries
+                    ],
+                    dtype=pl.Int64,
+                )
+            }
+        )
+        assert stream._overlapping(keys) == expected, entries
+        found += expected
+    assert 0 < found < 400
