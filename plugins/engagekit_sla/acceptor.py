@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import engagekit
 from engagekit.csvfile import CsvFormat, open_csv
-from engagekit_sla.incidents import GENERIC_REQUIRED
 from engagekit_sla.priorities import PriorityMap
 
 __all__ = ["SMALL_BYTES", "accepts"]
@@ -35,6 +34,9 @@ __all__ = ["SMALL_BYTES", "accepts"]
 #: read row by row in Python.
 SMALL_BYTES = 256 << 10
 
+#: ``incidents.GENERIC_REQUIRED``, not imported from the columnar reader's module (a test
+#: compares the two)
+GENERIC_REQUIRED = ("id", "priority", "opened")
 _STAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
 
 
@@ -171,10 +173,32 @@ def _offset(zone: ZoneInfo, day: int) -> int | None:
     one offset from its first second to its last, each once (the clocks change that day)."""
     try:
         start = datetime.fromordinal(day + _EPOCH)
+        if not _SAFE_FIRST <= start.year <= _SAFE_LAST:
+            return _offset_converted(zone, start)
+        # a wall time's offset, as converting it to UTC and back would find it: the same
+        # four readings (both folds of the day's first and last second), without converting
         offsets = {
-            (t - t.replace(tzinfo=zone, fold=fold).astimezone(UTC).replace(tzinfo=None))
-            // timedelta(seconds=1)
-            for t in (start, start + timedelta(seconds=86399))
+            zone.utcoffset(t) // _SECOND
+            for first in (start, start + _LAST_SECOND)
+            for t in (first, first.replace(fold=1))
+        }
+    except (ValueError, OverflowError):
+        return None
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+#: Years in which a wall time converts to UTC without overflowing ``datetime``: outside them,
+#: the offset is found by converting, as the reader does (and fails, where it fails).
+_SAFE_FIRST, _SAFE_LAST = 2, 9998
+_SECOND = timedelta(seconds=1)
+_LAST_SECOND = timedelta(seconds=86399)
+
+
+def _offset_converted(zone: ZoneInfo, start: datetime) -> int | None:
+    try:
+        offsets = {
+            (t - t.replace(tzinfo=zone, fold=fold).astimezone(UTC).replace(tzinfo=None)) // _SECOND
+            for t in (start, start + _LAST_SECOND)
             for fold in (0, 1)
         }
     except (ValueError, OverflowError):

@@ -170,14 +170,12 @@ def _check(
         billable = approved = True
         if at_billable is not None:
             text = values[at_billable]
-            billable = flags.get(text)  # type: ignore[assignment]
-            if billable is None:
-                billable = flags[text] = _flag(text)
+            flag = flags.get(text)
+            billable = flags.setdefault(text, _flag(text)) if flag is None else flag
         if at_approved is not None:
             text = values[at_approved]
-            approved = flags.get(text)  # type: ignore[assignment]
-            if approved is None:
-                approved = flags[text] = _flag(text)
+            flag = flags.get(text)
+            approved = flags.setdefault(text, _flag(text)) if flag is None else flag
         if at_currency is not None:
             cur = values[at_currency]
             if cur and not (cur.isascii() and cur.upper() == currency):
