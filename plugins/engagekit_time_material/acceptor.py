@@ -32,7 +32,7 @@ from pathlib import Path
 
 import engagekit
 from engagekit.csvfile import open_csv
-from engagekit_time_material.importers import GENERIC_COLUMNS, detect_format
+from engagekit_time_material.formats import GENERIC_COLUMNS, detect_format
 from engagekit_time_material.rates import RateBook, rate_book
 from engagekit_time_material.settings import Settings
 
