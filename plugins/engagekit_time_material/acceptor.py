@@ -86,11 +86,14 @@ def _plain(text: str, delimiter: str) -> None:
     of only spaces and delimiters (``csv`` skips such a row, polars reads it)."""
     d = re.escape(delimiter)
     blank = re.compile(rf'[\s{d}"]*')
+    if '"' not in text:  # no field quoted: only the blank lines to look for
+        if any(blank.fullmatch(x) for x in text.splitlines()):
+            raise _No
+        return
     field = rf'(?:[^"{d}\r\n]*|"(?:[^"\r\n]|"")*")'
     line = re.compile(rf"{field}(?:{d}{field})*")
-    quoted = '"' in text
     for x in text.splitlines():
-        if blank.fullmatch(x) or (quoted and not line.fullmatch(x)):
+        if blank.fullmatch(x) or not line.fullmatch(x):
             raise _No
 
 

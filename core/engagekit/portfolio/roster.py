@@ -271,13 +271,19 @@ class _PersonRow:
 _NUMBERS = ("cost_rate", "fte")
 
 
-_PLAIN = {".": re.compile(r"\d+(\.\d+)?"), ",": re.compile(r"\d+(,\d+)?")}
+_PLAIN = {".": r"\d+(\.\d+)?", ",": r"\d+(,\d+)?"}
+
+
+@functools.cache
+def _plain_pattern(decimal: str) -> re.Pattern[str]:
+    # compiled when a people CSV is read (a project in the workspace reads none)
+    return re.compile(_PLAIN[decimal])
 
 
 def _plain_number(text: str, decimal: str) -> Decimal | None:
     """Digits with at most the file's decimal mark: what nearly every roster row holds, read
     without the locale-aware parser (a twentieth of its time, for thousands of people)."""
-    if not _PLAIN[decimal].fullmatch(text):
+    if not _plain_pattern(decimal).fullmatch(text):
         return None
     return Decimal(text.replace(",", ".") if decimal == "," else text)
 
