@@ -27,7 +27,7 @@ import functools
 import io
 import re
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -118,10 +118,13 @@ def parse_number(text: str, decimal: str) -> Decimal | None:
         return Decimal(plain[0].replace(",", "."))
     from babel.numbers import NumberFormatError, parse_decimal
 
-    try:
-        value = parse_decimal(text.strip(), locale=_LOCALES[decimal], strict=True)
-    except (NumberFormatError, ValueError):
-        return None
+    # babel's strict parse formats the number back to compare, rounding it in the current
+    # context: 28 digits would raise InvalidOperation on a long number (1.000.000...,000000)
+    with localcontext(prec=max(28, 2 * len(text))):
+        try:
+            value = parse_decimal(text.strip(), locale=_LOCALES[decimal], strict=True)
+        except (NumberFormatError, ValueError):
+            return None
     return value if value.is_finite() else None
 
 
