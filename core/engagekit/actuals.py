@@ -3,18 +3,25 @@
 These are the row types of small data sets and of the generic file formats. Bulk data (a million
 time entries or incidents) stays columnar in the plugins that read it; these classes define what
 each column means.
+
+``TimeEntry``, ``Pause`` and ``Incident`` are defined in ``engagekit._bulk_rows`` and imported
+from there on first use (module ``__getattr__``): no model builds one (their files are read as
+columns), and defining them was a good part of importing this module, which ``engage validate``
+does for the record types of the small files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from engagekit.errors import InputError
+
+if TYPE_CHECKING:
+    from engagekit._bulk_rows import Incident, Pause, TimeEntry
 
 __all__ = [
     "Change",
@@ -28,6 +35,22 @@ __all__ = [
 ]
 
 
+#: The classes of ``engagekit._bulk_rows``, named here.
+_BULK = ("Incident", "Pause", "TimeEntry")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _BULK:
+        from engagekit import _bulk_rows
+
+        return getattr(_bulk_rows, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_BULK])
+
+
 def _order(first: str, second: str) -> Callable[[Any, Any, Any], None]:
     def check(instance: Any, attribute: Any, value: Any) -> None:
         a, b = getattr(instance, first), getattr(instance, second)
@@ -35,83 +58,6 @@ def _order(first: str, second: str) -> Callable[[Any, Any, Any], None]:
             raise InputError(f"{second} ({b}) is before {first} ({a})", field=second)
 
     return check
-
-
-@attrs.frozen
-class TimeEntry:
-    """Time one person worked on one day. ``minutes`` is exact; money is computed on aggregates."""
-
-    day: date
-    person: str
-    minutes: int
-    role: str | None = None
-    billable: bool = True
-    approved: bool = True
-    category: str | None = None
-    task: str | None = None
-    notes: str = ""
-    start: datetime | None = None
-    end: datetime | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.minutes <= 0:
-            raise InputError(
-                f"duration must be positive (got {self.minutes} minutes)", field="minutes"
-            )
-        if self.minutes > 24 * 60:
-            raise InputError(
-                f"{self.minutes / 60:.2f} hours in one day is more than a day holds",
-                field="minutes",
-            )
-
-    @property
-    def hours(self) -> Decimal:
-        return Decimal(self.minutes) / 60
-
-
-@attrs.frozen
-class Pause:
-    """An interval in which an SLA clock stands still (waiting for the customer, a vendor, ...)."""
-
-    start: datetime
-    end: datetime
-    reason: str = ""
-
-    def __attrs_post_init__(self) -> None:
-        if self.end < self.start:
-            raise InputError(
-                f"pause ends ({self.end}) before it starts ({self.start})", field="end"
-            )
-
-
-@attrs.frozen
-class Incident:
-    id: str
-    priority: str
-    opened: datetime
-    first_response: datetime | None = None
-    resolved: datetime | None = None
-    pauses: tuple[Pause, ...] = ()
-    status: str = ""
-    category: str = ""
-    caused_by_change: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        for name in ("first_response", "resolved"):
-            value = getattr(self, name)
-            if value is not None and value < self.opened:
-                raise InputError(
-                    f"incident {self.id}: {name} ({value}) is before opened ({self.opened})",
-                    field=name,
-                )
-        end = self.resolved
-        for p in self.pauses:
-            if p.start < self.opened or (end is not None and p.end > end):
-                raise InputError(
-                    f"incident {self.id}: pause {p.start}..{p.end} is outside the incident "
-                    f"({self.opened}..{end or 'open'})",
-                    field="pauses",
-                )
 
 
 @attrs.frozen

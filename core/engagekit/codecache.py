@@ -153,14 +153,21 @@ def attrs_compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: A
 
 
 def _put_back(code: CodeType, value: int) -> CodeType:
-    """``code`` with every constant ``_TYPE_HASH`` (in it and its nested functions) ``value``."""
-    consts = tuple(
-        value
-        if type(c) is int and c == _TYPE_HASH
-        else (_put_back(c, value) if isinstance(c, CodeType) else c)
-        for c in code.co_consts
-    )
-    return code.replace(co_consts=consts)
+    """``code`` with every constant ``_TYPE_HASH`` (in it and its nested functions) ``value``;
+    a code object without one is returned as it is (only ``__hash__`` and the module's code
+    that holds it are made again)."""
+    consts = list(code.co_consts)
+    changed = False
+    for i, c in enumerate(consts):
+        if type(c) is int and c == _TYPE_HASH:
+            consts[i] = value
+            changed = True
+        elif isinstance(c, CodeType):
+            put = _put_back(c, value)
+            if put is not c:
+                consts[i] = put
+                changed = True
+    return code.replace(co_consts=tuple(consts)) if changed else code
 
 
 def install_attrs() -> None:

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -53,7 +54,15 @@ _DELIMITERS = (",", ";", "\t")
 #: The Babel locale whose number format has each decimal mark (and the matching group mark).
 _LOCALES = {".": "en", ",": "de"}
 #: A number without group marks, sign ``-`` at most, per decimal mark.
-_PLAIN = {mark: re.compile(rf"-?[0-9]+(?:{re.escape(mark)}[0-9]+)?") for mark in _LOCALES}
+_PLAIN = {mark: rf"-?[0-9]+(?:{re.escape(mark)}[0-9]+)?" for mark in _LOCALES}
+
+
+@functools.cache
+def _plain(decimal: str) -> re.Pattern[str]:
+    # compiled for the decimal marks the files read have (nearly always only ".")
+    return re.compile(_PLAIN[decimal])
+
+
 #: Undecodable bytes, as ``surrogateescape`` keeps them.
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
 
@@ -102,17 +111,20 @@ def parse_number(text: str, decimal: str) -> Decimal | None:
     Group marks are accepted where the locale puts them (``1,234.56``, ``1.234,56``); anything
     ambiguous (``1,5`` with decimal points) is not a number.
     """
-    plain = _PLAIN[decimal].fullmatch(text.strip())
+    plain = _plain(decimal).fullmatch(text.strip())
     if plain is not None:
         # Digits with at most the decimal mark, as nearly every cell is: what babel would
         # read them as, without importing babel (a test compares the two).
         return Decimal(plain[0].replace(",", "."))
     from babel.numbers import NumberFormatError, parse_decimal
 
-    try:
-        value = parse_decimal(text.strip(), locale=_LOCALES[decimal], strict=True)
-    except (NumberFormatError, ValueError):
-        return None
+    # babel's strict parse formats the number back to compare, rounding it in the current
+    # context: 28 digits would raise InvalidOperation on a long number (1.000.000...,000000)
+    with localcontext(prec=max(28, 2 * len(text))):
+        try:
+            value = parse_decimal(text.strip(), locale=_LOCALES[decimal], strict=True)
+        except (NumberFormatError, ValueError):
+            return None
     return value if value.is_finite() else None
 
 

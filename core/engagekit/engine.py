@@ -24,7 +24,13 @@ import pluggy
 from engagekit import hookspecs
 from engagekit.contract import ContractDeprecationWarning, incompatibility, requirement_problem
 from engagekit.errors import EngageError, InputError, PluginError, UnknownModelError
-from engagekit.guard import ESCAPES, capture_stdout, read_entry_points, watch_ctrl_c
+from engagekit.guard import (
+    ESCAPES,
+    DistInfo,
+    capture_stdout,
+    read_entry_points,
+    watch_ctrl_c,
+)
 from engagekit.modelspec import ModelSpec
 
 if TYPE_CHECKING:
@@ -152,16 +158,15 @@ def create_engine(
     if entry_points:
         order = {name: i for i, name in enumerate(BUILTIN_PLUGINS)}
 
-        def rank(ep: metadata.EntryPoint) -> tuple[int, bool, str]:
-            dist = ep.dist.name if ep.dist else None
-            return order.get(ep.name, len(order)), not _is_engagekit(dist), ep.name
+        def rank(item: tuple[metadata.EntryPoint, DistInfo]) -> tuple[int, bool, str]:
+            ep, info = item
+            return order.get(ep.name, len(order)), not _is_engagekit(info.name), ep.name
 
         eps, unreadable = read_entry_points(ENTRY_POINT_GROUP)
         for dist_name, dist_version, problem in unreadable:
             engine._fail(dist_name, dist_name, dist_version, problem)
-        for ep in sorted(eps, key=rank):
-            dist = ep.dist.name if ep.dist else None
-            version = ep.dist.version if ep.dist else None
+        for ep, info in sorted(eps, key=rank):
+            dist, version = info.name, info.version
             if ep.name in BUILTIN_PLUGINS and not _is_engagekit(dist):
                 engine._fail(
                     ep.name,
@@ -175,7 +180,7 @@ def create_engine(
                 engine.pm.set_blocked(ep.name)
                 engine._plugins.append(PluginInfo(ep.name, dist, version, "blocked"))
                 continue
-            required = requirement_problem(ep.dist.requires if ep.dist else None)
+            required = requirement_problem(info.requires)
             if required is not None and not _is_engagekit(dist):
                 engine._fail(ep.name, dist, version, f"incompatible: {required}")
                 continue

@@ -12,8 +12,16 @@ import threading
 from collections.abc import Iterator
 from importlib import metadata
 from types import FrameType
+from typing import NamedTuple
 
-__all__ = ["ESCAPES", "Printed", "capture_stdout", "read_entry_points", "watch_ctrl_c"]
+__all__ = [
+    "ESCAPES",
+    "DistInfo",
+    "Printed",
+    "capture_stdout",
+    "read_entry_points",
+    "watch_ctrl_c",
+]
 
 #: What plugin code may raise that ``except Exception`` lets through.
 ESCAPES = (SystemExit, KeyboardInterrupt)
@@ -23,19 +31,29 @@ def _normal(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
+class DistInfo(NamedTuple):
+    """What the engine needs of a plugin's distribution, read from its ``METADATA`` once
+    (``Distribution.name``, ``.version`` and ``.requires`` each parse the whole file again)."""
+
+    name: str | None
+    version: str | None
+    requires: list[str] | None
+
+
 def read_entry_points(
     group: str,
-) -> tuple[list[metadata.EntryPoint], list[tuple[str, str | None, str]]]:
-    """The entry points of ``group``, and ``(distribution, version, problem)`` for each
-    distribution whose metadata names the group but cannot be read (a malformed
-    ``entry_points.txt``). ``importlib.metadata.entry_points`` would raise for any one
-    distribution in the environment, breaking every command, ``--help`` included.
+) -> tuple[list[tuple[metadata.EntryPoint, DistInfo]], list[tuple[str, str | None, str]]]:
+    """The entry points of ``group`` with their distribution's ``DistInfo``, and
+    ``(distribution, version, problem)`` for each distribution whose metadata names the group
+    but cannot be read (a malformed ``entry_points.txt``). ``importlib.metadata.entry_points``
+    would raise for any one distribution in the environment, breaking every command,
+    ``--help`` included.
 
-    Only distributions whose ``entry_points.txt`` names the group have their metadata parsed:
-    parsing every ``METADATA`` of a large environment (the e-mail parser, some 200 files here)
-    cost more than the rest of ``engage validate``'s start-up. Names come from the folder
-    (``_normalized_name``, as ``importlib.metadata.entry_points`` itself does)."""
-    found: list[metadata.EntryPoint] = []
+    Only distributions whose ``entry_points.txt`` names the group have their metadata parsed,
+    once each: parsing every ``METADATA`` of a large environment (the e-mail parser, some 200
+    files here) cost more than the rest of ``engage validate``'s start-up. Names come from the
+    folder (``_normalized_name``, as ``importlib.metadata.entry_points`` itself does)."""
+    found: list[tuple[metadata.EntryPoint, DistInfo]] = []
     broken: list[tuple[str, str | None, str]] = []
     seen: set[str] = set()
     header = f"[{group}]"
@@ -52,12 +70,17 @@ def read_entry_points(
         if header not in text:
             continue
         try:
-            name = dist.metadata["Name"] or "?"
-            version = dist.version
+            meta = dist.metadata
+            name = meta["Name"]
+            version = meta["Version"]
+            # Requires-Dist, or an egg-info's requires.txt, as Distribution.requires reads them
+            requires = meta.get_all("Requires-Dist") or dist.requires
         except Exception:
             continue
+        info = DistInfo(name, version, requires)
+        name = name or "?"
         try:
-            found += [ep for ep in dist.entry_points if ep.group == group]
+            found += [(ep, info) for ep in dist.entry_points if ep.group == group]
         except Exception as exc:
             broken.append(
                 (name, version, f"unreadable entry_points.txt: {type(exc).__name__}: {exc}")

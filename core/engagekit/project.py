@@ -12,11 +12,14 @@ import attrs
 from engagekit.calendar import Calendar
 from engagekit.errors import InputError
 from engagekit.money import Money, quantum
-from engagekit.period import LAST_DAY
 from engagekit.ratecard import RateCard
 from engagekit.vat import Vat
 
 __all__ = ["STAGES", "AdjustmentSpec", "Component", "Project"]
+
+#: ``engagekit.period.LAST_DAY``: not imported from there, as loading a project needs no
+#: periods (``engage validate``); a test compares the two.
+LAST_DAY = date(9998, 12, 31)
 
 
 @attrs.frozen

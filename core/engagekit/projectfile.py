@@ -7,7 +7,7 @@ Read with ``tomllib`` and ``parse_float=Decimal`` so that 0.10 stays 0.10. Every
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -153,8 +153,27 @@ def _deep_line(text: str) -> int | None:
     return None
 
 
+#: What TOML values are besides tables and arrays (a subclass is checked as any value).
+_LEAVES: frozenset[type] = frozenset({str, int, float, bool, Decimal, date, datetime, time})
+
+
 def _check_depth(data: Mapping[str, Any], path: Path, text: str) -> None:
     """Refuse nesting no project needs, before anything walks it recursively."""
+    # the depths alone first (every file has a few hundred values); the key paths only to
+    # name the place of an error, found by the same walk
+    depths: list[tuple[Any, int]] = [(data, 0)]
+    while depths:
+        value, depth = depths.pop()
+        if depth > MAX_DEPTH:
+            break
+        if type(value) in _LEAVES:
+            continue
+        if isinstance(value, Mapping):
+            depths.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            depths.extend((v, depth + 1) for v in value)
+    else:
+        return
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
         value, keys = stack.pop()

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from engagekit.errors import InputError
 from engagekit.money import Money
+
+if TYPE_CHECKING:
+    from engagekit._vatrows import VatAmount, VatShare
 
 __all__ = ["CATEGORIES", "Vat", "VatAmount", "VatShare", "allocate", "breakdown"]
 
@@ -39,6 +43,21 @@ DEFAULT_REASONS: dict[str, str] = {
     "O": "Not subject to VAT",
 }
 _HUNDREDTH = Decimal("0.01")
+#: A bill's VAT rows, defined in ``engagekit._vatrows`` and imported on first use: a project's
+#: VAT categories (``Vat``) are read without them (``engage validate``).
+_ROWS = ("VatAmount", "VatShare")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ROWS:
+        from engagekit import _vatrows
+
+        return getattr(_vatrows, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_ROWS])
 
 
 @attrs.frozen
@@ -113,23 +132,6 @@ class Vat:
         return (basis * self.rate / 100).rounded()
 
 
-@attrs.frozen
-class VatShare:
-    """The part of an adjustment (a discount, a fee) that falls in one VAT category."""
-
-    vat: Vat
-    amount: Money
-
-
-@attrs.frozen
-class VatAmount:
-    """One row of the VAT breakdown: the taxable ``basis`` of a category and its VAT."""
-
-    vat: Vat
-    basis: Money
-    amount: Money
-
-
 def allocate(amount: Money, weights: Mapping[Vat, Money], fallback: Vat) -> tuple[VatShare, ...]:
     """Split an adjustment over the VAT categories of what it applies to, in proportion to
     ``weights`` (their amounts so far), to the minor unit: the shares add up to ``amount``.
@@ -137,6 +139,8 @@ def allocate(amount: Money, weights: Mapping[Vat, Money], fallback: Vat) -> tupl
     Categories with nothing positive to their name get no share; when nothing is positive the
     whole amount goes to ``fallback``.
     """
+    from engagekit._vatrows import VatShare
+
     positive = [(vat, w) for vat, w in weights.items() if w.amount > 0]
     if not positive:
         return (VatShare(fallback, amount),)
@@ -150,6 +154,8 @@ def breakdown(
     currency: str, lines: Iterable[tuple[Vat, Money]], shares: Sequence[VatShare]
 ) -> tuple[VatAmount, ...]:
     """The VAT breakdown: per category and rate, the lines' and adjustments' sum and its VAT."""
+    from engagekit._vatrows import VatAmount
+
     basis: dict[tuple[str, Decimal], tuple[Vat, Money]] = {}
     for vat, amount in [*lines, *((s.vat, s.amount) for s in shares)]:
         seen, total = basis.get(vat.key, (vat, Money.zero(currency)))

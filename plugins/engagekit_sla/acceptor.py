@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import engagekit
 from engagekit.csvfile import CsvFormat, open_csv
-from engagekit_sla.incidents import GENERIC_REQUIRED
 from engagekit_sla.priorities import PriorityMap
 
 __all__ = ["SMALL_BYTES", "accepts"]
@@ -35,6 +34,9 @@ __all__ = ["SMALL_BYTES", "accepts"]
 #: read row by row in Python.
 SMALL_BYTES = 256 << 10
 
+#: ``incidents.GENERIC_REQUIRED``, not imported from the columnar reader's module (a test
+#: compares the two)
+GENERIC_REQUIRED = ("id", "priority", "opened")
 _STAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
 
 
@@ -79,24 +81,29 @@ def _check(path: Path, zone: ZoneInfo, pmap: PriorityMap, csv_format: CsvFormat 
     if len(set(csv_file.header)) != len(csv_file.header):
         raise _No  # a repeated column: the readers may take different ones
     seen: set[str] = set()
-    for _row, values in csv_file.records():
-        ident = values["id"].strip()
+    index = {c: i for i, c in enumerate(csv_file.header)}  # no column twice (checked above)
+    at_id, at_priority, at_opened = (index[c] for c in GENERIC_REQUIRED)
+    at = [index.get(c) for c in ("priority_history", "first_response", "resolved", "pauses")]
+    at_history, at_response, at_resolved, at_pauses = at
+    _rows, records = csv_file.checked_rows()
+    for values in records:
+        ident = values[at_id].strip()
         if not ident or ident in seen:
             raise _No
         seen.add(ident)
-        if pmap.index(values["priority"]) is None:
+        if pmap.index(values[at_priority]) is None:
             raise _No
-        history = values.get("priority_history", "")
+        history = values[at_history] if at_history is not None else ""
         if history.strip() and any(pmap.index(p.strip()) is None for p in history.split(">")):
             raise _No
-        opened = _instant(values["opened"], zone)
+        opened = _instant(values[at_opened], zone)
         if opened is None:
             raise _No
-        first = _instant(values.get("first_response", ""), zone)
-        resolved = _instant(values.get("resolved", ""), zone)
+        first = _instant(values[at_response], zone) if at_response is not None else None
+        resolved = _instant(values[at_resolved], zone) if at_resolved is not None else None
         if (first is not None and first < opened) or (resolved is not None and resolved < opened):
             raise _No
-        _pauses(values.get("pauses", ""), zone, opened, resolved)
+        _pauses(values[at_pauses] if at_pauses is not None else "", zone, opened, resolved)
 
 
 def _pauses(cell: str, zone: ZoneInfo, opened: int, resolved: int | None) -> None:
@@ -139,8 +146,7 @@ def _instant(text: str, zone: ZoneInfo) -> int | None:
     hour, minute, second = int(h), int(mi), int(sec)
     if hour > 23 or minute > 59 or second > 59:
         raise _No
-    day = _day(int(y), int(mo), int(d))
-    offset = _offset(zone, day)
+    day, offset = _day_offset(zone, y, mo, d)
     local = day * 86400 + hour * 3600 + minute * 60 + second
     if offset is not None:
         return local - offset
@@ -154,6 +160,13 @@ def _instant(text: str, zone: ZoneInfo) -> int | None:
     if back != wall:
         raise _No  # the hour the clocks skip
     return int(utc.timestamp())
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_offset(zone: ZoneInfo, year: str, month: str, day: str) -> tuple[int, int | None]:
+    """``_day`` and ``_offset`` of a date as the stamp writes it (one call a cell)."""
+    number = _day(int(year), int(month), int(day))
+    return number, _offset(zone, number)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -171,10 +184,33 @@ def _offset(zone: ZoneInfo, day: int) -> int | None:
     one offset from its first second to its last, each once (the clocks change that day)."""
     try:
         start = datetime.fromordinal(day + _EPOCH)
+        if not _SAFE_FIRST <= start.year <= _SAFE_LAST:
+            return _offset_converted(zone, start)
+        # a wall time's offset, as converting it to UTC and back would find it: the same
+        # four readings (both folds of the day's first and last second), without converting
         offsets = {
-            (t - t.replace(tzinfo=zone, fold=fold).astimezone(UTC).replace(tzinfo=None))
-            // timedelta(seconds=1)
-            for t in (start, start + timedelta(seconds=86399))
+            (zone.utcoffset(t) or _NO_OFFSET) // _SECOND  # a ZoneInfo gives no None
+            for first in (start, start + _LAST_SECOND)
+            for t in (first, first.replace(fold=1))
+        }
+    except (ValueError, OverflowError):
+        return None
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+#: Years in which a wall time converts to UTC without overflowing ``datetime``: outside them,
+#: the offset is found by converting, as the reader does (and fails, where it fails).
+_SAFE_FIRST, _SAFE_LAST = 2, 9998
+_SECOND = timedelta(seconds=1)
+_NO_OFFSET = timedelta(0)
+_LAST_SECOND = timedelta(seconds=86399)
+
+
+def _offset_converted(zone: ZoneInfo, start: datetime) -> int | None:
+    try:
+        offsets = {
+            (t - t.replace(tzinfo=zone, fold=fold).astimezone(UTC).replace(tzinfo=None)) // _SECOND
+            for t in (start, start + _LAST_SECOND)
             for fold in (0, 1)
         }
     except (ValueError, OverflowError):

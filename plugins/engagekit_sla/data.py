@@ -1,4 +1,7 @@
-"""Loading a component's data files once, with the zones and priorities its settings give."""
+"""Loading a component's data files once, with the zones and priorities its settings give.
+
+``load_records`` and ``zone_of`` live in ``engagekit_sla.records`` (named here too): validating
+a small incident file reads the records without importing this module's readers."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import engagekit
 from engagekit_sla.batches import IncidentBatches, batches_of
 from engagekit_sla.incidents import IncidentColumns, read_incidents
 from engagekit_sla.priorities import PriorityMap
-from engagekit_sla.records import read_changes, read_outages, read_problems, read_releases
+from engagekit_sla.records import load_records, zone_of
 from engagekit_sla.settings import Settings, Source
 
 __all__ = ["ServiceData", "load", "load_records", "zone_of"]
@@ -41,40 +44,6 @@ def _stamp(source: Source | None) -> Any:
         st = os.stat(p)
         out.append((str(p), st.st_mtime_ns, st.st_size))
     return (tuple(out), source.format, source.timezone)
-
-
-def zone_of(settings: Settings, source: Source) -> str | None:
-    """The zone of a source's timestamps written without an offset."""
-    return source.timezone or settings.data_timezone
-
-
-def load_records(
-    settings: Settings,
-) -> tuple[
-    list[engagekit.Problem], list[engagekit.Change], list[engagekit.Release], list[engagekit.Outage]
-]:
-    """The problems, changes, releases and outages (read row by row: small files)."""
-    for name in ("problems", "changes", "releases", "outages"):
-        src = getattr(settings, name)
-        if src is not None and (src.format != "generic" or src.pauses is not None):
-            raise engagekit.InputError(
-                f"{name}: only the generic format is read (format and pauses are for incidents)",
-                field=name,
-            )
-    problems, changes, releases, outages = (
-        settings.problems,
-        settings.changes,
-        settings.releases,
-        settings.outages,
-    )
-    return (
-        read_problems(problems.file.path, zone_of(settings, problems), problems.csv)
-        if problems
-        else [],
-        read_changes(changes.file.path, zone_of(settings, changes), changes.csv) if changes else [],
-        read_releases(releases.file.path, releases.csv) if releases else [],
-        read_outages(outages.file.path, zone_of(settings, outages), outages.csv) if outages else [],
-    )
 
 
 def load(settings: Settings) -> ServiceData:

@@ -14,13 +14,24 @@ cell. Columns (docs/models/sla.md):
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import engagekit
 from engagekit.csvio import CsvFormat, CsvRow, read_rows
 from engagekit_sla.instants import ISO_FORMATS
 
-__all__ = ["read_changes", "read_outages", "read_problems", "read_releases"]
+if TYPE_CHECKING:
+    from engagekit_sla.settings import Settings, Source
+
+__all__ = [
+    "load_records",
+    "read_changes",
+    "read_outages",
+    "read_problems",
+    "read_releases",
+    "zone_of",
+]
 
 _FORMATS = tuple(f.replace("%.f", ".%f") for f in ISO_FORMATS)
 
@@ -144,3 +155,37 @@ def read_outages(
         except engagekit.InputError as err:
             raise _located(row, err) from None
     return out
+
+
+def zone_of(settings: Settings, source: Source) -> str | None:
+    """The zone of a source's timestamps written without an offset."""
+    return source.timezone or settings.data_timezone
+
+
+def load_records(
+    settings: Settings,
+) -> tuple[
+    list[engagekit.Problem], list[engagekit.Change], list[engagekit.Release], list[engagekit.Outage]
+]:
+    """The problems, changes, releases and outages (read row by row: small files)."""
+    for name in ("problems", "changes", "releases", "outages"):
+        src = getattr(settings, name)
+        if src is not None and (src.format != "generic" or src.pauses is not None):
+            raise engagekit.InputError(
+                f"{name}: only the generic format is read (format and pauses are for incidents)",
+                field=name,
+            )
+    problems, changes, releases, outages = (
+        settings.problems,
+        settings.changes,
+        settings.releases,
+        settings.outages,
+    )
+    return (
+        read_problems(problems.file.path, zone_of(settings, problems), problems.csv)
+        if problems
+        else [],
+        read_changes(changes.file.path, zone_of(settings, changes), changes.csv) if changes else [],
+        read_releases(releases.file.path, releases.csv) if releases else [],
+        read_outages(outages.file.path, zone_of(settings, outages), outages.csv) if outages else [],
+    )

@@ -3,16 +3,16 @@
 bills it.
 
 A small generic incident file that the row-by-row acceptor (``engagekit_sla.acceptor``)
-vouches for is not read again by the columnar reader: validating it imports neither numpy nor
-polars. Anything the acceptor does not vouch for is read as ``measure`` reads it, so an error
-is the one ``measure`` raises."""
+vouches for is not read again by the columnar reader, nor is the reader's module imported:
+validating it imports neither numpy nor polars. Anything the acceptor does not vouch for is
+read as ``measure`` reads it, so an error is the one ``measure`` raises."""
 
 from __future__ import annotations
 
 import engagekit
 from engagekit_sla.acceptor import accepts
-from engagekit_sla.data import load, load_records, zone_of
 from engagekit_sla.priorities import PriorityMap
+from engagekit_sla.records import load_records, zone_of
 from engagekit_sla.settings import Settings
 
 __all__ = ["check_component"]
@@ -39,6 +39,7 @@ def check_component(
         load_records(s)
     else:
         from engagekit_sla.batches import fold
+        from engagekit_sla.data import load
 
         data = load(s)
         if data.incidents is not None:  # a batched file is read (and checked) here

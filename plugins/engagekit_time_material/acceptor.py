@@ -32,7 +32,7 @@ from pathlib import Path
 
 import engagekit
 from engagekit.csvfile import open_csv
-from engagekit_time_material.importers import GENERIC_COLUMNS, detect_format
+from engagekit_time_material.formats import GENERIC_COLUMNS, detect_format
 from engagekit_time_material.rates import RateBook, rate_book
 from engagekit_time_material.settings import Settings
 
@@ -86,11 +86,14 @@ def _plain(text: str, delimiter: str) -> None:
     of only spaces and delimiters (``csv`` skips such a row, polars reads it)."""
     d = re.escape(delimiter)
     blank = re.compile(rf'[\s{d}"]*')
+    if '"' not in text:  # no field quoted: only the blank lines to look for
+        if any(blank.fullmatch(x) for x in text.splitlines()):
+            raise _No
+        return
     field = rf'(?:[^"{d}\r\n]*|"(?:[^"\r\n]|"")*")'
     line = re.compile(rf"{field}(?:{d}{field})*")
-    quoted = '"' in text
     for x in text.splitlines():
-        if blank.fullmatch(x) or (quoted and not line.fullmatch(x)):
+        if blank.fullmatch(x) or not line.fullmatch(x):
             raise _No
 
 
@@ -170,14 +173,12 @@ def _check(
         billable = approved = True
         if at_billable is not None:
             text = values[at_billable]
-            billable = flags.get(text)  # type: ignore[assignment]
-            if billable is None:
-                billable = flags[text] = _flag(text)
+            flag = flags.get(text)
+            billable = flags.setdefault(text, _flag(text)) if flag is None else flag
         if at_approved is not None:
             text = values[at_approved]
-            approved = flags.get(text)  # type: ignore[assignment]
-            if approved is None:
-                approved = flags[text] = _flag(text)
+            flag = flags.get(text)
+            approved = flags.setdefault(text, _flag(text)) if flag is None else flag
         if at_currency is not None:
             cur = values[at_currency]
             if cur and not (cur.isascii() and cur.upper() == currency):

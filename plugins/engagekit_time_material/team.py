@@ -6,6 +6,7 @@ Capacity comes from the project calendar: an FTE works the calendar's working ho
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -64,7 +65,10 @@ def daily_plan(
     tail = [s for s, lo, hi in slots if lo <= component.end <= hi]
     days, hours, price, cost = [], [], [], []
     no_cost: set[str] = set()
-    memo: dict[tuple[str, str | None, date], tuple[Decimal, Decimal | None]] = {}
+    # A slot's rate is the same from one of its breakpoints (``RateBook.breakpoints``) to the
+    # next: found once per stretch, on its first day planned.
+    points = {(s.role, s.person): book.breakpoints(s.role, s.person) for s in settings.team}
+    memo: dict[tuple[str, str | None, int], tuple[Decimal, Decimal | None]] = {}
     n = (last - first).days + 1
     for i in range(max(n, 0)):
         d = first + timedelta(days=i)
@@ -75,7 +79,7 @@ def daily_plan(
             if extend and d > component.end:
                 active = tail
             for s in active:
-                key = (s.role, s.person, d)
+                key = (s.role, s.person, bisect_right(points[s.role, s.person], d))
                 if key not in memo:
                     found = book.find(s.role, d, s.person)
                     if found is None:

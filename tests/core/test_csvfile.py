@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 
 import pytest
@@ -139,9 +139,27 @@ def test_plain_numbers_read_without_babel_as_babel_reads_them(text: str, mark: s
 
     from engagekit import csvfile
 
-    try:
-        expected: Decimal | None = parse_decimal(text, locale=csvfile._LOCALES[mark], strict=True)
-    except (NumberFormatError, ValueError):
-        expected = None
+    # babel rounds what it formats back in the current context: 28 digits are too few for
+    # 20 digits grouped the other way round (1E+25 to three decimals)
+    with localcontext(prec=60):
+        try:
+            expected: Decimal | None = parse_decimal(
+                text, locale=csvfile._LOCALES[mark], strict=True
+            )
+        except (NumberFormatError, ValueError):
+            expected = None
     got = parse_number(text, mark)
     assert (got, str(got)) == (expected, str(expected))
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "expected"),
+    [
+        # babel's strict parse used to raise InvalidOperation here (28-digit context)
+        ("10000000000000000000.000000", ",", None),
+        ("10.000.000.000.000.000.000.000.000,5", ",", Decimal("10000000000000000000000000.5")),
+        ("10,000,000,000,000,000,000,000,000.5", ".", Decimal("10000000000000000000000000.5")),
+    ],
+)
+def test_a_long_number_is_read_or_refused_not_raised(text, mark, expected):
+    assert parse_number(text, mark) == expected

@@ -97,3 +97,10 @@ def test_unknown_country_and_subdivision_are_input_errors() -> None:
         engagekit.Calendar(country="ZZ")
     with pytest.raises(engagekit.InputError):
         engagekit.Calendar(country="DE", subdivision="XX")
+
+
+def test_a_project_ends_when_periods_end() -> None:
+    # engagekit.project keeps its own copy of the last day, so as not to import periods
+    from engagekit import period, project
+
+    assert project.LAST_DAY == period.LAST_DAY

@@ -180,3 +180,11 @@ def test_what_the_acceptor_vouches_for_the_reader_reads(
         assert read or not yes, inc.read_text()
         vouched += yes
     assert vouched  # the unbroken files at least
+
+
+def test_the_acceptor_requires_the_columns_the_reader_requires() -> None:
+    """The acceptor's copy of the generic format's required columns (it does not import the
+    columnar reader's module) is the reader's."""
+    from engagekit_sla import incidents
+
+    assert acceptor.GENERIC_REQUIRED == incidents.GENERIC_REQUIRED

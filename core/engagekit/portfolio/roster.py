@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -204,6 +204,7 @@ def roster_from_rows(
 
     people: list[Person] = []
     seen: dict[str, int | None] = {}
+    cwd = Path.cwd()  # where a row's relative paths would be (a roster row has none)
     for number, values in rows:
         loc: dict[str, Any] = {"where": where, kind: number}
         unknown = [k for k in values if k not in ROW_KEYS]
@@ -227,7 +228,7 @@ def roster_from_rows(
         try:
             cal = _calendar_of(table, calendar or {}) if calendars else _default_calendar()
             fields = structure(
-                {k: v for k, v in data.items() if v not in ("", None)}, _PersonRow, Path.cwd()
+                {k: v for k, v in data.items() if v not in ("", None)}, _PersonRow, cwd
             )
             person = Person(calendar=cal, **attrs.asdict(fields, recurse=False))
         except SettingsError as err:
@@ -270,13 +271,19 @@ class _PersonRow:
 _NUMBERS = ("cost_rate", "fte")
 
 
-_PLAIN = {".": re.compile(r"\d+(\.\d+)?"), ",": re.compile(r"\d+(,\d+)?")}
+_PLAIN = {".": r"\d+(\.\d+)?", ",": r"\d+(,\d+)?"}
+
+
+@functools.cache
+def _plain_pattern(decimal: str) -> re.Pattern[str]:
+    # compiled when a people CSV is read (a project in the workspace reads none)
+    return re.compile(_PLAIN[decimal])
 
 
 def _plain_number(text: str, decimal: str) -> Decimal | None:
     """Digits with at most the file's decimal mark: what nearly every roster row holds, read
     without the locale-aware parser (a twentieth of its time, for thousands of people)."""
-    if not _PLAIN[decimal].fullmatch(text):
+    if not _plain_pattern(decimal).fullmatch(text):
         return None
     return Decimal(text.replace(",", ".") if decimal == "," else text)
 
@@ -469,22 +476,30 @@ def named_people(project: Project) -> Iterator[tuple[str, Component | None, str]
             yield ref, component, format_path(path)
 
 
+#: Values that hold no person (``_people_in`` would find none in them): not walked into.
+_HOLD_NO_PERSON: frozenset[type] = frozenset(
+    {int, float, bool, Decimal, date, datetime, time, timedelta, type(Path())}
+)
+
+
 def _people_in(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str, KeyPath]]:
     if attrs.has(type(value)):
         for f in attrs.fields(type(value)):
             item = getattr(value, f.name)
-            key = (*path, f.alias or f.name)
             if isinstance(item, str):
                 if f.name == "person" or f.metadata.get("person"):
-                    yield item, key
+                    yield item, (*path, f.alias or f.name)
             elif isinstance(item, Mapping) and f.metadata.get("person") == "keys":
+                key = (*path, f.alias or f.name)
                 for ref in item:
                     yield str(ref), (*key, str(ref))
-            elif item is not None:
-                yield from _people_in(item, key)
+            elif item is not None and type(item) not in _HOLD_NO_PERSON:
+                yield from _people_in(item, (*path, f.alias or f.name))
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            if not isinstance(item, str | int | float | Decimal | date):
+            if type(item) not in _HOLD_NO_PERSON and not isinstance(
+                item, str | int | float | Decimal | date
+            ):
                 yield from _people_in(item, (*path, i))
     elif isinstance(value, Mapping):
         for k, item in value.items():
