@@ -97,8 +97,9 @@ class Spawner:
 
 
 def engage(*args: str) -> list[str]:
-    """The argv of an ``engage`` command run by this interpreter."""
-    return [sys.executable, "-c", "from engagekit.cli import main; main()", *args]
+    """The argv of an ``engage`` command run by this interpreter: what the console script runs
+    (``engagekit.launch``, which answers the plain ``engage validate`` without the CLI)."""
+    return [sys.executable, "-c", "from engagekit.launch import main; main()", *args]
 
 
 def script(path: str, *args: str) -> list[str]:

@@ -2,9 +2,7 @@
 tests get a fresh app. Exit codes: 0 success, 1 a problem with the input or a plugin, 2 usage.
 """
 
-import decimal
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,7 +18,7 @@ from engagekit import codecache
 codecache.install_attrs()
 
 from engagekit._version import __version__  # noqa: E402
-from engagekit.engine import Engine, create_engine  # noqa: E402
+from engagekit.engine import ALLOCATOR_ENV, Engine, create_engine  # noqa: E402
 from engagekit.errors import EngageError  # noqa: E402
 
 if TYPE_CHECKING:
@@ -123,9 +121,14 @@ def _errors(state: State) -> Iterator[None]:
         _fail("interrupted", 130)
     except BrokenPipeError:
         raise  # the reader went away (| head): main ends quietly
-    except (OverflowError, decimal.DecimalException) as exc:
-        # Inputs are bounded where they are read; this is the net under what slipped through.
-        if state.debug:
+    except ArithmeticError as exc:
+        # Inputs are bounded where they are read; this is the net under what slipped through:
+        # OverflowError and decimal's errors (none raised unless decimal was imported)
+        decimal = sys.modules.get("decimal")
+        if state.debug or not (
+            isinstance(exc, OverflowError)
+            or (decimal is not None and isinstance(exc, decimal.DecimalException))
+        ):
             raise
         _fail(f"a number in the input is too large to compute with ({type(exc).__name__})")
     except OSError as exc:
@@ -153,19 +156,6 @@ def _write(path: Path, text: str | Iterable[str]) -> None:
 
     for stale in write_atomic(path, text):
         typer.echo(printable(f"removed {stale}, left by an interrupted write"), err=True)
-
-
-def _validated(doc: dict[str, Any]) -> str:
-    """What ``engage validate`` found valid, in a few words."""
-    if doc["kind"] == "workspace":
-        return (
-            f"workspace of {doc['firm']}, {len(doc['clients'])} clients, {doc['projects']} projects"
-        )
-    if doc["kind"] == "scope":
-        return f"scope {doc['scope']}, {doc['items']} items, priced with {doc['project']}"
-    parts = ", ".join(f"{c['name']} [{c['model']}]" for c in doc["components"])
-    n = len(doc["components"])
-    return f"{doc['project']}, {n} component{'' if n == 1 else 's'}: {parts}"
 
 
 def _console(width: int | None = None) -> Any:
@@ -261,8 +251,35 @@ def _guarded(command: Callable[..., Any], state: State, plugin: str) -> Callable
     return run
 
 
-def build_app(engine: Engine) -> typer.Typer:
-    """The ``engage`` application wired to ``engine``; plugins' commands are added last."""
+#: The commands of the app's parts kept in other modules, by part: a part is left out (its
+#: module not imported) when the command about to run is known to be another of the core's.
+_PARTS = {
+    "compare": ("compare",),
+    "ledger": ("issue", "credit", "invoices", "ledger"),
+    "portfolio": ("estimate", "bill", "staff", "measure", "report", "status"),
+}
+#: Every command and group of the core ("" for none: ``--version``); a test checks the list.
+CORE_COMMANDS = frozenset(
+    {
+        "",
+        "models",
+        "plugins",
+        "init",
+        "validate",
+        "plugin",
+        *(n for p in _PARTS.values() for n in p),
+    }
+)
+
+
+def build_app(engine: Engine, command: str | None = None) -> typer.Typer:
+    """The ``engage`` application wired to ``engine``; plugins' commands are added last.
+    ``command``: the one about to run, when known (``""``: none, for ``--version``); the parts
+    of the app that only add others are then left out."""
+
+    def part(name: str) -> bool:
+        return command is None or command not in CORE_COMMANDS or command in _PARTS[name]
+
     state = State()
     state.engine = engine
     app = typer.Typer(
@@ -323,6 +340,8 @@ def build_app(engine: Engine) -> typer.Typer:
 
         doc = models_doc(engine)
         if json_:
+            import json
+
             _emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None)
             return
         header = ("model", "summary", "plugin", "version")
@@ -336,6 +355,8 @@ def build_app(engine: Engine) -> typer.Typer:
 
         doc = plugins_doc(engine)
         if json_:
+            import json
+
             _emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None)
             return
         header = ("plugin", "distribution", "version", "status", "models", "hooks / error")
@@ -430,21 +451,12 @@ def build_app(engine: Engine) -> typer.Typer:
     ) -> None:
         """Check project files: syntax, keys, types, every component's settings, and every data
         file they name, as bill, estimate, staff and measure would. Exit 1 if any fails."""
-        from engagekit.terminal import printable
-        from engagekit.validation import validate_files
+        from engagekit.validation import report_lines, validate_files
 
         with _errors(state):
             docs = validate_files(engine, files)
-        if json_:
-            _emit(json.dumps(docs, indent=2, ensure_ascii=False, default=str) + "\n", None)
-        else:
-            for doc in docs:
-                if not doc["ok"]:
-                    typer.echo(printable(f"error: {doc['error']['message']}"), err=True)
-                    continue
-                typer.echo(printable(f"{doc['file']}: ok ({_validated(doc)})"))
-                for warning in doc["warnings"]:
-                    typer.echo(printable(f"warning: {doc['file']}: {warning}"), err=True)
+        for text, err in report_lines(docs, json_):
+            typer.echo(text, err=err)
         if not all(doc["ok"] for doc in docs):
             raise typer.Exit(1)
         warned = sum(len(doc["warnings"]) for doc in docs)
@@ -619,8 +631,6 @@ def build_app(engine: Engine) -> typer.Typer:
             _write(output, html)
             typer.echo(f"wrote {output}")
 
-    from engagekit.compare.command import add_compare
-
     plugin_app = typer.Typer(
         name="plugin", help="Tools for plugin authors.", no_args_is_help=True, add_completion=False
     )
@@ -644,19 +654,22 @@ def build_app(engine: Engine) -> typer.Typer:
 
     app.add_typer(plugin_app)
 
-    add_compare(app, engine, state)
+    if part("compare"):
+        from engagekit.compare.command import add_compare
 
-    from engagekit.ledger.commands import add_ledger_commands
+        add_compare(app, engine, state)
 
-    groups = add_ledger_commands(app, engine, lambda: _errors(state))
+    if part("ledger"):
+        from engagekit.exports.command import add_export_command
+        from engagekit.ledger.commands import add_ledger_commands
 
-    from engagekit.exports.command import add_export_command
+        groups = add_ledger_commands(app, engine, lambda: _errors(state))
+        add_export_command(groups["invoices"], engine, lambda: _errors(state))
 
-    add_export_command(groups["invoices"], engine, lambda: _errors(state))
+    if part("portfolio"):
+        from engagekit.portfolio.commands import add_portfolio_commands
 
-    from engagekit.portfolio.commands import add_portfolio_commands
-
-    add_portfolio_commands(app, engine, state)  # --all on the project commands; engage status
+        add_portfolio_commands(app, engine, state)  # --all on the project commands; status
 
     for info in app.registered_commands:
         name = info.name or (info.callback.__name__ if info.callback else "")
@@ -691,10 +704,12 @@ def build_app(engine: Engine) -> typer.Typer:
 
 def _warn(warnings: Sequence[str]) -> None:
     """Each warning on one line of standard error, yellow on a terminal."""
-    from engagekit.terminal import printable
+    if not warnings:
+        return
+    from engagekit.terminal import warning_line
 
     for w in warnings:
-        typer.secho(f"warning: {printable(' '.join(str(w).split()))}", fg="yellow", err=True)
+        typer.secho(warning_line(w), fg="yellow", err=True)
 
 
 def _print_error(exc: BaseException) -> None:
@@ -703,28 +718,17 @@ def _print_error(exc: BaseException) -> None:
     typer.echo(f"error: {printable(str(exc))}", err=True)
 
 
-#: Polars' allocator (jemalloc) keeps the memory a thread freed in that thread's arena, so
-#: the peak resident memory of a bulk run is the sum of every thread's high-water mark; one
-#: arena lets each step reuse what the step before freed (measured on `engage bill` of 1M
-#: time entries: about 50 MB less peak memory, no slower). Set before polars is imported; a
-#: value the user set wins.
-ALLOCATOR_ENV = ("_RJEM_MALLOC_CONF", "narenas:1")
-
-
 #: The root options that take a value (``--max-errors N``), and those that take none.
 _ROOT_VALUED = ("--max-errors",)
 _ROOT_FLAGS = ("--debug", "--strict", "--version")
 
 
-def _only_invoked(app: typer.Typer, args: Sequence[str]) -> None:
-    """Keep only the command (or group) that ``args`` invokes: typer turns every registered
-    function into a click command before parsing (their signatures and annotations read,
-    about a tenth of ``engage validate``'s start-up), and a command's run, its help and its
-    errors need none of its siblings; nor does ``--version`` with root options only (it
-    prints and exits before a command is looked for). Anything else (``--help``, an unknown
-    name, a root option this does not know, shell completion) keeps all of them."""
+def _invoked(args: Sequence[str]) -> str | None:
+    """The command (or group) that ``args`` invoke: ``""`` for ``--version`` with root options
+    only (it prints and exits before a command is looked for); None when it cannot tell
+    (``--help``, no command, a root option this does not know, shell completion)."""
     if "_ENGAGE_COMPLETE" in os.environ:
-        return
+        return None
     i = 0
     while i < len(args):
         if args[i] in _ROOT_FLAGS or args[i].startswith(tuple(f"{o}=" for o in _ROOT_VALUED)):
@@ -734,14 +738,27 @@ def _only_invoked(app: typer.Typer, args: Sequence[str]) -> None:
         else:
             break
     if i >= len(args) and "--version" in args[:i]:
+        return ""
+    if i >= len(args) or args[i].startswith("-"):
+        return None
+    return args[i]
+
+
+def _only_invoked(app: typer.Typer, args: Sequence[str]) -> None:
+    """Keep only the command (or group) that ``args`` invokes (``_invoked``): typer turns
+    every registered function into a click command before parsing (their signatures and
+    annotations read), and a command's run, its help and its errors need none of its
+    siblings. Anything else (``--help``, an unknown name, a root option this does not know,
+    shell completion) keeps all of them."""
+    name = _invoked(args)
+    if name is None:
+        return
+    if name == "":
         app.registered_commands.clear()
         app.registered_groups.clear()
         return
-    if i >= len(args) or args[i].startswith("-"):
-        return
     from typer.main import get_command_name
 
-    name = args[i]
     commands = [
         c
         for c in app.registered_commands
@@ -757,12 +774,13 @@ def _only_invoked(app: typer.Typer, args: Sequence[str]) -> None:
         app.registered_groups[:] = groups
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``engage`` console script."""
+def main(argv: list[str] | None = None, engine: Engine | None = None) -> None:
+    """Entry point of the ``engage`` console script; ``engine``: one the launcher made already
+    (``engagekit.validation.run``), else one is made here."""
     os.environ.setdefault(*ALLOCATOR_ENV)
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        engine = create_engine()
+        engine = engine or create_engine()
     except EngageError as exc:  # strict mode
         if debug:
             raise
@@ -773,8 +791,9 @@ def main(argv: list[str] | None = None) -> None:
 
         typer.echo(f"warning: {printable(str(problem))}", err=True)
     _warn(engine.take_printed())
-    app = build_app(engine)
-    _only_invoked(app, argv if argv is not None else sys.argv[1:])
+    args = argv if argv is not None else sys.argv[1:]
+    app = build_app(engine, _invoked(args))
+    _only_invoked(app, args)
     try:
         app(args=argv, prog_name="engage")
     except BrokenPipeError:

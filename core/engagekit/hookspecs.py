@@ -202,6 +202,10 @@ def register_commands(app: typer.Typer, engine: Engine) -> None:
 
     Return nothing. Raise ``engagekit.InputError`` from a command for a problem with the user's
     input: the CLI prints it and exits 1.
+
+    ``engage validate FILE...`` is answered without building the CLI while no plugin
+    implements this hook; with one, it runs through the CLI, so a plugin's commands are always
+    the ones a user gets.
     """
 
 

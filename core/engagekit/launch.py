@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         try:
             args = sys.argv[1:] if argv is None else argv
+            engine = None
             if args[:2] == ["ledger", "verify"]:
                 # a clean SQLite ledger is verified without loading the CLI (its start-up is a
                 # good part of the command's time); anything else goes on to the command
@@ -95,10 +96,20 @@ def main(argv: list[str] | None = None) -> None:
                 if run(args[2:]) is not None:
                     return
                 _quiet()
+            elif args[:1] == ["validate"]:
+                # the plain form of the commonest check is run without loading the CLI (a
+                # third of its time); anything it does not take goes on to the command
+                from engagekit.validation import run as validate
+
+                _loud()
+                code, engine = validate(args[1:])
+                if code is not None:
+                    sys.exit(code)
+                _quiet()
             from engagekit.cli import main as cli_main
 
             _loud()
-            cli_main(argv)
+            cli_main(argv, engine)
         finally:
             # First thing on the way out, whatever ended the command: a Ctrl-C from here on
             # would interrupt the exit itself (an ``except`` clause, SystemExit unwinding).

@@ -17,7 +17,7 @@ import re
 import sys
 from typing import Any
 
-__all__ = ["PlainConsole", "console", "plain_output", "printable"]
+__all__ = ["PlainConsole", "console", "plain_output", "printable", "warning_line"]
 
 # C0 controls but \t and \n, DEL and C1; the bidi embeddings, overrides and isolates (Trojan Source).
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -31,6 +31,11 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """``text`` with every character that a terminal would obey shown as an escape instead."""
     return _UNSAFE.sub(_escape, text)
+
+
+def warning_line(warning: object) -> str:
+    """A warning as ``engage`` prints it on standard error: on one line, made printable."""
+    return f"warning: {printable(' '.join(str(warning).split()))}"
 
 
 def console(**options: Any) -> Any:

@@ -55,23 +55,30 @@ def on_import(module: str, signum: int) -> str:
     """
 
 
-# From the first heavy import to the command's own work: the start-up of `engage`.
+# From the first heavy import to the command's own work: the start-up of `engage`, through the
+# CLI (`--max-errors` keeps `validate` from the launcher's quick path, which imports no typer)
+# and without it.
 @pytest.mark.parametrize(
-    "module",
+    ("module", "options"),
     [
-        "typer",
-        "typer._click.core",
-        "engagekit.engine",
-        "pluggy",
-        "engagekit_fixed_price",
-        "tomllib",
-        "engagekit.tomlmap",
+        ("typer", ["--max-errors", "5"]),
+        ("typer._click.core", ["--max-errors", "5"]),
+        ("engagekit.engine", ["--max-errors", "5"]),
+        ("engagekit.engine", []),
+        ("pluggy", []),
+        ("engagekit_fixed_price", []),
+        ("tomllib", []),
+        ("engagekit.tomlmap", ["--max-errors", "5"]),
+        ("engagekit.tomlmap", []),
     ],
 )
-def test_ctrl_c_during_start_up_exits_130_quietly(tmp_path: Path, module: str) -> None:
+def test_ctrl_c_during_start_up_exits_130_quietly(
+    tmp_path: Path, module: str, options: list[str]
+) -> None:
     # a first run (its caches empty): the project file is parsed, so tomllib is imported
     prelude = on_import(module, signal.SIGINT)
-    result = engage(prelude, "validate", str(PROJECT), cwd=tmp_path, cache=tmp_path / "cache")
+    args = [*options, "validate", str(PROJECT)]
+    result = engage(prelude, *args, cwd=tmp_path, cache=tmp_path / "cache")
     assert result.returncode == 130, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""

@@ -49,3 +49,36 @@ def test_completion_keeps_every_command(monkeypatch: pytest.MonkeyPatch) -> None
     every = names([])
     monkeypatch.setenv("_ENGAGE_COMPLETE", "bash_complete")
     assert names(["validate"]) == every
+
+
+def built(command: str | None) -> set[str]:
+    app = build_app(create_engine(), command)
+    commands = {
+        c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands
+    }
+    return commands | {
+        g.name or (g.typer_instance.info.name if g.typer_instance else "") or ""
+        for g in app.registered_groups
+    }
+
+
+def test_core_commands_lists_every_command_of_the_core() -> None:
+    from engagekit.cli import CORE_COMMANDS
+
+    assert {"", *built(None)} == CORE_COMMANDS
+
+
+def test_the_parts_another_command_needs_are_left_out() -> None:
+    every = built(None)
+    assert built("nosuch") == every  # a typo: click suggests among every name
+    assert built("issue") == every - {"compare", "status"}
+    assert built("validate") == every - {
+        "compare",
+        "status",
+        "issue",
+        "credit",
+        "invoices",
+        "ledger",
+    }
+    assert built("") == built("validate")
+    assert built("bill") == every - {"compare", "issue", "credit", "invoices", "ledger"}
