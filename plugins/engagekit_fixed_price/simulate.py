@@ -5,18 +5,21 @@ chunk of trials draws a ``(chunk, items)`` matrix of beta variates with one nump
 matrix product turns it into the per-trial sums the estimate needs (total effort, total cost,
 effort and cost per phase, hours per role): ``hours = low + span * beta``, so
 ``hours @ W = beta @ (span * W) + low @ W``. The generator is drawn row after row, so the
-variates are the same whatever the chunk size: results depend on the seed and the number of
-trials only.
+variates are the same whatever the chunk size (the sums too, but for a last bit where BLAS
+computes a block's remainder rows in another order): results depend on the seed and the number
+of trials only.
 
-With ``workers > 1`` the trials are cut into ``workers`` contiguous ranges, range ``i`` drawn
-from its own generator, seeded by the ``i``-th child of
-``numpy.random.SeedSequence(seed).spawn(workers)``. This process draws the first range itself;
-each other range is drawn by a forked child (``os.fork``) that writes its rows straight into
-the result, a block of anonymous shared memory. The results are then the same for a given
-seed, number of trials and number of workers, whichever process draws a range and however the
-machine schedules them (and differ, as another sample of the same distribution, from those of
-another number of workers). Where ``fork`` is missing, the other ranges are drawn by spawned
-processes that send their rows back: the same numbers.
+With ``workers > 1`` the trials are cut into ``workers * CHUNKS_PER_WORKER`` contiguous
+ranges (fewer where there are fewer trials), range ``i`` drawn from its own generator, seeded by
+the ``i``-th child of ``numpy.random.SeedSequence(seed).spawn(ranges)``. This process and
+``workers - 1`` forked children (``os.fork``) take the ranges one at a time from a shared queue
+(a pipe of range numbers) and write their rows straight into the result, a block of anonymous
+shared memory: a core that runs slower (another process on it, a lower clock) draws fewer
+ranges instead of making the others wait for it. A range's numbers depend only on its seed, so
+the results are the same for a given seed, number of trials and number of workers, whichever
+process draws a range and however the machine schedules them (and differ, as another sample
+of the same distribution, from those of another number of workers). Where ``fork`` is missing,
+the ranges are drawn by spawned processes that send their rows back: the same numbers.
 
 ``simulate_each`` also runs a function of each range's rows in the process that drew them,
 right after drawing them: the per-trial part of a summary then runs on every core, in the draw
@@ -26,7 +29,6 @@ phase, instead of on one core after it.
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import os
 import pickle
@@ -50,6 +52,13 @@ __all__ = ["CHUNK_ELEMENTS", "empty", "in_processes", "simulate", "simulate_each
 #: Beta variates drawn per chunk (2**20 doubles = 8 MiB): the memory bound of a simulation.
 CHUNK_ELEMENTS = 1 << 20
 _SINGLE_THREAD_MNK = 4 * 65536
+
+#: Ranges of trials per worker: at most one range's time (about 1/32 of the draws at two
+#: workers) is left where one process finishes before the other.
+CHUNKS_PER_WORKER = 16
+
+#: The most ranges of trials (their numbers go through a pipe as 2-byte tokens).
+_MAX_RANGES = 4096
 
 
 def simulate(
@@ -119,8 +128,8 @@ def simulate_each(
     workers = max(1, min(workers, trials))
     fork = workers > 1 and _forks()
     out = empty((trials, k), shared=fork)
-    bounds = [trials * i // workers for i in range(workers + 1)]
-    ranges = list(itertools.pairwise(bounds))
+    n = 1 if workers == 1 else min(trials, workers * CHUNKS_PER_WORKER, _MAX_RANGES)
+    ranges = list(itertools.pairwise(trials * i // n for i in range(n + 1)))
 
     def after(first: int, last: int) -> T | None:
         return None if then is None else then(out[first:last], first, last)
@@ -135,7 +144,7 @@ def simulate_each(
     scaled = np.ascontiguousarray((hi - lo)[:, None] * weights[varying])
     params = (base, alpha, beta, scaled)
     if workers > 1:
-        return out, _parallel(out, ranges, params, seed, chunk_elements, fork, after)
+        return out, _parallel(out, ranges, workers, params, seed, chunk_elements, fork, after)
     _draw(out, np.random.Generator(np.random.PCG64(seed)), *params, chunk_elements)
     return out, [after(0, trials)]
 
@@ -195,6 +204,7 @@ def empty(shape: tuple[int, ...], dtype: Any = None, *, shared: bool) -> NDArray
 def _parallel(
     out: NDArray[np.float64],
     ranges: list[tuple[int, int]],
+    workers: int,
     params: Params,
     seed: int,
     chunk_elements: int,
@@ -202,12 +212,12 @@ def _parallel(
     after: Callable[[int, int], T],
 ) -> list[T]:
     """``_draw`` over contiguous ranges of trials, range ``i`` from the ``i``-th child seed,
-    each followed by ``after(first, last)``: the first here, the others in forked children
-    writing into ``out`` (shared memory), or in spawned processes that send their rows back."""
+    each followed by ``after(first, last)`` where it was drawn: by this process and forked
+    children taking ranges from a shared queue and writing into ``out`` (shared memory), or by
+    spawned processes that send their rows back. Returns ``after``'s results in range order."""
     import numpy as np
 
-    workers = len(ranges)
-    seeds = np.random.SeedSequence(seed).spawn(workers)
+    seeds = np.random.SeedSequence(seed).spawn(len(ranges))
 
     def draw(i: int) -> T:
         first, last = ranges[i]
@@ -216,21 +226,46 @@ def _parallel(
         return after(first, last)
 
     if fork:
-        return in_processes([functools.partial(draw, i) for i in range(workers)])
+        done: dict[int, T] = {}
+        read, write = os.pipe()
+        try:
+            os.write(write, b"".join(i.to_bytes(2, "little") for i in range(len(ranges))))
+            os.close(write)
+            write = -1
+
+            def take() -> dict[int, T]:
+                mine = {}
+                # a read of 2 bytes from a pipe written in full before is one whole token
+                while token := os.read(read, 2):
+                    i = int.from_bytes(token, "little")
+                    mine[i] = draw(i)
+                return mine
+
+            for part in in_processes([take] * workers):
+                done.update(part)
+        finally:
+            os.close(read)
+            if write >= 0:
+                os.close(write)
+        # a range taken by a child that failed: drawn here, where its exception is raised
+        return [done[i] if i in done else draw(i) for i in range(len(ranges))]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")
+    mine = range(0, len(ranges), workers)
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-        jobs = [
-            pool.submit(_draw_rows, ranges[i][1] - ranges[i][0], seeds[i], params, chunk_elements)
-            for i in range(1, workers)
-        ]
-        results = [draw(0)]
-        for i, job in enumerate(jobs, start=1):
-            out[ranges[i][0] : ranges[i][1]] = job.result()
-            results.append(after(*ranges[i]))
-    return results
+        jobs = {
+            i: pool.submit(_draw_rows, last - first, seeds[i], params, chunk_elements)
+            for i, (first, last) in enumerate(ranges)
+            if i % workers
+        }
+        results = {i: draw(i) for i in mine}
+        for i, job in jobs.items():
+            first, last = ranges[i]
+            out[first:last] = job.result()
+            results[i] = after(first, last)
+    return [results[i] for i in range(len(ranges))]
 
 
 def _draw_rows(rows: int, seed: Any, params: Params, chunk_elements: int) -> NDArray[np.float64]:

@@ -31,17 +31,25 @@ def run(workers: int, trials: int = 10_001, **kw) -> np.ndarray:
 
 def test_same_seed_and_workers_give_the_same_trials() -> None:
     np.testing.assert_array_equal(run(2), run(2))
-    np.testing.assert_array_equal(run(3), run(3, chunk_elements=64))  # chunks change nothing
+    # the chunk size changes no variate; the matrix product may round a row at a block's
+    # tail otherwise in the last bit (BLAS's kernels for the remainder rows)
+    np.testing.assert_allclose(run(3), run(3, chunk_elements=64), rtol=1e-15, atol=0)
 
 
-def test_each_worker_draws_its_range_from_a_child_seed() -> None:
+def bounds_of(trials: int, workers: int) -> list[int]:
+    n = min(trials, workers * sim.CHUNKS_PER_WORKER)
+    return [trials * i // n for i in range(n + 1)]
+
+
+def test_each_range_is_drawn_from_a_child_seed() -> None:
     trials, workers = 10_001, 3
     out = run(workers, trials)
-    bounds = [trials * i // workers for i in range(workers + 1)]
+    bounds = bounds_of(trials, workers)
+    assert len(bounds) == workers * sim.CHUNKS_PER_WORKER + 1
     varying = HIGH > LOW
     alpha, beta = beta_parameters(LOW[varying], MODE[varying], HIGH[varying])
     span = (HIGH - LOW)[varying]
-    for i, child in enumerate(np.random.SeedSequence(99).spawn(workers)):
+    for i, child in enumerate(np.random.SeedSequence(99).spawn(len(bounds) - 1)):
         rows = bounds[i + 1] - bounds[i]
         draws = np.random.Generator(np.random.PCG64(child)).beta(alpha, beta, size=(rows, 4))
         expected = LOW @ WEIGHTS + (draws * span) @ WEIGHTS[varying]
@@ -139,10 +147,12 @@ def test_then_runs_where_each_range_is_drawn_and_writes_shared_memory() -> None:
         LOW, MODE, HIGH, WEIGHTS, trials=trials, seed=99, workers=workers, then=then
     )
     np.testing.assert_array_equal(out, run(workers, trials))
-    bounds = [trials * i // workers for i in range(workers + 1)]
+    bounds = bounds_of(trials, workers)
     assert [r[:2] for r in results] == list(itertools.pairwise(bounds))
     assert [r[2] for r in results] == [float(out[a:b, 0].sum()) for a, b, _, _ in results]
-    assert len({r[3] for r in results}) == workers  # each range's own process
+    # the ranges are taken from a queue: any process may draw any number of them
+    assert os.getpid() in {r[3] for r in results}
+    assert len({r[3] for r in results}) <= workers
     for first, last, _, pid in results:
         assert set(marks[first:last]) == {pid}
 
@@ -173,3 +183,16 @@ def test_finish_days_of_ranges_apart_are_those_of_all_the_trials(tmp_path) -> No
     assert parts[0][3] < parts[1][3]
     np.testing.assert_array_equal(apart, whole)
     assert _capacity(project, component, plan, parts) == alone
+
+
+def test_ranges_of_a_child_that_fails_are_drawn_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = run(2, 4_000)
+    parent, real = os.getpid(), sim._draw
+
+    def draw(*args, **kw):
+        if os.getpid() != parent:
+            raise MemoryError("a child that dies")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(sim, "_draw", draw)
+    np.testing.assert_array_equal(run(2, 4_000), expected)
