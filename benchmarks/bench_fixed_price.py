@@ -112,7 +112,7 @@ def run(bench: gate.Bench) -> None:
         f"estimate {ITEMS} items x {TRIALS:,} trials / numpy beta draws",
         ours,
         floor,
-        pairs=7,
+        pairs=11,
         time_at_most=1.2,
     )
     trials = str(POOL_TRIALS // 5 if bench.quick else POOL_TRIALS)

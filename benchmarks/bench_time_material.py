@@ -19,7 +19,7 @@ from pathlib import Path
 
 import gate
 
-SIZES = (("1M", 1_000_000, 7), ("10M", 10_000_000, 5))
+SIZES = (("1M", 1_000_000, 11), ("10M", 10_000_000, 7))
 QUICK_SIZES = (("1M", 1_000_000, 3),)
 ROLES = ("developer", "senior developer", "lead", "qa", "designer")
 CATEGORIES = ("Development", "Development", "Review", "Meetings", "Internal", "Testing")
